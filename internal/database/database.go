@@ -1,0 +1,147 @@
+// Package database opens the application's SQLite database and brings its
+// schema up to date. Feature packages receive the opened handles and keep
+// every query in their own stores.
+package database
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB holds the two sides of the database. SQLite allows one writer at a time,
+// so Write is a single connection that queues writers in the process instead of
+// letting them fail with "database is locked"; Read is a pool that, thanks to
+// WAL, reads alongside the writer.
+type DB struct {
+	Write *gorm.DB
+	Read  *gorm.DB
+}
+
+// Open opens (creating if needed) the SQLite database at path, with its
+// directory, and configures every connection through the DSN. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	gormConfig := &gorm.Config{
+		Logger: logger.NewSlogLogger(log, logger.Config{
+			SlowThreshold:             200 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+		}),
+		// Timestamps are recorded in UTC; pages convert for display.
+		NowFunc: func() time.Time { return time.Now().UTC() },
+	}
+
+	write, err := gorm.Open(sqlite.Open(dsn(path, false)), gormConfig)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	writeSQL, err := write.DB()
+	if err != nil {
+		return nil, err
+	}
+	writeSQL.SetMaxOpenConns(1)
+	// Connections open lazily; open the writer now so that a path that cannot
+	// be created fails at start, not on the first request.
+	if err := writeSQL.PingContext(ctx); err != nil {
+		writeSQL.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+
+	read, err := gorm.Open(sqlite.Open(dsn(path, true)), gormConfig)
+	if err != nil {
+		writeSQL.Close()
+		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
+	}
+	readSQL, err := read.DB()
+	if err != nil {
+		writeSQL.Close()
+		return nil, err
+	}
+	readSQL.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
+	readSQL.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	return &DB{Write: write, Read: read}, nil
+}
+
+// dsn sets every connection up the same way, whichever connection of the pool
+// it is: WAL so readers never block the writer; a busy timeout so a brief
+// lock waits instead of failing; foreign keys, which SQLite leaves off by
+// default; BEGIN IMMEDIATE so a transaction that will write takes the write
+// lock at its start and cannot fail half-way with SQLITE_BUSY; and
+// synchronous=FULL so that a change acknowledged to a user survives a crash of
+// the machine, not only of the process.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "FULL")
+	if readOnly {
+		q.Set("mode", "ro")
+		q.Set("_query_only", "on")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Migrate applies the embedded migrations that the database has not seen yet.
+func (db *DB) Migrate(ctx context.Context) error {
+	sqlDB, err := db.Write.DB()
+	if err != nil {
+		return err
+	}
+	files, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, sqlDB, files)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers a query on the read side.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.Read.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// Close closes both sides, the writer last so that SQLite checkpoints the WAL
+// into the main file when the last connection goes.
+func (db *DB) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{db.Read, db.Write} {
+		sqlDB, err := g.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

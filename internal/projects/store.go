@@ -1,0 +1,68 @@
+package projects
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"shuangshi/internal/database"
+)
+
+// Store keeps projects and targets. Reads go to the read pool, writes to the
+// single writer.
+type Store struct {
+	read  *gorm.DB
+	write *gorm.DB
+}
+
+// NewStore returns a store on db.
+func NewStore(db *database.DB) *Store {
+	return &Store{read: db.Read, write: db.Write}
+}
+
+// Years returns the years that have a list, oldest first.
+func (s *Store) Years(ctx context.Context) ([]int, error) {
+	var years []int
+	err := s.read.WithContext(ctx).Model(&Target{}).
+		Distinct("year").Order("year").Pluck("year", &years).Error
+	if err != nil {
+		return nil, fmt.Errorf("list years: %w", err)
+	}
+	return years, nil
+}
+
+// YearTargets returns the targets of a year in the order of its table, each
+// with its project. It returns ErrNotFound when the year has no list.
+func (s *Store) YearTargets(ctx context.Context, year int) ([]Target, error) {
+	var targets []Target
+	err := s.read.WithContext(ctx).
+		Preload("Project").
+		Where("year = ?", year).
+		Order("position").
+		Find(&targets).Error
+	if err != nil {
+		return nil, fmt.Errorf("targets of %d: %w", year, err)
+	}
+	if len(targets) == 0 {
+		return nil, ErrNotFound
+	}
+	return targets, nil
+}
+
+// Project returns a project with every target it has had, oldest year first.
+// It returns ErrNotFound when there is no project with that id.
+func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
+	var p Project
+	err := s.read.WithContext(ctx).
+		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
+		First(&p, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Project{}, ErrNotFound
+	}
+	if err != nil {
+		return Project{}, fmt.Errorf("project %d: %w", id, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,110 @@
+package projects
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"shuangshi/internal/civil"
+)
+
+// List is one of the two lists of a year's 双十: the projects to start and
+// the projects to complete.
+type List string
+
+// The two lists.
+const (
+	StartList    List = "start"    // 开工
+	CompleteList List = "complete" // 竣工
+)
+
+// Lists returns both lists in the order the year tables show them.
+func Lists() []List { return []List{StartList, CompleteList} }
+
+// ParseList accepts a list's code ("start") or the report's word for it ("开工").
+func ParseList(s string) (List, error) {
+	switch strings.TrimSpace(s) {
+	case "start", "开工":
+		return StartList, nil
+	case "complete", "竣工":
+		return CompleteList, nil
+	}
+	return "", fmt.Errorf("unknown list %q", s)
+}
+
+// Outcome is what became of a target, as recorded.
+type Outcome string
+
+// The outcomes of a target.
+const (
+	Pending  Outcome = "pending"
+	Achieved Outcome = "achieved"
+	// Partial records a target that was mostly but not wholly met, with the
+	// explanation in the progress text, such as the report's 眉州路 row: all
+	// works done except on the land borrowed by another project.
+	Partial Outcome = "partial"
+	Missed  Outcome = "missed"
+)
+
+// ParseOutcome accepts an outcome's code.
+func ParseOutcome(s string) (Outcome, error) {
+	switch o := Outcome(strings.TrimSpace(s)); o {
+	case Pending, Achieved, Partial, Missed:
+		return o, nil
+	}
+	return "", fmt.Errorf("unknown outcome %q", s)
+}
+
+// Target is one row of a year's 双十 list.
+type Target struct {
+	ID        int64
+	Year      int
+	List      List
+	Position  int // the row number (序号) in the year's table
+	ProjectID int64
+	Project   Project
+	// ListedName is the project's name as that year's table printed it; the
+	// year-end table must reproduce the year's own wording.
+	ListedName string
+	Deadline   civil.Date
+	Outcome    Outcome
+	Progress   string // 推进情况, as reported
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Overdue reports whether, as of the given day, the target's deadline has
+// passed without the target being achieved. The deadline day itself is not
+// overdue.
+func (t Target) Overdue(asOf civil.Date) bool {
+	return t.Outcome != Achieved && asOf.After(t.Deadline)
+}
+
+// Status is what a status badge says about a target.
+type Status string
+
+// The statuses a target can show.
+const (
+	StatusAchieved Status = "achieved"
+	StatusPartial  Status = "partial"
+	StatusMissed   Status = "missed"
+	StatusOverdue  Status = "overdue"
+	StatusPending  Status = "pending"
+)
+
+// Status tells where the target stands as of the given day: its recorded
+// outcome once there is one, otherwise overdue or still pending.
+func (t Target) Status(asOf civil.Date) Status {
+	switch t.Outcome {
+	case Achieved:
+		return StatusAchieved
+	case Partial:
+		return StatusPartial
+	case Missed:
+		return StatusMissed
+	}
+	if t.Overdue(asOf) {
+		return StatusOverdue
+	}
+	return StatusPending
+}
