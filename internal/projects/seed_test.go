@@ -16,6 +16,14 @@ import (
 // newTestStore returns a store on a migrated SQLite file in a temp directory.
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
+	store, _ := newTestDatabase(t)
+	return store
+}
+
+// newTestDatabase returns a store and its database, a migrated SQLite file in
+// a temp directory.
+func newTestDatabase(t *testing.T) (*Store, *database.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "test.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -25,7 +33,7 @@ func newTestStore(t *testing.T) *Store {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return NewStore(db)
+	return NewStore(db), db
 }
 
 // seededStore returns a store loaded with the dataset in data/seed.

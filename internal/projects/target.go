@@ -108,3 +108,48 @@ func (t Target) Status(asOf civil.Date) Status {
 	}
 	return StatusPending
 }
+
+// Tally counts the targets of one list of a year by where they stand.
+type Tally struct {
+	List     List
+	Total    int
+	Achieved int
+	Partial  int
+	Overdue  int // pending past the deadline
+}
+
+// Tallies counts each list of a year's targets as of the given day, start
+// list first. It is the "按节点开工 10/10" of the report, computed.
+func Tallies(targets []Target, asOf civil.Date) []Tally {
+	tallies := []Tally{{List: StartList}, {List: CompleteList}}
+	for _, t := range targets {
+		tally := &tallies[0]
+		if t.List == CompleteList {
+			tally = &tallies[1]
+		}
+		tally.Total++
+		switch t.Status(asOf) {
+		case StatusAchieved:
+			tally.Achieved++
+		case StatusPartial:
+			tally.Partial++
+		case StatusOverdue:
+			tally.Overdue++
+		}
+	}
+	return tallies
+}
+
+// LastChanged returns when the targets or their projects last changed: the
+// moment the data on a page is as of.
+func LastChanged(targets []Target) time.Time {
+	var last time.Time
+	for _, t := range targets {
+		for _, changed := range []time.Time{t.UpdatedAt, t.Project.UpdatedAt} {
+			if changed.After(last) {
+				last = changed
+			}
+		}
+	}
+	return last
+}

@@ -1,0 +1,146 @@
+// Package locale turns message ids into the words of the reader's language
+// and formats dates for them. Every user-visible string of the site goes
+// through T, with its text in the message files under messages/.
+package locale
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"strconv"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"shuangshi/internal/civil"
+)
+
+//go:embed messages/*.toml
+var messageFiles embed.FS
+
+// Default is the language of a reader who asks for none the site has. It
+// must be the tag of a message file's name (messages/zh-CN.toml).
+var Default = language.MustParse("zh-CN")
+
+// Catalog holds the messages of every language the site speaks.
+type Catalog struct {
+	bundle *i18n.Bundle
+}
+
+// NewCatalog loads the embedded message files.
+func NewCatalog() (*Catalog, error) {
+	bundle := i18n.NewBundle(Default)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(messageFiles, "messages/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range files {
+		buf, err := messageFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := bundle.ParseMessageFileBytes(buf, name); err != nil {
+			return nil, fmt.Errorf("message file %s: %w", name, err)
+		}
+	}
+	return &Catalog{bundle: bundle}, nil
+}
+
+// Locale is one reader's language.
+type Locale struct {
+	tag       language.Tag
+	localizer *i18n.Localizer
+}
+
+// For returns the locale that best fits the given language preferences (as
+// in an Accept-Language header), or the default language.
+func (c *Catalog) For(preferences ...string) *Locale {
+	localizer := i18n.NewLocalizer(c.bundle, preferences...)
+	// Ask the bundle which of its languages serves these preferences.
+	_, tag, err := localizer.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "site.name"})
+	if err != nil {
+		tag = Default
+	}
+	return &Locale{tag: tag, localizer: localizer}
+}
+
+// Lang returns the BCP 47 tag of the locale, for the lang attribute.
+func (l *Locale) Lang() string { return l.tag.String() }
+
+// T returns the message with the given id. Arguments are pairs of a name and a
+// value for the message's template: T("year.title", "Year", 2022). A "Count"
+// argument also chooses the plural form. A missing message comes back as its
+// id in brackets, so that it shows and a test can find it.
+func (l *Locale) T(id string, args ...any) string {
+	config := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			name := fmt.Sprint(args[i])
+			data[name] = args[i+1]
+			if name == "Count" {
+				config.PluralCount = args[i+1]
+			}
+		}
+		config.TemplateData = data
+	}
+	s, err := l.localizer.Localize(config)
+	if err != nil {
+		return "[" + id + "]"
+	}
+	return s
+}
+
+// Date formats a date for the reader: 2022年12月31日, or for a date known only
+// to its year, "no later than 2022" in the reader's words.
+func (l *Locale) Date(d civil.Date) string {
+	switch {
+	case d.IsZero():
+		return l.T("date.unknown")
+	case !d.HasDay():
+		return l.T("date.year_only", "Year", strconv.Itoa(d.Year))
+	}
+	return l.T("date.day", "Year", strconv.Itoa(d.Year), "Month", strconv.Itoa(int(d.Month)), "Day", strconv.Itoa(d.Day))
+}
+
+type contextKey struct{}
+
+// WithLocale returns a context that carries the locale.
+func WithLocale(ctx context.Context, l *Locale) context.Context {
+	return context.WithValue(ctx, contextKey{}, l)
+}
+
+// FromContext returns the locale of the request. It returns nil when the
+// request passed no locale middleware, which is a wiring mistake.
+func FromContext(ctx context.Context) *Locale {
+	l, _ := ctx.Value(contextKey{}).(*Locale)
+	return l
+}
+
+// T translates with the locale of the context; see Locale.T. Without a locale
+// it returns the id in brackets.
+func T(ctx context.Context, id string, args ...any) string {
+	if l := FromContext(ctx); l != nil {
+		return l.T(id, args...)
+	}
+	return "[" + id + "]"
+}
+
+// Date formats a date with the locale of the context; see Locale.Date.
+func Date(ctx context.Context, d civil.Date) string {
+	if l := FromContext(ctx); l != nil {
+		return l.Date(d)
+	}
+	return d.String()
+}
+
+// Lang returns the language tag of the context's locale.
+func Lang(ctx context.Context) string {
+	if l := FromContext(ctx); l != nil {
+		return l.Lang()
+	}
+	return Default.String()
+}

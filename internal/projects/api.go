@@ -1,0 +1,110 @@
+package projects
+
+import (
+	"time"
+
+	"shuangshi/internal/civil"
+)
+
+// The open-data documents of /api/v1. Their field names are a published
+// contract: change them only with a new version of the API.
+
+// yearDocument is a year's list: GET /api/v1/years/{year}.
+type yearDocument struct {
+	Year    int              `json:"year"`
+	AsOf    time.Time        `json:"as_of"`
+	Targets []targetDocument `json:"targets"`
+}
+
+type targetDocument struct {
+	List     List             `json:"list"`
+	Position int              `json:"position"`
+	Name     string           `json:"name"`
+	Outcome  Outcome          `json:"outcome"`
+	Overdue  bool             `json:"overdue"`
+	Progress string           `json:"progress"`
+	Deadline civil.Date       `json:"deadline"`
+	Project  projectReference `json:"project"`
+}
+
+type projectReference struct {
+	ID       int64    `json:"id"`
+	Name     string   `json:"name"`
+	Category Category `json:"category"`
+	Extent   string   `json:"extent"`
+}
+
+func newYearDocument(targets []Target, year int, today civil.Date) yearDocument {
+	doc := yearDocument{Year: year, AsOf: LastChanged(targets).UTC(), Targets: make([]targetDocument, 0, len(targets))}
+	for _, t := range targets {
+		doc.Targets = append(doc.Targets, targetDocument{
+			List:     t.List,
+			Position: t.Position,
+			Name:     t.ListedName,
+			Outcome:  t.Outcome,
+			Overdue:  t.Overdue(today),
+			Progress: t.Progress,
+			Deadline: t.Deadline,
+			Project: projectReference{
+				ID: t.Project.ID, Name: t.Project.Name, Category: t.Project.Category, Extent: t.Project.Extent,
+			},
+		})
+	}
+	return doc
+}
+
+// projectDocument is one project: GET /api/v1/projects/{id}. Milestone dates
+// are "YYYY-MM-DD", "YYYY" when only the year is recorded, or null.
+type projectDocument struct {
+	ID          int64                   `json:"id"`
+	Name        string                  `json:"name"`
+	Category    Category                `json:"category"`
+	Extent      string                  `json:"extent"`
+	Unit        string                  `json:"unit"`
+	Description string                  `json:"description"`
+	State       State                   `json:"state"`
+	Milestones  milestonesDocument      `json:"milestones"`
+	Targets     []projectTargetDocument `json:"targets"`
+	AsOf        time.Time               `json:"as_of"`
+}
+
+type milestonesDocument struct {
+	PlannedStart      civil.Date `json:"planned_start"`
+	PlannedCompletion civil.Date `json:"planned_completion"`
+	ActualStart       civil.Date `json:"actual_start"`
+	ActualCompletion  civil.Date `json:"actual_completion"`
+}
+
+type projectTargetDocument struct {
+	Year     int        `json:"year"`
+	List     List       `json:"list"`
+	Position int        `json:"position"`
+	Name     string     `json:"name"`
+	Outcome  Outcome    `json:"outcome"`
+	Overdue  bool       `json:"overdue"`
+	Progress string     `json:"progress"`
+	Deadline civil.Date `json:"deadline"`
+}
+
+func newProjectDocument(p Project, today civil.Date) projectDocument {
+	doc := projectDocument{
+		ID: p.ID, Name: p.Name, Category: p.Category, Extent: p.Extent, Unit: p.Unit,
+		Description: p.Description, State: p.State(),
+		Milestones: milestonesDocument{
+			PlannedStart: p.PlannedStart, PlannedCompletion: p.PlannedCompletion,
+			ActualStart: p.ActualStart, ActualCompletion: p.ActualCompletion,
+		},
+		Targets: make([]projectTargetDocument, 0, len(p.Targets)),
+		AsOf:    p.UpdatedAt.UTC(),
+	}
+	for _, t := range p.Targets {
+		doc.Targets = append(doc.Targets, projectTargetDocument{
+			Year: t.Year, List: t.List, Position: t.Position, Name: t.ListedName,
+			Outcome: t.Outcome, Overdue: t.Overdue(today), Progress: t.Progress, Deadline: t.Deadline,
+		})
+		if t.UpdatedAt.After(doc.AsOf) {
+			doc.AsOf = t.UpdatedAt.UTC()
+		}
+	}
+	return doc
+}

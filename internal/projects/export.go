@@ -1,0 +1,55 @@
+package projects
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strconv"
+	"strings"
+
+	"shuangshi/internal/civil"
+	"shuangshi/internal/locale"
+)
+
+// yearCSV writes a year's table in the columns of the report's Table 5 (类别,
+// 序号, 项目名称, 年度目标, 推进情况), followed by the status as of today,
+// the deadline and the project's number. It begins with a UTF-8 byte-order
+// mark, without which Excel reads the Chinese as another encoding.
+func yearCSV(ctx context.Context, targets []Target, today civil.Date) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true // what spreadsheet programs write and expect
+	t := func(id string) string { return locale.T(ctx, id) }
+	rows := [][]string{{
+		t("year.col_category"), t("year.col_number"), t("year.col_name"), t("year.col_target"),
+		t("year.col_progress"), t("csv.col_status"), t("csv.col_deadline"), t("csv.col_project_id"),
+	}}
+	for _, target := range targets {
+		rows = append(rows, []string{
+			t("category." + string(target.Project.Category) + ".short"),
+			strconv.Itoa(target.Position),
+			spreadsheetText(target.ListedName),
+			t("list." + string(target.List)),
+			spreadsheetText(target.Progress),
+			t("status." + string(target.Status(today))),
+			target.Deadline.String(),
+			strconv.FormatInt(target.ProjectID, 10),
+		})
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// spreadsheetText keeps a text cell from being read as a formula: a
+// spreadsheet evaluates a cell that begins with = + - or @, and a progress
+// note typed as "=HYPERLINK(…)" must stay a note. The leading apostrophe is
+// how spreadsheet users themselves mark text.
+func spreadsheetText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,190 @@
+package projects
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/civil"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// Handler serves the public pages and the open data of the record.
+type Handler struct {
+	store *Store
+	// now and location give "today" in the district: a target's deadline
+	// passes at midnight where the works are, not where the server is.
+	now      func() time.Time
+	location *time.Location
+}
+
+// NewHandler returns the public handlers on store. Dates are reckoned in loc.
+func NewHandler(store *Store, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{store: store, now: now, location: loc}
+}
+
+// Register adds the public routes.
+func (h *Handler) Register(e *echo.Echo) {
+	e.GET("/", h.showNewestYear)
+	e.GET("/years/:year", h.showYear)
+	e.GET("/years/:year/table.csv", h.downloadYearCSV)
+	e.GET("/projects/:id", h.showProject)
+	e.GET("/api/v1/years/:year", h.yearJSON)
+	e.GET("/api/v1/projects/:id", h.projectJSON)
+}
+
+func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
+
+func (h *Handler) showNewestYear(c echo.Context) error {
+	years, err := h.store.Years(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if len(years) == 0 {
+		return web.NotFound("error.404")
+	}
+	return h.renderYear(c, years, years[len(years)-1])
+}
+
+func (h *Handler) showYear(c echo.Context) error {
+	year, err := yearParam(c)
+	if err != nil {
+		return err
+	}
+	years, err := h.store.Years(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return h.renderYear(c, years, year)
+}
+
+func (h *Handler) renderYear(c echo.Context, years []int, year int) error {
+	filter, err := categoryParam(c)
+	if err != nil {
+		return err
+	}
+	targets, err := h.yearTargets(c.Request().Context(), year)
+	if err != nil {
+		return err
+	}
+	page := yearPage(targets, year, filter, h.today(), h.location)
+	page.Nav = views.Nav{Years: years, CurrentYear: year}
+	return web.Render(c, http.StatusOK, views.Year(page))
+}
+
+func (h *Handler) downloadYearCSV(c echo.Context) error {
+	year, err := yearParam(c)
+	if err != nil {
+		return err
+	}
+	targets, err := h.yearTargets(c.Request().Context(), year)
+	if err != nil {
+		return err
+	}
+	body, err := yearCSV(c.Request().Context(), targets, h.today())
+	if err != nil {
+		return err
+	}
+	name := "shuangshi-" + strconv.Itoa(year) + ".csv"
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+}
+
+func (h *Handler) yearJSON(c echo.Context) error {
+	year, err := yearParam(c)
+	if err != nil {
+		return err
+	}
+	targets, err := h.yearTargets(c.Request().Context(), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newYearDocument(targets, year, h.today()))
+}
+
+func (h *Handler) showProject(c echo.Context) error {
+	p, err := h.project(c)
+	if err != nil {
+		return err
+	}
+	years, err := h.store.Years(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	page := projectPage(p, h.today())
+	page.Nav = views.Nav{Years: years}
+	return web.Render(c, http.StatusOK, views.Project(page))
+}
+
+func (h *Handler) projectJSON(c echo.Context) error {
+	p, err := h.project(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newProjectDocument(p, h.today()))
+}
+
+// yearTargets loads a year's targets, answering 404 for a year with no list.
+func (h *Handler) yearTargets(ctx context.Context, year int) ([]Target, error) {
+	targets, err := h.store.YearTargets(ctx, year)
+	if errors.Is(err, ErrNotFound) {
+		return nil, web.NotFound("error.year_not_found", "Year", year)
+	}
+	return targets, err
+}
+
+// project loads the project named by the :id parameter, answering 400 for
+// an id that is not a number and 404 for one that names no project.
+func (h *Handler) project(c echo.Context) (Project, error) {
+	raw := c.Param("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return Project{}, web.BadRequest("error.project_malformed", "ID", quoteInput(raw))
+	}
+	p, err := h.store.Project(c.Request().Context(), id)
+	if errors.Is(err, ErrNotFound) {
+		return Project{}, web.NotFound("error.project_not_found", "ID", id)
+	}
+	return p, err
+}
+
+// yearParam reads the :year parameter, answering 400 for anything that is not
+// a plausible year.
+func yearParam(c echo.Context) (int, error) {
+	raw := c.Param("year")
+	year, err := strconv.Atoi(raw)
+	if err != nil || year < civil.MinYear || year > civil.MaxYear || len(raw) != 4 {
+		return 0, web.BadRequest("error.year_malformed", "Year", quoteInput(raw))
+	}
+	return year, nil
+}
+
+// categoryParam reads the optional ?category= filter.
+func categoryParam(c echo.Context) (Category, error) {
+	raw := c.QueryParam("category")
+	if raw == "" {
+		return "", nil
+	}
+	category, err := ParseCategory(raw)
+	if err != nil {
+		return "", web.BadRequest("error.category_unknown", "Category", quoteInput(raw))
+	}
+	return category, nil
+}
+
+// quoteInput shortens what a reader typed before an error message repeats
+// it, and replaces bytes that are not text.
+func quoteInput(s string) string {
+	s = strings.ToValidUTF8(s, "�")
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:40]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,106 @@
+package projects
+
+import (
+	"strconv"
+	"time"
+
+	"shuangshi/internal/civil"
+	"shuangshi/views"
+)
+
+// ProjectURL is the address of a project's public page.
+func ProjectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 10) }
+
+// yearPage builds the view of a year's targets, showing only one category
+// when filter is set. Statuses are as of today; the date the data is as of is
+// reckoned in loc.
+func yearPage(targets []Target, year int, filter Category, today civil.Date, loc *time.Location) views.YearPage {
+	page := views.YearPage{
+		Year:    year,
+		AsOf:    civil.DateOf(LastChanged(targets).In(loc)),
+		CSVURL:  views.YearURL(year) + "/table.csv",
+		JSONURL: "/api/v1/years/" + strconv.Itoa(year),
+		Filter:  views.CategoryFilter{Selected: string(filter), Total: len(targets)},
+	}
+	for _, tally := range Tallies(targets, today) {
+		page.Summary = append(page.Summary, views.ListSummary{
+			List: string(tally.List), Total: tally.Total,
+			Achieved: tally.Achieved, Partial: tally.Partial, Overdue: tally.Overdue,
+		})
+	}
+
+	counts := map[Category]int{}
+	for _, t := range targets {
+		counts[t.Project.Category]++
+	}
+	for _, c := range Categories() {
+		if counts[c] > 0 {
+			page.Filter.Options = append(page.Filter.Options, views.CategoryOption{
+				Category: string(c), Count: counts[c], URL: views.YearURL(year) + "?category=" + string(c),
+			})
+		}
+	}
+
+	for _, list := range Lists() {
+		section := views.YearList{List: string(list)}
+		for _, t := range targets {
+			if t.List != list {
+				continue
+			}
+			section.Total++
+			if filter != "" && t.Project.Category != filter {
+				continue
+			}
+			section.Rows = append(section.Rows, targetRow(t, today))
+		}
+		page.Lists = append(page.Lists, section)
+	}
+	return page
+}
+
+func targetRow(t Target, today civil.Date) views.TargetRow {
+	return views.TargetRow{
+		Position:   t.Position,
+		Category:   string(t.Project.Category),
+		Name:       t.ListedName,
+		ProjectURL: ProjectURL(t.ProjectID),
+		List:       string(t.List),
+		Deadline:   t.Deadline,
+		NodeDate:   t.Deadline != civil.LastDayOfYear(t.Year),
+		Status:     string(t.Status(today)),
+		Progress:   t.Progress,
+	}
+}
+
+// projectPage builds the view of a project with its targets, in the order
+// the store returns them: oldest year first.
+func projectPage(p Project, today civil.Date) views.ProjectPage {
+	page := views.ProjectPage{
+		Name:        p.Name,
+		Category:    string(p.Category),
+		Extent:      p.Extent,
+		Unit:        p.Unit,
+		Description: p.Description,
+		State:       string(p.State()),
+		Milestones: views.Milestones{
+			PlannedStart:      p.PlannedStart,
+			PlannedCompletion: p.PlannedCompletion,
+			ActualStart:       p.ActualStart,
+			ActualCompletion:  p.ActualCompletion,
+		},
+		JSONURL: "/api/v1/projects/" + strconv.FormatInt(p.ID, 10),
+	}
+	for _, t := range p.Targets {
+		page.Targets = append(page.Targets, views.ProjectTarget{
+			Year:       t.Year,
+			YearURL:    views.YearURL(t.Year),
+			Position:   t.Position,
+			ListedName: t.ListedName,
+			List:       string(t.List),
+			Deadline:   t.Deadline,
+			Status:     string(t.Status(today)),
+			Progress:   t.Progress,
+		})
+	}
+	return page
+}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/locale"
+	"shuangshi/views"
+)
+
+// Error is what a handler returns to answer with a given status and one of
+// the site's messages. The cause, if any, is logged and never shown.
+type Error struct {
+	Status    int
+	MessageID string
+	Args      []any // name and value pairs for the message, as locale.T takes them
+	Err       error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return http.StatusText(e.Status) + ": " + e.Err.Error()
+	}
+	return http.StatusText(e.Status) + ": " + e.MessageID
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// NotFound answers 404 with the given message.
+func NotFound(messageID string, args ...any) *Error {
+	return &Error{Status: http.StatusNotFound, MessageID: messageID, Args: args}
+}
+
+// BadRequest answers 400 with the given message.
+func BadRequest(messageID string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, MessageID: messageID, Args: args}
+}
+
+// messageForStatus is the general message of a status that came without one
+// of the site's messages, such as echo's own 404 and 405.
+func messageForStatus(status int) string {
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
+		http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return "error." + strconv.Itoa(status)
+	}
+	if status >= 500 {
+		return "error.500"
+	}
+	return "error.400"
+}
+
+// ErrorHandler turns every error a handler returns into a response: an HTML
+// page in the site's layout, or JSON under /api/. A status of 500 or more is
+// logged with its cause; the reader sees only a general message.
+func ErrorHandler(log *slog.Logger, catalog *locale.Catalog) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		status, messageID, args := http.StatusInternalServerError, "error.500", []any(nil)
+		var appErr *Error
+		var httpErr *echo.HTTPError
+		switch {
+		case errors.As(err, &appErr):
+			status, messageID, args = appErr.Status, appErr.MessageID, appErr.Args
+		case errors.As(err, &httpErr):
+			status, messageID = httpErr.Code, messageForStatus(httpErr.Code)
+		}
+		if status >= 500 {
+			log.ErrorContext(c.Request().Context(), "request failed", "error", err,
+				"method", c.Request().Method, "uri", c.Request().RequestURI,
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
+		if locale.FromContext(c.Request().Context()) == nil {
+			setLocale(c, catalog)
+		}
+		message := locale.T(c.Request().Context(), messageID, args...)
+
+		var respondErr error
+		switch {
+		case strings.HasPrefix(c.Request().URL.Path, "/api/"):
+			respondErr = c.JSON(status, map[string]any{"error": map[string]any{"status": status, "message": message}})
+		default:
+			respondErr = Render(c, status, views.Error(views.ErrorPage{Status: status, Message: message}))
+		}
+		if respondErr != nil {
+			log.ErrorContext(c.Request().Context(), "error page failed", "error", respondErr)
+		}
+	}
+}

@@ -1,0 +1,18 @@
+package web
+
+import (
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+)
+
+// Render writes a templ component as the response with the given status.
+// The page is rendered in full before anything is sent, so that a failure
+// half-way becomes an error page, not half a page.
+func Render(c echo.Context, status int, component templ.Component) error {
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := component.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
