@@ -1,0 +1,131 @@
+package locale
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"shuangshi/internal/civil"
+)
+
+func TestTranslateAndFormat(t *testing.T) {
+	catalog, err := NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prefs := range []string{"", "zh-CN", "zh", "en-US,en;q=0.9", "fr", "garbage;;q=x"} {
+		l := catalog.For(prefs)
+		if l.Lang() != "zh-CN" {
+			t.Errorf("For(%q).Lang() = %q, want zh-CN while Chinese is the only language", prefs, l.Lang())
+		}
+	}
+	ctx := WithLocale(context.Background(), catalog.For())
+	tests := []struct{ got, want string }{
+		{T(ctx, "year.title", "Year", 2022), "2022年区“双十”项目"},
+		{T(ctx, "no.such.message"), "[no.such.message]"},
+		{Date(ctx, civil.Date{Year: 2022, Month: time.December, Day: 31}), "2022年12月31日"},
+		{Date(ctx, civil.Date{Year: 2023, Month: time.January, Day: 4}), "2023年1月4日"},
+		{Date(ctx, civil.YearOnly(2022)), "不晚于2022年"},
+		{Date(ctx, civil.Date{}), "未记录"},
+		{T(context.Background(), "year.title"), "[year.title]"},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// messageLiteral finds the string literals in the source that name messages
+// ("year.title") or families of messages built at run time ("status.").
+var messageLiteral = regexp.MustCompile(`"([a-z0-9_]+\.(?:[a-z0-9_]+\.?)*)"`)
+
+// TestEveryMessageIsDefinedAndUsed fails when the source asks for a message
+// that no message file defines, or a message file defines one that nothing
+// asks for.
+func TestEveryMessageIsDefinedAndUsed(t *testing.T) {
+	defined := map[string]bool{}
+	files, _ := fs.Glob(messageFiles, "messages/*.toml")
+	for _, name := range files {
+		buf, _ := messageFiles.ReadFile(name)
+		var messages map[string]any
+		if err := toml.Unmarshal(buf, &messages); err != nil {
+			t.Fatal(err)
+		}
+		for id := range messages {
+			defined[id] = true
+		}
+	}
+
+	namespaces := map[string]bool{}
+	for id := range defined {
+		namespaces[strings.SplitN(id, ".", 2)[0]] = true
+	}
+	literals := map[string]bool{}
+	prefixes := map[string]bool{}
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		source := strings.HasSuffix(path, ".templ") ||
+			(strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_templ.go") && !strings.HasSuffix(path, "_test.go"))
+		if !source {
+			return nil
+		}
+		buf, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range messageLiteral.FindAllStringSubmatch(string(buf), -1) {
+			id := m[1]
+			if !namespaces[strings.SplitN(id, ".", 2)[0]] {
+				continue // a file name or a package path, not a message
+			}
+			if strings.HasSuffix(id, ".") {
+				prefixes[id] = true
+			} else {
+				literals[id] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var missing, unused []string
+	for id := range literals {
+		if !defined[id] {
+			missing = append(missing, id)
+		}
+	}
+	for id := range defined {
+		used := literals[id]
+		for prefix := range prefixes {
+			used = used || strings.HasPrefix(id, prefix)
+		}
+		if !used {
+			unused = append(unused, id)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(unused)
+	if len(missing) > 0 {
+		t.Errorf("messages used but not defined: %v", missing)
+	}
+	if len(unused) > 0 {
+		t.Errorf("messages defined but not used: %v", unused)
+	}
+}
