@@ -16,15 +16,27 @@ type yearDocument struct {
 	Targets []targetDocument `json:"targets"`
 }
 
+// targetFields are the fields of a target in every document that lists one.
+type targetFields struct {
+	List     List       `json:"list"`
+	Position int        `json:"position"`
+	Name     string     `json:"name"` // as the year's table listed it
+	Outcome  Outcome    `json:"outcome"`
+	Overdue  bool       `json:"overdue"`
+	Progress string     `json:"progress"`
+	Deadline civil.Date `json:"deadline"`
+}
+
+func newTargetFields(t Target, today civil.Date) targetFields {
+	return targetFields{
+		List: t.List, Position: t.Position, Name: t.ListedName, Outcome: t.Outcome,
+		Overdue: t.Overdue(today), Progress: t.Progress, Deadline: t.Deadline,
+	}
+}
+
 type targetDocument struct {
-	List     List             `json:"list"`
-	Position int              `json:"position"`
-	Name     string           `json:"name"`
-	Outcome  Outcome          `json:"outcome"`
-	Overdue  bool             `json:"overdue"`
-	Progress string           `json:"progress"`
-	Deadline civil.Date       `json:"deadline"`
-	Project  projectReference `json:"project"`
+	targetFields
+	Project projectReference `json:"project"`
 }
 
 type projectReference struct {
@@ -38,13 +50,7 @@ func newYearDocument(targets []Target, year int, today civil.Date) yearDocument 
 	doc := yearDocument{Year: year, AsOf: LastChanged(targets).UTC(), Targets: make([]targetDocument, 0, len(targets))}
 	for _, t := range targets {
 		doc.Targets = append(doc.Targets, targetDocument{
-			List:     t.List,
-			Position: t.Position,
-			Name:     t.ListedName,
-			Outcome:  t.Outcome,
-			Overdue:  t.Overdue(today),
-			Progress: t.Progress,
-			Deadline: t.Deadline,
+			targetFields: newTargetFields(t, today),
 			Project: projectReference{
 				ID: t.Project.ID, Name: t.Project.Name, Category: t.Project.Category, Extent: t.Project.Extent,
 			},
@@ -76,14 +82,8 @@ type milestonesDocument struct {
 }
 
 type projectTargetDocument struct {
-	Year     int        `json:"year"`
-	List     List       `json:"list"`
-	Position int        `json:"position"`
-	Name     string     `json:"name"`
-	Outcome  Outcome    `json:"outcome"`
-	Overdue  bool       `json:"overdue"`
-	Progress string     `json:"progress"`
-	Deadline civil.Date `json:"deadline"`
+	Year int `json:"year"`
+	targetFields
 }
 
 func newProjectDocument(p Project, today civil.Date) projectDocument {
@@ -98,10 +98,7 @@ func newProjectDocument(p Project, today civil.Date) projectDocument {
 		AsOf:    p.UpdatedAt.UTC(),
 	}
 	for _, t := range p.Targets {
-		doc.Targets = append(doc.Targets, projectTargetDocument{
-			Year: t.Year, List: t.List, Position: t.Position, Name: t.ListedName,
-			Outcome: t.Outcome, Overdue: t.Overdue(today), Progress: t.Progress, Deadline: t.Deadline,
-		})
+		doc.Targets = append(doc.Targets, projectTargetDocument{Year: t.Year, targetFields: newTargetFields(t, today)})
 		if t.UpdatedAt.After(doc.AsOf) {
 			doc.AsOf = t.UpdatedAt.UTC()
 		}

@@ -50,11 +50,16 @@ func (h *Handler) showNewestYear(c echo.Context) error {
 	if len(years) == 0 {
 		return web.NotFound("error.404")
 	}
-	return h.renderYear(c, years, years[len(years)-1])
+	newest := years[len(years)-1]
+	targets, err := h.yearTargets(c.Request().Context(), newest)
+	if err != nil {
+		return err
+	}
+	return h.renderYear(c, years, newest, targets)
 }
 
 func (h *Handler) showYear(c echo.Context) error {
-	year, err := yearParam(c)
+	year, targets, err := h.yearFromParam(c)
 	if err != nil {
 		return err
 	}
@@ -62,15 +67,11 @@ func (h *Handler) showYear(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderYear(c, years, year)
+	return h.renderYear(c, years, year, targets)
 }
 
-func (h *Handler) renderYear(c echo.Context, years []int, year int) error {
+func (h *Handler) renderYear(c echo.Context, years []int, year int, targets []Target) error {
 	filter, err := categoryParam(c)
-	if err != nil {
-		return err
-	}
-	targets, err := h.yearTargets(c.Request().Context(), year)
 	if err != nil {
 		return err
 	}
@@ -80,11 +81,7 @@ func (h *Handler) renderYear(c echo.Context, years []int, year int) error {
 }
 
 func (h *Handler) downloadYearCSV(c echo.Context) error {
-	year, err := yearParam(c)
-	if err != nil {
-		return err
-	}
-	targets, err := h.yearTargets(c.Request().Context(), year)
+	year, targets, err := h.yearFromParam(c)
 	if err != nil {
 		return err
 	}
@@ -98,11 +95,7 @@ func (h *Handler) downloadYearCSV(c echo.Context) error {
 }
 
 func (h *Handler) yearJSON(c echo.Context) error {
-	year, err := yearParam(c)
-	if err != nil {
-		return err
-	}
-	targets, err := h.yearTargets(c.Request().Context(), year)
+	year, targets, err := h.yearFromParam(c)
 	if err != nil {
 		return err
 	}
@@ -129,6 +122,17 @@ func (h *Handler) projectJSON(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, newProjectDocument(p, h.today()))
+}
+
+// yearFromParam loads the year named by the :year parameter with its
+// targets; see yearParam and yearTargets for the answers to a bad year.
+func (h *Handler) yearFromParam(c echo.Context) (int, []Target, error) {
+	year, err := yearParam(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	targets, err := h.yearTargets(c.Request().Context(), year)
+	return year, targets, err
 }
 
 // yearTargets loads a year's targets, answering 404 for a year with no list.

@@ -1,0 +1,108 @@
+package database
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func openTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "test.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestEveryConnectionIsConfigured checks the settings that the DSN gives each
+// connection, on the writer and on several readers at once.
+func TestEveryConnectionIsConfigured(t *testing.T) {
+	db := openTestDB(t)
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"journal_mode": "wal",
+		"foreign_keys": "1",
+		"busy_timeout": "5000",
+		"synchronous":  "2", // FULL
+	}
+	// Hold several reader connections at once, so that more than one is checked.
+	readSQL, _ := db.Read.DB()
+	var conns []interface{ Close() error }
+	for range 3 {
+		conn, err := readSQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, conn)
+		for pragma, value := range want {
+			var got string
+			if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != value {
+				t.Errorf("reader: PRAGMA %s = %s, want %s", pragma, got, value)
+			}
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	for pragma, value := range want {
+		var got string
+		if err := db.Write.Raw("PRAGMA " + pragma).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != value {
+			t.Errorf("writer: PRAGMA %s = %s, want %s", pragma, got, value)
+		}
+	}
+	if stats := mustStats(t, db); stats != 1 {
+		t.Errorf("the writer may open %d connections, want 1", stats)
+	}
+}
+
+func mustStats(t *testing.T, db *DB) int {
+	t.Helper()
+	sqlDB, err := db.Write.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sqlDB.Stats().MaxOpenConnections
+}
+
+func TestReadersCannotWrite(t *testing.T) {
+	db := openTestDB(t)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Read.Exec("INSERT INTO seed_runs (name, applied_at) VALUES ('x', CURRENT_TIMESTAMP)").Error
+	if err == nil || !strings.Contains(err.Error(), "readonly") {
+		t.Fatalf("a write on the read pool gave %v, want a read-only error", err)
+	}
+}
+
+func TestMigrateTwiceAndForeignKeys(t *testing.T) {
+	db := openTestDB(t)
+	ctx := context.Background()
+	for range 2 {
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := db.Write.Exec(`INSERT INTO targets (year, list, position, project_id, listed_name, deadline, created_at, updated_at)
+		VALUES (2022, 'start', 1, 999, 'x', '2022-12-31', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`).Error
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("a target of a missing project gave %v, want a foreign key error", err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
