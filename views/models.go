@@ -17,14 +17,18 @@ type Nav struct {
 
 // YearPage is the public page of one year's 双十 lists.
 type YearPage struct {
-	Nav     Nav
-	Year    int
-	AsOf    civil.Date
-	Summary []ListSummary
-	Filter  CategoryFilter
-	Lists   []YearList
-	CSVURL  string
-	JSONURL string
+	Nav  Nav
+	Year int
+	AsOf civil.Date
+	// Unreported counts the overdue targets whose deadline passed after the
+	// data was last changed; the page warns that they may only be late in
+	// being reported.
+	Unreported int
+	Summary    []ListSummary
+	Filter     CategoryFilter
+	Lists      []YearList
+	CSVURL     string
+	JSONURL    string
 }
 
 // ListSummary counts one list of the year: how many targets it has and
@@ -34,6 +38,7 @@ type ListSummary struct {
 	Total    int
 	Achieved int
 	Partial  int
+	Missed   int
 	Overdue  int
 }
 
@@ -76,6 +81,7 @@ type TargetRow struct {
 // ProjectPage is the public page of one project.
 type ProjectPage struct {
 	Nav         Nav
+	AsOf        civil.Date
 	Name        string
 	Category    string
 	Extent      string

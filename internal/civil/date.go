@@ -9,6 +9,7 @@ package civil
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -84,18 +85,8 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 // HasDay reports whether the date is known to the day.
 func (d Date) HasDay() bool { return d.Year != 0 && d.Month != 0 }
 
-// Latest returns the last day the date can stand for: the date itself when the
-// day is known, 31 December of the year when only the year is. The result of
-// an unknown date is unknown.
-func (d Date) Latest() Date {
-	if d.IsZero() || d.HasDay() {
-		return d
-	}
-	return LastDayOfYear(d.Year)
-}
-
 // Compare returns -1, 0 or +1 as d is before, equal to or after e. Both must be
-// known to the day; use Latest to compare a year-only date.
+// known to the day.
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.Year != e.Year:
@@ -122,16 +113,6 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 
 // After reports whether d is strictly after e.
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
-
-// DaysUntil returns the number of days from d to e, negative when e is
-// earlier. Both must be known to the day.
-func (d Date) DaysUntil(e Date) int {
-	return int(e.midnight().Sub(d.midnight()).Hours() / 24)
-}
-
-func (d Date) midnight() time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
-}
 
 // String returns "YYYY-MM-DD", "YYYY" for a year-only date, or "" when unknown.
 // It is the form stored in the database and published in the open data.
@@ -181,12 +162,17 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + d.String() + `"`), nil
 }
 
-// MarshalText publishes the date in the form String returns.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText reads the form Parse accepts.
-func (d *Date) UnmarshalText(b []byte) error {
-	parsed, err := Parse(string(b))
+// UnmarshalJSON reads what MarshalJSON writes.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalidDate, b)
+	}
+	parsed, err := Parse(s)
 	*d = parsed
 	return err
 }

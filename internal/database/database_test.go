@@ -2,8 +2,10 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,5 +106,47 @@ func TestMigrateTwiceAndForeignKeys(t *testing.T) {
 	}
 	if err := db.Ping(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWritesTakeTheLockAtBegin checks BEGIN IMMEDIATE: a transaction on the
+// writer holds the write lock from its start, so that a second writer is
+// told "busy" at once instead of failing half-way through its work.
+func TestWritesTakeTheLockAtBegin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock.db")
+	db, err := Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx := db.Write.Begin()
+	defer tx.Rollback()
+	if tx.Error != nil {
+		t.Fatal(tx.Error)
+	}
+	other, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, err = other.Exec("BEGIN IMMEDIATE")
+	if err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("a second writer during an open transaction got %v, want database is locked", err)
+	}
+}
+
+func TestPathsWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c=d%20e")
+	path := filepath.Join(dir, "x.db")
+	db, err := Open(context.Background(), path, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not where it was asked to be: %v", err)
 	}
 }

@@ -95,13 +95,10 @@ func newProjectDocument(p Project, today civil.Date) projectDocument {
 			ActualStart: p.ActualStart, ActualCompletion: p.ActualCompletion,
 		},
 		Targets: make([]projectTargetDocument, 0, len(p.Targets)),
-		AsOf:    p.UpdatedAt.UTC(),
+		AsOf:    p.LastChanged().UTC(),
 	}
 	for _, t := range p.Targets {
 		doc.Targets = append(doc.Targets, projectTargetDocument{Year: t.Year, targetFields: newTargetFields(t, today)})
-		if t.UpdatedAt.After(doc.AsOf) {
-			doc.AsOf = t.UpdatedAt.UTC()
-		}
 	}
 	return doc
 }

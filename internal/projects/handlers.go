@@ -36,8 +36,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/years/:year", h.showYear)
 	e.GET("/years/:year/table.csv", h.downloadYearCSV)
 	e.GET("/projects/:id", h.showProject)
-	e.GET("/api/v1/years/:year", h.yearJSON)
-	e.GET("/api/v1/projects/:id", h.projectJSON)
+	e.GET("/api/v1/years/:year", h.showYearJSON)
+	e.GET("/api/v1/projects/:id", h.showProjectJSON)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
@@ -94,7 +94,7 @@ func (h *Handler) downloadYearCSV(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
-func (h *Handler) yearJSON(c echo.Context) error {
+func (h *Handler) showYearJSON(c echo.Context) error {
 	year, targets, err := h.yearFromParam(c)
 	if err != nil {
 		return err
@@ -111,12 +111,12 @@ func (h *Handler) showProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := projectPage(p, h.today())
+	page := projectPage(p, h.today(), h.location)
 	page.Nav = views.Nav{Years: years}
 	return web.Render(c, http.StatusOK, views.Project(page))
 }
 
-func (h *Handler) projectJSON(c echo.Context) error {
+func (h *Handler) showProjectJSON(c echo.Context) error {
 	p, err := h.project(c)
 	if err != nil {
 		return err
@@ -148,9 +148,16 @@ func (h *Handler) yearTargets(ctx context.Context, year int) ([]Target, error) {
 // an id that is not a number and 404 for one that names no project.
 func (h *Handler) project(c echo.Context) (Project, error) {
 	raw := c.Param("id")
+	if strings.Contains(raw, "/") {
+		return Project{}, web.NotFound("error.404") // a longer path than any route
+	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
 		return Project{}, web.BadRequest("error.project_malformed", "ID", quoteInput(raw))
+	}
+	if strconv.FormatInt(id, 10) != raw {
+		// "+1" and "01" name project 1 but are not its address.
+		return Project{}, web.NotFound("error.project_not_found", "ID", quoteInput(raw))
 	}
 	p, err := h.store.Project(c.Request().Context(), id)
 	if errors.Is(err, ErrNotFound) {
@@ -163,6 +170,9 @@ func (h *Handler) project(c echo.Context) (Project, error) {
 // a plausible year.
 func yearParam(c echo.Context) (int, error) {
 	raw := c.Param("year")
+	if strings.Contains(raw, "/") {
+		return 0, web.NotFound("error.404") // a longer path than any route
+	}
 	year, err := strconv.Atoi(raw)
 	if err != nil || year < civil.MinYear || year > civil.MaxYear || len(raw) != 4 {
 		return 0, web.BadRequest("error.year_malformed", "Year", quoteInput(raw))

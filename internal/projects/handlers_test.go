@@ -184,6 +184,15 @@ func TestOverdueFollowsTheClock(t *testing.T) {
 			if got := page.Find(`tr[data-status="` + wantStatus + `"]`).Length(); got != 20 {
 				t.Errorf("%d rows show %s, want all 20", got, wantStatus)
 			}
+			// The data is as of 4 January 2023: once the deadline has passed,
+			// the page says that the outcomes were not reported, not only late.
+			notice := text(page.Find(`[data-testid="unreported"]`))
+			if tc.wantOverdue && !strings.Contains(notice, "有 20 个目标的节点已过，但还没有报告结果") {
+				t.Errorf("unreported notice = %q, want it to count 20 targets", notice)
+			}
+			if !tc.wantOverdue && notice != "" {
+				t.Errorf("a notice %q before any deadline passed", notice)
+			}
 		})
 	}
 }
@@ -221,8 +230,12 @@ func TestYearJSONMatchesThePage(t *testing.T) {
 			if list := row.Closest(`[data-testid="list-` + string(target.List) + `"]`); list.Length() != 1 {
 				t.Errorf("%d row %d is not in the %s list on the page", year, target.Position, target.List)
 			}
-			if target.Progress != "" && text(row.Find(".targets__progress")) != target.Progress {
-				t.Errorf("%d row %d: page progress %q, JSON %q", year, target.Position, text(row.Find(".targets__progress")), target.Progress)
+			wantProgress := target.Progress
+			if wantProgress == "" {
+				wantProgress = "尚未报告"
+			}
+			if got := text(row.Find(".targets__progress")); got != wantProgress {
+				t.Errorf("%d row %d: page progress %q, JSON %q", year, target.Position, got, target.Progress)
 			}
 			if target.Project.ID == 0 || string(target.Project.Category) == "" || target.Deadline.String() != y+"-12-31" {
 				t.Errorf("%d row %d: incomplete JSON %+v", year, target.Position, target)
@@ -256,8 +269,14 @@ func TestProjectPageAndJSON(t *testing.T) {
 	if got := text(doc.Find(`[data-testid="state"]`)); got != "在建" {
 		t.Errorf("state = %q, want 在建 (started, not completed)", got)
 	}
-	if got := text(doc.Find(`[data-testid="milestone-start"] td:nth-of-type(2)`)); got != "不晚于2022年" {
-		t.Errorf("actual start = %q, want 不晚于2022年 (the report gives no day)", got)
+	if got := text(doc.Find(`[data-testid="milestone-start"] td:nth-of-type(2)`)); got != "不晚于2022年*" {
+		t.Errorf("actual start = %q, want 不晚于2022年* (the report gives no day)", got)
+	}
+	if got := text(doc.Find(".footnote")); !strings.Contains(got, "只知道年份") {
+		t.Errorf("the page does not explain the * of a year-only date: %q", got)
+	}
+	if got := text(doc.Find(`[data-testid="as-of"]`)); got != "数据截至 2023年1月4日" {
+		t.Errorf("as-of = %q", got)
 	}
 	targets := doc.Find(`tr[data-testid="project-target"]`)
 	if targets.Length() != 2 {
@@ -407,6 +426,9 @@ func TestBadAddressesAnswerClearly(t *testing.T) {
 		{"/projects/1.5", http.StatusBadRequest, "“1.5”不是有效的项目编号。"},
 		{"/projects/99999999999999999999999", http.StatusBadRequest, "“99999999999999999999999”不是有效的项目编号。"},
 		{"/projects/%E2%80%AE1", http.StatusBadRequest, "“\u202e1”不是有效的项目编号。"},
+		{"/projects/1/x", http.StatusNotFound, "找不到这个页面。"},
+		{"/projects/+1", http.StatusNotFound, "找不到编号为 +1 的项目。"},
+		{"/projects/01", http.StatusNotFound, "找不到编号为 01 的项目。"},
 		{"/no/such/page", http.StatusNotFound, "找不到这个页面。"},
 	}
 	for _, tc := range tests {
@@ -421,21 +443,24 @@ func TestBadAddressesAnswerClearly(t *testing.T) {
 		})
 	}
 	for path, want := range map[string]int{
-		"/api/v1/years/1999":      http.StatusNotFound,
-		"/api/v1/years/x":         http.StatusBadRequest,
-		"/api/v1/projects/99999":  http.StatusNotFound,
-		"/api/v1/projects/abc":    http.StatusBadRequest,
-		"/api/v1/no-such-address": http.StatusNotFound,
+		"/api/v1/years/1999":           http.StatusNotFound,
+		"/api/v1/years/x":              http.StatusBadRequest,
+		"/api/v1/years/2022/table.csv": http.StatusNotFound,
+		"/api/v1/projects/99999":       http.StatusNotFound,
+		"/api/v1/projects/abc":         http.StatusBadRequest,
+		"/api/v1/no-such-address":      http.StatusNotFound,
 	} {
-		resp := get(t, srv.URL+path, want)
-		var body struct {
-			Error struct {
-				Status  int    `json:"status"`
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Status != want || body.Error.Message == "" {
-			t.Errorf("%s: JSON error %+v (%v), want status %d with a message", path, body, err, want)
-		}
+		t.Run(path, func(t *testing.T) {
+			resp := get(t, srv.URL+path, want)
+			var body struct {
+				Error struct {
+					Status  int    `json:"status"`
+					Message string `json:"message"`
+				} `json:"error"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Status != want || body.Error.Message == "" {
+				t.Errorf("JSON error %+v (%v), want status %d with a message", body, err, want)
+			}
+		})
 	}
 }

@@ -15,17 +15,19 @@ func ProjectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 1
 // when filter is set. Statuses are as of today; the date the data is as of is
 // reckoned in loc.
 func yearPage(targets []Target, year int, filter Category, today civil.Date, loc *time.Location) views.YearPage {
+	asOf := civil.DateOf(LastChanged(targets).In(loc))
 	page := views.YearPage{
-		Year:    year,
-		AsOf:    civil.DateOf(LastChanged(targets).In(loc)),
-		CSVURL:  views.YearURL(year) + "/table.csv",
-		JSONURL: "/api/v1/years/" + strconv.Itoa(year),
-		Filter:  views.CategoryFilter{Selected: string(filter), Total: len(targets)},
+		Year:       year,
+		AsOf:       asOf,
+		Unreported: Unreported(targets, asOf, today),
+		CSVURL:     views.YearURL(year) + "/table.csv",
+		JSONURL:    "/api/v1/years/" + strconv.Itoa(year),
+		Filter:     views.CategoryFilter{Selected: string(filter), Total: len(targets)},
 	}
 	for _, tally := range Tallies(targets, today) {
 		page.Summary = append(page.Summary, views.ListSummary{
 			List: string(tally.List), Total: tally.Total,
-			Achieved: tally.Achieved, Partial: tally.Partial, Overdue: tally.Overdue,
+			Achieved: tally.Achieved, Partial: tally.Partial, Missed: tally.Missed, Overdue: tally.Overdue,
 		})
 	}
 
@@ -74,8 +76,9 @@ func targetRow(t Target, today civil.Date) views.TargetRow {
 
 // projectPage builds the view of a project with its targets, in the order
 // the store returns them: oldest year first.
-func projectPage(p Project, today civil.Date) views.ProjectPage {
+func projectPage(p Project, today civil.Date, loc *time.Location) views.ProjectPage {
 	page := views.ProjectPage{
+		AsOf:        civil.DateOf(p.LastChanged().In(loc)),
 		Name:        p.Name,
 		Category:    string(p.Category),
 		Extent:      p.Extent,

@@ -151,3 +151,15 @@ type Project struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
+
+// LastChanged returns when the project or any of its loaded targets last
+// changed: the moment its page is as of.
+func (p Project) LastChanged() time.Time {
+	last := p.UpdatedAt
+	for _, t := range p.Targets {
+		if t.UpdatedAt.After(last) {
+			last = t.UpdatedAt
+		}
+	}
+	return last
+}

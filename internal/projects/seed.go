@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -111,8 +112,11 @@ func ReadDataset(fsys fs.FS) ([]Project, error) {
 			}
 		}
 		p.Targets = append(p.Targets, t)
+		if p.CreatedAt.IsZero() || t.CreatedAt.Before(p.CreatedAt) {
+			p.CreatedAt = t.CreatedAt
+		}
 		if t.UpdatedAt.After(p.UpdatedAt) {
-			p.CreatedAt, p.UpdatedAt = t.CreatedAt, t.UpdatedAt
+			p.UpdatedAt = t.UpdatedAt
 		}
 	}
 	for _, p := range projects {
@@ -175,7 +179,8 @@ func readCSV(fsys fs.FS, file string, columns ...string) ([]csvRow, error) {
 	}
 	index := map[string]int{}
 	for i, h := range header {
-		index[h] = i
+		// A spreadsheet saving "CSV UTF-8" starts the file with a byte-order mark.
+		index[strings.TrimPrefix(h, "\uFEFF")] = i
 	}
 	for _, c := range columns {
 		if _, ok := index[c]; !ok {

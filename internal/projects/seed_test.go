@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -257,25 +258,36 @@ func TestSeedIsLoadedOnce(t *testing.T) {
 	}
 }
 
+func TestReadDatasetAcceptsAByteOrderMark(t *testing.T) {
+	fsys := fstest.MapFS{
+		"projects.csv": {Data: []byte("\uFEFFkey,name,category,extent,unit,description,actual_start,actual_completion\na,甲路,,,,,,\n")},
+		"targets.csv":  {Data: []byte("\uFEFFyear,position,list,project,listed_name,deadline,outcome,progress,reported_on\n2024,1,开工,a,甲路,,pending,,2024-01-02\n")},
+	}
+	projects, err := ReadDataset(fsys)
+	if err != nil || len(projects) != 1 || len(projects[0].Targets) != 1 {
+		t.Fatalf("ReadDataset of files saved by a spreadsheet = %v, %v", projects, err)
+	}
+}
+
 func TestReadDatasetRejectsBadRows(t *testing.T) {
 	const projectsHeader = "key,name,category,extent,unit,description,actual_start,actual_completion\n"
 	const targetsHeader = "year,position,list,project,listed_name,deadline,outcome,progress,reported_on\n"
 	const goodProject = "a,甲路道路新建工程,,,,,,\n"
 	tests := []struct {
-		name, projects, targets string
+		name, projects, targets, wantError string
 	}{
-		{"unknown category", projectsHeader + "a,甲路,河,,,,,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n"},
-		{"bad actual date", projectsHeader + "a,甲路,,,,,20222,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n"},
-		{"duplicate key", projectsHeader + goodProject + goodProject, targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n"},
-		{"unknown project", projectsHeader + goodProject, targetsHeader + "2022,1,开工,b,甲路,,pending,,2023-01-04\n"},
-		{"unknown list", projectsHeader + goodProject, targetsHeader + "2022,1,完工,a,甲路,,pending,,2023-01-04\n"},
-		{"unknown outcome", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,甲路,,done,,2023-01-04\n"},
-		{"two rows with one number", projectsHeader + goodProject + "b,乙路,,,,,,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n2022,1,竣工,b,乙路,,pending,,2023-01-04\n"},
-		{"twice on one list", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n2022,2,开工,a,甲路,,pending,,2023-01-04\n"},
-		{"year-only deadline", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,甲路,2022,pending,,2023-01-04\n"},
-		{"empty listed name", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,,,pending,,2023-01-04\n"},
-		{"project on no list", projectsHeader + goodProject + "b,乙路,,,,,,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n"},
-		{"missing column", "key,name\na,甲路\n", targetsHeader},
+		{"unknown category", projectsHeader + "a,甲路,河,,,,,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n", "projects.csv line 2: unknown category"},
+		{"bad actual date", projectsHeader + "a,甲路,,,,,20222,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n", "projects.csv line 2: actual_start"},
+		{"duplicate key", projectsHeader + goodProject + goodProject, targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n", "projects.csv line 3: key"},
+		{"unknown project", projectsHeader + goodProject, targetsHeader + "2022,1,开工,b,甲路,,pending,,2023-01-04\n", `targets.csv line 2: project "b"`},
+		{"unknown list", projectsHeader + goodProject, targetsHeader + "2022,1,完工,a,甲路,,pending,,2023-01-04\n", "targets.csv line 2: unknown list"},
+		{"unknown outcome", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,甲路,,done,,2023-01-04\n", "targets.csv line 2: unknown outcome"},
+		{"two rows with one number", projectsHeader + goodProject + "b,乙路,,,,,,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n2022,1,竣工,b,乙路,,pending,,2023-01-04\n", "targets.csv line 3: 2022 has two rows numbered 1"},
+		{"twice on one list", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n2022,2,开工,a,甲路,,pending,,2023-01-04\n", "targets.csv line 3: project \"a\" is twice"},
+		{"year-only deadline", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,甲路,2022,pending,,2023-01-04\n", "targets.csv line 2: deadline \"2022\" needs a day"},
+		{"empty listed name", projectsHeader + goodProject, targetsHeader + "2022,1,开工,a,,,pending,,2023-01-04\n", "targets.csv line 2: listed_name is empty"},
+		{"project on no list", projectsHeader + goodProject + "b,乙路,,,,,,\n", targetsHeader + "2022,1,开工,a,甲路,,pending,,2023-01-04\n", "乙路 is on no list"},
+		{"missing column", "key,name\na,甲路\n", targetsHeader, `projects.csv: no column "category"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -283,8 +295,9 @@ func TestReadDatasetRejectsBadRows(t *testing.T) {
 				"projects.csv": {Data: []byte(tc.projects)},
 				"targets.csv":  {Data: []byte(tc.targets)},
 			}
-			if _, err := ReadDataset(fsys); err == nil {
-				t.Fatal("ReadDataset accepted the dataset, want an error")
+			_, err := ReadDataset(fsys)
+			if err == nil || !strings.Contains(err.Error(), tc.wantError) {
+				t.Fatalf("ReadDataset error = %v, want one that says %q", err, tc.wantError)
 			}
 		})
 	}

@@ -115,6 +115,7 @@ type Tally struct {
 	Total    int
 	Achieved int
 	Partial  int
+	Missed   int
 	Overdue  int // pending past the deadline
 }
 
@@ -133,6 +134,8 @@ func Tallies(targets []Target, asOf civil.Date) []Tally {
 			tally.Achieved++
 		case StatusPartial:
 			tally.Partial++
+		case StatusMissed:
+			tally.Missed++
 		case StatusOverdue:
 			tally.Overdue++
 		}
@@ -152,4 +155,17 @@ func LastChanged(targets []Target) time.Time {
 		}
 	}
 	return last
+}
+
+// Unreported counts the targets that are overdue as of today although their
+// deadline came after the data was last changed: nobody has reported on them
+// since their deadline passed, so "overdue" may mean only "not reported".
+func Unreported(targets []Target, dataAsOf, today civil.Date) int {
+	n := 0
+	for _, t := range targets {
+		if t.Status(today) == StatusOverdue && !t.Deadline.Before(dataAsOf) {
+			n++
+		}
+	}
+	return n
 }

@@ -91,6 +91,9 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog) echo.HTTPErrorHandl
 		}
 		if respondErr != nil {
 			log.ErrorContext(c.Request().Context(), "error page failed", "error", respondErr)
+			if !c.Response().Committed {
+				_ = c.String(status, http.StatusText(status))
+			}
 		}
 	}
 }

@@ -102,7 +102,8 @@ func setLocale(c echo.Context, catalog *locale.Catalog) {
 	c.SetRequest(r.WithContext(locale.WithLocale(r.Context(), l)))
 }
 
-// requestLog writes one structured line per request.
+// requestLog writes one structured line per request. The cause of a failed
+// request is logged once, by the error handler, with the same request id.
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		HandleError:  true, // so that the status logged is the one the error handler sent
@@ -112,7 +113,6 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 		LogStatus:    true,
 		LogRemoteIP:  true,
 		LogRequestID: true,
-		LogError:     true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
 			if v.Status >= 500 {
@@ -125,9 +125,6 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 				slog.Duration("latency", v.Latency),
 				slog.String("remote_ip", v.RemoteIP),
 				slog.String("request_id", v.RequestID),
-			}
-			if v.Error != nil && v.Status >= 500 {
-				attrs = append(attrs, slog.String("error", v.Error.Error()))
 			}
 			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
 			return nil
