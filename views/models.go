@@ -91,6 +91,10 @@ type ProjectPage struct {
 	Milestones  Milestones
 	Targets     []ProjectTarget
 	JSONURL     string
+	// Internal is set for signed-in staff, who also see who answers for
+	// the project.
+	Internal  bool
+	Engineers []string
 }
 
 // Milestones are a project's planned and actual dates.
@@ -118,4 +122,41 @@ type ErrorPage struct {
 	Nav     Nav
 	Status  int
 	Message string // already in the reader's words
+}
+
+// MyProjectsPage is an engineer's list of the projects they answer for.
+type MyProjectsPage struct {
+	Nav      Nav
+	Projects []MyProject
+}
+
+// MyProject is one of an engineer's projects with its targets.
+type MyProject struct {
+	Name      string
+	URL       string
+	Category  string
+	State     string
+	Overdue   bool
+	UpdatedOn civil.Date
+	Targets   []ProjectTarget
+}
+
+// OverduePage lists the targets past their deadline and not achieved.
+type OverduePage struct {
+	Nav  Nav
+	AsOf civil.Date
+	Rows []OverdueRow
+}
+
+// OverdueRow is one overdue target.
+type OverdueRow struct {
+	Year       int
+	List       string
+	Position   int
+	Name       string
+	ProjectURL string
+	Deadline   civil.Date
+	Status     string
+	Progress   string
+	Engineers  []string
 }

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"time"
+
 	"context"
 
 	"shuangshi/internal/civil"
@@ -15,4 +17,10 @@ func t(ctx context.Context, id string, args ...any) string {
 // date formats a date in the language of the request.
 func date(ctx context.Context, d civil.Date) string {
 	return locale.Date(ctx, d)
+}
+
+// dateTime formats a moment, already in the district's time zone, in the
+// language of the request.
+func dateTime(ctx context.Context, at time.Time) string {
+	return t(ctx, "date.date_time", "Date", date(ctx, civil.DateOf(at)), "Time", at.Format("15:04"))
 }

@@ -1,6 +1,7 @@
 // Command web serves the 双十 site: it opens (or creates) the SQLite
 // database, brings its schema up to date, loads the seed dataset once and
-// serves the pages until it is told to stop.
+// serves the pages until it is told to stop. Its user subcommands manage
+// staff accounts from the command line.
 package main
 
 import (
@@ -14,11 +15,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the district's time zone must be known on any machine
 
+	"github.com/labstack/echo/v4"
+
 	"shuangshi/data"
+	"shuangshi/internal/accounts"
+	"shuangshi/internal/auth"
 	"shuangshi/internal/database"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
@@ -40,7 +46,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
@@ -62,23 +68,36 @@ func (e startError) Unwrap() error { return e.error }
 
 // config is what the command line and the environment decide.
 type config struct {
-	addr   string
-	dbPath string
+	addr           string
+	dbPath         string
+	secureCookies  bool
+	trustedProxies []*net.IPNet
+	// sessionKeys, from SHUANGSHI_SESSION_KEYS, replace the key file.
+	sessionKeys string
+}
+
+// sessionKeyFile is where the session keys are kept: beside the database.
+func (c config) sessionKeyFile() string {
+	return strings.TrimSuffix(c.dbPath, ".db") + ".session-keys"
 }
 
 // parseConfig reads the flags; each has an environment variable that sets its
 // default, and the flag wins over both.
 func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (config, error) {
-	var cfg config
+	cfg := config{sessionKeys: getenv("SHUANGSHI_SESSION_KEYS")}
 	fs := flag.NewFlagSet("shuangshi", flag.ContinueOnError)
 	// The flag package's own messages run to several lines; main prints one.
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "SHUANGSHI_ADDR", ":8080"), "address to listen on (SHUANGSHI_ADDR)")
 	fs.StringVar(&cfg.dbPath, "db", envOr(getenv, "SHUANGSHI_DB", "data/shuangshi.db"), "SQLite database file, created if missing (SHUANGSHI_DB)")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("SHUANGSHI_SECURE_COOKIES") == "true",
+		"mark every cookie Secure, for a site served only over HTTPS (SHUANGSHI_SECURE_COOKIES=true)")
+	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
+		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
-			fmt.Fprintln(stdout, "Usage: web [flags]")
+			fmt.Fprintln(stdout, "Usage: web [flags]\n       web user add|passwd|disable|enable|list [flags] [USERNAME]\n       web session-keys rotate [-db PATH]")
 			fs.PrintDefaults()
 			return cfg, err
 		}
@@ -87,7 +106,35 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	if fs.NArg() > 0 {
 		return cfg, startError{fmt.Errorf("unexpected argument %q (run with -h for the flags)", fs.Arg(0))}
 	}
+	var err error
+	if cfg.trustedProxies, err = parseNetworks(*proxies); err != nil {
+		return cfg, startError{err}
+	}
 	return cfg, nil
+}
+
+// parseNetworks reads a comma-separated list of addresses and CIDR ranges.
+func parseNetworks(list string) ([]*net.IPNet, error) {
+	var networks []*net.IPNet
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if ip := net.ParseIP(item); ip != nil && ip.To4() != nil {
+				item += "/32"
+			} else {
+				item += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxy: %q is not an address or a CIDR range", item)
+		}
+		networks = append(networks, n)
+	}
+	return networks, nil
 }
 
 func envOr(getenv func(string) string, name, fallback string) string {
@@ -99,51 +146,31 @@ func envOr(getenv func(string) string, name, fallback string) string {
 
 // run starts the site and serves until ctx is done, then shuts down
 // gracefully: requests under way finish, new ones are refused, the database
-// is closed.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// is closed. With "user" or "session-keys" first it runs that command.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "user":
+			return runUserCommand(ctx, args[1:], getenv, stdin, stdout)
+		case "session-keys":
+			return runSessionKeysCommand(args[1:], getenv, stdout)
+		}
+	}
 	cfg, err := parseConfig(args, getenv, stdout)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
 
-	db, err := database.Open(ctx, cfg.dbPath, log)
+	site, err := newSite(ctx, cfg, log, time.Now)
 	if err != nil {
 		return startError{err}
 	}
 	defer func() {
-		if err := db.Close(); err != nil {
+		if err := site.db.Close(); err != nil {
 			log.Error("close database", "error", err)
 		}
 	}()
-	if err := db.Migrate(ctx); err != nil {
-		return startError{err}
-	}
-
-	store := projects.NewStore(db)
-	dataset, err := projects.ReadDataset(data.Seed())
-	if err != nil {
-		return startError{fmt.Errorf("seed dataset: %w", err)}
-	}
-	loaded, err := store.Seed(ctx, seedName, dataset)
-	if err != nil {
-		return startError{err}
-	}
-	if loaded {
-		log.Info("loaded the seed dataset", "name", seedName, "projects", len(dataset))
-	}
-
-	catalog, err := locale.NewCatalog()
-	if err != nil {
-		return startError{err}
-	}
-	district, err := time.LoadLocation(districtTimeZone)
-	if err != nil {
-		return startError{err}
-	}
-
-	e := web.NewServer(web.Config{Logger: log, Catalog: catalog, Static: static.Files(), Ping: db.Ping})
-	projects.NewHandler(store, time.Now, district).Register(e)
 
 	// Listen before serving, so that an address in use fails the start.
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -151,7 +178,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return startError{err}
 	}
 	srv := &http.Server{
-		Handler:           e,
+		Handler:           site.echo,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -160,7 +187,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("listening", "url", siteURL(ln.Addr()), "db", cfg.dbPath)
+	url := siteURL(ln.Addr())
+	log.Info("listening", "url", url, "db", cfg.dbPath)
+	if site.setup != nil {
+		log.Warn("there is no active administrator: open this link, once, to create one; it works until it is used or the server restarts",
+			"setup_url", url+site.setup.Path())
+	}
 
 	select {
 	case err := <-served:
@@ -174,6 +206,85 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// site is everything the server is made of, wired together.
+type site struct {
+	db    *database.DB
+	echo  *echo.Echo
+	setup *auth.Setup // nil when an active administrator exists
+}
+
+// newSite opens and migrates the database, loads the seed once, and builds
+// the stores, handlers and routes. The clock now is the site's time.
+func newSite(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time) (*site, error) {
+	db, err := database.Open(ctx, cfg.dbPath, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := wire(ctx, db, cfg, log, now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, now func() time.Time) (*site, error) {
+	if err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	store := projects.NewStore(db)
+	dataset, err := projects.ReadDataset(data.Seed())
+	if err != nil {
+		return nil, fmt.Errorf("seed dataset: %w", err)
+	}
+	loaded, err := store.Seed(ctx, seedName, dataset)
+	if err != nil {
+		return nil, err
+	}
+	if loaded {
+		log.Info("loaded the seed dataset", "name", seedName, "projects", len(dataset))
+	}
+
+	catalog, err := locale.NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	district, err := time.LoadLocation(districtTimeZone)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := auth.LoadKeys(cfg.sessionKeyFile(), cfg.sessionKeys)
+	if err != nil {
+		return nil, err
+	}
+	hasher, err := auth.NewHasher()
+	if err != nil {
+		return nil, err
+	}
+	users := auth.NewStore(db, now)
+	sessions := auth.NewSessions(users, auth.SessionConfig{
+		Keys: keys, SecureCookies: cfg.secureCookies, Now: now,
+		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
+	})
+	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultAccountThrottle, auth.DefaultAddressThrottle)
+	var setup *auth.Setup
+	if admins, err := users.CountActiveAdmins(ctx); err != nil {
+		return nil, err
+	} else if admins == 0 {
+		setup = auth.NewSetup()
+	}
+
+	e := web.NewServer(web.Config{
+		Logger: log, Catalog: catalog, Static: static.Files(), Ping: db.Ping,
+		TrustedProxies: cfg.trustedProxies,
+		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
+	})
+	projects.NewHandler(store, users, now, district).Register(e)
+	auth.NewHandler(users, sessions, authenticator, hasher, setup, now, log).Register(e)
+	accounts.NewHandler(users, hasher, store, district).Register(e)
+	return &site{db: db, echo: e, setup: setup}, nil
 }
 
 // siteURL is the address to open in a browser: a server listening on every

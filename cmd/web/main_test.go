@@ -70,29 +70,27 @@ func startServer(t *testing.T, dbPath string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	rec := &logRecorder{url: make(chan string, 1)}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", dbPath}, func(string) string { return "" }, rec)
-	}()
-	var once sync.Once
+	done := make(chan struct{})
 	var runErr error
+	go func() {
+		runErr = run(ctx, []string{"-addr", "127.0.0.1:0", "-db", dbPath}, func(string) string { return "" }, strings.NewReader(""), rec)
+		close(done)
+	}()
 	stop := func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case runErr = <-done:
-			case <-time.After(20 * time.Second):
-				runErr = errors.New("the server did not stop within 20 s")
-			}
-		})
-		return runErr
+		cancel()
+		select {
+		case <-done:
+			return runErr
+		case <-time.After(20 * time.Second):
+			return errors.New("the server did not stop within 20 s")
+		}
 	}
 	t.Cleanup(func() { stop() })
 	select {
 	case url := <-rec.url:
 		return &server{URL: url, Log: rec, stop: stop}
-	case err := <-done:
-		t.Fatalf("run returned before listening: %v\n%s", err, rec)
+	case <-done:
+		t.Fatalf("run returned before listening: %v\n%s", runErr, rec)
 	case <-time.After(20 * time.Second):
 		t.Fatalf("the server did not listen within 20 s\n%s", rec)
 	}

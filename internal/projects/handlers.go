@@ -11,23 +11,26 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/web"
 	"shuangshi/views"
 )
 
-// Handler serves the public pages and the open data of the record.
+// Handler serves the pages and the open data of the record.
 type Handler struct {
 	store *Store
+	users *auth.Store // who answers for which project
 	// now and location give "today" in the district: a target's deadline
 	// passes at midnight where the works are, not where the server is.
 	now      func() time.Time
 	location *time.Location
 }
 
-// NewHandler returns the public handlers on store. Dates are reckoned in loc.
-func NewHandler(store *Store, now func() time.Time, loc *time.Location) *Handler {
-	return &Handler{store: store, now: now, location: loc}
+// NewHandler returns the handlers on store, with the assignments kept in
+// users. Dates are reckoned in loc.
+func NewHandler(store *Store, users *auth.Store, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{store: store, users: users, now: now, location: loc}
 }
 
 // Register adds the public routes.
@@ -38,6 +41,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/projects/:id", h.showProject)
 	e.GET("/api/v1/years/:year", h.showYearJSON)
 	e.GET("/api/v1/projects/:id", h.showProjectJSON)
+	h.registerStaff(e)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
@@ -113,6 +117,16 @@ func (h *Handler) showProject(c echo.Context) error {
 	}
 	page := projectPage(p, h.today(), h.location)
 	page.Nav = views.Nav{Years: years}
+	if auth.Can(auth.CurrentUser(c), auth.ViewInternal) {
+		engineers, err := h.users.AssignedUsers(c.Request().Context(), []int64{p.ID})
+		if err != nil {
+			return err
+		}
+		page.Internal = true
+		for _, u := range engineers[p.ID] {
+			page.Engineers = append(page.Engineers, u.Name())
+		}
+	}
 	return web.Render(c, http.StatusOK, views.Project(page))
 }
 

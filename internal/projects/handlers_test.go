@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/data"
+	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/web"
@@ -55,7 +56,7 @@ func newTestSite(t *testing.T, dataset fs.FS, now time.Time) *httptest.Server {
 		Static:  static.Files(),
 		Ping:    db.Ping,
 	})
-	NewHandler(store, func() time.Time { return now }, shanghai).Register(e)
+	NewHandler(store, auth.NewStore(db, time.Now), func() time.Time { return now }, shanghai).Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv

@@ -94,16 +94,20 @@ func projectPage(p Project, today civil.Date, loc *time.Location) views.ProjectP
 		JSONURL: "/api/v1/projects/" + strconv.FormatInt(p.ID, 10),
 	}
 	for _, t := range p.Targets {
-		page.Targets = append(page.Targets, views.ProjectTarget{
-			Year:       t.Year,
-			YearURL:    views.YearURL(t.Year),
-			Position:   t.Position,
-			ListedName: t.ListedName,
-			List:       string(t.List),
-			Deadline:   t.Deadline,
-			Status:     string(t.Status(today)),
-			Progress:   t.Progress,
-		})
+		page.Targets = append(page.Targets, projectTarget(t, today))
 	}
 	return page
+}
+
+func projectTarget(t Target, today civil.Date) views.ProjectTarget {
+	return views.ProjectTarget{
+		Year:       t.Year,
+		YearURL:    views.YearURL(t.Year),
+		Position:   t.Position,
+		ListedName: t.ListedName,
+		List:       string(t.List),
+		Deadline:   t.Deadline,
+		Status:     string(t.Status(today)),
+		Progress:   t.Progress,
+	}
 }

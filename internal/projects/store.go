@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"shuangshi/internal/civil"
 	"shuangshi/internal/database"
 )
 
@@ -65,4 +66,48 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 		return Project{}, fmt.Errorf("project %d: %w", id, err)
 	}
 	return p, nil
+}
+
+// All returns every project, without targets, in the order they were added.
+func (s *Store) All(ctx context.Context) ([]Project, error) {
+	var projects []Project
+	err := s.read.WithContext(ctx).Order("id").Find(&projects).Error
+	return projects, err
+}
+
+// ProjectsWithTargets returns the projects with the given ids, each with its
+// targets (oldest year first), in the order of ids. Missing ids are skipped.
+func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var found []Project
+	err := s.read.WithContext(ctx).
+		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
+		Where("id IN ?", ids).Find(&found).Error
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Project, len(found))
+	for _, p := range found {
+		byID[p.ID] = p
+	}
+	projects := make([]Project, 0, len(found))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			projects = append(projects, p)
+		}
+	}
+	return projects, nil
+}
+
+// OverdueTargets returns the targets whose deadline is before asOf and that
+// are not achieved, each with its project, earliest deadline first.
+func (s *Store) OverdueTargets(ctx context.Context, asOf civil.Date) ([]Target, error) {
+	var targets []Target
+	// Deadlines are stored as YYYY-MM-DD, which sorts and compares as text.
+	err := s.read.WithContext(ctx).Preload("Project").
+		Where("outcome <> ? AND deadline < ?", Achieved, asOf.String()).
+		Order("deadline, year, position").Find(&targets).Error
+	return targets, err
 }

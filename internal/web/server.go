@@ -7,7 +7,9 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -29,6 +31,14 @@ type Config struct {
 	Static fs.FS
 	// Ping reports whether the database answers; /healthz relies on it.
 	Ping func(context.Context) error
+	// PageMiddleware runs for pages and the API, after the site's own
+	// middleware, but not for static files or /healthz: the sessions and
+	// the CSRF check.
+	PageMiddleware []echo.MiddlewareFunc
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From any
+	// other peer those headers are ignored: anyone can write them.
+	TrustedProxies []*net.IPNet
 }
 
 // NewServer returns an echo server with the site's middleware, error
@@ -40,9 +50,16 @@ func NewServer(cfg Config) *echo.Echo {
 	// Take the client address from the connection; headers such as
 	// X-Forwarded-For are anyone's to write unless a trusted proxy sets them.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	e.HTTPErrorHandler = ErrorHandler(cfg.Logger, cfg.Catalog)
 
-	e.Pre(headAsGet, languageFromRequest(cfg.Catalog))
+	e.Pre(headAsGet, schemeFromRequest(cfg.TrustedProxies), languageFromRequest(cfg.Catalog))
 	e.Use(middleware.RequestID())
 	e.Use(requestLog(cfg.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -60,6 +77,12 @@ func NewServer(cfg Config) *echo.Echo {
 		ContentSecurityPolicy: contentSecurityPolicy,
 	}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	// No form of the site comes near a megabyte; a larger body is refused
+	// before anything reads it.
+	e.Use(middleware.BodyLimit("1M"))
+	for _, m := range cfg.PageMiddleware {
+		e.Use(skipFor(m, "/static/", "/healthz"))
+	}
 
 	static := e.Group("/static", func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -83,6 +106,51 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// skipFor runs m for every path except those that begin with one of the
+// prefixes.
+func skipFor(m echo.MiddlewareFunc, prefixes ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withM := m(next)
+		return func(c echo.Context) error {
+			for _, p := range prefixes {
+				if strings.HasPrefix(c.Request().URL.Path, p) {
+					return next(c)
+				}
+			}
+			return withM(c)
+		}
+	}
+}
+
+type httpsKey struct{}
+
+// schemeFromRequest records whether the request reached the site over HTTPS:
+// on a TLS connection, or through a trusted proxy that says so.
+func schemeFromRequest(trusted []*net.IPNet) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			https := r.TLS != nil
+			if !https && r.Header.Get(echo.HeaderXForwardedProto) == "https" {
+				host, _, _ := net.SplitHostPort(r.RemoteAddr)
+				if peer := net.ParseIP(host); peer != nil {
+					for _, n := range trusted {
+						https = https || n.Contains(peer)
+					}
+				}
+			}
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), httpsKey{}, https)))
+			return next(c)
+		}
+	}
+}
+
+// IsHTTPS reports whether the request reached the site over HTTPS.
+func IsHTTPS(c echo.Context) bool {
+	https, _ := c.Request().Context().Value(httpsKey{}).(bool)
+	return https
 }
 
 // languageFromRequest puts the reader's locale into the request context,

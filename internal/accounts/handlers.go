@@ -1,0 +1,370 @@
+// Package accounts is the administrators' pages for staff accounts: creating
+// them, changing roles, disabling and enabling, resetting passwords,
+// assigning engineers to projects, and reading the security log.
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/projects"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// Handler serves the account administration.
+type Handler struct {
+	users    *auth.Store
+	hasher   *auth.Hasher
+	projects *projects.Store
+	location *time.Location
+}
+
+// NewHandler returns the administration handlers; times are shown in loc.
+func NewHandler(users *auth.Store, hasher *auth.Hasher, projects *projects.Store, loc *time.Location) *Handler {
+	return &Handler{users: users, hasher: hasher, projects: projects, location: loc}
+}
+
+// Register adds the routes, all for administrators.
+func (h *Handler) Register(e *echo.Echo) {
+	g := e.Group("/admin", auth.Require(auth.ManageAccounts))
+	g.GET("/users", h.listUsers)
+	g.GET("/users/new", h.newUser)
+	g.POST("/users", h.createUser)
+	g.GET("/users/:id", h.showUser)
+	g.POST("/users/:id/role", h.changeRole)
+	g.POST("/users/:id/active", h.setActive)
+	g.POST("/users/:id/password", h.resetPassword)
+	g.POST("/users/:id/assignments", h.assign)
+	g.POST("/users/:id/assignments/:project/delete", h.unassign)
+	g.GET("/assignments", h.listAssignments)
+	g.GET("/events", h.listEvents)
+}
+
+// UserURL is the address of an account's administration page.
+func UserURL(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
+
+func userRow(u auth.User) views.UserRow {
+	return views.UserRow{
+		ID: u.ID, URL: UserURL(u.ID), Username: u.Username, DisplayName: u.DisplayName,
+		Role: string(u.Role), Active: u.Active, MustChange: u.MustChangePassword,
+	}
+}
+
+func roleCodes() []string {
+	var codes []string
+	for _, r := range auth.Roles() {
+		codes = append(codes, string(r))
+	}
+	return codes
+}
+
+func (h *Handler) listUsers(c echo.Context) error {
+	users, err := h.users.Users(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	page := views.UsersPage{}
+	for _, u := range users {
+		page.Users = append(page.Users, userRow(u))
+	}
+	return web.Render(c, http.StatusOK, views.Users(page))
+}
+
+func (h *Handler) newUser(c echo.Context) error {
+	return web.Render(c, http.StatusOK, views.NewUser(views.NewUserPage{Role: string(auth.Engineer), Roles: roleCodes()}))
+}
+
+func (h *Handler) createUser(c echo.Context) error {
+	ctx := c.Request().Context()
+	page := views.NewUserPage{
+		Username:    c.FormValue("username"),
+		DisplayName: strings.TrimSpace(c.FormValue("display_name")),
+		Role:        c.FormValue("role"),
+		Roles:       roleCodes(),
+		Errors:      views.FieldErrors{},
+	}
+	username := auth.NormalizeUsername(page.Username)
+	if err := auth.CheckUsername(username); err != nil {
+		page.Errors["username"] = auth.AccountError(c, err)
+	}
+	if err := auth.CheckDisplayName(page.DisplayName); err != nil {
+		page.Errors["display_name"] = auth.AccountError(c, err)
+	}
+	role, err := auth.ParseRole(page.Role)
+	if err != nil {
+		page.Errors["role"] = locale.T(ctx, "admin.role_unknown")
+	}
+	if len(page.Errors) > 0 {
+		return web.Render(c, http.StatusUnprocessableEntity, views.NewUser(page))
+	}
+	password, hash, err := h.temporaryPassword(ctx)
+	if err != nil {
+		return err
+	}
+	user, err := h.users.CreateUser(ctx, auth.User{
+		Username: username, DisplayName: page.DisplayName, Role: role, Active: true,
+		PasswordHash: hash, MustChangePassword: true,
+	}, h.actor(c))
+	if errors.Is(err, auth.ErrUsernameTaken) {
+		page.Errors["username"] = auth.AccountError(c, err)
+		return web.Render(c, http.StatusUnprocessableEntity, views.NewUser(page))
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return web.Render(c, http.StatusCreated, views.TemporaryPassword(views.TemporaryPasswordPage{
+		Username: user.Username, Password: password, Created: true, UserURL: UserURL(user.ID),
+	}))
+}
+
+func (h *Handler) showUser(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	return h.renderUser(c, http.StatusOK, user, "")
+}
+
+func (h *Handler) renderUser(c echo.Context, status int, user auth.User, problem string) error {
+	ctx := c.Request().Context()
+	page := views.UserPage{
+		User:        userRow(user),
+		Self:        user.ID == auth.CurrentUser(c).ID,
+		Roles:       roleCodes(),
+		Problem:     problem,
+		HasProjects: auth.Can(&user, auth.HaveAssignments),
+	}
+	if page.HasProjects {
+		assigned, err := h.users.AssignedProjectIDs(ctx, user.ID)
+		if err != nil {
+			return err
+		}
+		all, err := h.projects.All(ctx)
+		if err != nil {
+			return err
+		}
+		isAssigned := map[int64]bool{}
+		for _, id := range assigned {
+			isAssigned[id] = true
+		}
+		for _, p := range all {
+			option := views.ProjectOption{ID: p.ID, Name: p.Name, Category: string(p.Category), URL: projects.ProjectURL(p.ID)}
+			if isAssigned[p.ID] {
+				page.Assigned = append(page.Assigned, option)
+			} else {
+				page.Assignable = append(page.Assignable, option)
+			}
+		}
+	}
+	events, err := h.users.Events(ctx, user.ID, 50)
+	if err != nil {
+		return err
+	}
+	page.Events = h.eventRows(events)
+	return web.Render(c, status, views.User(page))
+}
+
+func (h *Handler) changeRole(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	role, err := auth.ParseRole(c.FormValue("role"))
+	if err != nil {
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(c.Request().Context(), "admin.role_unknown"))
+	}
+	return h.afterChange(c, user, "flash.role_changed", func(ctx context.Context) (auth.User, error) {
+		return h.users.SetRole(ctx, user.ID, role, h.actor(c))
+	})
+}
+
+func (h *Handler) setActive(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	active := c.FormValue("active") == "true"
+	flash := "flash.user_disabled"
+	if active {
+		flash = "flash.user_enabled"
+	}
+	return h.afterChange(c, user, flash, func(ctx context.Context) (auth.User, error) {
+		return h.users.SetActive(ctx, user.ID, active, h.actor(c))
+	})
+}
+
+// afterChange runs a change to an account and answers: back to the account
+// with a message, or the account page with the reason the change was refused.
+func (h *Handler) afterChange(c echo.Context, user auth.User, flash string, change func(context.Context) (auth.User, error)) error {
+	_, err := change(c.Request().Context())
+	if errors.Is(err, auth.ErrLastAdmin) {
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, auth.AccountError(c, err))
+	}
+	if err != nil {
+		return err
+	}
+	auth.Flash(c, flash)
+	return c.Redirect(http.StatusSeeOther, UserURL(user.ID))
+}
+
+func (h *Handler) resetPassword(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	password, hash, err := h.temporaryPassword(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := h.users.SetPassword(ctx, user.ID, hash, true, h.actor(c)); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return web.Render(c, http.StatusOK, views.TemporaryPassword(views.TemporaryPasswordPage{
+		Username: user.Username, Password: password, UserURL: UserURL(user.ID),
+	}))
+}
+
+func (h *Handler) assign(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if !auth.Can(&user, auth.HaveAssignments) {
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.assign_engineers_only"))
+	}
+	project, err := h.project(c, c.FormValue("project_id"))
+	if err != nil {
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.project_unknown"))
+	}
+	if err := h.users.Assign(ctx, user.ID, project.ID, projectDetail(project), h.actor(c)); err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.assigned")
+	return c.Redirect(http.StatusSeeOther, UserURL(user.ID))
+}
+
+func (h *Handler) unassign(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	project, err := h.project(c, c.Param("project"))
+	if err != nil {
+		return web.NotFound("error.404")
+	}
+	if err := h.users.Unassign(c.Request().Context(), user.ID, project.ID, projectDetail(project), h.actor(c)); err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.unassigned")
+	return c.Redirect(http.StatusSeeOther, UserURL(user.ID))
+}
+
+func projectDetail(p projects.Project) string {
+	return "#" + strconv.FormatInt(p.ID, 10) + " " + p.Name
+}
+
+func (h *Handler) listAssignments(c echo.Context) error {
+	ctx := c.Request().Context()
+	all, err := h.projects.All(ctx)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(all))
+	for i, p := range all {
+		ids[i] = p.ID
+	}
+	engineers, err := h.users.AssignedUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var page views.AssignmentsPage
+	for _, p := range all {
+		row := views.AssignmentRow{Project: views.ProjectOption{ID: p.ID, Name: p.Name, Category: string(p.Category), URL: projects.ProjectURL(p.ID)}}
+		for _, u := range engineers[p.ID] {
+			row.Engineers = append(row.Engineers, views.UserLink{Name: u.Name(), URL: UserURL(u.ID)})
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	return web.Render(c, http.StatusOK, views.Assignments(page))
+}
+
+func (h *Handler) listEvents(c echo.Context) error {
+	events, err := h.users.Events(c.Request().Context(), 0, 200)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, views.Events(views.EventsPage{Events: h.eventRows(events)}))
+}
+
+func (h *Handler) eventRows(events []auth.Event) []views.EventRow {
+	rows := make([]views.EventRow, 0, len(events))
+	for _, e := range events {
+		rows = append(rows, views.EventRow{
+			At: e.At.In(h.location), Action: string(e.Action), Actor: e.Actor,
+			Subject: e.Subject, Detail: e.Detail, Address: e.Address,
+		})
+	}
+	return rows
+}
+
+// user loads the account named by the :id parameter.
+func (h *Handler) user(c echo.Context) (auth.User, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return auth.User{}, web.NotFound("error.404")
+	}
+	user, err := h.users.UserByID(c.Request().Context(), id)
+	if errors.Is(err, auth.ErrNotFound) {
+		return auth.User{}, web.NotFound("error.404")
+	}
+	return user, err
+}
+
+// project loads the project with the id given as text.
+func (h *Handler) project(c echo.Context, raw string) (projects.Project, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return projects.Project{}, projects.ErrNotFound
+	}
+	return h.projects.Project(c.Request().Context(), id)
+}
+
+func (h *Handler) actor(c echo.Context) auth.Actor {
+	return auth.ActorOf(auth.CurrentUser(c), c.RealIP())
+}
+
+// temporaryAlphabet leaves out characters that are easily misread (0 and O,
+// 1 and l) when the password is read out or copied by hand.
+const temporaryAlphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+
+// temporaryPassword returns a new random password of three groups of four
+// characters (60 bits), and its hash.
+func (h *Handler) temporaryPassword(ctx context.Context) (string, string, error) {
+	buf := make([]byte, 12)
+	if _, err := rand.Read(buf); err != nil {
+		return "", "", err
+	}
+	var b strings.Builder
+	for i, x := range buf {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(temporaryAlphabet[int(x)%len(temporaryAlphabet)])
+	}
+	hash, err := h.hasher.Hash(ctx, b.String())
+	return b.String(), hash, err
+}

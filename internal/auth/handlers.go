@@ -1,0 +1,265 @@
+package auth
+
+import (
+	"errors"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/locale"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// Handler serves signing in and out, the first-administrator setup and a
+// user's own account.
+type Handler struct {
+	users    *Store
+	sessions *Sessions
+	auth     *Authenticator
+	hasher   *Hasher
+	setup    *Setup // nil when the site has an active administrator
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// NewHandler returns the sign-in handlers. setup is nil unless the site
+// started without an active administrator.
+func NewHandler(users *Store, sessions *Sessions, auth *Authenticator, hasher *Hasher, setup *Setup, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{users: users, sessions: sessions, auth: auth, hasher: hasher, setup: setup, now: now, log: log}
+}
+
+// Register adds the routes.
+func (h *Handler) Register(e *echo.Echo) {
+	e.GET("/login", h.showLogin)
+	e.POST("/login", h.login)
+	e.POST("/logout", h.logout, RequireUser)
+	e.GET("/setup/:token", h.showSetup)
+	e.POST("/setup/:token", h.completeSetup)
+	e.GET("/account", h.showAccount, RequireUser)
+	e.GET("/account/password", h.showAccount, RequireUser)
+	e.POST("/account/password", h.changePassword, RequireUser)
+	e.POST("/account/sign-out-everywhere", h.signOutEverywhere, RequireUser)
+}
+
+func (h *Handler) showLogin(c echo.Context) error {
+	if user := CurrentUser(c); user != nil {
+		return c.Redirect(http.StatusSeeOther, LandingPage(user))
+	}
+	return web.Render(c, http.StatusOK, views.Login(views.LoginPage{Next: safeNext(c.QueryParam("next"))}))
+}
+
+func (h *Handler) login(c echo.Context) error {
+	page := views.LoginPage{
+		Username: c.FormValue("username"),
+		Next:     safeNext(c.FormValue("next")),
+		Errors:   views.FieldErrors{},
+	}
+	password := c.FormValue("password")
+	ctx := c.Request().Context()
+	if NormalizeUsername(page.Username) == "" {
+		page.Errors["username"] = locale.T(ctx, "login.username_required")
+	}
+	if password == "" {
+		page.Errors["password"] = locale.T(ctx, "login.password_required")
+	}
+	if len(page.Errors) > 0 {
+		return web.Render(c, http.StatusUnprocessableEntity, views.Login(page))
+	}
+
+	user, err := h.auth.Authenticate(ctx, page.Username, password, ActorOf(nil, c.RealIP()))
+	var throttled *ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		wait := throttled.Until.Sub(h.now())
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		page.Problem = locale.T(ctx, "login.throttled", "Minutes", int(math.Ceil(wait.Minutes())))
+		return web.Render(c, http.StatusTooManyRequests, views.Login(page))
+	case errors.Is(err, ErrBadCredentials):
+		page.Problem = locale.T(ctx, "login.bad_credentials")
+		return web.Render(c, http.StatusUnauthorized, views.Login(page))
+	case errors.Is(err, ErrAccountDisabled):
+		page.Problem = locale.T(ctx, "login.disabled")
+		return web.Render(c, http.StatusForbidden, views.Login(page))
+	case err != nil:
+		return err
+	}
+
+	h.sessions.SignIn(c, user)
+	switch {
+	case user.MustChangePassword:
+		return c.Redirect(http.StatusSeeOther, "/account/password")
+	case page.Next != "":
+		return c.Redirect(http.StatusSeeOther, page.Next)
+	}
+	return c.Redirect(http.StatusSeeOther, LandingPage(&user))
+}
+
+func (h *Handler) logout(c echo.Context) error {
+	user := CurrentUser(c)
+	if err := h.users.Log(c.Request().Context(), ActorOf(user, c.RealIP()), ActionSignOut, user, ""); err != nil {
+		return err
+	}
+	h.sessions.SignOut(c)
+	Flash(c, "flash.signed_out")
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (h *Handler) showSetup(c echo.Context) error {
+	if h.setup == nil || !h.setup.Valid(c.Param("token")) {
+		return web.NotFound("error.404")
+	}
+	return web.Render(c, http.StatusOK, views.Setup(views.SetupPage{Action: c.Request().URL.Path}))
+}
+
+func (h *Handler) completeSetup(c echo.Context) error {
+	token := c.Param("token")
+	if h.setup == nil || !h.setup.Valid(token) {
+		return web.NotFound("error.404")
+	}
+	ctx := c.Request().Context()
+	page := views.SetupPage{
+		Action:      c.Request().URL.Path,
+		Username:    c.FormValue("username"),
+		DisplayName: c.FormValue("display_name"),
+		Errors:      views.FieldErrors{},
+	}
+	username := NormalizeUsername(page.Username)
+	if err := CheckUsername(username); err != nil {
+		page.Errors["username"] = AccountError(c, err)
+	}
+	if err := CheckDisplayName(page.DisplayName); err != nil {
+		page.Errors["display_name"] = AccountError(c, err)
+	}
+	password := c.FormValue("password")
+	if err := checkNewPassword(password, c.FormValue("password_confirm"), username); err != nil {
+		page.Errors["password"] = AccountError(c, err)
+	}
+	if len(page.Errors) > 0 {
+		return web.Render(c, http.StatusUnprocessableEntity, views.Setup(page))
+	}
+	hash, err := h.hasher.Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	by := Actor{Name: "setup link", Address: c.RealIP()}
+	user, err := h.users.CreateFirstAdmin(ctx, User{Username: username, DisplayName: page.DisplayName, PasswordHash: hash}, by)
+	switch {
+	case errors.Is(err, ErrUsernameTaken):
+		page.Errors["username"] = AccountError(c, err)
+		return web.Render(c, http.StatusUnprocessableEntity, views.Setup(page))
+	case errors.Is(err, ErrAdminExists):
+		h.setup.Use(token)
+		return web.NotFound("error.404")
+	case err != nil:
+		return err
+	}
+	h.setup.Use(token)
+	h.log.Info("the first administrator was created; the setup link no longer works", "username", user.Username)
+	if err := h.users.Log(ctx, ActorOf(&user, c.RealIP()), ActionSignIn, &user, "setup"); err != nil {
+		return err
+	}
+	h.sessions.SignIn(c, user)
+	Flash(c, "flash.setup_done")
+	return c.Redirect(http.StatusSeeOther, LandingPage(&user))
+}
+
+func (h *Handler) showAccount(c echo.Context) error {
+	return web.Render(c, http.StatusOK, views.Account(accountPage(CurrentUser(c))))
+}
+
+func accountPage(u *User) views.AccountPage {
+	return views.AccountPage{
+		Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role),
+		MustChange: u.MustChangePassword, Errors: views.FieldErrors{},
+	}
+}
+
+func (h *Handler) changePassword(c echo.Context) error {
+	user := CurrentUser(c)
+	ctx := c.Request().Context()
+	page := accountPage(user)
+	current, password := c.FormValue("current_password"), c.FormValue("password")
+	if ok, err := h.hasher.Verify(ctx, current, user.PasswordHash); err != nil {
+		return err
+	} else if !ok {
+		page.Errors["current_password"] = AccountError(c, ErrWrongCurrentPassword)
+	}
+	if err := checkNewPassword(password, c.FormValue("password_confirm"), user.Username); err != nil {
+		page.Errors["password"] = AccountError(c, err)
+	} else if password == current {
+		page.Errors["password"] = locale.T(ctx, "account.password_unchanged")
+	}
+	if len(page.Errors) > 0 {
+		return web.Render(c, http.StatusUnprocessableEntity, views.Account(page))
+	}
+	hash, err := h.hasher.Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	// Changing the password ends every session of the user, this one too;
+	// the new session below continues here with the new generation.
+	updated, err := h.users.SetPassword(ctx, user.ID, hash, false, ActorOf(user, c.RealIP()))
+	if err != nil {
+		return err
+	}
+	h.sessions.SignIn(c, updated)
+	Flash(c, "flash.password_changed")
+	return c.Redirect(http.StatusSeeOther, LandingPage(&updated))
+}
+
+func (h *Handler) signOutEverywhere(c echo.Context) error {
+	user := CurrentUser(c)
+	if _, err := h.users.EndSessions(c.Request().Context(), user.ID, ActorOf(user, c.RealIP())); err != nil {
+		return err
+	}
+	h.sessions.SignOut(c)
+	Flash(c, "flash.signed_out_everywhere")
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// checkNewPassword checks a new password and its confirmation.
+func checkNewPassword(password, confirm, username string) error {
+	if err := CheckPassword(password, username); err != nil {
+		return err
+	}
+	if password != confirm {
+		return ErrPasswordsDiffer
+	}
+	return nil
+}
+
+// AccountError puts an account rule's error into the reader's words, for
+// the message beside the field it concerns.
+func AccountError(c echo.Context, err error) string {
+	ctx := c.Request().Context()
+	switch {
+	case errors.Is(err, ErrUsernameLength):
+		return locale.T(ctx, "account.username_length", "Min", MinUsernameLength, "Max", MaxUsernameLength)
+	case errors.Is(err, ErrUsernameCharacters):
+		return locale.T(ctx, "account.username_characters")
+	case errors.Is(err, ErrUsernameTaken):
+		return locale.T(ctx, "account.username_taken")
+	case errors.Is(err, ErrDisplayNameLength):
+		return locale.T(ctx, "account.display_name_length", "Max", MaxDisplayNameLength)
+	case errors.Is(err, ErrDisplayNameText), errors.Is(err, ErrPasswordNotText):
+		return locale.T(ctx, "account.not_text")
+	case errors.Is(err, ErrPasswordTooShort):
+		return locale.T(ctx, "account.password_too_short", "Min", MinPasswordLength)
+	case errors.Is(err, ErrPasswordTooLong):
+		return locale.T(ctx, "account.password_too_long", "Max", MaxPasswordLength)
+	case errors.Is(err, ErrPasswordIsUsername):
+		return locale.T(ctx, "account.password_is_username")
+	case errors.Is(err, ErrPasswordsDiffer):
+		return locale.T(ctx, "account.passwords_differ")
+	case errors.Is(err, ErrWrongCurrentPassword):
+		return locale.T(ctx, "account.wrong_current_password")
+	case errors.Is(err, ErrLastAdmin):
+		return locale.T(ctx, "account.last_admin")
+	}
+	return locale.T(ctx, "error.400")
+}

@@ -1,0 +1,346 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// cookieName is the name of the session cookie.
+const cookieName = "shuangshi_session"
+
+// The values a session cookie carries. The cookie is signed and encrypted.
+const (
+	keyUserID     = "uid"
+	keyGeneration = "gen"     // the user's session generation at sign-in
+	keyCreated    = "created" // unix seconds of the sign-in
+	keySeen       = "seen"    // unix seconds of the last request
+	keySessionID  = "sid"     // random, new at every sign-in
+	keyCSRF       = "csrf"    // the CSRF token of this session
+)
+
+// SessionConfig is how sessions behave.
+type SessionConfig struct {
+	// Keys sign and encrypt cookies, newest first; see LoadKeys.
+	Keys [][]byte
+	// SecureCookies marks every cookie Secure, for a site served only over
+	// HTTPS. Without it a cookie is Secure when its request came over HTTPS.
+	SecureCookies bool
+	// IdleTimeout ends a session that has made no request for this long;
+	// Lifetime ends any session this long after its sign-in.
+	IdleTimeout time.Duration
+	Lifetime    time.Duration
+	Now         func() time.Time
+}
+
+// DefaultIdleTimeout and DefaultLifetime are a working day of inactivity
+// and a week in all.
+const (
+	DefaultIdleTimeout = 8 * time.Hour
+	DefaultLifetime    = 7 * 24 * time.Hour
+)
+
+// Sessions finds who is behind each request and signs people in and out.
+type Sessions struct {
+	cookies *sessions.CookieStore
+	users   *Store
+	cfg     SessionConfig
+}
+
+// NewSessions returns the session manager.
+func NewSessions(users *Store, cfg SessionConfig) *Sessions {
+	cookies := sessions.NewCookieStore(keyPairs(cfg.Keys)...)
+	// The codecs refuse a cookie older than the lifetime, whatever it says;
+	// the browser forgets it after the idle timeout unless it is renewed.
+	cookies.MaxAge(int(cfg.Lifetime.Seconds()))
+	cookies.Options.MaxAge = int(cfg.IdleTimeout.Seconds())
+	cookies.Options.HttpOnly = true
+	cookies.Options.SameSite = http.SameSiteLaxMode
+	return &Sessions{cookies: cookies, users: users, cfg: cfg}
+}
+
+// requestState is the session of one request.
+type requestState struct {
+	session *sessions.Session
+	user    *User
+	changed bool
+	ended   bool // a session that was signed in has expired or been ended
+}
+
+type stateKey struct{}
+
+func stateOf(c echo.Context) *requestState {
+	st, _ := c.Request().Context().Value(stateKey{}).(*requestState)
+	return st
+}
+
+// CurrentUser returns the signed-in user of the request, or nil.
+func CurrentUser(c echo.Context) *User {
+	if st := stateOf(c); st != nil {
+		return st.user
+	}
+	return nil
+}
+
+// Middleware reads the session cookie, checks that its user may still be
+// signed in (active, same session generation, within the idle timeout and
+// the lifetime), and saves the cookie when the request changed it.
+func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		// A cookie that does not decode (a rotated-out key, tampering) is
+		// simply no session.
+		session, _ := s.cookies.Get(r, cookieName)
+		st := &requestState{session: session}
+		if err := s.authenticate(r.Context(), st); err != nil {
+			return err
+		}
+		c.Response().Before(func() {
+			if !st.changed {
+				return
+			}
+			session.Options.Secure = s.cfg.SecureCookies || web.IsHTTPS(c)
+			if err := session.Save(c.Request(), c.Response()); err != nil {
+				c.Logger().Error(err)
+			}
+		})
+		ctx := context.WithValue(r.Context(), stateKey{}, st)
+		ctx = views.WithSession(ctx, views.Session{
+			Viewer:    viewerOf(st.user),
+			CSRFToken: st.csrfToken,
+			Flashes:   st.flashes,
+		})
+		c.SetRequest(r.WithContext(ctx))
+		return next(c)
+	}
+}
+
+func (s *Sessions) authenticate(ctx context.Context, st *requestState) error {
+	values := st.session.Values
+	userID, _ := values[keyUserID].(int64)
+	if userID == 0 {
+		return nil
+	}
+	generation, _ := values[keyGeneration].(int64)
+	created, _ := values[keyCreated].(int64)
+	seen, _ := values[keySeen].(int64)
+	now := s.cfg.Now()
+	if now.Sub(time.Unix(created, 0)) > s.cfg.Lifetime || now.Sub(time.Unix(seen, 0)) > s.cfg.IdleTimeout {
+		st.end()
+		return nil
+	}
+	user, err := s.users.UserByID(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		st.end()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !user.Active || user.SessionGeneration != generation {
+		st.end()
+		return nil
+	}
+	// Renew the cookie at most once a minute, not on every request.
+	if now.Sub(time.Unix(seen, 0)) > time.Minute {
+		values[keySeen] = now.Unix()
+		st.changed = true
+	}
+	st.user = &user
+	return nil
+}
+
+// end forgets the user of a session that may no longer be signed in, and
+// leaves a message that says so.
+func (st *requestState) end() {
+	clear(st.session.Values)
+	st.session.AddFlash("flash.session_ended")
+	st.changed, st.ended = true, true
+}
+
+// csrfToken returns the session's CSRF token, creating it (and so the
+// session cookie) on first use.
+func (st *requestState) csrfToken() string {
+	if token, _ := st.session.Values[keyCSRF].(string); token != "" {
+		return token
+	}
+	token := rand.Text()
+	st.session.Values[keyCSRF] = token
+	st.changed = true
+	return token
+}
+
+// flashes returns and removes the messages left for the next page.
+func (st *requestState) flashes() []string {
+	var ids []string
+	for _, f := range st.session.Flashes() {
+		if id, ok := f.(string); ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		st.changed = true
+	}
+	return ids
+}
+
+// Flash leaves a message (a message id) for the next page the browser shows.
+func Flash(c echo.Context, messageID string) {
+	if st := stateOf(c); st != nil {
+		st.session.AddFlash(messageID)
+		st.changed = true
+	}
+}
+
+// SignIn starts a new session for user: every value of the old session is
+// dropped, including its CSRF token, so that nothing planted before sign-in
+// (session fixation) survives it.
+func (s *Sessions) SignIn(c echo.Context, user User) {
+	st := stateOf(c)
+	now := s.cfg.Now().Unix()
+	clear(st.session.Values)
+	st.session.Values[keyUserID] = user.ID
+	st.session.Values[keyGeneration] = user.SessionGeneration
+	st.session.Values[keyCreated] = now
+	st.session.Values[keySeen] = now
+	st.session.Values[keySessionID] = rand.Text()
+	st.session.Values[keyCSRF] = rand.Text()
+	st.user, st.changed = &user, true
+}
+
+// SignOut ends the session of the request.
+func (s *Sessions) SignOut(c echo.Context) {
+	st := stateOf(c)
+	clear(st.session.Values)
+	st.user, st.changed = nil, true
+}
+
+// SessionID returns the random id of the request's signed-in session, or "".
+func SessionID(c echo.Context) string {
+	if st := stateOf(c); st != nil {
+		id, _ := st.session.Values[keySessionID].(string)
+		return id
+	}
+	return ""
+}
+
+// RequireCSRF refuses, with 403, every request that could change something
+// (any method but GET, HEAD, OPTIONS and TRACE) unless it carries the
+// session's CSRF token in the form field _csrf or the X-CSRF-Token header.
+func RequireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+			return next(c)
+		}
+		st := stateOf(c)
+		want := ""
+		if st != nil {
+			want, _ = st.session.Values[keyCSRF].(string)
+		}
+		got := c.Request().Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = c.FormValue("_csrf")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			return &web.Error{Status: http.StatusForbidden, MessageID: "error.csrf"}
+		}
+		return next(c)
+	}
+}
+
+// Require lets a request through only for a signed-in user who holds the
+// permission. Someone not signed in is sent to the sign-in page (a GET) or
+// refused (anything else); a user without the permission gets 403. A user
+// who must choose a new password is sent to do that first.
+func Require(p Permission) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			user := CurrentUser(c)
+			if user == nil {
+				return signInFirst(c)
+			}
+			if user.MustChangePassword {
+				return c.Redirect(http.StatusSeeOther, "/account/password")
+			}
+			if p != "" && !Can(user, p) {
+				return &web.Error{Status: http.StatusForbidden, MessageID: "error.403"}
+			}
+			return next(c)
+		}
+	}
+}
+
+// RequireUser lets through any signed-in user, including one who must
+// change their password: the account pages themselves.
+func RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if CurrentUser(c) == nil {
+			return signInFirst(c)
+		}
+		return next(c)
+	}
+}
+
+func signInFirst(c echo.Context) error {
+	if c.Request().Method != http.MethodGet {
+		return &web.Error{Status: http.StatusForbidden, MessageID: "error.sign_in_first"}
+	}
+	return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+}
+
+// LandingPage is where a user goes after signing in: an engineer to their
+// projects, a supervisor to the overdue list, an administrator to the
+// accounts.
+func LandingPage(u *User) string {
+	switch u.Role {
+	case Admin:
+		return "/admin/users"
+	case Supervisor:
+		return "/overdue"
+	}
+	return "/my/projects"
+}
+
+// safeNext returns next when it is a path on this site, so that a crafted
+// sign-in link cannot send a user elsewhere ("//evil.example", "https://…").
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return ""
+	}
+	return next
+}
+
+// viewerOf returns what the pages show of a user, with the staff pages the
+// user may open.
+func viewerOf(u *User) *views.Viewer {
+	if u == nil {
+		return nil
+	}
+	v := &views.Viewer{Name: u.Name(), Role: string(u.Role)}
+	if Can(u, HaveAssignments) {
+		v.Links = append(v.Links, views.Link{Label: "nav.my_projects", URL: "/my/projects"})
+	}
+	if Can(u, Supervise) {
+		v.Links = append(v.Links, views.Link{Label: "nav.overdue", URL: "/overdue"})
+	}
+	if Can(u, ManageAccounts) {
+		v.Links = append(v.Links,
+			views.Link{Label: "nav.accounts", URL: "/admin/users"},
+			views.Link{Label: "nav.assignments", URL: "/admin/assignments"},
+			views.Link{Label: "nav.security_log", URL: "/admin/events"})
+	}
+	v.Links = append(v.Links, views.Link{Label: "nav.account", URL: "/account"})
+	return v
+}

@@ -1,0 +1,143 @@
+// Package auth is who may do what: staff accounts and their roles, passwords,
+// sessions, the CSRF token, sign-in with its throttle, the security log,
+// which engineers answer for which projects, and the one policy that decides
+// what each role may do.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Role is what a member of staff does in the district. The public has no
+// account and no role.
+type Role string
+
+// The roles.
+const (
+	Engineer   Role = "engineer"   // keeps the projects assigned to them current
+	Supervisor Role = "supervisor" // watches everything, comments, hands in the year-end table
+	Admin      Role = "admin"      // manages accounts, assignments, projects and lists
+)
+
+// Roles returns every role, from the narrowest to the widest.
+func Roles() []Role { return []Role{Engineer, Supervisor, Admin} }
+
+// ParseRole accepts a role's code.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles() {
+		if string(r) == strings.TrimSpace(s) {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("unknown role %q", s)
+}
+
+// User is a member of staff with an account.
+type User struct {
+	ID          int64
+	Username    string
+	DisplayName string
+	Role        Role
+	Active      bool
+	// PasswordHash is an argon2id hash in the PHC string format.
+	PasswordHash string
+	// MustChangePassword is set when an administrator resets the password:
+	// the temporary one only lets the user choose a new one.
+	MustChangePassword bool
+	// SessionGeneration is written into every session of the user and checked
+	// on each request; raising it ends all of the user's sessions at once.
+	SessionGeneration int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Name is how the user is shown: the display name, or the username when
+// there is none.
+func (u User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
+// The limits of what a person may type into an account.
+const (
+	MinPasswordLength    = 10
+	MaxPasswordLength    = 128
+	MinUsernameLength    = 2
+	MaxUsernameLength    = 32
+	MaxDisplayNameLength = 64
+)
+
+// The reasons an account's field is refused. Forms show each beside its field.
+var (
+	ErrUsernameLength       = errors.New("username length")
+	ErrUsernameCharacters   = errors.New("username characters")
+	ErrDisplayNameLength    = errors.New("display name length")
+	ErrDisplayNameText      = errors.New("display name characters")
+	ErrPasswordTooShort     = errors.New("password too short")
+	ErrPasswordTooLong      = errors.New("password too long")
+	ErrPasswordIsUsername   = errors.New("password is the username")
+	ErrPasswordNotText      = errors.New("password characters")
+	ErrPasswordsDiffer      = errors.New("passwords differ")
+	ErrUsernameTaken        = errors.New("username taken")
+	ErrLastAdmin            = errors.New("last active administrator")
+	ErrNotFound             = errors.New("not found")
+	ErrWrongCurrentPassword = errors.New("wrong current password")
+)
+
+// NormalizeUsername trims a username and folds it to lower case, so that
+// "Wang.Li" and "wang.li " are one account.
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// CheckUsername checks a normalized username: 2 to 32 letters, digits, dots,
+// hyphens or underscores.
+func CheckUsername(s string) error {
+	if n := utf8.RuneCountInString(s); n < MinUsernameLength || n > MaxUsernameLength {
+		return ErrUsernameLength
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
+			return ErrUsernameCharacters
+		}
+	}
+	return nil
+}
+
+// CheckDisplayName checks the name shown for a user: up to 64 characters of
+// printable text.
+func CheckDisplayName(s string) error {
+	if utf8.RuneCountInString(s) > MaxDisplayNameLength {
+		return ErrDisplayNameLength
+	}
+	if !printable(s) {
+		return ErrDisplayNameText
+	}
+	return nil
+}
+
+// CheckPassword checks a new password: 10 to 128 characters, any
+// characters a person can type, and not the username itself.
+func CheckPassword(password, username string) error {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case !utf8.ValidString(password) || strings.ContainsFunc(password, unicode.IsControl):
+		return ErrPasswordNotText
+	case n < MinPasswordLength:
+		return ErrPasswordTooShort
+	case n > MaxPasswordLength:
+		return ErrPasswordTooLong
+	case username != "" && strings.EqualFold(password, username):
+		return ErrPasswordIsUsername
+	}
+	return nil
+}
+
+func printable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
+}

@@ -1,0 +1,96 @@
+package views
+
+import "time"
+
+// UsersPage lists every account.
+type UsersPage struct {
+	Nav   Nav
+	Users []UserRow
+}
+
+// UserRow is one account in a list.
+type UserRow struct {
+	ID          int64
+	URL         string
+	Username    string
+	DisplayName string
+	Role        string
+	Active      bool
+	MustChange  bool
+}
+
+// NewUserPage is the form for a new account.
+type NewUserPage struct {
+	Nav         Nav
+	Username    string
+	DisplayName string
+	Role        string
+	Roles       []string
+	Errors      FieldErrors
+}
+
+// TemporaryPasswordPage shows, once, the password an administrator gives a
+// new user or a user whose password was reset.
+type TemporaryPasswordPage struct {
+	Nav      Nav
+	Username string
+	Password string
+	Created  bool // a new account, rather than a reset
+	UserURL  string
+}
+
+// UserPage is one account for an administrator: its role, whether it may
+// sign in, its password, its projects and its log.
+type UserPage struct {
+	Nav         Nav
+	User        UserRow
+	Self        bool // the administrator's own account
+	Roles       []string
+	Problem     string
+	HasProjects bool // the role answers for projects
+	Assigned    []ProjectOption
+	Assignable  []ProjectOption
+	Events      []EventRow
+}
+
+// ProjectOption is a project that can be chosen or is listed by name.
+type ProjectOption struct {
+	ID       int64
+	Name     string
+	Category string
+	URL      string
+}
+
+// AssignmentsPage shows who answers for what.
+type AssignmentsPage struct {
+	Nav  Nav
+	Rows []AssignmentRow
+}
+
+// AssignmentRow is a project with its engineers.
+type AssignmentRow struct {
+	Project   ProjectOption
+	Engineers []UserLink
+}
+
+// UserLink names a user and links to their account page.
+type UserLink struct {
+	Name string
+	URL  string
+}
+
+// EventsPage is the security log.
+type EventsPage struct {
+	Nav    Nav
+	Events []EventRow
+}
+
+// EventRow is one entry of the security log. At is in the district's time.
+type EventRow struct {
+	At      time.Time
+	Action  string
+	Actor   string
+	Subject string
+	Detail  string
+	Address string
+}
