@@ -34,8 +34,9 @@ func findChromium(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts a headless Chromium with a fresh profile, window width
-// by 900, and returns its context and the console errors it collects.
+// newBrowser starts a headless Chromium with a fresh profile and a viewport
+// width by 900 CSS pixels, and returns its context and the console errors it
+// collects.
 func newBrowser(t *testing.T, width int) (context.Context, *consoleErrors) {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -78,6 +79,10 @@ func newBrowser(t *testing.T, width int) (context.Context, *consoleErrors) {
 	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
+	// A window cannot be narrower than 500 px; a phone's viewport is emulated.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+		t.Fatalf("set the viewport: %v", err)
+	}
 	return ctx, errs
 }
 
@@ -119,7 +124,7 @@ func TestBrowserSmoke(t *testing.T) {
 			stylesApplied := evaluate[bool](t, ctx, `getComputedStyle(document.querySelector('.site-header')).backgroundColor === 'rgb(166, 27, 27)'`)
 			scrollWidth := evaluate[int](t, ctx, `document.documentElement.scrollWidth`)
 			clientWidth := evaluate[int](t, ctx, `document.documentElement.clientWidth`)
-			screenshot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			screenshot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +140,7 @@ func TestBrowserSmoke(t *testing.T) {
 			if errs := consoleErrs.all(); len(errs) > 0 {
 				t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 			}
-			saveArtifact(t, fmt.Sprintf("year-2022-%dpx.jpg", width), screenshot)
+			saveArtifact(t, fmt.Sprintf("year-2022-%dpx.png", width), screenshot)
 		})
 	}
 }

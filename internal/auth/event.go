@@ -47,8 +47,12 @@ type Actor struct {
 	Address string
 }
 
-// CommandLine is the actor of the server's own user commands.
-var CommandLine = Actor{Name: "command line"}
+// CommandLine is the actor of the server's own user commands. Names that
+// begin with "@" are not accounts; pages show them in the reader's words.
+var CommandLine = Actor{Name: "@command-line"}
+
+// SetupLink is the actor of the one-time first-administrator setup.
+var SetupLink = Actor{Name: "@setup-link"}
 
 // ActorOf returns the actor for a user acting from an address.
 func ActorOf(u *User, address string) Actor {

@@ -146,7 +146,8 @@ func (h *Handler) completeSetup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	by := Actor{Name: "setup link", Address: c.RealIP()}
+	by := SetupLink
+	by.Address = c.RealIP()
 	user, err := h.users.CreateFirstAdmin(ctx, User{Username: username, DisplayName: page.DisplayName, PasswordHash: hash}, by)
 	switch {
 	case errors.Is(err, ErrUsernameTaken):

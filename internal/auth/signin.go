@@ -96,7 +96,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	if err := a.users.ForgetFailures(ctx, keys[0]); err != nil {
 		return User{}, err
 	}
-	return user, a.users.Log(ctx, by, ActionSignIn, subject, "")
+	return user, a.users.Log(ctx, ActorOf(&user, by.Address), ActionSignIn, subject, "")
 }
 
 // clip shortens what someone typed before it goes into the log.

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/auth"
+)
+
+// The actors of the authorization matrix, in the order of its columns.
+const (
+	anonymous = iota
+	engineerAssigned
+	engineerNotAssigned
+	supervisor
+	admin
+	actors
+)
+
+var actorNames = [actors]string{"anonymous", "engineer assigned", "engineer not assigned", "supervisor", "admin"}
+
+// authorizationMatrix is the expected status of every route for each actor.
+// Each request carries a valid CSRF token and an empty form, so what it
+// tests is who may reach the handler: 303 to the sign-in page or 403 for
+// those who may not; 200, 303 or 422 (the empty form refused) for those who
+// may. A route missing from this table fails the test: a new route must say
+// who may use it.
+var authorizationMatrix = map[string][actors]int{
+	"GET /":                             {200, 200, 200, 200, 200},
+	"GET /healthz":                      {200, 200, 200, 200, 200},
+	"GET /static/*":                     {200, 200, 200, 200, 200},
+	"GET /years/:year":                  {200, 200, 200, 200, 200},
+	"GET /years/:year/table.csv":        {200, 200, 200, 200, 200},
+	"GET /projects/:id":                 {200, 200, 200, 200, 200},
+	"GET /api/v1/years/:year":           {200, 200, 200, 200, 200},
+	"GET /api/v1/projects/:id":          {200, 200, 200, 200, 200},
+	"GET /login":                        {200, 303, 303, 303, 303},
+	"POST /login":                       {422, 422, 422, 422, 422},
+	"POST /logout":                      {403, 303, 303, 303, 303},
+	"GET /setup/:token":                 {404, 404, 404, 404, 404},
+	"POST /setup/:token":                {404, 404, 404, 404, 404},
+	"GET /account":                      {303, 200, 200, 200, 200},
+	"GET /account/password":             {303, 200, 200, 200, 200},
+	"POST /account/password":            {403, 422, 422, 422, 422},
+	"POST /account/sign-out-everywhere": {403, 303, 303, 303, 303},
+	"GET /my/projects":                  {303, 200, 200, 403, 403},
+	"GET /overdue":                      {303, 403, 403, 200, 200},
+	"GET /admin/users":                  {303, 403, 403, 403, 200},
+	"GET /admin/users/new":              {303, 403, 403, 403, 200},
+	"POST /admin/users":                 {403, 403, 403, 403, 422},
+	"GET /admin/users/:id":              {303, 403, 403, 403, 200},
+	"POST /admin/users/:id/role":        {403, 403, 403, 403, 422},
+	"POST /admin/users/:id/active":      {403, 403, 403, 403, 303},
+	"POST /admin/users/:id/password":    {403, 403, 403, 403, 200},
+	"POST /admin/users/:id/assignments": {403, 403, 403, 403, 422},
+	"POST /admin/users/:id/assignments/:project/delete": {403, 403, 403, 403, 303},
+	"GET /admin/assignments":                            {303, 403, 403, 403, 200},
+	"GET /admin/events":                                 {303, 403, 403, 403, 200},
+}
+
+// TestAuthorizationMatrix requests every route of the router as each actor.
+// The routes come from the router itself, so a route added without an
+// entry in the matrix fails here.
+func TestAuthorizationMatrix(t *testing.T) {
+	site := newTestSite(t)
+	const password = "matrix-password-1"
+	site.addUser(t, "eng.a", auth.Engineer, password)
+	site.addUser(t, "eng.b", auth.Engineer, password)
+	site.addUser(t, "sup", auth.Supervisor, password)
+	site.addUser(t, "adm", auth.Admin, password)
+	victim := site.addUser(t, "victim", auth.Engineer, password)
+	engA, _ := site.users.UserByUsername(t.Context(), "eng.a")
+	if err := site.users.Assign(t.Context(), engA.ID, 1, "#1", auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	usernames := [actors]string{"", "eng.a", "eng.b", "sup", "adm"}
+
+	// concrete fills a route's parameters: project 1 (assigned to eng.a),
+	// the year 2022, and the victim for the account pages.
+	concrete := func(path string) string {
+		r := strings.NewReplacer(":year", "2022", ":token", "not-the-token", ":project", "1", "*", "site.css")
+		path = r.Replace(path)
+		if strings.HasPrefix(path, "/admin/users/:id") {
+			return strings.Replace(path, ":id", strconv.FormatInt(victim.ID, 10), 1)
+		}
+		return strings.Replace(path, ":id", "1", 1)
+	}
+
+	// Each actor's browser; a request that ends its session (signing out)
+	// is followed by a new sign-in.
+	browsers := [actors]*browser{}
+	ready := func(t *testing.T, a int) *browser {
+		b := browsers[a]
+		if b != nil {
+			b.t = t
+		}
+		if b == nil || (a != anonymous && b.get("/account").StatusCode != http.StatusOK) {
+			if a == anonymous {
+				b = site.newBrowser(t)
+			} else {
+				b = site.signIn(t, usernames[a], password)
+			}
+			browsers[a] = b
+		}
+		b.get("/login") // a page with a form, for the CSRF token
+		if a != anonymous {
+			b.get("/account")
+		}
+		return b
+	}
+
+	seen := map[string]bool{}
+	routes := site.site.echo.Routes()
+	sort.Slice(routes, func(i, j int) bool { return routes[i].Path+routes[i].Method < routes[j].Path+routes[j].Method })
+	for _, route := range routes {
+		key := route.Method + " " + route.Path
+		// A group with middleware gets a catch-all that answers its unknown
+		// paths through that middleware; it serves no page of its own.
+		if seen[key] || route.Method == echo.RouteNotFound {
+			continue
+		}
+		seen[key] = true
+		want, ok := authorizationMatrix[key]
+		if !ok {
+			t.Errorf("route %s is not in the authorization matrix: add who may use it", key)
+			continue
+		}
+		t.Run(key, func(t *testing.T) {
+			for a := range actors {
+				b := ready(t, a)
+				var resp response
+				path := concrete(route.Path)
+				switch route.Method {
+				case http.MethodGet:
+					resp = b.get(path)
+				case http.MethodPost:
+					resp = b.post(path, url.Values{})
+				default:
+					t.Fatalf("no request for method %s", route.Method)
+				}
+				if resp.StatusCode != want[a] {
+					t.Errorf("%s as %s: status %d, want %d", path, actorNames[a], resp.StatusCode, want[a])
+				}
+			}
+		})
+	}
+	for key := range authorizationMatrix {
+		if !seen[key] {
+			t.Errorf("the matrix lists %s, which the router does not have", key)
+		}
+	}
+}
