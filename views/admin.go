@@ -94,3 +94,17 @@ type EventRow struct {
 	Detail  string
 	Address string
 }
+
+// ConfirmPage asks an administrator to confirm a change that cannot be
+// undone quietly, such as disabling an account or resetting a password.
+type ConfirmPage struct {
+	Nav     Nav
+	Title   string // in the reader's words
+	Message string // in the reader's words
+	Action  string
+	Field   string // an optional hidden field sent with the form
+	Value   string
+	Button  string // message id
+	Danger  bool
+	BackURL string
+}

@@ -459,7 +459,7 @@ func Account(p AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = field(Input{Name: "current_password", Label: "account.current_password", Type: "password", Autocomplete: "current-password", Required: true}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field(Input{Name: "current_password", Label: currentPasswordLabel(p.MustChange), Type: "password", Autocomplete: "current-password", Required: true}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -554,6 +554,13 @@ func Account(p AccountPage) templ.Component {
 		}
 		return nil
 	})
+}
+
+func currentPasswordLabel(mustChange bool) string {
+	if mustChange {
+		return "account.temporary_password"
+	}
+	return "account.current_password"
 }
 
 var _ = templruntime.GeneratedTemplate

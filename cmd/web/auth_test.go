@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -89,7 +90,7 @@ func TestThrottleStartsAfterTheFailuresAndLiftsAfterTheDelay(t *testing.T) {
 	site.addUser(t, "li", auth.Engineer, testPassword)
 	b := site.newBrowser(t)
 	b.get("/login")
-	free := auth.DefaultAccountThrottle.FreeFailures
+	free := auth.DefaultThrottle().AccountFromAddress.FreeFailures
 	for i := 1; i < free; i++ {
 		wantStatus(t, "failure "+string(rune('0'+i)), b.post("/login", url.Values{"username": {"li"}, "password": {"wrong-password"}}), http.StatusUnauthorized)
 	}
@@ -111,7 +112,7 @@ func TestThrottleStartsAfterTheFailuresAndLiftsAfterTheDelay(t *testing.T) {
 		t.Errorf("another account was refused: %d", resp.StatusCode)
 	}
 
-	site.clock.Advance(auth.DefaultAccountThrottle.FirstDelay + time.Second)
+	site.clock.Advance(auth.DefaultThrottle().AccountFromAddress.FirstDelay + time.Second)
 	wantStatus(t, "the right password after the delay", b.post("/login", url.Values{"username": {"li"}, "password": {testPassword}}), http.StatusSeeOther)
 }
 
@@ -138,7 +139,7 @@ func TestCSRFTokenIsRequired(t *testing.T) {
 	// The token is accepted from the header as well as the form.
 	b.header.Set("X-CSRF-Token", b.csrf)
 	resp := b.postRaw("/admin/users", form)
-	wantStatus(t, "token in the header", resp, http.StatusCreated)
+	wantStatus(t, "token in the header", resp, http.StatusSeeOther)
 	// Anonymous forms need it too: signing in without it changes nothing.
 	anon := site.newBrowser(t)
 	wantStatus(t, "sign-in without a token", anon.postRaw("/login", url.Values{"username": {"adm"}, "password": {testPassword}}), http.StatusForbidden)
@@ -221,8 +222,8 @@ func TestAChangedAccountEndsItsSessionsOnTheNextRequest(t *testing.T) {
 			wantStatus(t, "enable", admin.post("/admin/users/"+itoa(li.ID)+"/active", url.Values{"active": {"true"}}), http.StatusSeeOther)
 		}},
 		{"password reset", func(t *testing.T) {
-			admin.get("/admin/users/" + itoa(li.ID))
-			wantStatus(t, "reset", admin.post("/admin/users/"+itoa(li.ID)+"/password", nil), http.StatusOK)
+			admin.get("/admin/users/" + itoa(li.ID) + "/password")
+			wantStatus(t, "reset", admin.post("/admin/users/"+itoa(li.ID)+"/password", nil), http.StatusSeeOther)
 		}, func(t *testing.T) {
 			hash := mustHash(t, testPassword)
 			if _, err := site.users.SetPassword(t.Context(), li.ID, hash, false, auth.CommandLine); err != nil {
@@ -278,12 +279,19 @@ func TestResetPasswordMustBeChanged(t *testing.T) {
 	site.addUser(t, "adm", auth.Admin, testPassword)
 	li := site.addUser(t, "li", auth.Engineer, testPassword)
 	admin := site.signIn(t, "adm", testPassword)
-	admin.get("/admin/users/" + itoa(li.ID))
+	confirm := admin.get("/admin/users/" + itoa(li.ID) + "/password")
+	wantStatus(t, "the confirmation page", confirm, http.StatusOK)
 	reset := admin.post("/admin/users/"+itoa(li.ID)+"/password", nil)
-	wantStatus(t, "reset", reset, http.StatusOK)
-	temporary := text(reset.Doc.Find(`[data-testid="temporary-password"]`))
-	if len(temporary) != 14 || reset.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("temporary password %q (Cache-Control %q)", temporary, reset.Header.Get("Cache-Control"))
+	wantStatus(t, "reset", reset, http.StatusSeeOther)
+	shown := admin.get(reset.Header.Get("Location"))
+	wantStatus(t, "the temporary password page", shown, http.StatusOK)
+	temporary := text(shown.Doc.Find(`[data-testid="temporary-password"]`))
+	if len(temporary) != 14 || shown.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("temporary password %q (Cache-Control %q)", temporary, shown.Header.Get("Cache-Control"))
+	}
+	// Shown once: reloading the page shows it no more, and resets nothing.
+	if again := admin.get(reset.Header.Get("Location")); again.StatusCode != http.StatusSeeOther || strings.Contains(again.Body, temporary) {
+		t.Fatalf("the temporary password was shown twice (status %d)", again.StatusCode)
 	}
 
 	b := site.newBrowser(t)
@@ -296,7 +304,9 @@ func TestResetPasswordMustBeChanged(t *testing.T) {
 	if loc := b.get("/my/projects").Header.Get("Location"); loc != "/account/password" {
 		t.Fatalf("a page before the new password redirects to %q", loc)
 	}
-	b.get("/account/password")
+	if label := text(b.get("/account/password").Doc.Find(`label[for="current_password"]`)); label != "临时密码" {
+		t.Errorf("the current password is labelled %q, want 临时密码", label)
+	}
 	short := b.post("/account/password", url.Values{"current_password": {temporary}, "password": {"short"}, "password_confirm": {"short"}})
 	wantStatus(t, "a short password", short, http.StatusUnprocessableEntity)
 	if got := text(short.Doc.Find(`[data-testid="error-password"]`)); !strings.Contains(got, "至少需要 10 个字符") {
@@ -325,6 +335,12 @@ func TestSetupLinkWorksOnce(t *testing.T) {
 	wantStatus(t, "setup", done, http.StatusSeeOther)
 	wantStatus(t, "the accounts page, signed in", b.get("/admin/users"), http.StatusOK)
 	wantStatus(t, "the link a second time", site.newBrowser(t).get(path), http.StatusNotFound)
+	again := site.newBrowser(t)
+	again.get("/login")
+	wantStatus(t, "posting to the used link", again.post(path, url.Values{"username": {"root2"}, "password": {testPassword}, "password_confirm": {testPassword}}), http.StatusNotFound)
+	if _, err := site.users.UserByUsername(t.Context(), "root2"); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatal("the used setup link created a second administrator")
+	}
 
 	// A restart with an administrator offers no link at all.
 	restarted := openTestSite(t, site.cfg)
@@ -383,4 +399,163 @@ func mustHash(t *testing.T, password string) string {
 		t.Fatal(err)
 	}
 	return hash
+}
+
+func TestSignOutEndsTheSessionForGood(t *testing.T) {
+	site := newTestSite(t)
+	site.addUser(t, "li", auth.Engineer, testPassword)
+	b := site.signIn(t, "li", testPassword)
+	stolen := b.client.Jar.Cookies(mustParseURL(t, site.URL))
+	b.get("/account")
+	wantStatus(t, "sign out", b.post("/logout", nil), http.StatusSeeOther)
+
+	thief := site.newBrowser(t)
+	thief.client.Jar.SetCookies(mustParseURL(t, site.URL), stolen)
+	wantStatus(t, "a copy of the cookie after sign-out", thief.get("/my/projects"), http.StatusSeeOther)
+	var sessions int64
+	if err := site.site.db.Read.Raw("SELECT COUNT(*) FROM sessions").Scan(&sessions).Error; err != nil {
+		t.Fatal(err)
+	}
+	if sessions != 0 {
+		t.Errorf("%d sessions remain after signing out", sessions)
+	}
+	// An ended session's sign-out button still signs out, without an error.
+	wantStatus(t, "signing out again", thief.post("/logout", url.Values{"_csrf": {"whatever"}}), http.StatusSeeOther)
+}
+
+func mustParseURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestEveryPostNeedsTheToken sends every state-changing route of the router,
+// as an administrator, with a complete form but no CSRF token: each must be
+// refused with 403 and change nothing.
+func TestEveryPostNeedsTheToken(t *testing.T) {
+	site := newTestSite(t)
+	site.addUser(t, "adm", auth.Admin, testPassword)
+	victim := site.addUser(t, "victim", auth.Engineer, testPassword)
+	b := site.signIn(t, "adm", testPassword)
+	form := url.Values{
+		"username": {"someone"}, "password": {testPassword}, "password_confirm": {testPassword},
+		"current_password": {testPassword}, "role": {"supervisor"}, "active": {"false"}, "project_id": {"1"},
+	}
+	count := func() (n [3]int64) {
+		for i, table := range []string{"users", "security_events", "assignments"} {
+			if err := site.site.db.Read.Raw("SELECT COUNT(*) FROM " + table).Scan(&n[i]).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return n
+	}
+	before := count()
+	posts := 0
+	for _, route := range site.site.echo.Routes() {
+		if route.Method != http.MethodPost {
+			continue
+		}
+		posts++
+		path := strings.NewReplacer(":id", itoa(victim.ID), ":project", "1", ":token", "x").Replace(route.Path)
+		if resp := b.postRaw(path, form); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %s without a token: status %d, want 403", path, resp.StatusCode)
+		}
+	}
+	if posts < 10 {
+		t.Fatalf("only %d POST routes found", posts)
+	}
+	if after := count(); after != before {
+		t.Errorf("rows of users, security_events, assignments: %v before, %v after", before, after)
+	}
+	if u, _ := site.users.UserByID(t.Context(), victim.ID); !u.Active || u.Role != auth.Engineer {
+		t.Errorf("the victim changed: %+v", u)
+	}
+	wantStatus(t, "the administrator is still signed in", b.get("/admin/users"), http.StatusOK)
+}
+
+func TestAdministratorsCannotLockThemselvesOut(t *testing.T) {
+	site := newTestSite(t)
+	adm := site.addUser(t, "adm", auth.Admin, testPassword)
+	site.addUser(t, "other.admin", auth.Admin, testPassword)
+	b := site.signIn(t, "adm", testPassword)
+	self := "/admin/users/" + itoa(adm.ID)
+	page := b.get(self)
+	if page.Doc.Find(`form[action$="/role"], a[href$="/disable"], a[href$="/password"]`).Length() != 0 {
+		t.Error("the administrator's own page offers to change their role, access or password")
+	}
+	for path, form := range map[string]url.Values{
+		self + "/role":     {"role": {"engineer"}},
+		self + "/active":   {"active": {"false"}},
+		self + "/password": nil,
+	} {
+		wantStatus(t, "POST "+path, b.post(path, form), http.StatusUnprocessableEntity)
+	}
+	if u, _ := site.users.UserByID(t.Context(), adm.ID); !u.Active || u.Role != auth.Admin || u.MustChangePassword {
+		t.Errorf("the administrator's own account changed: %+v", u)
+	}
+	wantStatus(t, "still signed in", b.get("/admin/users"), http.StatusOK)
+}
+
+func TestRoleChangesAndAssignments(t *testing.T) {
+	site := newTestSite(t)
+	site.addUser(t, "adm", auth.Admin, testPassword)
+	li := site.addUser(t, "li", auth.Engineer, testPassword)
+	b := site.signIn(t, "adm", testPassword)
+	user := "/admin/users/" + itoa(li.ID)
+	b.get(user)
+	wantStatus(t, "assign", b.post(user+"/assignments", url.Values{"project_id": {"3"}}), http.StatusSeeOther)
+	table := b.get("/admin/assignments")
+	if got := text(table.Doc.Find(`[data-testid="assignment"][data-project="3"]`)); !strings.Contains(got, "li") {
+		t.Fatalf("the assignments page does not show li on project 3: %q", got)
+	}
+	wantStatus(t, "a malformed access value", b.post(user+"/active", url.Values{"active": {"maybe"}}), http.StatusUnprocessableEntity)
+	wantStatus(t, "an unknown project", b.post(user+"/assignments", url.Values{"project_id": {"9999"}}), http.StatusUnprocessableEntity)
+
+	wantStatus(t, "make li a supervisor", b.post(user+"/role", url.Values{"role": {"supervisor"}}), http.StatusSeeOther)
+	if ids, _ := site.users.AssignedProjectIDs(t.Context(), li.ID); len(ids) != 0 {
+		t.Fatalf("a supervisor still answers for projects %v", ids)
+	}
+	log := b.get(user)
+	if got := text(log.Doc.Find(`[data-testid="event"][data-action="role-changed"]`)); !strings.Contains(got, "工程师 → 督办人员") {
+		t.Errorf("the log shows the role change as %q", got)
+	}
+	if log.Doc.Find(`[data-testid="event"][data-action="unassigned"]`).Length() != 1 {
+		t.Error("losing the assignment with the role is not logged")
+	}
+	wantStatus(t, "assign to a supervisor", b.post(user+"/assignments", url.Values{"project_id": {"3"}}), http.StatusUnprocessableEntity)
+}
+
+func TestRotatedKeysSignNobodyOut(t *testing.T) {
+	site := newTestSite(t)
+	site.addUser(t, "li", auth.Engineer, testPassword)
+	b := site.signIn(t, "li", testPassword)
+	cookies := b.client.Jar.Cookies(mustParseURL(t, site.URL))
+	if err := auth.RotateKeys(site.cfg.sessionKeyFile()); err != nil {
+		t.Fatal(err)
+	}
+	site.Close()
+	site.site.db.Close()
+	restarted := openTestSite(t, site.cfg)
+	after := restarted.newBrowser(t)
+	after.client.Jar.SetCookies(mustParseURL(t, restarted.URL), cookies)
+	wantStatus(t, "the old cookie after rotating the keys", after.get("/my/projects"), http.StatusOK)
+	// New cookies are signed with the new key: a site that knows only the
+	// old key does not accept them.
+	fresh := restarted.signIn(t, "li", testPassword)
+	newCookies := fresh.client.Jar.Cookies(mustParseURL(t, restarted.URL))
+	keys, err := auth.LoadKeys(site.cfg.sessionKeyFile(), "")
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("%d keys after one rotation (%v)", len(keys), err)
+	}
+	oldOnly := site.cfg
+	oldOnly.sessionKeys = base64.StdEncoding.EncodeToString(keys[1])
+	restarted.Close()
+	restarted.site.db.Close()
+	old := openTestSite(t, oldOnly)
+	check := old.newBrowser(t)
+	check.client.Jar.SetCookies(mustParseURL(t, old.URL), newCookies)
+	wantStatus(t, "a new cookie on a site with only the old key", check.get("/my/projects"), http.StatusSeeOther)
 }

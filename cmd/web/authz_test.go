@@ -20,48 +20,52 @@ const (
 	engineerNotAssigned
 	supervisor
 	admin
+	mustChange // an engineer signed in with a temporary password
 	actors
 )
 
-var actorNames = [actors]string{"anonymous", "engineer assigned", "engineer not assigned", "supervisor", "admin"}
+var actorNames = [actors]string{"anonymous", "engineer assigned", "engineer not assigned", "supervisor", "admin", "must change password"}
 
 // authorizationMatrix is the expected status of every route for each actor.
 // Each request carries a valid CSRF token and an empty form, so what it
-// tests is who may reach the handler: 303 to the sign-in page or 403 for
-// those who may not; 200, 303 or 422 (the empty form refused) for those who
-// may. A route missing from this table fails the test: a new route must say
+// tests is who may reach the handler: 303 to the sign-in page (or, for a
+// user who must change their password, to that page) or 403 for those who
+// may not; 200, 303 or 422 (the empty form refused) for those who may. A route missing from this table fails the test: a new route must say
 // who may use it.
 var authorizationMatrix = map[string][actors]int{
-	"GET /":                             {200, 200, 200, 200, 200},
-	"GET /healthz":                      {200, 200, 200, 200, 200},
-	"GET /static/*":                     {200, 200, 200, 200, 200},
-	"GET /years/:year":                  {200, 200, 200, 200, 200},
-	"GET /years/:year/table.csv":        {200, 200, 200, 200, 200},
-	"GET /projects/:id":                 {200, 200, 200, 200, 200},
-	"GET /api/v1/years/:year":           {200, 200, 200, 200, 200},
-	"GET /api/v1/projects/:id":          {200, 200, 200, 200, 200},
-	"GET /login":                        {200, 303, 303, 303, 303},
-	"POST /login":                       {422, 422, 422, 422, 422},
-	"POST /logout":                      {403, 303, 303, 303, 303},
-	"GET /setup/:token":                 {404, 404, 404, 404, 404},
-	"POST /setup/:token":                {404, 404, 404, 404, 404},
-	"GET /account":                      {303, 200, 200, 200, 200},
-	"GET /account/password":             {303, 200, 200, 200, 200},
-	"POST /account/password":            {403, 422, 422, 422, 422},
-	"POST /account/sign-out-everywhere": {403, 303, 303, 303, 303},
-	"GET /my/projects":                  {303, 200, 200, 403, 403},
-	"GET /overdue":                      {303, 403, 403, 200, 200},
-	"GET /admin/users":                  {303, 403, 403, 403, 200},
-	"GET /admin/users/new":              {303, 403, 403, 403, 200},
-	"POST /admin/users":                 {403, 403, 403, 403, 422},
-	"GET /admin/users/:id":              {303, 403, 403, 403, 200},
-	"POST /admin/users/:id/role":        {403, 403, 403, 403, 422},
-	"POST /admin/users/:id/active":      {403, 403, 403, 403, 303},
-	"POST /admin/users/:id/password":    {403, 403, 403, 403, 200},
-	"POST /admin/users/:id/assignments": {403, 403, 403, 403, 422},
-	"POST /admin/users/:id/assignments/:project/delete": {403, 403, 403, 403, 303},
-	"GET /admin/assignments":                            {303, 403, 403, 403, 200},
-	"GET /admin/events":                                 {303, 403, 403, 403, 200},
+	"GET /":                                             {200, 200, 200, 200, 200, 200},
+	"GET /healthz":                                      {200, 200, 200, 200, 200, 200},
+	"GET /static/*":                                     {200, 200, 200, 200, 200, 200},
+	"GET /years/:year":                                  {200, 200, 200, 200, 200, 200},
+	"GET /years/:year/table.csv":                        {200, 200, 200, 200, 200, 200},
+	"GET /projects/:id":                                 {200, 200, 200, 200, 200, 200},
+	"GET /api/v1/years/:year":                           {200, 200, 200, 200, 200, 200},
+	"GET /api/v1/projects/:id":                          {200, 200, 200, 200, 200, 200},
+	"GET /login":                                        {200, 303, 303, 303, 303, 303},
+	"POST /login":                                       {422, 422, 422, 422, 422, 422},
+	"POST /logout":                                      {303, 303, 303, 303, 303, 303},
+	"GET /setup/:token":                                 {404, 404, 404, 404, 404, 404},
+	"POST /setup/:token":                                {404, 404, 404, 404, 404, 404},
+	"GET /account":                                      {303, 200, 200, 200, 200, 200},
+	"GET /account/password":                             {303, 200, 200, 200, 200, 200},
+	"POST /account/password":                            {403, 422, 422, 422, 422, 422},
+	"POST /account/sign-out-everywhere":                 {403, 303, 303, 303, 303, 303},
+	"GET /my/projects":                                  {303, 200, 200, 403, 403, 303},
+	"GET /overdue":                                      {303, 403, 403, 200, 200, 303},
+	"GET /admin/users":                                  {303, 403, 403, 403, 200, 303},
+	"GET /admin/users/new":                              {303, 403, 403, 403, 200, 303},
+	"POST /admin/users":                                 {403, 403, 403, 403, 422, 303},
+	"GET /admin/users/:id":                              {303, 403, 403, 403, 200, 303},
+	"POST /admin/users/:id/role":                        {403, 403, 403, 403, 422, 303},
+	"GET /admin/users/:id/disable":                      {303, 403, 403, 403, 200, 303},
+	"POST /admin/users/:id/active":                      {403, 403, 403, 403, 422, 303},
+	"GET /admin/users/:id/password":                     {303, 403, 403, 403, 200, 303},
+	"POST /admin/users/:id/password":                    {403, 403, 403, 403, 303, 303},
+	"GET /admin/users/:id/temporary-password":           {303, 403, 403, 403, 303, 303},
+	"POST /admin/users/:id/assignments":                 {403, 403, 403, 403, 422, 303},
+	"POST /admin/users/:id/assignments/:project/delete": {403, 403, 403, 403, 303, 303},
+	"GET /admin/assignments":                            {303, 403, 403, 403, 200, 303},
+	"GET /admin/events":                                 {303, 403, 403, 403, 200, 303},
 }
 
 // TestAuthorizationMatrix requests every route of the router as each actor.
@@ -75,11 +79,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 	site.addUser(t, "sup", auth.Supervisor, password)
 	site.addUser(t, "adm", auth.Admin, password)
 	victim := site.addUser(t, "victim", auth.Engineer, password)
+	reset := site.addUser(t, "reset", auth.Engineer, password)
+	if _, err := site.users.SetPassword(t.Context(), reset.ID, mustHash(t, password), true, auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
 	engA, _ := site.users.UserByUsername(t.Context(), "eng.a")
 	if err := site.users.Assign(t.Context(), engA.ID, 1, "#1", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
-	usernames := [actors]string{"", "eng.a", "eng.b", "sup", "adm"}
+	usernames := [actors]string{"", "eng.a", "eng.b", "sup", "adm", "reset"}
 
 	// concrete fills a route's parameters: project 1 (assigned to eng.a),
 	// the year 2022, and the victim for the account pages.
@@ -92,26 +100,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return strings.Replace(path, ":id", "1", 1)
 	}
 
-	// Each actor's browser; a request that ends its session (signing out)
-	// is followed by a new sign-in.
-	browsers := [actors]*browser{}
+	// Each request is made from a fresh browser that carries the cookies of
+	// the actor's sign-in, so that nothing one request leaves in the session
+	// (a message, a temporary password to show) reaches the next. When a
+	// request ends the session (signing out), the actor signs in again.
+	base := mustParseURL(t, site.URL)
+	cookies := [actors][]*http.Cookie{}
 	ready := func(t *testing.T, a int) *browser {
-		b := browsers[a]
-		if b != nil {
-			b.t = t
+		b := site.newBrowser(t)
+		if a == anonymous {
+			b.get("/login") // a page with a form, for the CSRF token
+			return b
 		}
-		if b == nil || (a != anonymous && b.get("/account").StatusCode != http.StatusOK) {
-			if a == anonymous {
-				b = site.newBrowser(t)
-			} else {
-				b = site.signIn(t, usernames[a], password)
+		if cookies[a] != nil {
+			b.client.Jar.SetCookies(base, cookies[a])
+			if b.get("/account").StatusCode == http.StatusOK {
+				return b
 			}
-			browsers[a] = b
 		}
-		b.get("/login") // a page with a form, for the CSRF token
-		if a != anonymous {
-			b.get("/account")
-		}
+		b = site.signIn(t, usernames[a], password)
+		cookies[a] = b.client.Jar.Cookies(base)
+		b.get("/account")
 		return b
 	}
 

@@ -268,7 +268,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		Keys: keys, SecureCookies: cfg.secureCookies, Now: now,
 		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
 	})
-	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultAccountThrottle, auth.DefaultAddressThrottle)
+	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle())
 	var setup *auth.Setup
 	if admins, err := users.CountActiveAdmins(ctx); err != nil {
 		return nil, err

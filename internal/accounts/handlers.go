@@ -42,8 +42,11 @@ func (h *Handler) Register(e *echo.Echo) {
 	g.POST("/users", h.createUser)
 	g.GET("/users/:id", h.showUser)
 	g.POST("/users/:id/role", h.changeRole)
+	g.GET("/users/:id/disable", h.confirmDisable)
 	g.POST("/users/:id/active", h.setActive)
+	g.GET("/users/:id/password", h.confirmReset)
 	g.POST("/users/:id/password", h.resetPassword)
+	g.GET("/users/:id/temporary-password", h.showTemporaryPassword)
 	g.POST("/users/:id/assignments", h.assign)
 	g.POST("/users/:id/assignments/:project/delete", h.unassign)
 	g.GET("/assignments", h.listAssignments)
@@ -122,9 +125,35 @@ func (h *Handler) createUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return web.Render(c, http.StatusCreated, views.TemporaryPassword(views.TemporaryPasswordPage{
-		Username: user.Username, Password: password, Created: true, UserURL: UserURL(user.ID),
+	return h.handOver(c, user, password, true)
+}
+
+// handOver keeps a new temporary password in the administrator's session
+// and sends them to the page that shows it once: a redirect after the POST,
+// so that reloading the page does not reset the password again.
+func (h *Handler) handOver(c echo.Context, user auth.User, password string, created bool) error {
+	kind := "reset"
+	if created {
+		kind = "created"
+	}
+	auth.Stash(c, temporaryKey(user.ID), kind+":"+password)
+	return c.Redirect(http.StatusSeeOther, UserURL(user.ID)+"/temporary-password")
+}
+
+func temporaryKey(id int64) string { return "temporary-password:" + strconv.FormatInt(id, 10) }
+
+func (h *Handler) showTemporaryPassword(c echo.Context) error {
+	user, err := h.user(c)
+	if err != nil {
+		return err
+	}
+	kind, password, ok := strings.Cut(auth.TakeStash(c, temporaryKey(user.ID)), ":")
+	if !ok {
+		// Shown once: a second look finds the account page.
+		return c.Redirect(http.StatusSeeOther, UserURL(user.ID))
+	}
+	return web.Render(c, http.StatusOK, views.TemporaryPassword(views.TemporaryPasswordPage{
+		Username: user.Username, Password: password, Created: kind == "created", UserURL: UserURL(user.ID),
 	}))
 }
 
@@ -176,7 +205,7 @@ func (h *Handler) renderUser(c echo.Context, status int, user auth.User, problem
 }
 
 func (h *Handler) changeRole(c echo.Context) error {
-	user, err := h.user(c)
+	user, err := h.otherUser(c)
 	if err != nil {
 		return err
 	}
@@ -189,12 +218,33 @@ func (h *Handler) changeRole(c echo.Context) error {
 	})
 }
 
-func (h *Handler) setActive(c echo.Context) error {
-	user, err := h.user(c)
+func (h *Handler) confirmDisable(c echo.Context) error {
+	user, err := h.otherUser(c)
 	if err != nil {
 		return err
 	}
-	active := c.FormValue("active") == "true"
+	ctx := c.Request().Context()
+	return web.Render(c, http.StatusOK, views.Confirm(views.ConfirmPage{
+		Title:   locale.T(ctx, "admin.disable_confirm_title", "Username", user.Username),
+		Message: locale.T(ctx, "admin.disable_intro"),
+		Action:  UserURL(user.ID) + "/active", Field: "active", Value: "false",
+		Button: "admin.disable", Danger: true, BackURL: UserURL(user.ID),
+	}))
+}
+
+func (h *Handler) setActive(c echo.Context) error {
+	user, err := h.otherUser(c)
+	if err != nil {
+		return err
+	}
+	var active bool
+	switch c.FormValue("active") {
+	case "true":
+		active = true
+	case "false":
+	default:
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(c.Request().Context(), "error.400"))
+	}
 	flash := "flash.user_disabled"
 	if active {
 		flash = "flash.user_enabled"
@@ -218,8 +268,22 @@ func (h *Handler) afterChange(c echo.Context, user auth.User, flash string, chan
 	return c.Redirect(http.StatusSeeOther, UserURL(user.ID))
 }
 
+func (h *Handler) confirmReset(c echo.Context) error {
+	user, err := h.otherUser(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	return web.Render(c, http.StatusOK, views.Confirm(views.ConfirmPage{
+		Title:   locale.T(ctx, "admin.reset_confirm_title", "Username", user.Username),
+		Message: locale.T(ctx, "admin.reset_intro"),
+		Action:  UserURL(user.ID) + "/password",
+		Button:  "admin.reset_password", Danger: true, BackURL: UserURL(user.ID),
+	}))
+}
+
 func (h *Handler) resetPassword(c echo.Context) error {
-	user, err := h.user(c)
+	user, err := h.otherUser(c)
 	if err != nil {
 		return err
 	}
@@ -231,10 +295,7 @@ func (h *Handler) resetPassword(c echo.Context) error {
 	if _, err := h.users.SetPassword(ctx, user.ID, hash, true, h.actor(c)); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return web.Render(c, http.StatusOK, views.TemporaryPassword(views.TemporaryPasswordPage{
-		Username: user.Username, Password: password, UserURL: UserURL(user.ID),
-	}))
+	return h.handOver(c, user, password, false)
 }
 
 func (h *Handler) assign(c echo.Context) error {
@@ -243,14 +304,15 @@ func (h *Handler) assign(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if !auth.Can(&user, auth.HaveAssignments) {
-		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.assign_engineers_only"))
-	}
 	project, err := h.project(c, c.FormValue("project_id"))
 	if err != nil {
 		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.project_unknown"))
 	}
-	if err := h.users.Assign(ctx, user.ID, project.ID, projectDetail(project), h.actor(c)); err != nil {
+	err = h.users.Assign(ctx, user.ID, project.ID, projectDetail(project), h.actor(c))
+	if errors.Is(err, auth.ErrCannotBeAssigned) {
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.assign_engineers_only"))
+	}
+	if err != nil {
 		return err
 	}
 	auth.Flash(c, "flash.assigned")
@@ -332,6 +394,20 @@ func (h *Handler) user(c echo.Context) (auth.User, error) {
 		return auth.User{}, web.NotFound("error.404")
 	}
 	return user, err
+}
+
+// otherUser loads the account named by :id for a change an administrator
+// may not make to their own account (role, access, password reset): that
+// would lock them out half-way, so they are sent to their account page.
+func (h *Handler) otherUser(c echo.Context) (auth.User, error) {
+	user, err := h.user(c)
+	if err != nil {
+		return user, err
+	}
+	if user.ID == auth.CurrentUser(c).ID {
+		return user, &web.Error{Status: http.StatusUnprocessableEntity, MessageID: "admin.not_yourself"}
+	}
+	return user, nil
 }
 
 // project loads the project with the id given as text.

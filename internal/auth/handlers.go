@@ -37,7 +37,7 @@ func NewHandler(users *Store, sessions *Sessions, auth *Authenticator, hasher *H
 func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/login", h.showLogin)
 	e.POST("/login", h.login)
-	e.POST("/logout", h.logout, RequireUser)
+	e.POST("/logout", h.logout)
 	e.GET("/setup/:token", h.showSetup)
 	e.POST("/setup/:token", h.completeSetup)
 	e.GET("/account", h.showAccount, RequireUser)
@@ -77,7 +77,7 @@ func (h *Handler) login(c echo.Context) error {
 	case errors.As(err, &throttled):
 		wait := throttled.Until.Sub(h.now())
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		page.Problem = locale.T(ctx, "login.throttled", "Minutes", int(math.Ceil(wait.Minutes())))
+		page.Problem = locale.T(ctx, "login.throttled", "Minutes", minutesUntil(throttled.Until, h.now()))
 		return web.Render(c, http.StatusTooManyRequests, views.Login(page))
 	case errors.Is(err, ErrBadCredentials):
 		page.Problem = locale.T(ctx, "login.bad_credentials")
@@ -89,7 +89,9 @@ func (h *Handler) login(c echo.Context) error {
 		return err
 	}
 
-	h.sessions.SignIn(c, user)
+	if err := h.sessions.SignIn(c, user); err != nil {
+		return err
+	}
 	switch {
 	case user.MustChangePassword:
 		return c.Redirect(http.StatusSeeOther, "/account/password")
@@ -99,12 +101,17 @@ func (h *Handler) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, LandingPage(&user))
 }
 
+// logout signs the user out. Someone whose session has already ended gets
+// the same answer: they are signed out, whatever the reason.
 func (h *Handler) logout(c echo.Context) error {
-	user := CurrentUser(c)
-	if err := h.users.Log(c.Request().Context(), ActorOf(user, c.RealIP()), ActionSignOut, user, ""); err != nil {
+	if user := CurrentUser(c); user != nil {
+		if err := h.users.Log(c.Request().Context(), ActorOf(user, c.RealIP()), ActionSignOut, user, ""); err != nil {
+			return err
+		}
+	}
+	if err := h.sessions.SignOut(c); err != nil {
 		return err
 	}
-	h.sessions.SignOut(c)
 	Flash(c, "flash.signed_out")
 	return c.Redirect(http.StatusSeeOther, "/")
 }
@@ -164,7 +171,9 @@ func (h *Handler) completeSetup(c echo.Context) error {
 	if err := h.users.Log(ctx, ActorOf(&user, c.RealIP()), ActionSignIn, &user, "setup"); err != nil {
 		return err
 	}
-	h.sessions.SignIn(c, user)
+	if err := h.sessions.SignIn(c, user); err != nil {
+		return err
+	}
 	Flash(c, "flash.setup_done")
 	return c.Redirect(http.StatusSeeOther, LandingPage(&user))
 }
@@ -185,9 +194,14 @@ func (h *Handler) changePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	page := accountPage(user)
 	current, password := c.FormValue("current_password"), c.FormValue("password")
-	if ok, err := h.hasher.Verify(ctx, current, user.PasswordHash); err != nil {
+	ok, err := h.auth.CheckPassword(ctx, *user, current, ActorOf(user, c.RealIP()))
+	var throttled *ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		page.Errors["current_password"] = locale.T(ctx, "login.throttled", "Minutes", minutesUntil(throttled.Until, h.now()))
+	case err != nil:
 		return err
-	} else if !ok {
+	case !ok:
 		page.Errors["current_password"] = AccountError(c, ErrWrongCurrentPassword)
 	}
 	if err := checkNewPassword(password, c.FormValue("password_confirm"), user.Username); err != nil {
@@ -208,7 +222,9 @@ func (h *Handler) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.sessions.SignIn(c, updated)
+	if err := h.sessions.SignIn(c, updated); err != nil {
+		return err
+	}
 	Flash(c, "flash.password_changed")
 	return c.Redirect(http.StatusSeeOther, LandingPage(&updated))
 }
@@ -218,9 +234,16 @@ func (h *Handler) signOutEverywhere(c echo.Context) error {
 	if _, err := h.users.EndSessions(c.Request().Context(), user.ID, ActorOf(user, c.RealIP())); err != nil {
 		return err
 	}
-	h.sessions.SignOut(c)
+	if err := h.sessions.SignOut(c); err != nil {
+		return err
+	}
 	Flash(c, "flash.signed_out_everywhere")
 	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// minutesUntil is the wait until a time, in whole minutes, rounded up.
+func minutesUntil(until, now time.Time) int {
+	return int(math.Ceil(until.Sub(now).Minutes()))
 }
 
 // checkNewPassword checks a new password and its confirmation.

@@ -23,13 +23,20 @@ const keySize = 64
 // a new key put in front of the old ones signs nobody out.
 func LoadKeys(path, value string) ([][]byte, error) {
 	if value == "" {
-		buf, err := os.ReadFile(path)
+		info, err := os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			if err := writeKeys(path, nil); err != nil {
 				return nil, err
 			}
-			buf, err = os.ReadFile(path)
+			info, err = os.Stat(path)
 		}
+		if err != nil {
+			return nil, fmt.Errorf("session keys: %w", err)
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			return nil, fmt.Errorf("session keys: %s can be read by others (mode %04o); run chmod 600 on it", path, info.Mode().Perm())
+		}
+		buf, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("session keys: %w", err)
 		}

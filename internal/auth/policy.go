@@ -34,9 +34,10 @@ func grants(r Role) []Permission {
 }
 
 // Can reports whether user may do what the permission covers. A nil or
-// disabled user may do nothing.
+// disabled user may do nothing, and neither may one who must first replace
+// a password an administrator reset.
 func Can(user *User, p Permission) bool {
-	if user == nil || !user.Active {
+	if user == nil || !user.Active || user.MustChangePassword {
 		return false
 	}
 	for _, granted := range grants(user.Role) {
@@ -51,7 +52,7 @@ func Can(user *User, p Permission) bool {
 // progress and notes: an engineer assigned to the project, or an
 // administrator. Supervisors comment but do not edit.
 func CanEditProject(user *User, assigned bool) bool {
-	if user == nil || !user.Active {
+	if user == nil || !user.Active || user.MustChangePassword {
 		return false
 	}
 	switch user.Role {

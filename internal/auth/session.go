@@ -20,14 +20,13 @@ import (
 // cookieName is the name of the session cookie.
 const cookieName = "shuangshi_session"
 
-// The values a session cookie carries. The cookie is signed and encrypted.
+// The values a session cookie carries. The cookie is signed and encrypted;
+// who is signed in, since when and in which generation is kept in the
+// database under the session id.
 const (
-	keyUserID     = "uid"
-	keyGeneration = "gen"     // the user's session generation at sign-in
-	keyCreated    = "created" // unix seconds of the sign-in
-	keySeen       = "seen"    // unix seconds of the last request
-	keySessionID  = "sid"     // random, new at every sign-in
-	keyCSRF       = "csrf"    // the CSRF token of this session
+	keySessionID = "sid"  // random, new at every sign-in
+	keyCSRF      = "csrf" // the CSRF token of this session
+	keyStash     = "stash:"
 )
 
 // SessionConfig is how sessions behave.
@@ -74,6 +73,7 @@ func NewSessions(users *Store, cfg SessionConfig) *Sessions {
 type requestState struct {
 	session *sessions.Session
 	user    *User
+	id      string // the session id of a signed-in session
 	changed bool
 	ended   bool // a session that was signed in has expired or been ended
 }
@@ -93,9 +93,11 @@ func CurrentUser(c echo.Context) *User {
 	return nil
 }
 
-// Middleware reads the session cookie, checks that its user may still be
-// signed in (active, same session generation, within the idle timeout and
-// the lifetime), and saves the cookie when the request changed it.
+// Middleware reads the session cookie, checks that its session still exists
+// and its user may still be signed in (active, same session generation,
+// within the idle timeout and the lifetime), and saves the cookie when the
+// request changed it. A page for a signed-in user is never cached, so that
+// the back button of a shared phone shows nothing after signing out.
 func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -105,6 +107,9 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		st := &requestState{session: session}
 		if err := s.authenticate(r.Context(), st); err != nil {
 			return err
+		}
+		if st.user != nil {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		}
 		c.Response().Before(func() {
 			if !st.changed {
@@ -127,20 +132,11 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (s *Sessions) authenticate(ctx context.Context, st *requestState) error {
-	values := st.session.Values
-	userID, _ := values[keyUserID].(int64)
-	if userID == 0 {
+	id, _ := st.session.Values[keySessionID].(string)
+	if id == "" {
 		return nil
 	}
-	generation, _ := values[keyGeneration].(int64)
-	created, _ := values[keyCreated].(int64)
-	seen, _ := values[keySeen].(int64)
-	now := s.cfg.Now()
-	if now.Sub(time.Unix(created, 0)) > s.cfg.Lifetime || now.Sub(time.Unix(seen, 0)) > s.cfg.IdleTimeout {
-		st.end()
-		return nil
-	}
-	user, err := s.users.UserByID(ctx, userID)
+	rec, user, err := s.users.sessionUser(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		st.end()
 		return nil
@@ -148,16 +144,24 @@ func (s *Sessions) authenticate(ctx context.Context, st *requestState) error {
 	if err != nil {
 		return err
 	}
-	if !user.Active || user.SessionGeneration != generation {
+	now := s.cfg.Now()
+	if now.Sub(rec.CreatedAt) > s.cfg.Lifetime || now.Sub(rec.SeenAt) > s.cfg.IdleTimeout ||
+		!user.Active || user.SessionGeneration != rec.Generation {
+		if err := s.users.deleteSession(ctx, id); err != nil {
+			return err
+		}
 		st.end()
 		return nil
 	}
-	// Renew the cookie at most once a minute, not on every request.
-	if now.Sub(time.Unix(seen, 0)) > time.Minute {
-		values[keySeen] = now.Unix()
+	// Record the request, and renew the cookie's expiry with it, at most
+	// once a minute rather than on every request.
+	if now.Sub(rec.SeenAt) > time.Minute {
+		if err := s.users.touchSession(ctx, id); err != nil {
+			return err
+		}
 		st.changed = true
 	}
-	st.user = &user
+	st.user, st.id = &user, id
 	return nil
 }
 
@@ -203,36 +207,66 @@ func Flash(c echo.Context, messageID string) {
 	}
 }
 
-// SignIn starts a new session for user: every value of the old session is
-// dropped, including its CSRF token, so that nothing planted before sign-in
-// (session fixation) survives it.
-func (s *Sessions) SignIn(c echo.Context, user User) {
+// SignIn starts a new session for user, from the client's address: every
+// value of the old session is dropped, including its CSRF token, and the
+// session id is new, so that nothing planted before sign-in (session
+// fixation) survives it.
+func (s *Sessions) SignIn(c echo.Context, user User) error {
 	st := stateOf(c)
-	now := s.cfg.Now().Unix()
-	clear(st.session.Values)
-	st.session.Values[keyUserID] = user.ID
-	st.session.Values[keyGeneration] = user.SessionGeneration
-	st.session.Values[keyCreated] = now
-	st.session.Values[keySeen] = now
-	st.session.Values[keySessionID] = rand.Text()
-	st.session.Values[keyCSRF] = rand.Text()
-	st.user, st.changed = &user, true
-}
-
-// SignOut ends the session of the request.
-func (s *Sessions) SignOut(c echo.Context) {
-	st := stateOf(c)
-	clear(st.session.Values)
-	st.user, st.changed = nil, true
-}
-
-// SessionID returns the random id of the request's signed-in session, or "".
-func SessionID(c echo.Context) string {
-	if st := stateOf(c); st != nil {
-		id, _ := st.session.Values[keySessionID].(string)
-		return id
+	ctx := c.Request().Context()
+	if st.id != "" {
+		if err := s.users.deleteSession(ctx, st.id); err != nil {
+			return err
+		}
 	}
-	return ""
+	id := rand.Text()
+	now := s.cfg.Now()
+	if err := s.users.createSession(ctx, id, user, c.RealIP(), now.Add(-s.cfg.IdleTimeout), now.Add(-s.cfg.Lifetime)); err != nil {
+		return err
+	}
+	clear(st.session.Values)
+	st.session.Values[keySessionID] = id
+	st.session.Values[keyCSRF] = rand.Text()
+	st.user, st.id, st.changed = &user, id, true
+	return nil
+}
+
+// SignOut ends the session of the request, for good: the session record is
+// deleted, so a copy of the cookie no longer signs anybody in.
+func (s *Sessions) SignOut(c echo.Context) error {
+	st := stateOf(c)
+	if st.id != "" {
+		if err := s.users.deleteSession(c.Request().Context(), st.id); err != nil {
+			return err
+		}
+	}
+	clear(st.session.Values)
+	st.user, st.id, st.changed = nil, "", true
+	return nil
+}
+
+// Stash keeps a value in the session for the next request, such as a
+// temporary password to show once after a redirect. The cookie is
+// encrypted; TakeStash removes the value as it reads it.
+func Stash(c echo.Context, key, value string) {
+	if st := stateOf(c); st != nil {
+		st.session.Values[keyStash+key] = value
+		st.changed = true
+	}
+}
+
+// TakeStash returns and removes a value kept by Stash, or "".
+func TakeStash(c echo.Context, key string) string {
+	st := stateOf(c)
+	if st == nil {
+		return ""
+	}
+	v, _ := st.session.Values[keyStash+key].(string)
+	if v != "" {
+		delete(st.session.Values, keyStash+key)
+		st.changed = true
+	}
+	return v
 }
 
 // RequireCSRF refuses, with 403, every request that could change something
@@ -245,6 +279,16 @@ func RequireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		st := stateOf(c)
+		if c.Path() == "/logout" && CurrentUser(c) == nil {
+			// Signing out someone who is not signed in changes nothing; the
+			// button of a page whose session has ended just works.
+			return next(c)
+		}
+		if st != nil && st.ended {
+			// The session ended (timed out, or ended elsewhere) while a form
+			// was open: say so on the sign-in page, not as a forged request.
+			return c.Redirect(http.StatusSeeOther, "/login")
+		}
 		want := ""
 		if st != nil {
 			want, _ = st.session.Values[keyCSRF].(string)
@@ -313,13 +357,24 @@ func LandingPage(u *User) string {
 	return "/my/projects"
 }
 
-// safeNext returns next when it is a path on this site, so that a crafted
-// sign-in link cannot send a user elsewhere ("//evil.example", "https://…").
+// safeNext returns next when it is a path on this site, rebuilt from its
+// parts, so that a crafted sign-in link cannot send a user elsewhere:
+// "//evil.example", "https://…", "/\evil.example", or a tab or newline that
+// browsers drop from a URL ("/<TAB>/evil.example").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return ""
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return ""
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // viewerOf returns what the pages show of a user, with the staff pages the
@@ -329,6 +384,11 @@ func viewerOf(u *User) *views.Viewer {
 		return nil
 	}
 	v := &views.Viewer{Name: u.Name(), Role: string(u.Role)}
+	if u.MustChangePassword {
+		// Nothing but the account page until a new password is chosen.
+		v.Links = []views.Link{{Label: "nav.account", URL: "/account/password"}}
+		return v
+	}
 	if Can(u, HaveAssignments) {
 		v.Links = append(v.Links, views.Link{Label: "nav.my_projects", URL: "/my/projects"})
 	}

@@ -2,9 +2,12 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -24,50 +27,110 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed sign-ins; try again after %s", e.Until.Format(time.RFC3339))
 }
 
+// Throttle is the set of rules the authenticator applies to failed
+// attempts: per account from one address (the tight one, which a person
+// typing meets), per account from anywhere (looser, against guessing from
+// many addresses), and per address (against one address trying many
+// accounts; forgotten on a success, so an office behind one address is not
+// locked out by its colleagues' typing).
+type Throttle struct {
+	AccountFromAddress ThrottleRule
+	Account            ThrottleRule
+	Address            ThrottleRule
+}
+
+// DefaultThrottle is five tries, then 1, 2, 4 … minutes up to an hour, for
+// an account from an address; fifty for an account from anywhere; twenty for
+// an address.
+func DefaultThrottle() Throttle {
+	day := 24 * time.Hour
+	return Throttle{
+		AccountFromAddress: ThrottleRule{FreeFailures: 5, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day},
+		Account:            ThrottleRule{FreeFailures: 50, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day},
+		Address:            ThrottleRule{FreeFailures: 20, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day},
+	}
+}
+
 // Authenticator checks usernames and passwords, with the throttle and the
 // security log.
 type Authenticator struct {
-	users   *Store
-	hasher  *Hasher
-	account ThrottleRule
-	address ThrottleRule
+	users    *Store
+	hasher   *Hasher
+	throttle Throttle
 }
 
-// NewAuthenticator returns an authenticator that throttles failures per
-// account and per client address by the given rules.
-func NewAuthenticator(users *Store, hasher *Hasher, account, address ThrottleRule) *Authenticator {
-	return &Authenticator{users: users, hasher: hasher, account: account, address: address}
+// NewAuthenticator returns an authenticator that slows failures down by the
+// throttle's rules.
+func NewAuthenticator(users *Store, hasher *Hasher, throttle Throttle) *Authenticator {
+	return &Authenticator{users: users, hasher: hasher, throttle: throttle}
 }
 
-func accountKey(username string) string { return "account:" + NormalizeUsername(username) }
-func addressKey(address string) string  { return "address:" + address }
+// throttleKeys names the counts an attempt on username from address goes
+// under. A name that is no account is hashed: people type their password
+// into the username box, and it must not be stored.
+func (a *Authenticator) throttleKeys(username string, known bool, address string) map[string]ThrottleRule {
+	account := username
+	if !known {
+		sum := sha256.Sum256([]byte(username))
+		account = "?" + hex.EncodeToString(sum[:12])
+	}
+	addr := addressGroup(address)
+	return map[string]ThrottleRule{
+		"account:" + account + "@" + addr: a.throttle.AccountFromAddress,
+		"account:" + account:              a.throttle.Account,
+		"address:" + addr:                 a.throttle.Address,
+	}
+}
+
+// addressGroup is the part of a client address that one party controls: the
+// whole IPv4 address, or the /64 network of an IPv6 address, since anyone
+// with one IPv6 address has the 2^64 around it.
+func addressGroup(address string) string {
+	ip, err := netip.ParseAddr(address)
+	if err != nil || ip.Is4() || ip.Is4In6() {
+		return address
+	}
+	prefix, err := ip.Prefix(64)
+	if err != nil {
+		return address
+	}
+	return prefix.String()
+}
 
 // Authenticate returns the user whose username and password these are.
-// It returns a *ThrottledError while the account or the address is locked
-// out, ErrBadCredentials for an unknown user or a wrong password, and
+// It returns a *ThrottledError while the attempts are locked out,
+// ErrBadCredentials for an unknown user or a wrong password, and
 // ErrAccountDisabled for the right password of a disabled account. Every
-// outcome is logged.
+// outcome is logged, without the text typed for an unknown user.
 func (a *Authenticator) Authenticate(ctx context.Context, username, password string, by Actor) (User, error) {
 	username = NormalizeUsername(username)
-	keys := []string{accountKey(username), addressKey(by.Address)}
-	until, err := a.users.LockedUntil(ctx, keys)
+	var user User
+	known := false
+	if CheckUsername(username) == nil {
+		var err error
+		user, err = a.users.UserByUsername(ctx, username)
+		switch {
+		case err == nil:
+			known = true
+		case !errors.Is(err, ErrNotFound):
+			return User{}, err
+		}
+	}
+	var subject *User
+	detail := "unknown-account"
+	if known {
+		subject, detail = &user, ""
+	}
+	keys := a.throttleKeys(username, known, by.Address)
+	refusedUntil, lockedAfter, err := a.users.BeginAttempt(ctx, keys)
 	if err != nil {
 		return User{}, err
 	}
-	user, lookupErr := a.users.UserByUsername(ctx, username)
-	if lookupErr != nil && !errors.Is(lookupErr, ErrNotFound) {
-		return User{}, lookupErr
-	}
-	known := lookupErr == nil
-	var subject *User
-	if known {
-		subject = &user
-	}
-	if !until.IsZero() {
-		if err := a.users.Log(ctx, by, ActionSignInRefused, subject, "throttled: "+clip(username)); err != nil {
+	if !refusedUntil.IsZero() {
+		if err := a.users.Log(ctx, by, ActionSignInRefused, subject, "throttled"); err != nil {
 			return User{}, err
 		}
-		return User{}, &ThrottledError{Until: until}
+		return User{}, &ThrottledError{Until: refusedUntil}
 	}
 
 	match, err := a.hasher.Verify(ctx, password, user.PasswordHash) // "" for an unknown user
@@ -75,17 +138,16 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 		return User{}, err
 	}
 	if !match {
-		until, err := a.users.RecordFailure(ctx, map[string]ThrottleRule{keys[0]: a.account, keys[1]: a.address})
-		if err != nil {
+		if err := a.users.Log(ctx, by, ActionSignInFailed, subject, detail); err != nil {
 			return User{}, err
 		}
-		if err := a.users.Log(ctx, by, ActionSignInFailed, subject, clip(username)); err != nil {
-			return User{}, err
-		}
-		if !until.IsZero() {
-			return User{}, &ThrottledError{Until: until}
+		if !lockedAfter.IsZero() {
+			return User{}, &ThrottledError{Until: lockedAfter}
 		}
 		return User{}, ErrBadCredentials
+	}
+	if err := a.users.ForgetFailures(ctx, keyNames(keys)...); err != nil {
+		return User{}, err
 	}
 	if !user.Active {
 		if err := a.users.Log(ctx, by, ActionSignInRefused, subject, "disabled"); err != nil {
@@ -93,18 +155,38 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 		}
 		return User{}, ErrAccountDisabled
 	}
-	if err := a.users.ForgetFailures(ctx, keys[0]); err != nil {
-		return User{}, err
-	}
 	return user, a.users.Log(ctx, ActorOf(&user, by.Address), ActionSignIn, subject, "")
 }
 
-// clip shortens what someone typed before it goes into the log.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 64 {
-		return string(r[:64]) + "…"
+// CheckPassword reports whether password is the signed-in user's own, as a
+// page that asks for it again does. Wrong guesses count towards the same
+// throttle as sign-in, so a stolen session cannot try passwords freely; it
+// returns a *ThrottledError while they are locked out.
+func (a *Authenticator) CheckPassword(ctx context.Context, user User, password string, by Actor) (bool, error) {
+	keys := a.throttleKeys(user.Username, true, by.Address)
+	refusedUntil, lockedAfter, err := a.users.BeginAttempt(ctx, keys)
+	if err != nil {
+		return false, err
 	}
-	return s
+	if !refusedUntil.IsZero() {
+		return false, &ThrottledError{Until: refusedUntil}
+	}
+	match, err := a.hasher.Verify(ctx, password, user.PasswordHash)
+	if err != nil || !match {
+		if err == nil && !lockedAfter.IsZero() {
+			err = &ThrottledError{Until: lockedAfter}
+		}
+		return false, err
+	}
+	return true, a.users.ForgetFailures(ctx, keyNames(keys)...)
+}
+
+func keyNames(keys map[string]ThrottleRule) []string {
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	return names
 }
 
 // Setup is the one-time link that lets the first administrator choose a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,20 +115,26 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, u User, by Actor) (User, e
 	return u, err
 }
 
+// ErrCannotBeAssigned refuses to assign a project to a role that answers for
+// none.
+var ErrCannotBeAssigned = errors.New("this role answers for no projects")
+
 // ErrAdminExists refuses the first-admin setup once an administrator exists.
 var ErrAdminExists = errors.New("an active administrator exists")
 
 // change loads a user in a write transaction, lets apply change it, saves the
-// listed columns and logs the event that apply returns. It keeps at least
-// one active administrator: a change that would leave none returns
-// ErrLastAdmin and saves nothing.
-func (s *Store) change(ctx context.Context, id int64, by Actor, apply func(u *User) (Action, string), columns ...string) (User, error) {
+// listed columns, ends the user's sessions when apply raised the session
+// generation, logs the event that apply returns, and runs then (if not nil)
+// in the same transaction. It keeps at least one active administrator: a
+// change that would leave none returns ErrLastAdmin and saves nothing.
+func (s *Store) change(ctx context.Context, id int64, by Actor, apply func(u *User) (Action, string), then func(tx *gorm.DB, u *User) error, columns ...string) (User, error) {
 	var u User
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.First(&u, id).Error; err != nil {
 			return notFound(err)
 		}
 		wasAdmin := u.Role == Admin && u.Active
+		generation := u.SessionGeneration
 		action, detail := apply(&u)
 		if wasAdmin && !(u.Role == Admin && u.Active) {
 			var admins int64
@@ -142,18 +149,47 @@ func (s *Store) change(ctx context.Context, id int64, by Actor, apply func(u *Us
 		if err := tx.Model(&u).Select(append(columns, "updated_at")).Updates(&u).Error; err != nil {
 			return err
 		}
-		return s.log(tx, by.event(action, &u, detail, u.UpdatedAt))
+		if u.SessionGeneration != generation {
+			if err := tx.Where("user_id = ?", u.ID).Delete(&sessionRecord{}).Error; err != nil {
+				return err
+			}
+		}
+		if err := s.log(tx, by.event(action, &u, detail, u.UpdatedAt)); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, &u)
+		}
+		return nil
 	})
 	return u, err
 }
 
 // SetRole changes a user's role. Their sessions go on, with the new role
-// from their next request.
+// from their next request. A role that answers for no projects loses the
+// user's assignments, each logged.
 func (s *Store) SetRole(ctx context.Context, id int64, role Role, by Actor) (User, error) {
 	return s.change(ctx, id, by, func(u *User) (Action, string) {
-		detail := string(u.Role) + " → " + string(role)
+		detail := string(u.Role) + ">" + string(role)
 		u.Role = role
 		return ActionRoleChanged, detail
+	}, func(tx *gorm.DB, u *User) error {
+		if Can(&User{Role: role, Active: true}, HaveAssignments) {
+			return nil
+		}
+		var projectIDs []int64
+		if err := tx.Model(&Assignment{}).Where("user_id = ?", u.ID).Order("project_id").Pluck("project_id", &projectIDs).Error; err != nil {
+			return err
+		}
+		for _, pid := range projectIDs {
+			if err := tx.Where("user_id = ? AND project_id = ?", u.ID, pid).Delete(&Assignment{}).Error; err != nil {
+				return err
+			}
+			if err := s.log(tx, by.event(ActionUnassigned, u, "#"+strconv.FormatInt(pid, 10), s.now())); err != nil {
+				return err
+			}
+		}
+		return nil
 	}, "role")
 }
 
@@ -167,7 +203,7 @@ func (s *Store) SetActive(ctx context.Context, id int64, active bool, by Actor) 
 			return ActionUserDisabled, ""
 		}
 		return ActionUserEnabled, ""
-	}, "active", "session_generation")
+	}, nil, "active", "session_generation")
 }
 
 // SetPassword stores a new password hash and ends every session of the user.
@@ -180,7 +216,7 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string, mustChan
 			return ActionPasswordReset, ""
 		}
 		return ActionPasswordChanged, ""
-	}, "password_hash", "must_change_password", "session_generation")
+	}, nil, "password_hash", "must_change_password", "session_generation")
 }
 
 // EndSessions ends every session of the user ("sign out everywhere").
@@ -188,7 +224,7 @@ func (s *Store) EndSessions(ctx context.Context, id int64, by Actor) (User, erro
 	return s.change(ctx, id, by, func(u *User) (Action, string) {
 		u.SessionGeneration++
 		return ActionSignOutEverywhere, ""
-	}, "session_generation")
+	}, nil, "session_generation")
 }
 
 // Log writes an entry of the security log on its own, for events that change
@@ -223,12 +259,19 @@ type Assignment struct {
 }
 
 // Assign makes a user answer for a project; assigning twice changes nothing.
-// detail names the project in the log.
+// detail names the project in the log. It returns ErrCannotBeAssigned for a
+// role that answers for no projects, and ErrNotFound for a missing user or
+// project.
 func (s *Store) Assign(ctx context.Context, userID, projectID int64, detail string, by Actor) error {
 	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var u User
 		if err := tx.First(&u, userID).Error; err != nil {
 			return notFound(err)
+		}
+		// Checked here, in the transaction, so that a role changed at the
+		// same moment cannot slip an assignment past it.
+		if !Can(&User{Role: u.Role, Active: true}, HaveAssignments) {
+			return ErrCannotBeAssigned
 		}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Assignment{UserID: userID, ProjectID: projectID, CreatedAt: s.now()})
@@ -299,53 +342,56 @@ func (s *Store) AssignedUsers(ctx context.Context, projectIDs []int64) (map[int6
 	return byProject, nil
 }
 
-// LockedUntil returns until when sign-in is refused under any of the keys,
-// or the zero time when it is not.
-func (s *Store) LockedUntil(ctx context.Context, keys []string) (time.Time, error) {
-	// The locks are read as rows, not as MAX(): SQLite gives an aggregate no
-	// column type, and the time would come back as text.
-	var locks []time.Time
-	err := s.read.WithContext(ctx).Table("sign_in_failures").
-		Where("key IN ? AND locked_until > ?", keys, s.now()).
-		Pluck("locked_until", &locks).Error
-	var until time.Time
-	for _, l := range locks {
-		if l.After(until) {
-			until = l
-		}
-	}
-	return until, err
-}
-
-// RecordFailure counts a failed sign-in under each key and locks the key for
-// as long as its rule says. A count whose last failure is older than the
-// rule's Forget starts again. It returns until when the keys are now locked.
-func (s *Store) RecordFailure(ctx context.Context, rules map[string]ThrottleRule) (time.Time, error) {
+// BeginAttempt counts an attempt to sign in under each key before the
+// password is checked, in one transaction, so that attempts made at once
+// cannot all slip through before the first failure is counted. It returns
+// refusedUntil when a key is locked (the attempt must stop; nothing was
+// counted), and otherwise lockedAfter: until when the keys stay locked if
+// this attempt fails. A success clears the count with ForgetFailures. Counts
+// whose last attempt is older than their rule's Forget start again, and
+// rows older than the longest Forget are removed.
+func (s *Store) BeginAttempt(ctx context.Context, rules map[string]ThrottleRule) (refusedUntil, lockedAfter time.Time, err error) {
 	now := s.now()
-	var lockedUntil time.Time
-	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		keys := make([]string, 0, len(rules))
+		var longest time.Duration
 		for key, rule := range rules {
-			var row struct {
-				Failures      int
-				LastFailureAt time.Time
+			keys = append(keys, key)
+			longest = max(longest, rule.Forget)
+		}
+		if err := tx.Exec("DELETE FROM sign_in_failures WHERE last_failure_at < ?", now.Add(-longest)).Error; err != nil {
+			return err
+		}
+		var rows []struct {
+			Key           string
+			Failures      int
+			LastFailureAt time.Time
+			LockedUntil   *time.Time
+		}
+		if err := tx.Table("sign_in_failures").Where("key IN ?", keys).Find(&rows).Error; err != nil {
+			return err
+		}
+		previous := map[string]int{}
+		for _, r := range rows {
+			if r.LockedUntil != nil && r.LockedUntil.After(now) && r.LockedUntil.After(refusedUntil) {
+				refusedUntil = *r.LockedUntil
 			}
-			err := tx.Table("sign_in_failures").Select("failures, last_failure_at").Where("key = ?", key).Take(&row).Error
-			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
+			if now.Sub(r.LastFailureAt) < rules[r.Key].Forget {
+				previous[r.Key] = r.Failures
 			}
-			failures := 1
-			if err == nil && now.Sub(row.LastFailureAt) < rule.Forget {
-				failures = row.Failures + 1
-			}
+		}
+		if !refusedUntil.IsZero() {
+			return nil
+		}
+		for key, rule := range rules {
+			failures := previous[key] + 1
 			var until *time.Time
 			if d := rule.Delay(failures); d > 0 {
 				t := now.Add(d)
 				until = &t
-				if t.After(lockedUntil) {
-					lockedUntil = t
-				}
+				lockedAfter = later(lockedAfter, t)
 			}
-			err = tx.Exec(`INSERT INTO sign_in_failures (key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?)
+			err := tx.Exec(`INSERT INTO sign_in_failures (key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?)
 				ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
 					last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until`,
 				key, failures, now, until).Error
@@ -355,10 +401,17 @@ func (s *Store) RecordFailure(ctx context.Context, rules map[string]ThrottleRule
 		}
 		return nil
 	})
-	return lockedUntil, err
+	return refusedUntil, lockedAfter, err
 }
 
-// ForgetFailures clears the failed sign-ins under a key, after a success.
-func (s *Store) ForgetFailures(ctx context.Context, key string) error {
-	return s.write.WithContext(ctx).Exec("DELETE FROM sign_in_failures WHERE key = ?", key).Error
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// ForgetFailures clears the counts under the keys, after a success.
+func (s *Store) ForgetFailures(ctx context.Context, keys ...string) error {
+	return s.write.WithContext(ctx).Exec("DELETE FROM sign_in_failures WHERE key IN ?", keys).Error
 }

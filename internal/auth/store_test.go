@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,35 +174,38 @@ func TestThrottleLocksAndForgets(t *testing.T) {
 	s, clock, _ := newTestStore(t)
 	ctx := context.Background()
 	rule := ThrottleRule{FreeFailures: 3, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: time.Hour}
-	key := "account:li"
+	keys := map[string]ThrottleRule{"account:li": rule}
 	for i := 1; i <= 3; i++ {
-		until, err := s.RecordFailure(ctx, map[string]ThrottleRule{key: rule})
-		if err != nil {
-			t.Fatal(err)
+		refused, lockedAfter, err := s.BeginAttempt(ctx, keys)
+		if err != nil || !refused.IsZero() {
+			t.Fatalf("attempt %d refused until %v (%v)", i, refused, err)
 		}
-		if locked := !until.IsZero(); locked != (i == 3) {
-			t.Fatalf("after %d failures locked = %v", i, locked)
+		if locked := !lockedAfter.IsZero(); locked != (i == 3) {
+			t.Fatalf("after attempt %d locked = %v, want %v", i, locked, i == 3)
 		}
 	}
-	if until, _ := s.LockedUntil(ctx, []string{key, "address:x"}); !until.Equal(clock.Now().Add(time.Minute)) {
-		t.Fatalf("locked until %v, want a minute from now", until)
+	refused, _, _ := s.BeginAttempt(ctx, keys)
+	if !refused.Equal(clock.Now().Add(time.Minute)) {
+		t.Fatalf("the fourth attempt is refused until %v, want a minute from now", refused)
 	}
 	clock.Advance(61 * time.Second)
-	if until, _ := s.LockedUntil(ctx, []string{key}); !until.IsZero() {
-		t.Fatalf("still locked after the delay: %v", until)
+	refused, lockedAfter, _ := s.BeginAttempt(ctx, keys)
+	if !refused.IsZero() || !lockedAfter.Equal(clock.Now().Add(2*time.Minute)) {
+		t.Fatalf("after the delay: refused %v, locked after %v; want allowed, and two minutes if it fails", refused, lockedAfter)
 	}
-	// The next failure doubles the delay.
-	until, _ := s.RecordFailure(ctx, map[string]ThrottleRule{key: rule})
-	if !until.Equal(clock.Now().Add(2 * time.Minute)) {
-		t.Fatalf("fourth failure locks until %v, want two minutes from now", until)
-	}
-	// After Forget, the count starts again.
-	clock.Advance(2 * time.Hour)
-	if until, _ := s.RecordFailure(ctx, map[string]ThrottleRule{key: rule}); !until.IsZero() {
-		t.Fatalf("a failure after the count was forgotten locks until %v", until)
-	}
-	if err := s.ForgetFailures(ctx, key); err != nil {
+	// A success forgets the count.
+	if err := s.ForgetFailures(ctx, "account:li"); err != nil {
 		t.Fatal(err)
+	}
+	for i := 1; i <= 2; i++ {
+		if refused, lockedAfter, _ := s.BeginAttempt(ctx, keys); !refused.IsZero() || !lockedAfter.IsZero() {
+			t.Fatalf("attempt %d after a success: refused %v, locked after %v", i, refused, lockedAfter)
+		}
+	}
+	// So does time: after Forget, the count starts again.
+	clock.Advance(2 * time.Hour)
+	if _, lockedAfter, _ := s.BeginAttempt(ctx, keys); !lockedAfter.IsZero() {
+		t.Fatalf("the first attempt after the count was forgotten locks until %v", lockedAfter)
 	}
 }
 
@@ -228,5 +232,11 @@ func TestKeys(t *testing.T) {
 	}
 	if _, err := LoadKeys(path, "bm90IGEga2V5"); err == nil {
 		t.Fatal("a short key from the environment was accepted")
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadKeys(path, ""); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a key file readable by others gave %v, want a refusal", err)
 	}
 }

@@ -16,14 +16,6 @@ type ThrottleRule struct {
 	Forget time.Duration
 }
 
-// DefaultAccountThrottle slows guessing at one account: five tries, then 1,
-// 2, 4 … minutes up to an hour.
-var DefaultAccountThrottle = ThrottleRule{FreeFailures: 5, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: 24 * time.Hour}
-
-// DefaultAddressThrottle slows one address trying many accounts. It allows
-// more, because a whole office may sign in from one address.
-var DefaultAddressThrottle = ThrottleRule{FreeFailures: 20, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: 24 * time.Hour}
-
 // Delay returns how long sign-in stays refused after the given number of
 // failures in a row.
 func (r ThrottleRule) Delay(failures int) time.Duration {

@@ -44,6 +44,14 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	// The database holds password hashes and the security log: create it
+	// readable by its owner only (SQLite gives its -wal and -shm files the
+	// same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("create database %s: %w", path, err)
+	}
 	gormConfig := &gorm.Config{
 		Logger: logger.NewSlogLogger(log, logger.Config{
 			SlowThreshold:             200 * time.Millisecond,

@@ -150,3 +150,22 @@ func TestPathsWithURICharacters(t *testing.T) {
 		t.Fatalf("the database is not where it was asked to be: %v", err)
 	}
 }
+
+func TestTheDatabaseIsReadableByItsOwnerOnly(t *testing.T) {
+	db := openTestDB(t)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.Write.DB()
+	var path string
+	if err := sqlDB.QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("database file mode %04o, want 0600", info.Mode().Perm())
+	}
+}
