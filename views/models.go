@@ -6,7 +6,11 @@
 // put into the reader's words here, through the locale of the request.
 package views
 
-import "shuangshi/internal/civil"
+import (
+	"time"
+
+	"shuangshi/internal/civil"
+)
 
 // Nav is what the site header needs: the years that have a list, and the one
 // on show, if any.
@@ -40,6 +44,7 @@ type ListSummary struct {
 	Partial  int
 	Missed   int
 	Overdue  int
+	AtRisk   int
 }
 
 // CategoryFilter offers the categories present in the year.
@@ -89,12 +94,25 @@ type ProjectPage struct {
 	Description string
 	State       string
 	Milestones  Milestones
-	Targets     []ProjectTarget
-	JSONURL     string
+	Percent     *int
+	// Rebaselined is set once the planned dates were changed: the original
+	// baseline and the slip in days (positive: later) are shown beside them.
+	Rebaselined        bool
+	OriginalStart      civil.Date
+	OriginalCompletion civil.Date
+	SlipStart          *int
+	SlipCompletion     *int
+	Targets            []ProjectTarget
+	JSONURL            string
+	HistoryURL         string
 	// Internal is set for signed-in staff, who also see who answers for
-	// the project.
-	Internal  bool
-	Engineers []string
+	// the project, why it is late and the internal note.
+	Internal     bool
+	Engineers    []string
+	DelayReason  string
+	InternalNote string
+	// EditURL is set for a user who may edit the project.
+	EditURL string
 }
 
 // Milestones are a project's planned and actual dates.
@@ -109,6 +127,7 @@ type Milestones struct {
 type ProjectTarget struct {
 	Year       int
 	YearURL    string
+	ByHand     bool // the outcome was recorded by a person
 	Position   int
 	ListedName string
 	List       string
@@ -130,15 +149,18 @@ type MyProjectsPage struct {
 	Projects []MyProject
 }
 
-// MyProject is one of an engineer's projects with its targets.
+// MyProject is one of an engineer's projects: where it stands, and the
+// next target it must meet.
 type MyProject struct {
 	Name      string
 	URL       string
+	EditURL   string
 	Category  string
 	State     string
-	Overdue   bool
 	UpdatedOn civil.Date
-	Targets   []ProjectTarget
+	// Next is the open target with the nearest deadline, or the latest
+	// target when all are met.
+	Next ProjectTarget
 }
 
 // OverduePage lists the targets past their deadline and not achieved.
@@ -150,13 +172,100 @@ type OverduePage struct {
 
 // OverdueRow is one overdue target.
 type OverdueRow struct {
+	Year        int
+	List        string
+	Position    int
+	Name        string
+	ProjectURL  string
+	Deadline    civil.Date
+	DaysLate    int
+	Status      string
+	ByHand      bool
+	Progress    string
+	DelayReason string
+	Engineers   []string
+}
+
+// EditPage is the form on which an engineer keeps a project current. It is
+// also the conflict page: Conflict is set when someone else saved first.
+type EditPage struct {
+	Nav         Nav
+	ProjectName string
+	ProjectURL  string
+	Action      string
+	Version     string
+	// The fields as typed (or as stored, on a fresh form).
+	PlannedStart      string
+	PlannedCompletion string
+	ActualStart       string
+	ActualCompletion  string
+	RebaselineReason  string
+	Percent           string
+	DelayReason       string
+	InternalNote      string
+	Targets           []EditTarget
+	// The first baseline, when the planned dates were changed, and how many
+	// days each planned date has moved since (positive: later).
+	Rebaselined        bool
+	OriginalStart      civil.Date
+	OriginalCompletion civil.Date
+	SlipStart          *int
+	SlipCompletion     *int
+	Today              string // the latest day an actual date may be
+	Errors             FieldErrors
+	Fields             []string // the fields in page order, for the error summary
+	Conflict           *Conflict
+}
+
+// EditTarget is one target of the project on the edit page.
+type EditTarget struct {
+	ID         int64
+	Key        string // the ID as text, for field names
 	Year       int
 	List       string
-	Position   int
-	Name       string
-	ProjectURL string
+	ListedName string
 	Deadline   civil.Date
 	Status     string
 	Progress   string
-	Engineers  []string
+	Outcome    string // "auto", "partial" or "missed"
+}
+
+// Conflict shows, beside the form, what someone else saved while the user
+// was editing.
+type Conflict struct {
+	By   string
+	At   time.Time
+	Rows []ConflictRow
+}
+
+// ConflictRow is one field that differs: the user's value and the stored one.
+type ConflictRow struct {
+	Label   string // message id
+	Yours   string
+	Current string
+}
+
+// HistoryPage is the history of a project's changes.
+type HistoryPage struct {
+	Nav         Nav
+	ProjectName string
+	ProjectURL  string
+	// Staff see every change, with who made it and why; the public sees the
+	// changes to dates, progress and outcomes only, without names.
+	Staff   bool
+	Entries []HistoryEntry
+}
+
+// HistoryEntry is one changed field.
+type HistoryEntry struct {
+	At    time.Time // in the district's time
+	Who   string
+	Field string
+	// TargetYear and TargetList name the target of a target's field; zero
+	// for a field of the project.
+	TargetYear int
+	TargetList string
+	Old        string
+	New        string
+	Reason     string
 }

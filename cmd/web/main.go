@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -74,6 +75,8 @@ type config struct {
 	trustedProxies []*net.IPNet
 	// sessionKeys, from SHUANGSHI_SESSION_KEYS, replace the key file.
 	sessionKeys string
+	// atRiskDays: a target whose deadline is this close is at risk.
+	atRiskDays int
 }
 
 // sessionKeyFile is where the session keys are kept: beside the database.
@@ -92,6 +95,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	fs.StringVar(&cfg.dbPath, "db", envOr(getenv, "SHUANGSHI_DB", "data/shuangshi.db"), "SQLite database file, created if missing (SHUANGSHI_DB)")
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("SHUANGSHI_SECURE_COOKIES") == "true",
 		"mark every cookie Secure, for a site served only over HTTPS (SHUANGSHI_SECURE_COOKIES=true)")
+	atRisk := fs.String("at-risk-days", envOr(getenv, "SHUANGSHI_AT_RISK_DAYS", strconv.Itoa(projects.DefaultAtRiskDays)),
+		"a target whose deadline is this many days away or fewer is at risk (SHUANGSHI_AT_RISK_DAYS)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +114,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	var err error
 	if cfg.trustedProxies, err = parseNetworks(*proxies); err != nil {
 		return cfg, startError{err}
+	}
+	if cfg.atRiskDays, err = strconv.Atoi(*atRisk); err != nil || cfg.atRiskDays < 0 || cfg.atRiskDays > 365 {
+		return cfg, startError{fmt.Errorf("-at-risk-days: %q is not a number of days from 0 to 365", *atRisk)}
 	}
 	return cfg, nil
 }
@@ -281,7 +289,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 	})
-	projects.NewHandler(store, users, now, district).Register(e)
+	projects.NewHandler(store, users, projects.StatusRule{AtRiskDays: cfg.atRiskDays}, now, district).Register(e)
 	auth.NewHandler(users, sessions, authenticator, hasher, setup, now, log).Register(e)
 	accounts.NewHandler(users, hasher, store, district).Register(e)
 	return &site{db: db, echo: e, setup: setup}, nil

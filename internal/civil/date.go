@@ -85,8 +85,43 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 // HasDay reports whether the date is known to the day.
 func (d Date) HasDay() bool { return d.Year != 0 && d.Month != 0 }
 
+// Earliest returns the first day the date can stand for: the date itself
+// when the day is known, 1 January when only the year is. The result of an
+// unknown date is unknown.
+func (d Date) Earliest() Date {
+	if d.IsZero() || d.HasDay() {
+		return d
+	}
+	return Date{Year: d.Year, Month: time.January, Day: 1}
+}
+
+// Latest returns the last day the date can stand for: the date itself when
+// the day is known, 31 December when only the year is.
+func (d Date) Latest() Date {
+	if d.IsZero() || d.HasDay() {
+		return d
+	}
+	return LastDayOfYear(d.Year)
+}
+
+// AddDays returns the day n days after d (before, for a negative n). d must
+// be known to the day.
+func (d Date) AddDays(n int) Date {
+	return DateOf(d.midnight().AddDate(0, 0, n))
+}
+
+// DaysUntil returns the number of days from d to e, negative when e is
+// earlier. Both must be known to the day.
+func (d Date) DaysUntil(e Date) int {
+	return int(e.midnight().Sub(d.midnight()).Hours() / 24)
+}
+
+func (d Date) midnight() time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
+
 // Compare returns -1, 0 or +1 as d is before, equal to or after e. Both must be
-// known to the day.
+// known to the day; compare Earliest or Latest of a year-only date.
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.Year != e.Year:

@@ -50,6 +50,44 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestRangeOfAYearOnlyDate(t *testing.T) {
+	tests := []struct{ in, earliest, latest Date }{
+		{Date{}, Date{}, Date{}},
+		{YearOnly(2022), Date{2022, time.January, 1}, LastDayOfYear(2022)},
+		{Date{2022, time.March, 5}, Date{2022, time.March, 5}, Date{2022, time.March, 5}},
+	}
+	for _, tc := range tests {
+		if got := tc.in.Earliest(); got != tc.earliest {
+			t.Errorf("%v.Earliest() = %v, want %v", tc.in, got, tc.earliest)
+		}
+		if got := tc.in.Latest(); got != tc.latest {
+			t.Errorf("%v.Latest() = %v, want %v", tc.in, got, tc.latest)
+		}
+	}
+}
+
+func TestDayArithmetic(t *testing.T) {
+	tests := []struct {
+		from Date
+		days int
+		to   Date
+	}{
+		{Date{2024, time.February, 28}, 1, Date{2024, time.February, 29}},
+		{Date{2023, time.February, 28}, 1, Date{2023, time.March, 1}},
+		{LastDayOfYear(2022), 1, Date{2023, time.January, 1}},
+		{Date{2024, time.March, 1}, -1, Date{2024, time.February, 29}},
+		{Date{2023, time.December, 1}, 30, LastDayOfYear(2023)},
+	}
+	for _, tc := range tests {
+		if got := tc.from.AddDays(tc.days); got != tc.to {
+			t.Errorf("%v + %d days = %v, want %v", tc.from, tc.days, got, tc.to)
+		}
+		if got := tc.from.DaysUntil(tc.to); got != tc.days {
+			t.Errorf("days from %v to %v = %d, want %d", tc.from, tc.to, got, tc.days)
+		}
+	}
+}
+
 func TestCompare(t *testing.T) {
 	a := Date{2024, time.February, 28}
 	b := Date{2024, time.March, 1}

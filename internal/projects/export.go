@@ -15,7 +15,7 @@ import (
 // 序号, 项目名称, 年度目标, 推进情况), followed by the status as of today,
 // the deadline and the project's number. It begins with a UTF-8 byte-order
 // mark, without which Excel reads the Chinese as another encoding.
-func yearCSV(ctx context.Context, targets []Target, today civil.Date) ([]byte, error) {
+func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil.Date) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
@@ -32,7 +32,7 @@ func yearCSV(ctx context.Context, targets []Target, today civil.Date) ([]byte, e
 			spreadsheetText(target.ListedName),
 			t("list." + string(target.List)),
 			spreadsheetText(target.Progress),
-			t("status." + string(target.Status(today))),
+			t("status." + string(rule.Status(target, target.Project.Milestones, today))),
 			target.Deadline.String(),
 			strconv.FormatInt(target.ProjectID, 10),
 		})

@@ -21,6 +21,7 @@ import (
 type Handler struct {
 	store *Store
 	users *auth.Store // who answers for which project
+	rule  StatusRule
 	// now and location give "today" in the district: a target's deadline
 	// passes at midnight where the works are, not where the server is.
 	now      func() time.Time
@@ -28,9 +29,9 @@ type Handler struct {
 }
 
 // NewHandler returns the handlers on store, with the assignments kept in
-// users. Dates are reckoned in loc.
-func NewHandler(store *Store, users *auth.Store, now func() time.Time, loc *time.Location) *Handler {
-	return &Handler{store: store, users: users, now: now, location: loc}
+// users and statuses by rule. Dates are reckoned in loc.
+func NewHandler(store *Store, users *auth.Store, rule StatusRule, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{store: store, users: users, rule: rule, now: now, location: loc}
 }
 
 // Register adds the public routes.
@@ -42,6 +43,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/api/v1/years/:year", h.showYearJSON)
 	e.GET("/api/v1/projects/:id", h.showProjectJSON)
 	h.registerStaff(e)
+	h.registerEditing(e)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
@@ -79,7 +81,7 @@ func (h *Handler) renderYear(c echo.Context, years []int, year int, targets []Ta
 	if err != nil {
 		return err
 	}
-	page := yearPage(targets, year, filter, h.today(), h.location)
+	page := yearPage(targets, year, filter, h.today(), h.location, h.rule)
 	page.Nav = views.Nav{Years: years, CurrentYear: year}
 	return web.Render(c, http.StatusOK, views.Year(page))
 }
@@ -89,7 +91,7 @@ func (h *Handler) downloadYearCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := yearCSV(c.Request().Context(), targets, h.today())
+	body, err := yearCSV(c.Request().Context(), targets, h.rule, h.today())
 	if err != nil {
 		return err
 	}
@@ -115,16 +117,19 @@ func (h *Handler) showProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := projectPage(p, h.today(), h.location)
+	page := projectPage(p, h.today(), h.location, h.rule)
 	page.Nav = views.Nav{Years: years}
 	if auth.Can(auth.CurrentUser(c), auth.ViewInternal) {
 		engineers, err := h.users.AssignedUsers(c.Request().Context(), []int64{p.ID})
 		if err != nil {
 			return err
 		}
-		page.Internal = true
+		page.Internal, page.DelayReason, page.InternalNote = true, p.DelayReason, p.InternalNote
 		for _, u := range engineers[p.ID] {
 			page.Engineers = append(page.Engineers, u.Name())
+		}
+		if h.mayEdit(c, p) == nil {
+			page.EditURL = ProjectURL(p.ID) + "/edit"
 		}
 	}
 	return web.Render(c, http.StatusOK, views.Project(page))

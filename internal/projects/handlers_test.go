@@ -20,7 +20,6 @@ import (
 
 	"shuangshi/data"
 	"shuangshi/internal/auth"
-	"shuangshi/internal/civil"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/web"
 	"shuangshi/static"
@@ -56,7 +55,7 @@ func newTestSite(t *testing.T, dataset fs.FS, now time.Time) *httptest.Server {
 		Static:  static.Files(),
 		Ping:    db.Ping,
 	})
-	NewHandler(store, auth.NewStore(db, time.Now), func() time.Time { return now }, shanghai).Register(e)
+	NewHandler(store, auth.NewStore(db, time.Now), StatusRule{AtRiskDays: DefaultAtRiskDays}, func() time.Time { return now }, shanghai).Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv
@@ -162,11 +161,12 @@ func TestOverdueFollowsTheClock(t *testing.T) {
 		name        string
 		now         time.Time
 		wantOverdue bool
+		wantStatus  string
 	}{
-		{"before the deadline", midSeptember2023, false},
-		{"on the deadline day in Shanghai", time.Date(2023, time.December, 31, 23, 59, 0, 0, shanghai), false},
+		{"more than 30 days before the deadline", midSeptember2023, false, "on-track"},
+		{"on the deadline day in Shanghai", time.Date(2023, time.December, 31, 23, 59, 0, 0, shanghai), false, "at-risk"},
 		// 16:30 UTC on 31 December is already 1 January in Shanghai.
-		{"the first minute after it in Shanghai", time.Date(2023, time.December, 31, 16, 30, 0, 0, time.UTC), true},
+		{"the first minute after it in Shanghai", time.Date(2023, time.December, 31, 16, 30, 0, 0, time.UTC), true, "overdue"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,9 +181,8 @@ func TestOverdueFollowsTheClock(t *testing.T) {
 				}
 			}
 			page := getPage(t, srv.URL+"/years/2023", http.StatusOK)
-			wantStatus := map[bool]string{true: "overdue", false: "pending"}[tc.wantOverdue]
-			if got := page.Find(`tr[data-status="` + wantStatus + `"]`).Length(); got != 20 {
-				t.Errorf("%d rows show %s, want all 20", got, wantStatus)
+			if got := page.Find(`tr[data-status="` + tc.wantStatus + `"]`).Length(); got != 20 {
+				t.Errorf("%d rows show %s, want all 20", got, tc.wantStatus)
 			}
 			// The data is as of 4 January 2023: once the deadline has passed,
 			// the page says that the outcomes were not reported, not only late.
@@ -225,7 +224,7 @@ func TestYearJSONMatchesThePage(t *testing.T) {
 			if got := text(row.Find(".targets__name")); got != target.Name {
 				t.Errorf("%d row %d: page name %q, JSON %q", year, target.Position, got, target.Name)
 			}
-			if got, _ := row.Attr("data-status"); got != string(Target{Outcome: target.Outcome}.statusFor(target.Overdue)) {
+			if got, _ := row.Attr("data-status"); !statusAgrees(got, target.Outcome, target.Overdue) {
 				t.Errorf("%d row %d: page status %s, JSON outcome %s overdue %v", year, target.Position, got, target.Outcome, target.Overdue)
 			}
 			if list := row.Closest(`[data-testid="list-` + string(target.List) + `"]`); list.Length() != 1 {
@@ -245,13 +244,17 @@ func TestYearJSONMatchesThePage(t *testing.T) {
 	}
 }
 
-// statusFor is the status a badge shows for an outcome with the overdue flag
-// of the JSON, for comparing the two.
-func (t Target) statusFor(overdue bool) Status {
-	if t.Outcome == Pending && overdue {
-		return StatusOverdue
+// statusAgrees reports whether a badge's status fits the outcome and the
+// overdue flag of the JSON.
+func statusAgrees(status string, outcome Outcome, overdue bool) bool {
+	switch outcome {
+	case Achieved, Partial, Missed:
+		return status == string(outcome)
 	}
-	return t.Status(civil.Date{})
+	if overdue {
+		return status == string(StatusOverdue)
+	}
+	return status == string(StatusAtRisk) || status == string(StatusOnTrack)
 }
 
 func TestProjectPageAndJSON(t *testing.T) {

@@ -14,7 +14,7 @@ func ProjectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 1
 // yearPage builds the view of a year's targets, showing only one category
 // when filter is set. Statuses are as of today; the date the data is as of is
 // reckoned in loc.
-func yearPage(targets []Target, year int, filter Category, today civil.Date, loc *time.Location) views.YearPage {
+func yearPage(targets []Target, year int, filter Category, today civil.Date, loc *time.Location, rule StatusRule) views.YearPage {
 	asOf := civil.DateOf(LastChanged(targets).In(loc))
 	page := views.YearPage{
 		Year:       year,
@@ -24,10 +24,10 @@ func yearPage(targets []Target, year int, filter Category, today civil.Date, loc
 		JSONURL:    "/api/v1/years/" + strconv.Itoa(year),
 		Filter:     views.CategoryFilter{Selected: string(filter), Total: len(targets)},
 	}
-	for _, tally := range Tallies(targets, today) {
+	for _, tally := range rule.Tallies(targets, today) {
 		page.Summary = append(page.Summary, views.ListSummary{
 			List: string(tally.List), Total: tally.Total,
-			Achieved: tally.Achieved, Partial: tally.Partial, Missed: tally.Missed, Overdue: tally.Overdue,
+			Achieved: tally.Achieved, Partial: tally.Partial, Missed: tally.Missed, Overdue: tally.Overdue, AtRisk: tally.AtRisk,
 		})
 	}
 
@@ -53,14 +53,14 @@ func yearPage(targets []Target, year int, filter Category, today civil.Date, loc
 			if filter != "" && t.Project.Category != filter {
 				continue
 			}
-			section.Rows = append(section.Rows, targetRow(t, today))
+			section.Rows = append(section.Rows, targetRow(t, rule.Status(t, t.Project.Milestones, today)))
 		}
 		page.Lists = append(page.Lists, section)
 	}
 	return page
 }
 
-func targetRow(t Target, today civil.Date) views.TargetRow {
+func targetRow(t Target, status Status) views.TargetRow {
 	return views.TargetRow{
 		Position:   t.Position,
 		Category:   string(t.Project.Category),
@@ -69,14 +69,14 @@ func targetRow(t Target, today civil.Date) views.TargetRow {
 		List:       string(t.List),
 		Deadline:   t.Deadline,
 		NodeDate:   t.Deadline != civil.LastDayOfYear(t.Year),
-		Status:     string(t.Status(today)),
+		Status:     string(status),
 		Progress:   t.Progress,
 	}
 }
 
 // projectPage builds the view of a project with its targets, in the order
 // the store returns them: oldest year first.
-func projectPage(p Project, today civil.Date, loc *time.Location) views.ProjectPage {
+func projectPage(p Project, today civil.Date, loc *time.Location, rule StatusRule) views.ProjectPage {
 	page := views.ProjectPage{
 		AsOf:        civil.DateOf(p.LastChanged().In(loc)),
 		Name:        p.Name,
@@ -91,15 +91,23 @@ func projectPage(p Project, today civil.Date, loc *time.Location) views.ProjectP
 			ActualStart:       p.ActualStart,
 			ActualCompletion:  p.ActualCompletion,
 		},
-		JSONURL: "/api/v1/projects/" + strconv.FormatInt(p.ID, 10),
+		Percent:    p.PercentComplete,
+		JSONURL:    "/api/v1/projects/" + strconv.FormatInt(p.ID, 10),
+		HistoryURL: ProjectURL(p.ID) + "/history",
+	}
+	if !p.OriginalPlannedStart.IsZero() || !p.OriginalPlannedCompletion.IsZero() {
+		page.Rebaselined = true
+		page.OriginalStart, page.OriginalCompletion = p.OriginalPlannedStart, p.OriginalPlannedCompletion
+		page.SlipStart = slip(p.OriginalPlannedStart, p.PlannedStart)
+		page.SlipCompletion = slip(p.OriginalPlannedCompletion, p.PlannedCompletion)
 	}
 	for _, t := range p.Targets {
-		page.Targets = append(page.Targets, projectTarget(t, today))
+		page.Targets = append(page.Targets, projectTarget(t, rule.Status(t, p.Milestones, today)))
 	}
 	return page
 }
 
-func projectTarget(t Target, today civil.Date) views.ProjectTarget {
+func projectTarget(t Target, status Status) views.ProjectTarget {
 	return views.ProjectTarget{
 		Year:       t.Year,
 		YearURL:    views.YearURL(t.Year),
@@ -107,7 +115,8 @@ func projectTarget(t Target, today civil.Date) views.ProjectTarget {
 		ListedName: t.ListedName,
 		List:       string(t.List),
 		Deadline:   t.Deadline,
-		Status:     string(t.Status(today)),
+		Status:     string(status),
+		ByHand:     t.OutcomeByHand,
 		Progress:   t.Progress,
 	}
 }

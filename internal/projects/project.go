@@ -115,12 +115,15 @@ const (
 )
 
 // Milestones are a project's baseline (planned) and actual dates. Any of them
-// may be unknown.
+// may be unknown. Once a set baseline date is changed (a re-baseline), the
+// first baseline is kept as the original.
 type Milestones struct {
-	PlannedStart      civil.Date
-	PlannedCompletion civil.Date
-	ActualStart       civil.Date
-	ActualCompletion  civil.Date
+	PlannedStart              civil.Date
+	PlannedCompletion         civil.Date
+	ActualStart               civil.Date
+	ActualCompletion          civil.Date
+	OriginalPlannedStart      civil.Date
+	OriginalPlannedCompletion civil.Date
 }
 
 // State follows from the actual dates: completed once there is an actual
@@ -147,9 +150,21 @@ type Project struct {
 	Unit        string // the responsible unit; may be empty
 	Description string
 	Milestones  `gorm:"embedded"`
-	Targets     []Target
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// PercentComplete is the engineer's estimate, 0 to 100; nil when none
+	// was given.
+	PercentComplete *int
+	// DelayReason says why the works are late; supervisors see it with
+	// every overdue target of the project.
+	DelayReason string
+	// InternalNote is for signed-in staff only: never on a public page, in
+	// an export for the public or in the open data.
+	InternalNote string
+	// Version is raised by every save, so that a save made from an older
+	// version is caught as a conflict instead of overwriting.
+	Version   int64
+	Targets   []Target
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // LastChanged returns when the project or any of its loaded targets last

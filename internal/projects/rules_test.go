@@ -78,37 +78,100 @@ func TestProjectState(t *testing.T) {
 	}
 }
 
-func TestOverdueAndStatus(t *testing.T) {
-	deadline := civil.LastDayOfYear(2022)
-	dayBefore := civil.Date{Year: 2022, Month: time.December, Day: 30}
-	dayAfter := civil.Date{Year: 2023, Month: time.January, Day: 1}
-	leapDeadline := civil.Date{Year: 2024, Month: time.February, Day: 29}
+func TestStatusRule(t *testing.T) {
+	rule := StatusRule{AtRiskDays: 30}
+	day := func(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Month: m, Day: d} }
+	yearEnd := civil.LastDayOfYear(2023)
+	leapDay := day(2024, time.February, 29)
 	tests := []struct {
-		name        string
-		deadline    civil.Date
-		outcome     Outcome
-		asOf        civil.Date
-		wantOverdue bool
-		wantStatus  Status
+		name       string
+		list       List
+		deadline   civil.Date
+		outcome    Outcome
+		milestones Milestones
+		asOf       civil.Date
+		want       Status
 	}{
-		{"pending, before the deadline", deadline, Pending, dayBefore, false, StatusPending},
-		{"pending, on the deadline day", deadline, Pending, deadline, false, StatusPending},
-		{"pending, the day after", deadline, Pending, dayAfter, true, StatusOverdue},
-		{"achieved, long after", deadline, Achieved, civil.LastDayOfYear(2026), false, StatusAchieved},
-		{"partial, after the deadline", deadline, Partial, dayAfter, true, StatusPartial},
-		{"partial, before the deadline", deadline, Partial, dayBefore, false, StatusPartial},
-		{"missed, after the deadline", deadline, Missed, dayAfter, true, StatusMissed},
-		{"leap-day deadline, on the day", leapDeadline, Pending, leapDeadline, false, StatusPending},
-		{"leap-day deadline, 1 March", leapDeadline, Pending, civil.Date{Year: 2024, Month: time.March, Day: 1}, true, StatusOverdue},
+		{"achieved, long after", StartList, yearEnd, Achieved, Milestones{}, day(2026, time.May, 1), StatusAchieved},
+		{"partial by hand, after the deadline", CompleteList, yearEnd, Partial, Milestones{}, day(2024, time.January, 1), StatusPartial},
+		{"missed", StartList, yearEnd, Missed, Milestones{}, day(2024, time.January, 1), StatusMissed},
+		{"31 days before 31 December", StartList, yearEnd, Pending, Milestones{}, day(2023, time.November, 30), StatusOnTrack},
+		{"30 days before 31 December", StartList, yearEnd, Pending, Milestones{}, day(2023, time.December, 1), StatusAtRisk},
+		{"on the deadline day", StartList, yearEnd, Pending, Milestones{}, yearEnd, StatusAtRisk},
+		{"the day after the deadline", StartList, yearEnd, Pending, Milestones{}, day(2024, time.January, 1), StatusOverdue},
+		{"a leap-day deadline, on the day", CompleteList, leapDay, Pending, Milestones{}, leapDay, StatusAtRisk},
+		{"a leap-day deadline, 1 March", CompleteList, leapDay, Pending, Milestones{}, day(2024, time.March, 1), StatusOverdue},
+		{"a leap-day deadline, 30 January (30 days)", CompleteList, leapDay, Pending, Milestones{}, day(2024, time.January, 30), StatusAtRisk},
+		{"a leap-day deadline, 29 January (31 days)", CompleteList, leapDay, Pending, Milestones{}, day(2024, time.January, 29), StatusOnTrack},
+		{"planned start passed, far from the deadline", StartList, yearEnd, Pending,
+			Milestones{PlannedStart: day(2023, time.March, 1)}, day(2023, time.March, 2), StatusAtRisk},
+		{"planned start is today", StartList, yearEnd, Pending,
+			Milestones{PlannedStart: day(2023, time.March, 1)}, day(2023, time.March, 1), StatusOnTrack},
+		{"planned completion passed does not touch the start target", StartList, yearEnd, Pending,
+			Milestones{PlannedCompletion: day(2023, time.March, 1)}, day(2023, time.June, 1), StatusOnTrack},
+		{"planned completion passed", CompleteList, yearEnd, Pending,
+			Milestones{PlannedCompletion: day(2023, time.March, 1)}, day(2023, time.June, 1), StatusAtRisk},
+		{"a year-only planned date passes at the year's end", CompleteList, civil.LastDayOfYear(2024), Pending,
+			Milestones{PlannedCompletion: civil.YearOnly(2023)}, day(2023, time.December, 31), StatusOnTrack},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			target := Target{Deadline: tc.deadline, Outcome: tc.outcome}
-			if got := target.Overdue(tc.asOf); got != tc.wantOverdue {
-				t.Errorf("Overdue(%v) = %v, want %v", tc.asOf, got, tc.wantOverdue)
+			target := Target{List: tc.list, Deadline: tc.deadline, Outcome: tc.outcome}
+			if got := rule.Status(target, tc.milestones, tc.asOf); got != tc.want {
+				t.Fatalf("Status = %s, want %s", got, tc.want)
 			}
-			if got := target.Status(tc.asOf); got != tc.wantStatus {
-				t.Errorf("Status(%v) = %s, want %s", tc.asOf, got, tc.wantStatus)
+		})
+	}
+	if got := (StatusRule{AtRiskDays: 0}).Status(Target{Deadline: yearEnd}, Milestones{}, day(2023, time.December, 30)); got != StatusOnTrack {
+		t.Errorf("with AtRiskDays 0 a deadline tomorrow is %s, want on track", got)
+	}
+}
+
+func TestOverdue(t *testing.T) {
+	deadline := civil.LastDayOfYear(2022)
+	tests := []struct {
+		outcome Outcome
+		asOf    civil.Date
+		want    bool
+	}{
+		{Pending, deadline, false},
+		{Pending, civil.Date{Year: 2023, Month: time.January, Day: 1}, true},
+		{Partial, civil.Date{Year: 2023, Month: time.January, Day: 1}, true},
+		{Achieved, civil.Date{Year: 2030, Month: time.January, Day: 1}, false},
+	}
+	for _, tc := range tests {
+		if got := (Target{Deadline: deadline, Outcome: tc.outcome}).Overdue(tc.asOf); got != tc.want {
+			t.Errorf("%s as of %v: overdue = %v, want %v", tc.outcome, tc.asOf, got, tc.want)
+		}
+	}
+}
+
+func TestDeriveOutcome(t *testing.T) {
+	day := func(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Month: m, Day: d} }
+	yearEnd := civil.LastDayOfYear(2023)
+	node := day(2023, time.June, 30)
+	tests := []struct {
+		name   string
+		target Target
+		m      Milestones
+		want   Outcome
+	}{
+		{"no actual start", Target{List: StartList, Deadline: yearEnd}, Milestones{PlannedStart: node}, Pending},
+		{"started on the deadline day", Target{List: StartList, Deadline: yearEnd}, Milestones{ActualStart: yearEnd}, Achieved},
+		{"started the day after", Target{List: StartList, Deadline: yearEnd}, Milestones{ActualStart: day(2024, time.January, 1)}, Missed},
+		{"completed early", Target{List: CompleteList, Deadline: node}, Milestones{ActualStart: day(2022, time.May, 1), ActualCompletion: day(2023, time.June, 1)}, Achieved},
+		{"completion target, only started", Target{List: CompleteList, Deadline: node}, Milestones{ActualStart: day(2022, time.May, 1)}, Pending},
+		{"completed on a leap day for a leap-day node", Target{List: CompleteList, Deadline: day(2024, time.February, 29)}, Milestones{ActualCompletion: day(2024, time.February, 29)}, Achieved},
+		{"year only, the whole year before the deadline", Target{List: StartList, Deadline: yearEnd}, Milestones{ActualStart: civil.YearOnly(2023)}, Achieved},
+		{"year only, straddling a mid-year node", Target{List: StartList, Deadline: node}, Milestones{ActualStart: civil.YearOnly(2023)}, Pending},
+		{"year only, all after the node", Target{List: StartList, Deadline: node}, Milestones{ActualStart: civil.YearOnly(2024)}, Missed},
+		{"partial by hand stays", Target{List: CompleteList, Deadline: yearEnd, Outcome: Partial, OutcomeByHand: true}, Milestones{}, Partial},
+		{"missed by hand stays, despite a date", Target{List: StartList, Deadline: yearEnd, Outcome: Missed, OutcomeByHand: true}, Milestones{ActualStart: node}, Missed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DeriveOutcome(tc.target, tc.m); got != tc.want {
+				t.Fatalf("DeriveOutcome = %s, want %s", got, tc.want)
 			}
 		})
 	}

@@ -30,6 +30,7 @@ func ReadDataset(fsys fs.FS) ([]Project, error) {
 	byKey := map[string]int{}
 	for _, r := range projectRows {
 		p := Project{
+			Version:     1,
 			Name:        r.get("name"),
 			Extent:      r.get("extent"),
 			Unit:        r.get("unit"),
@@ -92,6 +93,9 @@ func ReadDataset(fsys fs.FS) ([]Project, error) {
 		if t.Outcome, err = ParseOutcome(r.get("outcome")); err != nil {
 			return nil, r.errorf("%v", err)
 		}
+		// A partial or missed outcome is a person's judgement, not the
+		// milestones' arithmetic.
+		t.OutcomeByHand = t.Outcome == Partial || t.Outcome == Missed
 		t.Progress = r.get("progress")
 		reported, err := civil.Parse(r.get("reported_on"))
 		if err != nil || !reported.HasDay() {

@@ -32,29 +32,75 @@ func (h *Handler) showMyProjects(c echo.Context) error {
 		return err
 	}
 	today := h.today()
-	var page views.MyProjectsPage
-	for _, p := range projects {
-		mine := views.MyProject{
-			Name: p.Name, URL: ProjectURL(p.ID), Category: string(p.Category), State: string(p.State()),
-			UpdatedOn: civil.DateOf(p.LastChanged().In(h.location)),
-		}
-		for _, t := range p.Targets {
-			mine.Overdue = mine.Overdue || t.Overdue(today)
-			mine.Targets = append(mine.Targets, projectTarget(t, today))
-		}
-		page.Projects = append(page.Projects, mine)
+	type entry struct {
+		view     views.MyProject
+		rank     int
+		deadline civil.Date
 	}
-	// What is overdue comes first; otherwise the order of assignment.
-	slices.SortStableFunc(page.Projects, func(a, b views.MyProject) int {
-		switch {
-		case a.Overdue && !b.Overdue:
-			return -1
-		case b.Overdue && !a.Overdue:
-			return 1
+	var entries []entry
+	for _, p := range projects {
+		next, ok := NextTarget(p)
+		if !ok {
+			continue
 		}
-		return 0
+		status := h.rule.Status(next, p.Milestones, today)
+		entries = append(entries, entry{
+			view: views.MyProject{
+				Name: p.Name, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
+				Category: string(p.Category), State: string(p.State()),
+				UpdatedOn: civil.DateOf(p.LastChanged().In(h.location)),
+				Next:      projectTarget(next, status),
+			},
+			rank: urgency(status), deadline: next.Deadline,
+		})
+	}
+	// What is overdue comes first, then what is at risk, each by deadline.
+	slices.SortStableFunc(entries, func(a, b entry) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		return a.deadline.Compare(b.deadline)
 	})
+	var page views.MyProjectsPage
+	for _, e := range entries {
+		page.Projects = append(page.Projects, e.view)
+	}
 	return web.Render(c, http.StatusOK, views.MyProjects(page))
+}
+
+// NextTarget returns the target of p that is due next: the one not yet
+// achieved with the nearest deadline, or, when all are met, the latest. It
+// reports false for a project without targets.
+func NextTarget(p Project) (Target, bool) {
+	var next Target
+	found := false
+	for _, t := range p.Targets {
+		open := t.Outcome != Achieved
+		switch {
+		case !found:
+			next, found = t, true
+		case open && (next.Outcome == Achieved || t.Deadline.Before(next.Deadline)):
+			next = t
+		case !open && next.Outcome == Achieved && next.Deadline.Before(t.Deadline):
+			next = t
+		}
+	}
+	return next, found
+}
+
+// urgency orders statuses for a list of work: the most pressing first.
+func urgency(s Status) int {
+	switch s {
+	case StatusOverdue:
+		return 0
+	case StatusAtRisk:
+		return 1
+	case StatusOnTrack:
+		return 2
+	case StatusPartial, StatusMissed:
+		return 3
+	}
+	return 4
 }
 
 func (h *Handler) showOverdue(c echo.Context) error {
@@ -76,7 +122,9 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	for _, t := range targets {
 		row := views.OverdueRow{
 			Year: t.Year, List: string(t.List), Position: t.Position, Name: t.ListedName,
-			ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline, Status: string(t.Status(today)), Progress: t.Progress,
+			ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline, DaysLate: t.Deadline.DaysUntil(today),
+			Status: string(h.rule.Status(t, t.Project.Milestones, today)), ByHand: t.OutcomeByHand,
+			Progress: t.Progress, DelayReason: t.Project.DelayReason,
 		}
 		for _, u := range engineers[t.ProjectID] {
 			row.Engineers = append(row.Engineers, u.Name())

@@ -68,45 +68,13 @@ type Target struct {
 	ListedName string
 	Deadline   civil.Date
 	Outcome    Outcome
-	Progress   string // 推进情况, as reported
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
-
-// Overdue reports whether, as of the given day, the target's deadline has
-// passed without the target being achieved. The deadline day itself is not
-// overdue.
-func (t Target) Overdue(asOf civil.Date) bool {
-	return t.Outcome != Achieved && asOf.After(t.Deadline)
-}
-
-// Status is what a status badge says about a target.
-type Status string
-
-// The statuses a target can show.
-const (
-	StatusAchieved Status = "achieved"
-	StatusPartial  Status = "partial"
-	StatusMissed   Status = "missed"
-	StatusOverdue  Status = "overdue"
-	StatusPending  Status = "pending"
-)
-
-// Status tells where the target stands as of the given day: its recorded
-// outcome once there is one, otherwise overdue or still pending.
-func (t Target) Status(asOf civil.Date) Status {
-	switch t.Outcome {
-	case Achieved:
-		return StatusAchieved
-	case Partial:
-		return StatusPartial
-	case Missed:
-		return StatusMissed
-	}
-	if t.Overdue(asOf) {
-		return StatusOverdue
-	}
-	return StatusPending
+	// OutcomeByHand marks an outcome recorded by a person rather than
+	// derived from the milestones: a partial outcome such as the report's
+	// 眉州路, or a target declared missed. Supervisors see the mark.
+	OutcomeByHand bool
+	Progress      string // 推进情况, as reported
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Tally counts the targets of one list of a year by where they stand.
@@ -116,12 +84,14 @@ type Tally struct {
 	Achieved int
 	Partial  int
 	Missed   int
-	Overdue  int // pending past the deadline
+	Overdue  int
+	AtRisk   int
 }
 
-// Tallies counts each list of a year's targets as of the given day, start
-// list first. It is the "按节点开工 10/10" of the report, computed.
-func Tallies(targets []Target, asOf civil.Date) []Tally {
+// Tallies counts each list of a year's targets (each with its project) as of
+// the given day, start list first. It is the "按节点开工 10/10" of the
+// report, computed.
+func (r StatusRule) Tallies(targets []Target, asOf civil.Date) []Tally {
 	tallies := []Tally{{List: StartList}, {List: CompleteList}}
 	for _, t := range targets {
 		tally := &tallies[0]
@@ -129,7 +99,7 @@ func Tallies(targets []Target, asOf civil.Date) []Tally {
 			tally = &tallies[1]
 		}
 		tally.Total++
-		switch t.Status(asOf) {
+		switch r.Status(t, t.Project.Milestones, asOf) {
 		case StatusAchieved:
 			tally.Achieved++
 		case StatusPartial:
@@ -138,6 +108,8 @@ func Tallies(targets []Target, asOf civil.Date) []Tally {
 			tally.Missed++
 		case StatusOverdue:
 			tally.Overdue++
+		case StatusAtRisk:
+			tally.AtRisk++
 		}
 	}
 	return tallies
@@ -163,7 +135,7 @@ func LastChanged(targets []Target) time.Time {
 func Unreported(targets []Target, dataAsOf, today civil.Date) int {
 	n := 0
 	for _, t := range targets {
-		if t.Status(today) == StatusOverdue && !t.Deadline.Before(dataAsOf) {
+		if t.Outcome == Pending && t.Overdue(today) && !t.Deadline.Before(dataAsOf) {
 			n++
 		}
 	}

@@ -1,0 +1,358 @@
+package projects
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"shuangshi/internal/civil"
+)
+
+// The limits of what an engineer may type.
+const (
+	MaxProgressLength = 500  // 推进情况 of one target, as the year-end table prints it
+	MaxReasonLength   = 500  // a delay or re-baseline reason
+	MaxNoteLength     = 2000 // the internal note
+)
+
+// EditForm is the edit page of a project, as typed: what a rejected form
+// shows again, to the character.
+type EditForm struct {
+	Version           string
+	PlannedStart      string
+	PlannedCompletion string
+	ActualStart       string
+	ActualCompletion  string
+	RebaselineReason  string
+	Percent           string
+	DelayReason       string
+	InternalNote      string
+	Targets           []TargetForm
+}
+
+// TargetForm is the part of the edit page for one target.
+type TargetForm struct {
+	ID       int64
+	Progress string
+	// Outcome is "auto" (from the milestones), "partial" or "missed".
+	Outcome string
+}
+
+// The outcome choices of a target on the edit page.
+const (
+	OutcomeAuto = "auto"
+)
+
+// FormOf returns the edit form filled with a project's stored values.
+func FormOf(p Project) EditForm {
+	f := EditForm{
+		Version:           strconv.FormatInt(p.Version, 10),
+		PlannedStart:      p.PlannedStart.String(),
+		PlannedCompletion: p.PlannedCompletion.String(),
+		ActualStart:       p.ActualStart.String(),
+		ActualCompletion:  p.ActualCompletion.String(),
+		DelayReason:       p.DelayReason,
+		InternalNote:      p.InternalNote,
+	}
+	if p.PercentComplete != nil {
+		f.Percent = strconv.Itoa(*p.PercentComplete)
+	}
+	for _, t := range p.Targets {
+		choice := OutcomeAuto
+		if t.OutcomeByHand {
+			choice = string(t.Outcome)
+		}
+		f.Targets = append(f.Targets, TargetForm{ID: t.ID, Progress: t.Progress, Outcome: choice})
+	}
+	return f
+}
+
+// ParseEditForm reads a posted edit form for project p. Each of p's targets
+// reads its fields progress-ID and outcome-ID; other fields are ignored.
+func ParseEditForm(values url.Values, p Project) EditForm {
+	f := EditForm{
+		Version:           values.Get("version"),
+		PlannedStart:      strings.TrimSpace(values.Get("planned_start")),
+		PlannedCompletion: strings.TrimSpace(values.Get("planned_completion")),
+		ActualStart:       strings.TrimSpace(values.Get("actual_start")),
+		ActualCompletion:  strings.TrimSpace(values.Get("actual_completion")),
+		RebaselineReason:  cleanText(values.Get("rebaseline_reason")),
+		Percent:           strings.TrimSpace(values.Get("percent")),
+		DelayReason:       cleanText(values.Get("delay_reason")),
+		InternalNote:      cleanText(values.Get("internal_note")),
+	}
+	for _, t := range p.Targets {
+		id := strconv.FormatInt(t.ID, 10)
+		f.Targets = append(f.Targets, TargetForm{
+			ID:       t.ID,
+			Progress: cleanText(values.Get("progress-" + id)),
+			Outcome:  values.Get("outcome-" + id),
+		})
+	}
+	return f
+}
+
+// cleanText makes typed text fit to keep: valid UTF-8, Unix line ends, no
+// control characters but line breaks and tabs, no space around it.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// Problem is why a field of a form was refused: a message id and its
+// arguments (name and value pairs).
+type Problem struct {
+	ID   string
+	Args []any
+}
+
+// Problems are the problems of a form, by field name.
+type Problems map[string]Problem
+
+// Edit is a checked form: the project as it will be saved, with its
+// targets, and the changes that make it so, for the history.
+type Edit struct {
+	Project Project
+	Changes []Change
+}
+
+// The fields of a project and its targets, as the history names them.
+const (
+	FieldPlannedStart      = "planned_start"
+	FieldPlannedCompletion = "planned_completion"
+	FieldActualStart       = "actual_start"
+	FieldActualCompletion  = "actual_completion"
+	FieldPercent           = "percent_complete"
+	FieldDelayReason       = "delay_reason"
+	FieldInternalNote      = "internal_note"
+	FieldProgress          = "progress"
+	FieldOutcome           = "outcome"
+)
+
+// publicFields are those whose changes the public history shows: the dates,
+// how far along the works are, the progress text and the outcome. Notes,
+// delay reasons and who made a change stay with the staff.
+func publicField(field string) bool {
+	switch field {
+	case FieldDelayReason, FieldInternalNote:
+		return false
+	}
+	return true
+}
+
+// Check validates the form against project p as stored, as of today, and
+// returns the edit, or the problems by field. Nothing is to be saved when
+// there is any problem.
+//
+// The rules: dates are YYYY-MM-DD (or a year alone); an actual date is not
+// in the future; a completion is not before its start; an actual completion
+// needs an actual start; changing a baseline date that is set is a
+// re-baseline and needs a reason; percent is a whole number from 0 to 100;
+// texts are within their limits; a partial outcome needs the progress text
+// that explains it; and a delay reason is needed when a target of the
+// project is overdue or a planned date moves later.
+func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
+	problems := Problems{}
+	date := func(field, raw string) civil.Date {
+		d, err := civil.Parse(raw)
+		if err != nil {
+			problems[field] = Problem{ID: "edit.date_invalid", Args: []any{"Min", civil.MinYear, "Max", civil.MaxYear}}
+		}
+		return d
+	}
+	next := p
+	next.Targets = append([]Target(nil), p.Targets...)
+	next.PlannedStart = date(FieldPlannedStart, f.PlannedStart)
+	next.PlannedCompletion = date(FieldPlannedCompletion, f.PlannedCompletion)
+	next.ActualStart = date(FieldActualStart, f.ActualStart)
+	next.ActualCompletion = date(FieldActualCompletion, f.ActualCompletion)
+
+	for field, d := range map[string]civil.Date{FieldActualStart: next.ActualStart, FieldActualCompletion: next.ActualCompletion} {
+		if _, bad := problems[field]; !bad && !d.IsZero() && d.Earliest().After(today) {
+			problems[field] = Problem{ID: "edit.date_future"}
+		}
+	}
+	for _, pair := range [][2]string{{FieldPlannedStart, FieldPlannedCompletion}, {FieldActualStart, FieldActualCompletion}} {
+		start, completion := next.dateField(pair[0]), next.dateField(pair[1])
+		_, badStart := problems[pair[0]]
+		_, badCompletion := problems[pair[1]]
+		if !badStart && !badCompletion && !start.IsZero() && !completion.IsZero() && completion.Latest().Before(start.Earliest()) {
+			problems[pair[1]] = Problem{ID: "edit.completion_before_start"}
+		}
+	}
+	if _, bad := problems[FieldActualStart]; !bad && !next.ActualCompletion.IsZero() && next.ActualStart.IsZero() {
+		problems[FieldActualStart] = Problem{ID: "edit.completion_without_start"}
+	}
+
+	rebaselined, slipped := false, false
+	for _, field := range []string{FieldPlannedStart, FieldPlannedCompletion} {
+		before, after := p.dateField(field), next.dateField(field)
+		if before.IsZero() || before == after {
+			continue
+		}
+		rebaselined = true
+		if after.IsZero() || after.Latest().After(before.Latest()) {
+			slipped = true
+		}
+	}
+	if rebaselined {
+		if f.RebaselineReason == "" {
+			problems["rebaseline_reason"] = Problem{ID: "edit.rebaseline_reason_required"}
+		}
+		// The first baseline is kept once, the first time it is changed.
+		if next.OriginalPlannedStart.IsZero() && next.OriginalPlannedCompletion.IsZero() {
+			next.OriginalPlannedStart, next.OriginalPlannedCompletion = p.PlannedStart, p.PlannedCompletion
+		}
+	}
+
+	next.PercentComplete = nil
+	if f.Percent != "" {
+		n, err := strconv.Atoi(f.Percent)
+		if err != nil || n < 0 || n > 100 {
+			problems["percent"] = Problem{ID: "edit.percent_range"}
+		} else {
+			next.PercentComplete = &n
+		}
+	}
+	next.DelayReason, next.InternalNote = f.DelayReason, f.InternalNote
+	for _, text := range []struct {
+		field, value string
+		limit        int
+	}{
+		{"delay_reason", f.DelayReason, MaxReasonLength},
+		{"rebaseline_reason", f.RebaselineReason, MaxReasonLength},
+		{"internal_note", f.InternalNote, MaxNoteLength},
+	} {
+		if utf8.RuneCountInString(text.value) > text.limit {
+			problems[text.field] = Problem{ID: "edit.too_long", Args: []any{"Max", text.limit}}
+		}
+	}
+
+	byID := map[int64]TargetForm{}
+	for _, tf := range f.Targets {
+		byID[tf.ID] = tf
+	}
+	overdue := false
+	for i, t := range next.Targets {
+		tf, ok := byID[t.ID]
+		if !ok {
+			continue
+		}
+		key := strconv.FormatInt(t.ID, 10)
+		if utf8.RuneCountInString(tf.Progress) > MaxProgressLength {
+			problems["progress-"+key] = Problem{ID: "edit.too_long", Args: []any{"Max", MaxProgressLength}}
+		}
+		t.Progress = tf.Progress
+		switch tf.Outcome {
+		case OutcomeAuto, "":
+			t.OutcomeByHand = false
+		case string(Partial), string(Missed):
+			t.OutcomeByHand, t.Outcome = true, Outcome(tf.Outcome)
+			if t.Outcome == Partial && tf.Progress == "" {
+				problems["progress-"+key] = Problem{ID: "edit.partial_needs_explanation"}
+			}
+		default:
+			problems["outcome-"+key] = Problem{ID: "edit.outcome_unknown"}
+		}
+		t.Outcome = DeriveOutcome(t, next.Milestones)
+		overdue = overdue || t.Overdue(today)
+		next.Targets[i] = t
+	}
+	if (overdue || slipped) && f.DelayReason == "" {
+		id := "edit.delay_reason_overdue"
+		if slipped {
+			id = "edit.delay_reason_slipped"
+		}
+		problems["delay_reason"] = Problem{ID: id}
+	}
+	if len(problems) > 0 {
+		return Edit{}, problems
+	}
+	return Edit{Project: next, Changes: diff(p, next, f.RebaselineReason)}, nil
+}
+
+// dateField returns the milestone a field name names.
+func (p Project) dateField(field string) civil.Date {
+	switch field {
+	case FieldPlannedStart:
+		return p.PlannedStart
+	case FieldPlannedCompletion:
+		return p.PlannedCompletion
+	case FieldActualStart:
+		return p.ActualStart
+	case FieldActualCompletion:
+		return p.ActualCompletion
+	}
+	return civil.Date{}
+}
+
+// diff lists what differs between a project as stored and as it will be
+// saved, field by field, for the history. A re-baseline reason goes with
+// the planned dates it explains.
+func diff(before, after Project, rebaselineReason string) []Change {
+	var changes []Change
+	add := func(targetID *int64, field, old, new, reason string) {
+		if old != new {
+			changes = append(changes, Change{
+				ProjectID: before.ID, TargetID: targetID, Field: field,
+				OldValue: old, NewValue: new, Reason: reason, Public: publicField(field),
+			})
+		}
+	}
+	for _, field := range []string{FieldPlannedStart, FieldPlannedCompletion} {
+		add(nil, field, before.dateField(field).String(), after.dateField(field).String(), rebaselineReason)
+	}
+	for _, field := range []string{FieldActualStart, FieldActualCompletion} {
+		add(nil, field, before.dateField(field).String(), after.dateField(field).String(), "")
+	}
+	add(nil, FieldPercent, percentText(before.PercentComplete), percentText(after.PercentComplete), "")
+	add(nil, FieldDelayReason, before.DelayReason, after.DelayReason, "")
+	add(nil, FieldInternalNote, before.InternalNote, after.InternalNote, "")
+	for i, t := range after.Targets {
+		old := before.Targets[i]
+		id := t.ID
+		add(&id, FieldProgress, old.Progress, t.Progress, "")
+		add(&id, FieldOutcome, outcomeText(old), outcomeText(t), "")
+	}
+	return changes
+}
+
+func percentText(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
+}
+
+// outcomeText is how the history writes an outcome: by hand is marked.
+func outcomeText(t Target) string {
+	if t.OutcomeByHand {
+		return string(t.Outcome) + ":by-hand"
+	}
+	return string(t.Outcome)
+}
+
+// Change is one entry of a project's history.
+type Change struct {
+	ID        int64
+	ProjectID int64
+	TargetID  *int64
+	At        time.Time
+	UserID    *int64
+	UserName  string
+	Field     string
+	OldValue  string
+	NewValue  string
+	Reason    string
+	Public    bool
+}

@@ -1,0 +1,210 @@
+package projects
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+func (h *Handler) registerEditing(e *echo.Echo) {
+	e.GET("/projects/:id/edit", h.editProject, auth.Require(""))
+	e.POST("/projects/:id/edit", h.updateProject, auth.Require(""))
+	e.GET("/projects/:id/history", h.showHistory)
+}
+
+// mayEdit refuses, with 403, a user who may not edit project p: only the
+// engineers assigned to it and administrators may, whatever the request.
+func (h *Handler) mayEdit(c echo.Context, p Project) error {
+	user := auth.CurrentUser(c)
+	assigned := false
+	if user != nil {
+		var err error
+		if assigned, err = h.users.IsAssigned(c.Request().Context(), user.ID, p.ID); err != nil {
+			return err
+		}
+	}
+	if !auth.CanEditProject(user, assigned) {
+		return &web.Error{Status: http.StatusForbidden, MessageID: "error.not_your_project"}
+	}
+	return nil
+}
+
+func (h *Handler) editProject(c echo.Context) error {
+	p, err := h.project(c)
+	if err != nil {
+		return err
+	}
+	if err := h.mayEdit(c, p); err != nil {
+		return err
+	}
+	return h.renderEdit(c, http.StatusOK, p, FormOf(p), nil, nil)
+}
+
+func (h *Handler) updateProject(c echo.Context) error {
+	p, err := h.project(c)
+	if err != nil {
+		return err
+	}
+	if err := h.mayEdit(c, p); err != nil {
+		return err
+	}
+	values, err := c.FormParams()
+	if err != nil {
+		return web.BadRequest("error.400")
+	}
+	form := ParseEditForm(values, p)
+	version, err := strconv.ParseInt(form.Version, 10, 64)
+	if err != nil {
+		return web.BadRequest("error.400")
+	}
+	if version != p.Version {
+		return h.renderConflict(c, p, form)
+	}
+	edit, problems := form.Check(p, h.today())
+	if len(problems) > 0 {
+		return h.renderEdit(c, http.StatusUnprocessableEntity, p, form, problems, nil)
+	}
+	err = h.store.SaveEdit(c.Request().Context(), edit, version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errors.Is(err, ErrConflict) {
+		// Someone saved between reading the project and writing it.
+		current, err := h.store.Project(c.Request().Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		return h.renderConflict(c, current, form)
+	}
+	if err != nil {
+		return err
+	}
+	if len(edit.Changes) == 0 {
+		auth.Flash(c, "flash.no_changes")
+	} else {
+		auth.Flash(c, "flash.project_saved")
+	}
+	return c.Redirect(http.StatusSeeOther, ProjectURL(p.ID))
+}
+
+// renderConflict shows the user's form again, on the current version, with
+// what differs from what is now stored, so that they can re-apply theirs.
+func (h *Handler) renderConflict(c echo.Context, current Project, yours EditForm) error {
+	stored := FormOf(current)
+	conflict := &views.Conflict{}
+	if last, err := h.store.LastChange(c.Request().Context(), current.ID); err == nil {
+		conflict.By, conflict.At = last.UserName, last.At.In(h.location)
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	add := func(label, mine, theirs string) {
+		if mine != theirs {
+			conflict.Rows = append(conflict.Rows, views.ConflictRow{Label: label, Yours: mine, Current: theirs})
+		}
+	}
+	add("edit.planned_start", yours.PlannedStart, stored.PlannedStart)
+	add("edit.planned_completion", yours.PlannedCompletion, stored.PlannedCompletion)
+	add("edit.actual_start", yours.ActualStart, stored.ActualStart)
+	add("edit.actual_completion", yours.ActualCompletion, stored.ActualCompletion)
+	add("edit.percent", yours.Percent, stored.Percent)
+	add("edit.delay_reason", yours.DelayReason, stored.DelayReason)
+	add("edit.internal_note", yours.InternalNote, stored.InternalNote)
+	for i, tf := range yours.Targets {
+		if i < len(stored.Targets) {
+			add("edit.progress", tf.Progress, stored.Targets[i].Progress)
+		}
+	}
+	yours.Version = stored.Version
+	return h.renderEdit(c, http.StatusConflict, current, yours, nil, conflict)
+}
+
+func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, problems Problems, conflict *views.Conflict) error {
+	ctx := c.Request().Context()
+	today := h.today()
+	page := views.EditPage{
+		ProjectName: p.Name, ProjectURL: ProjectURL(p.ID), Action: ProjectURL(p.ID) + "/edit",
+		Version:      f.Version,
+		PlannedStart: f.PlannedStart, PlannedCompletion: f.PlannedCompletion,
+		ActualStart: f.ActualStart, ActualCompletion: f.ActualCompletion,
+		RebaselineReason: f.RebaselineReason, Percent: f.Percent,
+		DelayReason: f.DelayReason, InternalNote: f.InternalNote,
+		Today:    today.String(),
+		Errors:   views.FieldErrors{},
+		Conflict: conflict,
+		Fields: []string{FieldPlannedStart, FieldPlannedCompletion, "rebaseline_reason",
+			FieldActualStart, FieldActualCompletion, "percent"},
+	}
+	if !p.OriginalPlannedStart.IsZero() || !p.OriginalPlannedCompletion.IsZero() {
+		page.Rebaselined = true
+		page.OriginalStart, page.OriginalCompletion = p.OriginalPlannedStart, p.OriginalPlannedCompletion
+		page.SlipStart = slip(p.OriginalPlannedStart, p.PlannedStart)
+		page.SlipCompletion = slip(p.OriginalPlannedCompletion, p.PlannedCompletion)
+	}
+	typed := map[int64]TargetForm{}
+	for _, tf := range f.Targets {
+		typed[tf.ID] = tf
+	}
+	for _, t := range p.Targets {
+		key := strconv.FormatInt(t.ID, 10)
+		tf := typed[t.ID]
+		page.Targets = append(page.Targets, views.EditTarget{
+			ID: t.ID, Key: key, Year: t.Year, List: string(t.List), ListedName: t.ListedName,
+			Deadline: t.Deadline, Status: string(h.rule.Status(t, p.Milestones, today)),
+			Progress: tf.Progress, Outcome: tf.Outcome,
+		})
+		page.Fields = append(page.Fields, "progress-"+key, "outcome-"+key)
+	}
+	page.Fields = append(page.Fields, "delay_reason", "internal_note")
+	for field, problem := range problems {
+		page.Errors[field] = locale.T(ctx, problem.ID, problem.Args...)
+	}
+	return web.Render(c, status, views.Edit(page))
+}
+
+// slip returns how many days a planned date moved from the original, or nil
+// when either is unknown or only known to the year.
+func slip(original, current civil.Date) *int {
+	if !original.HasDay() || !current.HasDay() {
+		return nil
+	}
+	days := original.DaysUntil(current)
+	return &days
+}
+
+func (h *Handler) showHistory(c echo.Context) error {
+	p, err := h.project(c)
+	if err != nil {
+		return err
+	}
+	staff := auth.Can(auth.CurrentUser(c), auth.ViewInternal)
+	changes, err := h.store.Changes(c.Request().Context(), p.ID, !staff)
+	if err != nil {
+		return err
+	}
+	targets := map[int64]Target{}
+	for _, t := range p.Targets {
+		targets[t.ID] = t
+	}
+	years, err := h.store.Years(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	page := views.HistoryPage{Nav: views.Nav{Years: years}, ProjectName: p.Name, ProjectURL: ProjectURL(p.ID), Staff: staff}
+	for _, ch := range changes {
+		entry := views.HistoryEntry{At: ch.At.In(h.location), Field: ch.Field, Old: ch.OldValue, New: ch.NewValue}
+		if ch.TargetID != nil {
+			t := targets[*ch.TargetID]
+			entry.TargetYear, entry.TargetList = t.Year, string(t.List)
+		}
+		if staff {
+			entry.Who, entry.Reason = ch.UserName, ch.Reason
+		}
+		page.Entries = append(page.Entries, entry)
+	}
+	return web.Render(c, http.StatusOK, views.History(page))
+}

@@ -1,0 +1,100 @@
+package projects
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"shuangshi/internal/auth"
+)
+
+// ErrConflict is returned by SaveEdit when the project changed since the
+// version the edit was made from.
+var ErrConflict = errors.New("the project was changed by someone else")
+
+// SaveEdit saves a checked edit made from version of the project, with its
+// history, in one transaction. It returns ErrConflict, and saves nothing,
+// when the project is no longer at that version. An edit that changes
+// nothing saves nothing.
+func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.Actor) error {
+	if len(edit.Changes) == 0 {
+		return nil
+	}
+	p := edit.Project
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := tx.NowFunc()
+		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(map[string]any{
+			"planned_start":               p.PlannedStart,
+			"planned_completion":          p.PlannedCompletion,
+			"actual_start":                p.ActualStart,
+			"actual_completion":           p.ActualCompletion,
+			"original_planned_start":      p.OriginalPlannedStart,
+			"original_planned_completion": p.OriginalPlannedCompletion,
+			"percent_complete":            p.PercentComplete,
+			"delay_reason":                p.DelayReason,
+			"internal_note":               p.InternalNote,
+			"version":                     gorm.Expr("version + 1"),
+			"updated_at":                  now,
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
+		}
+		changedTargets := map[int64]bool{}
+		for _, c := range edit.Changes {
+			if c.TargetID != nil {
+				changedTargets[*c.TargetID] = true
+			}
+		}
+		for _, t := range p.Targets {
+			if !changedTargets[t.ID] {
+				continue
+			}
+			err := tx.Model(&Target{}).Where("id = ? AND project_id = ?", t.ID, p.ID).Updates(map[string]any{
+				"progress": t.Progress, "outcome": t.Outcome, "outcome_by_hand": t.OutcomeByHand, "updated_at": now,
+			}).Error
+			if err != nil {
+				return err
+			}
+		}
+		changes := make([]Change, len(edit.Changes))
+		for i, c := range edit.Changes {
+			c.At, c.UserName = now, by.Name
+			if by.UserID != 0 {
+				id := by.UserID
+				c.UserID = &id
+			}
+			changes[i] = c
+		}
+		if err := tx.Create(&changes).Error; err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		return nil
+	})
+}
+
+// Changes returns a project's history, newest first: every change, or only
+// those the public sees.
+func (s *Store) Changes(ctx context.Context, projectID int64, publicOnly bool) ([]Change, error) {
+	q := s.read.WithContext(ctx).Where("project_id = ?", projectID).Order("at DESC, id DESC")
+	if publicOnly {
+		q = q.Where("public")
+	}
+	var changes []Change
+	return changes, q.Find(&changes).Error
+}
+
+// LastChange returns the newest change of a project, or ErrNotFound when it
+// has none.
+func (s *Store) LastChange(ctx context.Context, projectID int64) (Change, error) {
+	var c Change
+	err := s.read.WithContext(ctx).Where("project_id = ?", projectID).Order("at DESC, id DESC").Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return c, ErrNotFound
+	}
+	return c, err
+}
