@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserEngineerUpdatesProgress is the engineer's round trip in a real
+// browser: sign in, update a project's progress on its edit page, sign out,
+// and find the new progress text on the public year page.
+func TestBrowserEngineerUpdatesProgress(t *testing.T) {
+	for _, width := range []int{1280, 360} {
+		t.Run(fmt.Sprintf("%dpx", width), func(t *testing.T) {
+			site := newEditingSite(t)
+			ctx, consoleErrs := newBrowser(t, width)
+			progress := fmt.Sprintf("路面施工中（%d）", width)
+			err := chromedp.Do(ctx,
+				chromedp.Navigate(site.URL+"/login"),
+				chromedp.SendKeys(chromedp.CSS("#username"), "li"),
+				chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-testid="my-project"] a.button`))); err != nil {
+				t.Fatal(err)
+			}
+			// The 2023 completion target's progress field.
+			field := evaluate[string](t, ctx, `[...document.querySelectorAll('.target-edit')].find(e => e.querySelector('h3').textContent.includes('2023')).querySelector('textarea').id`)
+			if field == "" {
+				t.Fatal("no progress field for the 2023 target")
+			}
+			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			saveArtifact(t, fmt.Sprintf("edit-project-%dpx.png", width), shot)
+			// Empty the field as a person would select its text and delete it.
+			evaluate[bool](t, ctx, `(document.getElementById('`+field+`').value = '') === ''`)
+			if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#"+field), progress)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+			if flash := evaluate[string](t, ctx, `document.querySelector('[data-testid="flash"]')?.textContent.trim() ?? ''`); flash != "已保存。" {
+				t.Fatalf("after saving the page says %q", flash)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2023")); err != nil {
+				t.Fatal(err)
+			}
+			got := evaluate[string](t, ctx, `document.querySelector('tr[data-position="12"] .targets__progress').textContent.trim()`)
+			if got != progress {
+				t.Errorf("the public page shows %q, want %q", got, progress)
+			}
+			if signedIn := evaluate[bool](t, ctx, `!!document.querySelector('[data-testid="signed-in"]')`); signedIn {
+				t.Error("still signed in after signing out")
+			}
+			if errs := consoleErrs.all(); len(errs) > 0 {
+				t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+			}
+		})
+	}
+}

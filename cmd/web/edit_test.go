@@ -1,0 +1,291 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"shuangshi/internal/auth"
+)
+
+// editForm reads the edit page's form as a browser would submit it.
+func editForm(t *testing.T, page response) url.Values {
+	t.Helper()
+	values := url.Values{}
+	page.Doc.Find("form.edit-form input, form.edit-form textarea, form.edit-form select").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		switch goquery.NodeName(s) {
+		case "textarea":
+			values.Set(name, s.Text())
+		case "select":
+			v, _ := s.Find("option[selected]").Attr("value")
+			if v == "" {
+				v, _ = s.Find("option").First().Attr("value")
+			}
+			values.Set(name, v)
+		default:
+			v, _ := s.Attr("value")
+			values.Set(name, v)
+		}
+	})
+	return values
+}
+
+// newEditingSite is a site on 1 June 2023 with an engineer assigned to
+// project 12 (海安路, started in 2022, to be completed in 2023) and one who
+// is not, and an administrator.
+func newEditingSite(t *testing.T) *testSite {
+	t.Helper()
+	site := newTestSite(t)
+	li := site.addUser(t, "li", auth.Engineer, testPassword)
+	site.addUser(t, "wang", auth.Engineer, testPassword)
+	site.addUser(t, "adm", auth.Admin, testPassword)
+	if err := site.users.Assign(t.Context(), li.ID, haian, "#3", auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	return site
+}
+
+// haian is the id of 海安路, the third project of the seed.
+const haian = 3
+
+func TestEngineerUpdatesAProject(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	edit := b.get("/projects/3/edit")
+	wantStatus(t, "the edit page", edit, http.StatusOK)
+	form := editForm(t, edit)
+	completionTarget := ""
+	edit.Doc.Find(`[data-testid^="target-"]`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(text(s.Find("h3")), "2023年 竣工") {
+			id, _ := s.Attr("data-testid")
+			completionTarget = "progress-" + strings.TrimPrefix(id, "target-")
+		}
+	})
+	if completionTarget == "" {
+		t.Fatal("the edit page has no field for the 2023 completion target")
+	}
+	form.Set("planned_completion", "2023-11-30")
+	form.Set("percent", "60")
+	form.Set(completionTarget, "主体工程完成60%")
+	form.Set("internal_note", "SECRET-NOTE 需协调北横通道借地")
+	resp := b.post("/projects/3/edit", form)
+	wantStatus(t, "save", resp, http.StatusSeeOther)
+
+	page := b.get("/projects/3")
+	if got := text(page.Doc.Find(`[data-testid="flash"]`)); got != "已保存。" {
+		t.Errorf("flash %q", got)
+	}
+	if got := text(page.Doc.Find(`[data-testid="percent"]`)); !strings.Contains(got, "60%") {
+		t.Errorf("percent shows %q", got)
+	}
+	if got := text(page.Doc.Find(`[data-testid="internal-note"]`)); !strings.Contains(got, "SECRET-NOTE") {
+		t.Errorf("the engineer does not see the internal note: %q", got)
+	}
+	public := site.newBrowser(t).get("/years/2023")
+	if got := text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "主体工程完成60%" {
+		t.Errorf("the public year page shows %q", got)
+	}
+
+	// History: each field with its old and new value, and who.
+	history := b.get("/projects/3/history")
+	rows := history.Doc.Find(`[data-testid="change"]`)
+	fields := map[string]string{}
+	rows.Each(func(_ int, r *goquery.Selection) {
+		f, _ := r.Attr("data-field")
+		fields[f] = text(r)
+	})
+	for field, want := range map[string]string{
+		"planned_completion": "2023年11月30日",
+		"percent_complete":   "60%",
+		"progress":           "主体工程完成60%",
+		"internal_note":      "SECRET-NOTE",
+	} {
+		if !strings.Contains(fields[field], want) || !strings.Contains(fields[field], "li") {
+			t.Errorf("history of %s: %q, want %q and who", field, fields[field], want)
+		}
+	}
+}
+
+func TestARejectedFormKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	form := editForm(t, b.get("/projects/3/edit"))
+	form.Set("actual_completion", "2023-05-01") // but no actual completion before the start? start is 2022: fine
+	form.Set("actual_start", "")                // completion without a start
+	form.Set("percent", "150")
+	form.Set("internal_note", "保留这段文字")
+	resp := b.post("/projects/3/edit", form)
+	wantStatus(t, "an invalid form", resp, http.StatusUnprocessableEntity)
+	for field, want := range map[string]string{"actual_start": "请同时填写实际开工日期", "percent": "0 到 100"} {
+		if got := text(resp.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, want) {
+			t.Errorf("message of %s = %q, want %q", field, got, want)
+		}
+		if resp.Doc.Find(`#`+field+`[aria-describedby~="`+field+`-error"]`).Length() != 1 {
+			t.Errorf("the message of %s is not tied to its field", field)
+		}
+		if resp.Doc.Find(`[data-testid="error-summary"] a[href="#`+field+`"]`).Length() != 1 {
+			t.Errorf("the summary does not link to %s", field)
+		}
+	}
+	if v, _ := resp.Doc.Find("#percent").Attr("value"); v != "150" {
+		t.Errorf("percent was not kept: %q", v)
+	}
+	if got := resp.Doc.Find("#internal_note").Text(); got != "保留这段文字" {
+		t.Errorf("the note was not kept: %q", got)
+	}
+	if v, _ := resp.Doc.Find("#actual_completion").Attr("value"); v != "2023-05-01" {
+		t.Errorf("the completion date was not kept: %q", v)
+	}
+	var changes int64
+	site.site.db.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
+	var version int64
+	site.site.db.Read.Raw("SELECT version FROM projects WHERE id = 3").Scan(&version)
+	if changes != 0 || version != 1 {
+		t.Errorf("a refused form saved something: %d changes, version %d", changes, version)
+	}
+}
+
+func TestAConflictingEditShowsBothAndKeepsTheFirst(t *testing.T) {
+	site := newEditingSite(t)
+	engineer := site.signIn(t, "li", testPassword)
+	admin := site.signIn(t, "adm", testPassword)
+	first := editForm(t, engineer.get("/projects/3/edit"))
+	second := editForm(t, admin.get("/projects/3/edit"))
+
+	first.Set("percent", "40")
+	wantStatus(t, "the first save", engineer.post("/projects/3/edit", first), http.StatusSeeOther)
+
+	second.Set("percent", "45")
+	second.Set("internal_note", "管理员的备注")
+	conflict := admin.post("/projects/3/edit", second)
+	wantStatus(t, "the second save", conflict, http.StatusConflict)
+	notice := text(conflict.Doc.Find(`[data-testid="conflict"]`))
+	if !strings.Contains(notice, "li 于") {
+		t.Errorf("the conflict does not say who saved: %q", notice)
+	}
+	rows := map[string]string{}
+	conflict.Doc.Find(`[data-testid="conflict-row"]`).Each(func(_ int, r *goquery.Selection) {
+		rows[text(r.Find("th"))] = text(r.Find(".conflict__yours")) + " | " + text(r.Find(".conflict__current"))
+	})
+	if rows["完成比例（%）"] != "45 | 40" {
+		t.Errorf("the percent row shows %q, want yours 45 beside the current 40", rows["完成比例（%）"])
+	}
+	if v, _ := conflict.Doc.Find("#percent").Attr("value"); v != "45" {
+		t.Errorf("the conflict form lost the typed percent: %q", v)
+	}
+	if got := conflict.Doc.Find("#internal_note").Text(); got != "管理员的备注" {
+		t.Errorf("the conflict form lost the typed note: %q", got)
+	}
+	var percent int
+	site.site.db.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
+	if percent != 40 {
+		t.Fatalf("the first save was overwritten: percent %d", percent)
+	}
+	// Re-applying from the conflict page saves the second version.
+	again := editForm(t, conflict)
+	wantStatus(t, "re-applying", admin.post("/projects/3/edit", again), http.StatusSeeOther)
+	site.site.db.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
+	if percent != 45 {
+		t.Errorf("after re-applying percent is %d, want 45", percent)
+	}
+}
+
+func TestOnlyAssignedEngineersAndAdminsMayEdit(t *testing.T) {
+	site := newEditingSite(t)
+	li := site.signIn(t, "li", testPassword)
+	form := editForm(t, li.get("/projects/3/edit"))
+	form.Set("percent", "99")
+	wang := site.signIn(t, "wang", testPassword)
+	wang.get("/account")
+	resp := wang.post("/projects/3/edit", form)
+	wantStatus(t, "an unassigned engineer's hand-made POST", resp, http.StatusForbidden)
+	wantStatus(t, "another project's edit page for li", li.get("/projects/4/edit"), http.StatusForbidden)
+	var changes int64
+	site.site.db.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
+	if changes != 0 {
+		t.Fatalf("a refused edit left %d changes", changes)
+	}
+	admin := site.signIn(t, "adm", testPassword)
+	wantStatus(t, "an administrator's edit page", admin.get("/projects/4/edit"), http.StatusOK)
+	if li.get("/projects/3").Doc.Find(`[data-testid="edit-link"]`).Length() != 1 || wang.get("/projects/3").Doc.Find(`[data-testid="edit-link"]`).Length() != 0 {
+		t.Error("the edit button is shown to the wrong people")
+	}
+}
+
+// TestInternalNotesStayInternal writes an internal note and a delay reason,
+// then looks for them everywhere the public can look.
+func TestInternalNotesStayInternal(t *testing.T) {
+	site := newEditingSite(t)
+	site.clock.Advance(365 * 24 * time.Hour) // 2024: the 2023 targets are overdue, a delay reason is needed
+	zhou := site.addUser(t, "zhou.xiaoming", auth.Engineer, testPassword)
+	if err := site.users.Assign(t.Context(), zhou.ID, haian, "#3", auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	b := site.signIn(t, "zhou.xiaoming", testPassword)
+	form := editForm(t, b.get("/projects/3/edit"))
+	form.Set("internal_note", "INTERNAL-7f3a 不对外")
+	form.Set("delay_reason", "DELAY-9c1e 征收未完成")
+	wantStatus(t, "save", b.post("/projects/3/edit", form), http.StatusSeeOther)
+
+	public := site.newBrowser(t)
+	for _, path := range []string{"/", "/years/2023", "/years/2022", "/projects/3", "/projects/3/history",
+		"/years/2023/table.csv", "/api/v1/years/2023", "/api/v1/projects/3"} {
+		resp := public.get(path)
+		wantStatus(t, path, resp, http.StatusOK)
+		for _, secret := range []string{"INTERNAL-7f3a", "DELAY-9c1e", "zhou.xiaoming"} {
+			if strings.Contains(resp.Body, secret) {
+				t.Errorf("the public %s shows %q", path, secret)
+			}
+		}
+	}
+	history := public.get("/projects/3/history")
+	if history.Doc.Find(`[data-testid="change"][data-field="internal_note"], [data-testid="change"][data-field="delay_reason"]`).Length() != 0 {
+		t.Error("the public history lists the internal fields")
+	}
+	staff := b.get("/projects/3")
+	if !strings.Contains(staff.Body, "INTERNAL-7f3a") || !strings.Contains(staff.Body, "DELAY-9c1e") {
+		t.Error("staff do not see the internal note and the delay reason")
+	}
+	site.addUser(t, "sup", auth.Supervisor, testPassword)
+	overdue := site.signIn(t, "sup", testPassword).get("/overdue")
+	if !strings.Contains(overdue.Body, "DELAY-9c1e") {
+		t.Error("the supervisor's overdue list does not show the delay reason")
+	}
+}
+
+func TestHistoryIsAppendOnly(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	form := editForm(t, b.get("/projects/3/edit"))
+	form.Set("percent", "10")
+	wantStatus(t, "save", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	for _, statement := range []string{"UPDATE changes SET new_value = '99'", "DELETE FROM changes"} {
+		if err := site.site.db.Write.Exec(statement).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want the append-only refusal", statement, err)
+		}
+	}
+}
+
+func TestEditPageKeepsAYearOnlyDate(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	edit := b.get("/projects/3/edit")
+	input := edit.Doc.Find("#actual_start")
+	if typ, _ := input.Attr("type"); typ != "text" {
+		t.Fatalf("a year-only actual start is in an input of type %q, which would lose it", typ)
+	}
+	if v, _ := input.Attr("value"); v != "2022" {
+		t.Fatalf("actual start value %q, want 2022", v)
+	}
+	// Saving the form untouched changes nothing.
+	resp := b.post("/projects/3/edit", editForm(t, edit))
+	wantStatus(t, "save unchanged", resp, http.StatusSeeOther)
+	if got := text(b.get("/projects/3").Doc.Find(`[data-testid="flash"]`)); got != "没有改动，未保存。" {
+		t.Errorf("flash %q", got)
+	}
+}

@@ -1,0 +1,188 @@
+package projects
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"shuangshi/internal/civil"
+)
+
+func day(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Month: m, Day: d} }
+
+// editable is a project with a start target due in 2023, as of mid-2023.
+func editable() Project {
+	return Project{
+		ID: 7, Version: 3, Name: "甲路",
+		Milestones: Milestones{PlannedStart: day(2023, time.March, 1), PlannedCompletion: day(2024, time.June, 30)},
+		Targets: []Target{
+			{ID: 70, Year: 2023, List: StartList, Deadline: civil.LastDayOfYear(2023), Outcome: Pending, Progress: "前期工作"},
+		},
+	}
+}
+
+var midYear = day(2023, time.June, 15)
+
+func TestEditFormRoundTrip(t *testing.T) {
+	p := editable()
+	values := url.Values{}
+	f := FormOf(p)
+	values.Set("version", f.Version)
+	values.Set("planned_start", f.PlannedStart)
+	values.Set("planned_completion", f.PlannedCompletion)
+	values.Set("progress-70", " 前期工作\r\n ")
+	values.Set("outcome-70", "auto")
+	got := ParseEditForm(values, p)
+	if got.Version != "3" || got.PlannedStart != "2023-03-01" || got.Targets[0].Progress != "前期工作" {
+		t.Fatalf("parsed %+v", got)
+	}
+	edit, problems := got.Check(p, midYear)
+	if len(problems) != 0 || len(edit.Changes) != 0 {
+		t.Fatalf("an unchanged form: problems %v, changes %v", problems, edit.Changes)
+	}
+}
+
+func TestEditRules(t *testing.T) {
+	tests := []struct {
+		name      string
+		change    func(f *EditForm)
+		wantField string // "" for no problem
+		wantID    string
+	}{
+		{"actual start today", func(f *EditForm) { f.ActualStart = "2023-06-15" }, "", ""},
+		{"actual start tomorrow", func(f *EditForm) { f.ActualStart = "2023-06-16" }, "actual_start", "edit.date_future"},
+		{"actual start next year (year only)", func(f *EditForm) { f.ActualStart = "2024" }, "actual_start", "edit.date_future"},
+		{"actual start this year (year only)", func(f *EditForm) { f.ActualStart = "2023" }, "", ""},
+		{"a date that does not exist", func(f *EditForm) { f.ActualStart = "2023-02-29" }, "actual_start", "edit.date_invalid"},
+		{"year 20222", func(f *EditForm) { f.PlannedCompletion = "20222-01-01" }, "planned_completion", "edit.date_invalid"},
+		{"slashes", func(f *EditForm) { f.ActualStart = "2023/06/01" }, "actual_start", "edit.date_invalid"},
+		{"completion without start", func(f *EditForm) { f.ActualCompletion = "2023-06-01" }, "actual_start", "edit.completion_without_start"},
+		{"actual completion before start", func(f *EditForm) { f.ActualStart, f.ActualCompletion = "2023-06-01", "2023-05-31" }, "actual_completion", "edit.completion_before_start"},
+		{"actual completion on the start day", func(f *EditForm) { f.ActualStart, f.ActualCompletion = "2023-06-01", "2023-06-01" }, "", ""},
+		{"planned completion before planned start, a re-baseline", func(f *EditForm) {
+			f.PlannedCompletion, f.RebaselineReason, f.DelayReason = "2023-02-01", "图纸调整", "x"
+		}, "planned_completion", "edit.completion_before_start"},
+		{"re-baseline without a reason", func(f *EditForm) { f.PlannedStart, f.DelayReason = "2023-04-01", "拆迁" }, "rebaseline_reason", "edit.rebaseline_reason_required"},
+		{"re-baseline later without a delay reason", func(f *EditForm) { f.PlannedStart, f.RebaselineReason = "2023-04-01", "拆迁延后" }, "delay_reason", "edit.delay_reason_slipped"},
+		{"re-baseline earlier needs no delay reason", func(f *EditForm) { f.PlannedStart, f.RebaselineReason = "2023-02-01", "提前进场" }, "", ""},
+		{"clearing a baseline date is a re-baseline", func(f *EditForm) { f.PlannedStart, f.DelayReason = "", "待定" }, "rebaseline_reason", "edit.rebaseline_reason_required"},
+		{"percent 0", func(f *EditForm) { f.Percent = "0" }, "", ""},
+		{"percent 100", func(f *EditForm) { f.Percent = "100" }, "", ""},
+		{"percent 101", func(f *EditForm) { f.Percent = "101" }, "percent", "edit.percent_range"},
+		{"percent -1", func(f *EditForm) { f.Percent = "-1" }, "percent", "edit.percent_range"},
+		{"percent 50.5", func(f *EditForm) { f.Percent = "50.5" }, "percent", "edit.percent_range"},
+		{"percent text", func(f *EditForm) { f.Percent = "一半" }, "percent", "edit.percent_range"},
+		{"progress at the limit", func(f *EditForm) { f.Targets[0].Progress = strings.Repeat("字", MaxProgressLength) }, "", ""},
+		{"progress over the limit", func(f *EditForm) { f.Targets[0].Progress = strings.Repeat("字", MaxProgressLength+1) }, "progress-70", "edit.too_long"},
+		{"internal note over the limit", func(f *EditForm) { f.InternalNote = strings.Repeat("x", MaxNoteLength+1) }, "internal_note", "edit.too_long"},
+		{"delay reason over the limit", func(f *EditForm) { f.DelayReason = strings.Repeat("x", MaxReasonLength+1) }, "delay_reason", "edit.too_long"},
+		{"partial without an explanation", func(f *EditForm) { f.Targets[0].Outcome, f.Targets[0].Progress = "partial", "" }, "progress-70", "edit.partial_needs_explanation"},
+		{"an unknown outcome", func(f *EditForm) { f.Targets[0].Outcome = "done" }, "outcome-70", "edit.outcome_unknown"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := FormOf(editable())
+			tc.change(&f)
+			_, problems := f.Check(editable(), midYear)
+			if tc.wantField == "" {
+				if len(problems) != 0 {
+					t.Fatalf("problems %v, want none", problems)
+				}
+				return
+			}
+			if got := problems[tc.wantField].ID; got != tc.wantID {
+				t.Fatalf("problem of %s = %q (all: %v), want %q", tc.wantField, got, problems, tc.wantID)
+			}
+		})
+	}
+}
+
+func TestDelayReasonIsNeededForAnOverdueTarget(t *testing.T) {
+	p := editable()
+	afterDeadline := day(2024, time.January, 2)
+	f := FormOf(p)
+	f.Percent = "40"
+	if _, problems := f.Check(p, afterDeadline); problems["delay_reason"].ID != "edit.delay_reason_overdue" {
+		t.Fatalf("an overdue project saved without a delay reason: %v", problems)
+	}
+	// Starting the works on time makes the target achieved: no reason needed.
+	f.ActualStart = "2023-12-20"
+	edit, problems := f.Check(p, afterDeadline)
+	if len(problems) != 0 {
+		t.Fatalf("problems %v", problems)
+	}
+	if edit.Project.Targets[0].Outcome != Achieved {
+		t.Fatalf("outcome %s after an actual start before the deadline, want achieved", edit.Project.Targets[0].Outcome)
+	}
+}
+
+func TestCheckRecordsEveryChange(t *testing.T) {
+	p := editable()
+	f := FormOf(p)
+	f.PlannedCompletion, f.RebaselineReason, f.DelayReason = "2024-09-30", "管线搬迁", "管线搬迁延后"
+	f.ActualStart = "2023-05-20"
+	f.Percent = "15"
+	f.InternalNote = "与区水务局协调中"
+	f.Targets[0].Progress = "已开工"
+	edit, problems := f.Check(p, midYear)
+	if len(problems) != 0 {
+		t.Fatal(problems)
+	}
+	type entry struct{ field, old, new, reason string }
+	var got []entry
+	public := map[string]bool{}
+	for _, c := range edit.Changes {
+		got = append(got, entry{c.Field, c.OldValue, c.NewValue, c.Reason})
+		public[c.Field] = c.Public
+		if c.ProjectID != 7 {
+			t.Errorf("change of %s names project %d", c.Field, c.ProjectID)
+		}
+	}
+	want := []entry{
+		{FieldPlannedCompletion, "2024-06-30", "2024-09-30", "管线搬迁"},
+		{FieldActualStart, "", "2023-05-20", ""},
+		{FieldPercent, "", "15", ""},
+		{FieldDelayReason, "", "管线搬迁延后", ""},
+		{FieldInternalNote, "", "与区水务局协调中", ""},
+		{FieldProgress, "前期工作", "已开工", ""},
+		{FieldOutcome, "pending", "achieved", ""},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("changes %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("change %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if public[FieldInternalNote] || public[FieldDelayReason] || !public[FieldProgress] || !public[FieldActualStart] || !public[FieldOutcome] {
+		t.Errorf("public flags wrong: %v", public)
+	}
+	// The first baseline is kept, once.
+	if edit.Project.OriginalPlannedCompletion != day(2024, time.June, 30) || edit.Project.OriginalPlannedStart != day(2023, time.March, 1) {
+		t.Errorf("original baseline %v / %v", edit.Project.OriginalPlannedStart, edit.Project.OriginalPlannedCompletion)
+	}
+	again := edit.Project
+	f2 := FormOf(again)
+	f2.PlannedCompletion, f2.RebaselineReason = "2024-12-31", "再次调整"
+	edit2, problems := f2.Check(again, midYear)
+	if len(problems) != 0 || edit2.Project.OriginalPlannedCompletion != day(2024, time.June, 30) {
+		t.Fatalf("a second re-baseline replaced the original: %v %v", edit2.Project.OriginalPlannedCompletion, problems)
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{
+		"  已开工 ":             "已开工",
+		"一\r\n二":             "一\n二",
+		"a\x00b\x1bc":        "abc",
+		"tab\tkept":          "tab\tkept",
+		"bad \xff utf8":      "bad \uFFFD utf8",
+		"<script>x</script>": "<script>x</script>",
+	} {
+		if got := cleanText(in); got != want {
+			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
