@@ -348,9 +348,9 @@ func History(p HistoryPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var23 string
-					templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(historyValue(ctx, e.Field, e.Old))
+					templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(historyValue(ctx, p.Staff, e.Field, e.Old))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 53, Col: 47}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 53, Col: 56}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 					if templ_7745c5c3_Err != nil {
@@ -361,9 +361,9 @@ func History(p HistoryPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var24 string
-					templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(historyValue(ctx, e.Field, e.New))
+					templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(historyValue(ctx, p.Staff, e.Field, e.New))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 54, Col: 47}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 54, Col: 56}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 					if templ_7745c5c3_Err != nil {
@@ -425,8 +425,9 @@ func History(p HistoryPage) templ.Component {
 	})
 }
 
-// historyValue shows a value of the history in the reader's words.
-func historyValue(ctx context.Context, field, raw string) string {
+// historyValue shows a value of the history in the reader's words. Staff
+// also see which outcomes were recorded by hand.
+func historyValue(ctx context.Context, staff bool, field, raw string) string {
 	if raw == "" {
 		return "—"
 	}
@@ -439,7 +440,7 @@ func historyValue(ctx context.Context, field, raw string) string {
 		return raw + "%"
 	case "outcome":
 		outcome, byHand := strings.CutSuffix(raw, ":by-hand")
-		if byHand {
+		if byHand && staff {
 			return t(ctx, "outcome."+outcome) + t(ctx, "history.by_hand")
 		}
 		return t(ctx, "outcome."+outcome)

@@ -212,9 +212,15 @@ type EditPage struct {
 	SlipStart          *int
 	SlipCompletion     *int
 	Today              string // the latest day an actual date may be
-	Errors             FieldErrors
-	Fields             []string // the fields in page order, for the error summary
-	Conflict           *Conflict
+	// DelayReasonRequired is set when a target is already overdue, so that
+	// the form says so before it is sent.
+	DelayReasonRequired bool
+	// Base is every field's value when the page was loaded, sent back with
+	// the form so that an edit crossing someone else's can be merged.
+	Base     map[string]string
+	Errors   FieldErrors
+	Fields   []string // the fields in page order, for the error summary
+	Conflict *Conflict
 }
 
 // EditTarget is one target of the project on the edit page.
@@ -231,16 +237,28 @@ type EditTarget struct {
 }
 
 // Conflict shows, beside the form, what someone else saved while the user
-// was editing.
+// was editing: the fields both changed, and those taken over from the other
+// save because the user had left them alone.
 type Conflict struct {
-	By   string
-	At   time.Time
-	Rows []ConflictRow
+	By    string
+	At    time.Time
+	Rows  []ConflictRow
+	Taken []FieldName
 }
 
-// ConflictRow is one field that differs: the user's value and the stored one.
+// FieldName names a field of the edit page: a message id, and the year and
+// list of its target for a target's field.
+type FieldName struct {
+	Label      string
+	TargetYear int
+	TargetList string
+}
+
+// ConflictRow is a field both people changed: the user's value and the
+// stored one.
 type ConflictRow struct {
-	Label   string // message id
+	Field   FieldName
+	Outcome bool // the values are outcome choices ("auto", "partial" …)
 	Yours   string
 	Current string
 }

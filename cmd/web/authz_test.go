@@ -30,7 +30,8 @@ var actorNames = [actors]string{"anonymous", "engineer assigned", "engineer not 
 // Each request carries a valid CSRF token and an empty form, so what it
 // tests is who may reach the handler: 303 to the sign-in page (or, for a
 // user who must change their password, to that page) or 403 for those who
-// may not; 200, 303, 400 or 422 (the empty form refused) for those who may. A route missing from this table fails the test: a new route must say
+// may not; 200, 303, 409 or 422 (the empty form refused, or taken for an
+// edit from another version) for those who may. A route missing from this table fails the test: a new route must say
 // who may use it.
 var authorizationMatrix = map[string][actors]int{
 	"GET /":                                             {200, 200, 200, 200, 200, 200},
@@ -41,7 +42,7 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /projects/:id":                                 {200, 200, 200, 200, 200, 200},
 	"GET /projects/:id/history":                         {200, 200, 200, 200, 200, 200},
 	"GET /projects/:id/edit":                            {303, 200, 403, 403, 200, 303},
-	"POST /projects/:id/edit":                           {403, 400, 403, 403, 400, 303},
+	"POST /projects/:id/edit":                           {403, 409, 403, 403, 409, 303},
 	"GET /api/v1/years/:year":                           {200, 200, 200, 200, 200, 200},
 	"GET /api/v1/projects/:id":                          {200, 200, 200, 200, 200, 200},
 	"GET /login":                                        {200, 303, 303, 303, 303, 303},

@@ -289,3 +289,84 @@ func TestEditPageKeepsAYearOnlyDate(t *testing.T) {
 		t.Errorf("flash %q", got)
 	}
 }
+
+// TestReapplyingKeepsTheOtherPersonsChanges: two people edit different
+// fields from the same page; the second save must not undo the first.
+func TestReapplyingKeepsTheOtherPersonsChanges(t *testing.T) {
+	site := newEditingSite(t)
+	engineer := site.signIn(t, "li", testPassword)
+	admin := site.signIn(t, "adm", testPassword)
+	mine := editForm(t, admin.get("/projects/3/edit"))
+	theirs := editForm(t, engineer.get("/projects/3/edit"))
+	theirs.Set("internal_note", "ENG-NOTE 北侧管线")
+	wantStatus(t, "the engineer saves the note", engineer.post("/projects/3/edit", theirs), http.StatusSeeOther)
+
+	mine.Set("percent", "55")
+	conflict := admin.post("/projects/3/edit", mine)
+	wantStatus(t, "the administrator's save from the older page", conflict, http.StatusConflict)
+	if got := text(conflict.Doc.Find(`[data-testid="conflict-taken"]`)); !strings.Contains(got, "内部备注") {
+		t.Errorf("the page does not say the note was taken from the other save: %q", got)
+	}
+	if conflict.Doc.Find(`[data-testid="conflict-row"]`).Length() != 0 {
+		t.Error("fields only one person changed are shown as clashes")
+	}
+	if got := conflict.Doc.Find("#internal_note").Text(); got != "ENG-NOTE 北侧管线" {
+		t.Errorf("the merged form's note is %q, want the engineer's", got)
+	}
+	wantStatus(t, "saving the merged form", admin.post("/projects/3/edit", editForm(t, conflict)), http.StatusSeeOther)
+	var row struct {
+		Percent int
+		Note    string
+	}
+	site.site.db.Read.Raw("SELECT percent_complete AS percent, internal_note AS note FROM projects WHERE id = 3").Scan(&row)
+	if row.Percent != 55 || row.Note != "ENG-NOTE 北侧管线" {
+		t.Fatalf("after both saves: percent %d, note %q; want 55 and the engineer's note", row.Percent, row.Note)
+	}
+}
+
+func TestAFormWithoutItsVersionLosesNothing(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	form := editForm(t, b.get("/projects/3/edit"))
+	form.Del("version")
+	form.Set("percent", "33")
+	resp := b.post("/projects/3/edit", form)
+	wantStatus(t, "no version", resp, http.StatusConflict)
+	if v, _ := resp.Doc.Find("#percent").Attr("value"); v != "33" {
+		t.Fatalf("the typed percent was lost: %q", v)
+	}
+}
+
+func TestHistoryShowsWhoAndWhyToStaffOnly(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	form := editForm(t, b.get("/projects/3/edit"))
+	form.Set("planned_completion", "2023-10-31")
+	wantStatus(t, "set a baseline", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	form = editForm(t, b.get("/projects/3/edit"))
+	form.Set("planned_completion", "2023-12-15")
+	form.Set("rebaseline_reason", "REASON-51 雨季停工")
+	form.Set("delay_reason", "雨季")
+	wantStatus(t, "re-baseline", b.post("/projects/3/edit", form), http.StatusSeeOther)
+
+	staff := b.get("/projects/3/history")
+	row := staff.Doc.Find(`[data-testid="change"][data-field="planned_completion"]`).First()
+	cells := row.Find("td")
+	if who := text(cells.Eq(3)); who != "li" {
+		t.Errorf("who = %q, want li", who)
+	}
+	if why := text(cells.Eq(4)); why != "REASON-51 雨季停工" {
+		t.Errorf("reason = %q", why)
+	}
+	if got := text(b.get("/projects/3").Doc.Find(`[data-testid="original-baseline"]`)); !strings.Contains(got, "2023年10月31日") || !strings.Contains(got, "推迟 45 天") {
+		t.Errorf("the project page shows the baseline as %q, want the original and a 45-day slip", got)
+	}
+
+	public := site.newBrowser(t).get("/projects/3/history")
+	if strings.Contains(public.Body, "REASON-51") || public.Doc.Find("thead th").Length() != 4 {
+		t.Errorf("the public history shows reasons or extra columns (%d headings)", public.Doc.Find("thead th").Length())
+	}
+	if public.Doc.Find(`[data-testid="change"][data-field="planned_completion"]`).Length() != 2 {
+		t.Error("the public history does not show the baseline changes")
+	}
+}

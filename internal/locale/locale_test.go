@@ -46,7 +46,7 @@ func TestTranslateAndFormat(t *testing.T) {
 
 // messageLiteral finds the string literals in the source that name messages
 // ("year.title") or families of messages built at run time ("status.").
-var messageLiteral = regexp.MustCompile(`"([a-z0-9_]+\.(?:[a-z0-9_]+\.?)*)"`)
+var messageLiteral = regexp.MustCompile(`"([a-z0-9_]+\.(?:[a-z0-9_-]+\.?)*)"`)
 
 // TestEveryMessageIsDefinedAndUsed fails when the source asks for a message
 // that no message file defines, or a message file defines one that nothing
@@ -93,7 +93,7 @@ func TestEveryMessageIsDefinedAndUsed(t *testing.T) {
 			if !namespaces[strings.SplitN(id, ".", 2)[0]] {
 				continue // a file name or a package path, not a message
 			}
-			if strings.HasSuffix(id, ".") {
+			if strings.HasSuffix(id, ".") || strings.HasSuffix(id, "_") {
 				prefixes[id] = true
 			} else {
 				literals[id] = true

@@ -21,6 +21,11 @@ const (
 // EditForm is the edit page of a project, as typed: what a rejected form
 // shows again, to the character.
 type EditForm struct {
+	// Base holds the values the page was loaded with, sent back with the
+	// form, so that an edit made from an older version can be merged with
+	// what others saved since (see Merge). Nil when the form did not carry
+	// them.
+	Base              map[string]string
 	Version           string
 	PlannedStart      string
 	PlannedCompletion string
@@ -37,14 +42,13 @@ type EditForm struct {
 type TargetForm struct {
 	ID       int64
 	Progress string
-	// Outcome is "auto" (from the milestones), "partial" or "missed".
+	// Outcome is "auto" (from the milestones), or an outcome recorded by
+	// hand: "achieved", "partial" or "missed".
 	Outcome string
 }
 
-// The outcome choices of a target on the edit page.
-const (
-	OutcomeAuto = "auto"
-)
+// OutcomeAuto is the outcome choice that lets the milestones decide.
+const OutcomeAuto = "auto"
 
 // FormOf returns the edit form filled with a project's stored values.
 func FormOf(p Project) EditForm {
@@ -71,28 +75,93 @@ func FormOf(p Project) EditForm {
 }
 
 // ParseEditForm reads a posted edit form for project p. Each of p's targets
-// reads its fields progress-ID and outcome-ID; other fields are ignored.
+// reads its fields progress-ID and outcome-ID. A field missing from the post
+// altogether keeps its stored value (a browser sends every field, empty or
+// not; only a hand-made request leaves some out), and fields of no target
+// of p are ignored.
 func ParseEditForm(values url.Values, p Project) EditForm {
-	f := EditForm{
-		Version:           values.Get("version"),
-		PlannedStart:      strings.TrimSpace(values.Get("planned_start")),
-		PlannedCompletion: strings.TrimSpace(values.Get("planned_completion")),
-		ActualStart:       strings.TrimSpace(values.Get("actual_start")),
-		ActualCompletion:  strings.TrimSpace(values.Get("actual_completion")),
-		RebaselineReason:  cleanText(values.Get("rebaseline_reason")),
-		Percent:           strings.TrimSpace(values.Get("percent")),
-		DelayReason:       cleanText(values.Get("delay_reason")),
-		InternalNote:      cleanText(values.Get("internal_note")),
-	}
-	for _, t := range p.Targets {
-		id := strconv.FormatInt(t.ID, 10)
-		f.Targets = append(f.Targets, TargetForm{
-			ID:       t.ID,
-			Progress: cleanText(values.Get("progress-" + id)),
-			Outcome:  values.Get("outcome-" + id),
-		})
+	stored := FormOf(p)
+	f := stored
+	f.Targets = append([]TargetForm(nil), stored.Targets...)
+	f.Version = values.Get("version")
+	f.each(func(key string, v *string) {
+		if values.Has(key) {
+			*v = cleanField(key, values.Get(key))
+		}
+	})
+	if values.Has("base-version") {
+		f.Base = map[string]string{}
+		for key := range f.fields() {
+			f.Base[key] = cleanField(key, values.Get("base-"+key))
+		}
 	}
 	return f
+}
+
+// cleanField tidies a typed value: text fields keep their line breaks,
+// the others are single words.
+func cleanField(key, v string) string {
+	switch {
+	case key == "rebaseline_reason", key == "delay_reason", key == "internal_note", strings.HasPrefix(key, "progress-"):
+		return cleanText(v)
+	}
+	return strings.TrimSpace(strings.ToValidUTF8(v, ""))
+}
+
+// each visits every field of the form by the name it has on the page.
+func (f *EditForm) each(visit func(key string, v *string)) {
+	visit("planned_start", &f.PlannedStart)
+	visit("planned_completion", &f.PlannedCompletion)
+	visit("actual_start", &f.ActualStart)
+	visit("actual_completion", &f.ActualCompletion)
+	visit("rebaseline_reason", &f.RebaselineReason)
+	visit("percent", &f.Percent)
+	visit("delay_reason", &f.DelayReason)
+	visit("internal_note", &f.InternalNote)
+	for i := range f.Targets {
+		id := strconv.FormatInt(f.Targets[i].ID, 10)
+		visit("progress-"+id, &f.Targets[i].Progress)
+		visit("outcome-"+id, &f.Targets[i].Outcome)
+	}
+}
+
+// fields returns every field of the form by its name on the page.
+func (f EditForm) fields() map[string]string {
+	m := map[string]string{}
+	f.each(func(key string, v *string) { m[key] = *v })
+	return m
+}
+
+// Fields is fields for the edit page, which carries them as the base.
+func (f EditForm) Fields() map[string]string { return f.fields() }
+
+// Merge brings an edit made from an older version of a project up to the
+// stored one: a field the user left as they found it (equal to its base)
+// takes the stored value, so nobody else's change is undone; a field the
+// user changed keeps the user's value. It returns the merged form, on the
+// current version with current as its base, the fields the user and someone
+// else both changed to different values (clashes), and the fields taken
+// from the stored version. Without a base every differing field clashes.
+func Merge(yours, current EditForm) (merged EditForm, clashes, taken []string) {
+	merged = yours
+	merged.Targets = append([]TargetForm(nil), yours.Targets...)
+	stored := current.fields()
+	merged.each(func(key string, v *string) {
+		now, ok := stored[key]
+		if !ok || *v == now || key == "rebaseline_reason" {
+			return
+		}
+		base, known := yours.Base[key]
+		switch {
+		case known && *v == base:
+			*v = now
+			taken = append(taken, key)
+		case !known || now != base:
+			clashes = append(clashes, key)
+		}
+	})
+	merged.Version, merged.Base = current.Version, stored
+	return merged, clashes, taken
 }
 
 // cleanText makes typed text fit to keep: valid UTF-8, Unix line ends, no
@@ -197,22 +266,23 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 	rebaselined, slipped := false, false
 	for _, field := range []string{FieldPlannedStart, FieldPlannedCompletion} {
 		before, after := p.dateField(field), next.dateField(field)
-		if before.IsZero() || before == after {
+		if _, bad := problems[field]; bad || before.IsZero() || before == after {
 			continue
 		}
 		rebaselined = true
 		if after.IsZero() || after.Latest().After(before.Latest()) {
 			slipped = true
 		}
+		// Each date's first value is kept the first time it is changed.
+		if field == FieldPlannedStart && next.OriginalPlannedStart.IsZero() {
+			next.OriginalPlannedStart = before
+		}
+		if field == FieldPlannedCompletion && next.OriginalPlannedCompletion.IsZero() {
+			next.OriginalPlannedCompletion = before
+		}
 	}
-	if rebaselined {
-		if f.RebaselineReason == "" {
-			problems["rebaseline_reason"] = Problem{ID: "edit.rebaseline_reason_required"}
-		}
-		// The first baseline is kept once, the first time it is changed.
-		if next.OriginalPlannedStart.IsZero() && next.OriginalPlannedCompletion.IsZero() {
-			next.OriginalPlannedStart, next.OriginalPlannedCompletion = p.PlannedStart, p.PlannedCompletion
-		}
+	if rebaselined && f.RebaselineReason == "" {
+		problems["rebaseline_reason"] = Problem{ID: "edit.rebaseline_reason_required"}
 	}
 
 	next.PercentComplete = nil
@@ -256,7 +326,7 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 		switch tf.Outcome {
 		case OutcomeAuto, "":
 			t.OutcomeByHand = false
-		case string(Partial), string(Missed):
+		case string(Achieved), string(Partial), string(Missed):
 			t.OutcomeByHand, t.Outcome = true, Outcome(tf.Outcome)
 			if t.Outcome == Partial && tf.Progress == "" {
 				problems["progress-"+key] = Problem{ID: "edit.partial_needs_explanation"}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -62,10 +63,9 @@ func (h *Handler) updateProject(c echo.Context) error {
 	}
 	form := ParseEditForm(values, p)
 	version, err := strconv.ParseInt(form.Version, 10, 64)
-	if err != nil {
-		return web.BadRequest("error.400")
-	}
-	if version != p.Version {
+	if err != nil || version != p.Version {
+		// Made from another version (or a page that lost its version): merge
+		// rather than overwrite, and show what clashes.
 		return h.renderConflict(c, p, form)
 	}
 	edit, problems := form.Check(p, h.today())
@@ -92,41 +92,62 @@ func (h *Handler) updateProject(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, ProjectURL(p.ID))
 }
 
-// renderConflict shows the user's form again, on the current version, with
-// what differs from what is now stored, so that they can re-apply theirs.
+// renderConflict shows the user's form again, merged onto the current
+// version: fields they left alone take what was saved since, fields they
+// changed keep their value, and those both changed are listed side by side.
 func (h *Handler) renderConflict(c echo.Context, current Project, yours EditForm) error {
-	stored := FormOf(current)
+	merged, clashes, taken := Merge(yours, FormOf(current))
 	conflict := &views.Conflict{}
 	if last, err := h.store.LastChange(c.Request().Context(), current.ID); err == nil {
 		conflict.By, conflict.At = last.UserName, last.At.In(h.location)
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	add := func(label, mine, theirs string) {
-		if mine != theirs {
-			conflict.Rows = append(conflict.Rows, views.ConflictRow{Label: label, Yours: mine, Current: theirs})
+	stored := FormOf(current).Fields()
+	yourValues := yours.Fields()
+	for _, key := range clashes {
+		conflict.Rows = append(conflict.Rows, views.ConflictRow{
+			Field: fieldName(key, current), Outcome: strings.HasPrefix(key, "outcome-"),
+			Yours: yourValues[key], Current: stored[key],
+		})
+	}
+	for _, key := range taken {
+		conflict.Taken = append(conflict.Taken, fieldName(key, current))
+	}
+	return h.renderEdit(c, http.StatusConflict, current, merged, nil, conflict)
+}
+
+// fieldName names a field of the edit page of p for a person.
+func fieldName(key string, p Project) views.FieldName {
+	kind, id, isTarget := strings.Cut(key, "-")
+	if !isTarget {
+		return views.FieldName{Label: "edit." + key}
+	}
+	name := views.FieldName{Label: "edit." + kind}
+	for _, t := range p.Targets {
+		if strconv.FormatInt(t.ID, 10) == id {
+			name.TargetYear, name.TargetList = t.Year, string(t.List)
 		}
 	}
-	add("edit.planned_start", yours.PlannedStart, stored.PlannedStart)
-	add("edit.planned_completion", yours.PlannedCompletion, stored.PlannedCompletion)
-	add("edit.actual_start", yours.ActualStart, stored.ActualStart)
-	add("edit.actual_completion", yours.ActualCompletion, stored.ActualCompletion)
-	add("edit.percent", yours.Percent, stored.Percent)
-	add("edit.delay_reason", yours.DelayReason, stored.DelayReason)
-	add("edit.internal_note", yours.InternalNote, stored.InternalNote)
-	for i, tf := range yours.Targets {
-		if i < len(stored.Targets) {
-			add("edit.progress", tf.Progress, stored.Targets[i].Progress)
-		}
-	}
-	yours.Version = stored.Version
-	return h.renderEdit(c, http.StatusConflict, current, yours, nil, conflict)
+	return name
 }
 
 func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, problems Problems, conflict *views.Conflict) error {
 	ctx := c.Request().Context()
 	today := h.today()
+	years, err := h.store.Years(ctx)
+	if err != nil {
+		return err
+	}
+	// The base travels with the form: what a fresh page was loaded with,
+	// kept through refusals, and the stored version after a merge.
+	base := f.Base
+	if base == nil {
+		base = FormOf(p).Fields()
+	}
 	page := views.EditPage{
+		Nav:         views.Nav{Years: years},
+		Base:        base,
 		ProjectName: p.Name, ProjectURL: ProjectURL(p.ID), Action: ProjectURL(p.ID) + "/edit",
 		Version:      f.Version,
 		PlannedStart: f.PlannedStart, PlannedCompletion: f.PlannedCompletion,
@@ -152,6 +173,7 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 	for _, t := range p.Targets {
 		key := strconv.FormatInt(t.ID, 10)
 		tf := typed[t.ID]
+		page.DelayReasonRequired = page.DelayReasonRequired || t.Overdue(today)
 		page.Targets = append(page.Targets, views.EditTarget{
 			ID: t.ID, Key: key, Year: t.Year, List: string(t.List), ListedName: t.ListedName,
 			Deadline: t.Deadline, Status: string(h.rule.Status(t, p.Milestones, today)),

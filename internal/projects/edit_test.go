@@ -159,8 +159,8 @@ func TestCheckRecordsEveryChange(t *testing.T) {
 	if public[FieldInternalNote] || public[FieldDelayReason] || !public[FieldProgress] || !public[FieldActualStart] || !public[FieldOutcome] {
 		t.Errorf("public flags wrong: %v", public)
 	}
-	// The first baseline is kept, once.
-	if edit.Project.OriginalPlannedCompletion != day(2024, time.June, 30) || edit.Project.OriginalPlannedStart != day(2023, time.March, 1) {
+	// The first value of the changed date is kept; the other date has none.
+	if edit.Project.OriginalPlannedCompletion != day(2024, time.June, 30) || !edit.Project.OriginalPlannedStart.IsZero() {
 		t.Errorf("original baseline %v / %v", edit.Project.OriginalPlannedStart, edit.Project.OriginalPlannedCompletion)
 	}
 	again := edit.Project
@@ -184,5 +184,100 @@ func TestCleanText(t *testing.T) {
 		if got := cleanText(in); got != want {
 			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEachBaselineDateKeepsItsOwnOriginal follows a project whose planned
+// completion is changed first and whose planned start is set and changed
+// later: each date's first value is kept.
+func TestEachBaselineDateKeepsItsOwnOriginal(t *testing.T) {
+	p := editable()
+	p.PlannedStart = civil.Date{}
+	steps := []func(f *EditForm){
+		func(f *EditForm) {
+			f.PlannedCompletion, f.RebaselineReason, f.DelayReason = "2024-08-31", "设计变更", "设计变更"
+		},
+		func(f *EditForm) { f.PlannedStart = "2023-04-01" }, // set for the first time: no re-baseline
+		func(f *EditForm) { f.PlannedStart, f.RebaselineReason = "2023-05-01", "拆迁" },
+	}
+	for i, step := range steps {
+		f := FormOf(p)
+		step(&f)
+		edit, problems := f.Check(p, midYear)
+		if len(problems) != 0 {
+			t.Fatalf("step %d: %v", i+1, problems)
+		}
+		p = edit.Project
+	}
+	if p.OriginalPlannedStart != day(2023, time.April, 1) || p.OriginalPlannedCompletion != day(2024, time.June, 30) {
+		t.Fatalf("originals %v and %v, want 2023-04-01 and 2024-06-30", p.OriginalPlannedStart, p.OriginalPlannedCompletion)
+	}
+}
+
+func TestAMistypedDateIsOneProblem(t *testing.T) {
+	f := FormOf(editable())
+	f.PlannedStart = "2023-3-1"
+	_, problems := f.Check(editable(), midYear)
+	if len(problems) != 1 || problems["planned_start"].ID != "edit.date_invalid" {
+		t.Fatalf("problems %v, want only the invalid date", problems)
+	}
+}
+
+func TestPartialAndMissedTargetsAreNotOverdueWork(t *testing.T) {
+	p := editable()
+	p.Targets[0].Outcome, p.Targets[0].OutcomeByHand = Missed, true
+	f := FormOf(p)
+	f.Percent = "20"
+	if _, problems := f.Check(p, day(2024, time.March, 1)); len(problems) != 0 {
+		t.Fatalf("a missed target asks for a delay reason: %v", problems)
+	}
+	p.Targets[0].Outcome = Partial
+	p.Targets[0].Progress = "除借地外均已完成"
+	f = FormOf(p)
+	f.Percent = "90"
+	if _, problems := f.Check(p, day(2024, time.March, 1)); problems["delay_reason"].ID != "edit.delay_reason_overdue" {
+		t.Fatalf("a partly achieved target past its deadline needs a reason: %v", problems)
+	}
+}
+
+func TestMissingFieldsKeepTheirValues(t *testing.T) {
+	p := editable()
+	p.Targets[0].Outcome, p.Targets[0].OutcomeByHand = Partial, true
+	p.InternalNote = "keep me"
+	f := ParseEditForm(url.Values{"version": {"3"}, "percent": {"10"}}, p)
+	if f.Targets[0].Outcome != "partial" || f.Targets[0].Progress != "前期工作" || f.InternalNote != "keep me" || f.PlannedStart != "2023-03-01" {
+		t.Fatalf("absent fields were cleared: %+v", f)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	p := editable()
+	base := FormOf(p)
+	yours := base
+	yours.Targets = append([]TargetForm(nil), base.Targets...)
+	yours.Base = base.Fields()
+	yours.Percent = "45"       // only you changed it
+	yours.DelayReason = "你的原因" // both changed it
+	current := base
+	current.Targets = append([]TargetForm(nil), base.Targets...)
+	current.InternalNote = "ENG2-NOTE" // only they changed it
+	current.DelayReason = "他们的原因"
+	current.Version = "4"
+
+	merged, clashes, taken := Merge(yours, current)
+	if merged.InternalNote != "ENG2-NOTE" || merged.Percent != "45" || merged.DelayReason != "你的原因" || merged.Version != "4" {
+		t.Fatalf("merged %+v", merged)
+	}
+	if len(clashes) != 1 || clashes[0] != "delay_reason" || len(taken) != 1 || taken[0] != "internal_note" {
+		t.Fatalf("clashes %v, taken %v; want delay_reason and internal_note", clashes, taken)
+	}
+	if merged.Base["internal_note"] != "ENG2-NOTE" {
+		t.Error("the merged form's base is not the stored version")
+	}
+	// Without a base nothing can be told apart: every difference clashes.
+	yours.Base = nil
+	_, clashes, _ = Merge(yours, current)
+	if len(clashes) != 3 {
+		t.Errorf("without a base: clashes %v, want percent, delay reason and note", clashes)
 	}
 }

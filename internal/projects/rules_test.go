@@ -137,6 +137,7 @@ func TestOverdue(t *testing.T) {
 		{Pending, deadline, false},
 		{Pending, civil.Date{Year: 2023, Month: time.January, Day: 1}, true},
 		{Partial, civil.Date{Year: 2023, Month: time.January, Day: 1}, true},
+		{Missed, civil.Date{Year: 2023, Month: time.January, Day: 1}, false},
 		{Achieved, civil.Date{Year: 2030, Month: time.January, Day: 1}, false},
 	}
 	for _, tc := range tests {

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"shuangshi/data"
+	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/database"
 )
@@ -300,5 +302,48 @@ func TestReadDatasetRejectsBadRows(t *testing.T) {
 				t.Fatalf("ReadDataset error = %v, want one that says %q", err, tc.wantError)
 			}
 		})
+	}
+}
+
+func TestSaveEditRefusesAStaleVersion(t *testing.T) {
+	s := seededStore(t)
+	ctx := context.Background()
+	p, err := s.Project(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := civil.Date{Year: 2023, Month: 6, Day: 1}
+	first, second := FormOf(p), FormOf(p)
+	first.Percent, second.Percent = "10", "20"
+	editA, problems := first.Check(p, today)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	editB, _ := second.Check(p, today)
+	if err := s.SaveEdit(ctx, editA, p.Version, auth.Actor{Name: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveEdit(ctx, editB, p.Version, auth.Actor{Name: "b"}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("a second save from the same version: %v, want ErrConflict", err)
+	}
+	after, _ := s.Project(ctx, 3)
+	changes, _ := s.Changes(ctx, 3, false)
+	if *after.PercentComplete != 10 || after.Version != p.Version+1 || len(changes) != 1 || changes[0].UserName != "a" {
+		t.Fatalf("after the refused save: percent %d, version %d, %d changes", *after.PercentComplete, after.Version, len(changes))
+	}
+}
+
+func TestSeedOutcomesFollowFromTheMilestones(t *testing.T) {
+	s := seededStore(t)
+	for _, year := range []int{2022, 2023} {
+		targets, err := s.YearTargets(context.Background(), year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range targets {
+			if got := DeriveOutcome(tg, tg.Project.Milestones); got != tg.Outcome {
+				t.Errorf("%d row %d (%s): recorded %s, the milestones give %s", year, tg.Position, tg.ListedName, tg.Outcome, got)
+			}
+		}
 	}
 }

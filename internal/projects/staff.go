@@ -40,10 +40,10 @@ func (h *Handler) showMyProjects(c echo.Context) error {
 	var entries []entry
 	for _, p := range projects {
 		next, ok := NextTarget(p)
-		if !ok {
-			continue
-		}
 		status := h.rule.Status(next, p.Milestones, today)
+		if !ok {
+			status = ""
+		}
 		entries = append(entries, entry{
 			view: views.MyProject{
 				Name: p.Name, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
@@ -68,20 +68,20 @@ func (h *Handler) showMyProjects(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.MyProjects(page))
 }
 
-// NextTarget returns the target of p that is due next: the one not yet
-// achieved with the nearest deadline, or, when all are met, the latest. It
-// reports false for a project without targets.
+// NextTarget returns the target of p that is due next: the pending one with
+// the nearest deadline, or, when none is pending, the latest. It reports
+// false for a project without targets.
 func NextTarget(p Project) (Target, bool) {
 	var next Target
 	found := false
 	for _, t := range p.Targets {
-		open := t.Outcome != Achieved
+		pending, nextPending := t.Outcome == Pending, next.Outcome == Pending
 		switch {
 		case !found:
 			next, found = t, true
-		case open && (next.Outcome == Achieved || t.Deadline.Before(next.Deadline)):
+		case pending && (!nextPending || t.Deadline.Before(next.Deadline)):
 			next = t
-		case !open && next.Outcome == Achieved && next.Deadline.Before(t.Deadline):
+		case !pending && !nextPending && next.Deadline.Before(t.Deadline):
 			next = t
 		}
 	}

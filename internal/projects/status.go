@@ -60,10 +60,11 @@ func (r StatusRule) Status(t Target, m Milestones, asOf civil.Date) Status {
 }
 
 // Overdue reports whether, as of the given day, the target's deadline has
-// passed without the target being achieved. The deadline day itself is not
-// overdue.
+// passed while the target is still open: not achieved, and not closed as
+// missed. A partly achieved target stays open: part of its works remain. The
+// deadline day itself is not overdue.
 func (t Target) Overdue(asOf civil.Date) bool {
-	return t.Outcome != Achieved && asOf.After(t.Deadline)
+	return (t.Outcome == Pending || t.Outcome == Partial) && asOf.After(t.Deadline)
 }
 
 // DeriveOutcome returns the outcome that target t's milestone gives it: the
@@ -71,7 +72,8 @@ func (t Target) Overdue(asOf civil.Date) bool {
 // target, on or before the deadline is achieved; after it, missed; not yet
 // there, pending. An outcome recorded by hand stays as recorded. A date
 // known only to its year counts as achieved when the whole year is on or
-// before the deadline, and stays pending when the year straddles it.
+// before the deadline, and stays pending when the year straddles it (the
+// engineer then gives the day, or records the outcome by hand).
 func DeriveOutcome(t Target, m Milestones) Outcome {
 	if t.OutcomeByHand {
 		return t.Outcome

@@ -102,12 +102,13 @@ func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project
 }
 
 // OverdueTargets returns the targets whose deadline is before asOf and that
-// are not achieved, each with its project, earliest deadline first.
+// are still open (pending, or partly achieved), each with its project,
+// earliest deadline first. See Target.Overdue.
 func (s *Store) OverdueTargets(ctx context.Context, asOf civil.Date) ([]Target, error) {
 	var targets []Target
 	// Deadlines are stored as YYYY-MM-DD, which sorts and compares as text.
 	err := s.read.WithContext(ctx).Preload("Project").
-		Where("outcome <> ? AND deadline < ?", Achieved, asOf.String()).
+		Where("outcome IN ? AND deadline < ?", []Outcome{Pending, Partial}, asOf.String()).
 		Order("deadline, year, position").Find(&targets).Error
 	return targets, err
 }
