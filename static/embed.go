@@ -4,7 +4,7 @@ package static
 
 import "embed"
 
-//go:embed *.css *.svg
+//go:embed *.css *.svg *.js
 var files embed.FS
 
 // Files returns the static files, served under /static/.

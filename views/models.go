@@ -152,9 +152,18 @@ type MyProjectsPage struct {
 // MyProject is one of an engineer's projects: where it stands, and the
 // next target it must meet.
 type MyProject struct {
+	ID        int64
 	Name      string
 	URL       string
 	EditURL   string
+	// The quick update of the next target's progress, in place.
+	ProgressAction string
+	Version        string
+	NextKey        string // the next target's id, for the field names
+	Progress       string // as typed, or as stored
+	BaseProgress   string
+	Problem        string // why the quick update was refused
+	Saved          bool
 	Category  string
 	State     string
 	UpdatedOn civil.Date

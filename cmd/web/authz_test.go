@@ -43,6 +43,7 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /projects/:id/history":                         {200, 200, 200, 200, 200, 200},
 	"GET /projects/:id/edit":                            {303, 200, 403, 403, 200, 303},
 	"POST /projects/:id/edit":                           {403, 409, 403, 403, 409, 303},
+	"POST /projects/:id/progress":                       {403, 303, 403, 403, 303, 303},
 	"GET /api/v1/years/:year":                           {200, 200, 200, 200, 200, 200},
 	"GET /api/v1/projects/:id":                          {200, 200, 200, 200, 200, 200},
 	"GET /login":                                        {200, 303, 303, 303, 303, 303},

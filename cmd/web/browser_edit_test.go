@@ -28,7 +28,7 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-testid="my-project"] a.button`))); err != nil {
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-testid="my-project"] a[href$="/edit"]`))); err != nil {
 				t.Fatal(err)
 			}
 			// The 2023 completion target's progress field.
@@ -69,5 +69,52 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 				t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 			}
 		})
+	}
+}
+
+// TestBrowserQuickUpdateInPlace updates a progress text from the engineer's
+// list on a phone: htmx swaps the project's card in place, within the
+// content security policy, without leaving the page.
+func TestBrowserQuickUpdateInPlace(t *testing.T) {
+	site := newEditingSite(t)
+	ctx, consoleErrs := newBrowser(t, 360)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(site.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#username"), "li"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if !evaluate[bool](t, ctx, `typeof htmx === 'object'`) {
+		t.Fatal("htmx did not load on the staff page")
+	}
+	// Mark the page, to tell an in-place update from a new page.
+	evaluate[bool](t, ctx, `(window.marker = 'same page') === 'same page'`)
+	field := evaluate[string](t, ctx, `document.querySelector('form.quick-update textarea').id`)
+	evaluate[bool](t, ctx, `(document.getElementById('`+field+`').value = '') === ''`)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#"+field), "路面摊铺完成"),
+		chromedp.Click(chromedp.CSS(`form.quick-update button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="quick-saved"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if marker := evaluate[string](t, ctx, `window.marker ?? ''`); marker != "same page" {
+		t.Error("the update loaded a new page instead of updating in place")
+	}
+	if got := evaluate[string](t, ctx, `document.getElementById('`+field+`').value`); got != "路面摊铺完成" {
+		t.Errorf("the card shows %q after the update", got)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveArtifact(t, "my-projects-quick-update-360px.png", shot)
+	if errs := consoleErrs.all(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 }

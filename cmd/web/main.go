@@ -242,7 +242,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	if err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	store := projects.NewStore(db)
+	store := projects.NewStore(db, now)
 	dataset, err := projects.ReadDataset(data.Seed())
 	if err != nil {
 		return nil, fmt.Errorf("seed dataset: %w", err)

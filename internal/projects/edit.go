@@ -90,9 +90,13 @@ func ParseEditForm(values url.Values, p Project) EditForm {
 		}
 	})
 	if values.Has("base-version") {
-		f.Base = map[string]string{}
-		for key := range f.fields() {
-			f.Base[key] = cleanField(key, values.Get("base-"+key))
+		// A field posted without its base was not on the page: it counts as
+		// untouched, so its base is the value it keeps.
+		f.Base = f.fields()
+		for key := range f.Base {
+			if values.Has("base-" + key) {
+				f.Base[key] = cleanField(key, values.Get("base-"+key))
+			}
 		}
 	}
 	return f

@@ -24,7 +24,7 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 	}
 	p := edit.Project
 	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := tx.NowFunc()
+		now := s.now()
 		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(map[string]any{
 			"planned_start":               p.PlannedStart,
 			"planned_completion":          p.PlannedCompletion,

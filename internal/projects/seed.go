@@ -147,7 +147,7 @@ func (s *Store) Seed(ctx context.Context, name string, projects []Project) (bool
 			return err
 		}
 		loaded = true
-		return tx.Exec("INSERT INTO seed_runs (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error
+		return tx.Exec("INSERT INTO seed_runs (name, applied_at) VALUES (?, ?)", name, s.now()).Error
 	})
 	if err != nil {
 		return false, fmt.Errorf("seed %s: %w", name, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"shuangshi/data"
 	"shuangshi/internal/auth"
@@ -36,7 +37,7 @@ func newTestDatabase(t *testing.T) (*Store, *database.DB) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return NewStore(db), db
+	return NewStore(db, time.Now), db
 }
 
 // seededStore returns a store loaded with the dataset in data/seed.

@@ -1,13 +1,16 @@
 package projects
 
 import (
+	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/locale"
 	"shuangshi/internal/web"
 	"shuangshi/views"
 )
@@ -18,20 +21,30 @@ import (
 
 func (h *Handler) registerStaff(e *echo.Echo) {
 	e.GET("/my/projects", h.showMyProjects, auth.Require(auth.HaveAssignments))
+	e.POST("/projects/:id/progress", h.updateProgress, auth.Require(""))
 	e.GET("/overdue", h.showOverdue, auth.Require(auth.Supervise))
 }
 
 func (h *Handler) showMyProjects(c echo.Context) error {
+	page, err := h.myProjects(c, nil)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusOK, views.MyProjects(page))
+}
+
+// myProjects builds the engineer's list; a card given in replace (a quick
+// update that was refused) is shown instead of the stored one.
+func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.MyProjectsPage, error) {
 	ctx := c.Request().Context()
 	ids, err := h.users.AssignedProjectIDs(ctx, auth.CurrentUser(c).ID)
 	if err != nil {
-		return err
+		return views.MyProjectsPage{}, err
 	}
 	projects, err := h.store.ProjectsWithTargets(ctx, ids)
 	if err != nil {
-		return err
+		return views.MyProjectsPage{}, err
 	}
-	today := h.today()
 	type entry struct {
 		view     views.MyProject
 		rank     int
@@ -39,20 +52,11 @@ func (h *Handler) showMyProjects(c echo.Context) error {
 	}
 	var entries []entry
 	for _, p := range projects {
-		next, ok := NextTarget(p)
-		status := h.rule.Status(next, p.Milestones, today)
-		if !ok {
-			status = ""
+		card, next, status := h.myProject(p)
+		if replace != nil && replace.ID == p.ID {
+			card = *replace
 		}
-		entries = append(entries, entry{
-			view: views.MyProject{
-				Name: p.Name, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
-				Category: string(p.Category), State: string(p.State()),
-				UpdatedOn: civil.DateOf(p.LastChanged().In(h.location)),
-				Next:      projectTarget(next, status),
-			},
-			rank: urgency(status), deadline: next.Deadline,
-		})
+		entries = append(entries, entry{view: card, rank: urgency(status), deadline: next.Deadline})
 	}
 	// What is overdue comes first, then what is at risk, each by deadline.
 	slices.SortStableFunc(entries, func(a, b entry) int {
@@ -65,7 +69,95 @@ func (h *Handler) showMyProjects(c echo.Context) error {
 	for _, e := range entries {
 		page.Projects = append(page.Projects, e.view)
 	}
-	return web.Render(c, http.StatusOK, views.MyProjects(page))
+	return page, nil
+}
+
+// myProject is the card of one project on the engineer's list.
+func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
+	next, ok := NextTarget(p)
+	var status Status
+	card := views.MyProject{
+		ID: p.ID, Name: p.Name, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
+		ProgressAction: ProjectURL(p.ID) + "/progress", Version: strconv.FormatInt(p.Version, 10),
+		Category: string(p.Category), State: string(p.State()),
+		UpdatedOn: civil.DateOf(p.LastChanged().In(h.location)),
+	}
+	if ok {
+		status = h.rule.Status(next, p.Milestones, h.today())
+		card.Next = projectTarget(next, status)
+		card.NextKey = strconv.FormatInt(next.ID, 10)
+		card.Progress, card.BaseProgress = next.Progress, next.Progress
+	}
+	return card, next, status
+}
+
+// updateProgress is the quick update of one target's progress text from
+// the engineer's list. It changes nothing else, goes through the same rules
+// and history as the edit page, and merges with what others saved since the
+// list was loaded. From htmx it answers with the project's card alone.
+func (h *Handler) updateProgress(c echo.Context) error {
+	p, err := h.project(c)
+	if err != nil {
+		return err
+	}
+	if err := h.mayEdit(c, p); err != nil {
+		return err
+	}
+	values, err := c.FormParams()
+	if err != nil {
+		return web.BadRequest("error.400")
+	}
+	ctx := c.Request().Context()
+	form := ParseEditForm(values, p)
+	card, _, _ := h.myProject(p)
+	refuse := func(messageID string, args ...any) error {
+		card.Problem = locale.T(ctx, messageID, args...)
+		for _, tf := range form.Targets {
+			if strconv.FormatInt(tf.ID, 10) == card.NextKey {
+				card.Progress = tf.Progress
+			}
+		}
+		if web.IsHTMX(c) {
+			return web.Render(c, http.StatusUnprocessableEntity, views.MyProjectCard(card))
+		}
+		page, err := h.myProjects(c, &card)
+		if err != nil {
+			return err
+		}
+		return web.Render(c, http.StatusUnprocessableEntity, views.MyProjects(page))
+	}
+	if version, err := strconv.ParseInt(form.Version, 10, 64); err != nil || version != p.Version {
+		merged, clashes, _ := Merge(form, FormOf(p))
+		if len(clashes) > 0 {
+			return refuse("my.progress_clash")
+		}
+		form = merged
+	}
+	edit, problems := form.Check(p, h.today())
+	for _, problem := range problems {
+		if problem.ID == "edit.delay_reason_overdue" || problem.ID == "edit.delay_reason_slipped" {
+			return refuse("my.progress_needs_delay_reason")
+		}
+		return refuse(problem.ID, problem.Args...)
+	}
+	err = h.store.SaveEdit(ctx, edit, p.Version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errors.Is(err, ErrConflict) {
+		return refuse("my.progress_clash")
+	}
+	if err != nil {
+		return err
+	}
+	if !web.IsHTMX(c) {
+		auth.Flash(c, "flash.project_saved")
+		return c.Redirect(http.StatusSeeOther, "/my/projects")
+	}
+	saved, err := h.store.Project(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	card, _, _ = h.myProject(saved)
+	card.Saved = len(edit.Changes) > 0
+	return web.Render(c, http.StatusOK, views.MyProjectCard(card))
 }
 
 // NextTarget returns the target of p that is due next: the pending one with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -16,11 +17,12 @@ import (
 type Store struct {
 	read  *gorm.DB
 	write *gorm.DB
+	now   func() time.Time
 }
 
-// NewStore returns a store on db.
-func NewStore(db *database.DB) *Store {
-	return &Store{read: db.Read, write: db.Write}
+// NewStore returns a store on db that stamps changes with now.
+func NewStore(db *database.DB, now func() time.Time) *Store {
+	return &Store{read: db.Read, write: db.Write, now: func() time.Time { return now().UTC() }}
 }
 
 // Years returns the years that have a list, oldest first.

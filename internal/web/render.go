@@ -16,3 +16,9 @@ func Render(c echo.Context, status int, component templ.Component) error {
 	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
+
+// IsHTMX reports whether the request was made by htmx, which wants the
+// fragment that changed rather than the whole page.
+func IsHTMX(c echo.Context) bool {
+	return c.Request().Header.Get("HX-Request") == "true"
+}
