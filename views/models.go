@@ -152,10 +152,10 @@ type MyProjectsPage struct {
 // MyProject is one of an engineer's projects: where it stands, and the
 // next target it must meet.
 type MyProject struct {
-	ID        int64
-	Name      string
-	URL       string
-	EditURL   string
+	ID      int64
+	Name    string
+	URL     string
+	EditURL string
 	// The quick update of the next target's progress, in place.
 	ProgressAction string
 	Version        string
@@ -164,9 +164,9 @@ type MyProject struct {
 	BaseProgress   string
 	Problem        string // why the quick update was refused
 	Saved          bool
-	Category  string
-	State     string
-	UpdatedOn civil.Date
+	Category       string
+	State          string
+	UpdatedOn      civil.Date
 	// Next is the open target with the nearest deadline, or the latest
 	// target when all are met.
 	Next ProjectTarget
