@@ -73,6 +73,7 @@ type TargetRow struct {
 	Position   int
 	Category   string
 	Name       string // as the year's table lists it
+	NameEn     string // the project's English name, if any
 	ProjectURL string
 	List       string
 	Deadline   civil.Date
@@ -88,6 +89,7 @@ type ProjectPage struct {
 	Nav         Nav
 	AsOf        civil.Date
 	Name        string
+	NameEn      string
 	Category    string
 	Extent      string
 	Unit        string
@@ -154,6 +156,7 @@ type MyProjectsPage struct {
 type MyProject struct {
 	ID      int64
 	Name    string
+	NameEn  string
 	URL     string
 	EditURL string
 	// The quick update of the next target's progress, in place.
@@ -185,6 +188,7 @@ type OverdueRow struct {
 	List        string
 	Position    int
 	Name        string
+	NameEn      string
 	ProjectURL  string
 	Deadline    civil.Date
 	DaysLate    int

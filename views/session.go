@@ -22,7 +22,10 @@ type Link struct {
 // without a form sets no cookie, and a message is used up only when a page
 // shows it.
 type Session struct {
-	Viewer    *Viewer // nil for the public
+	Viewer *Viewer // nil for the public
+	// Path is the address of the page, for the language switch to come
+	// back to.
+	Path      string
 	CSRFToken func() string
 	Flashes   func() []string // message ids
 }
@@ -58,4 +61,12 @@ func flashes(ctx context.Context) []string {
 		return s.Flashes()
 	}
 	return nil
+}
+
+// currentPath returns the address of the page being shown, or "/".
+func currentPath(ctx context.Context) string {
+	if p := sessionOf(ctx).Path; p != "" {
+		return p
+	}
+	return "/"
 }

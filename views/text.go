@@ -24,3 +24,6 @@ func date(ctx context.Context, d civil.Date) string {
 func dateTime(ctx context.Context, at time.Time) string {
 	return t(ctx, "date.date_time", "Date", date(ctx, civil.DateOf(at)), "Time", at.Format("15:04"))
 }
+
+// english reports whether the page is in English.
+func english(ctx context.Context) bool { return locale.Lang(ctx) == "en" }

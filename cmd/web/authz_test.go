@@ -36,6 +36,7 @@ var actorNames = [actors]string{"anonymous", "engineer assigned", "engineer not 
 var authorizationMatrix = map[string][actors]int{
 	"GET /":                                             {200, 200, 200, 200, 200, 200},
 	"GET /healthz":                                      {200, 200, 200, 200, 200, 200},
+	"GET /language":                                     {400, 400, 400, 400, 400, 400},
 	"GET /static/*":                                     {200, 200, 200, 200, 200, 200},
 	"GET /years/:year":                                  {200, 200, 200, 200, 200, 200},
 	"GET /years/:year/table.csv":                        {200, 200, 200, 200, 200, 200},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -39,7 +40,15 @@ func findChromium(t *testing.T) string {
 // collects.
 func newBrowser(t *testing.T, width int) (context.Context, *consoleErrors) {
 	t.Helper()
+	return newBrowserWith(t, width, "zh-CN,zh", true)
+}
+
+// newBrowserWith starts Chromium whose reader prefers the languages of an
+// Accept-Language header, with JavaScript on or off.
+func newBrowserWith(t *testing.T, width int, languages string, javascript bool) (context.Context, *consoleErrors) {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.Flag("accept-lang", languages),
 		chromedp.ExecPath(findChromium(t)),
 		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox refuses to start
 		chromedp.Flag("disable-gpu", true),
@@ -82,6 +91,11 @@ func newBrowser(t *testing.T, width int) (context.Context, *consoleErrors) {
 	// A window cannot be narrower than 500 px; a phone's viewport is emulated.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
 		t.Fatalf("set the viewport: %v", err)
+	}
+	if !javascript {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatalf("turn JavaScript off: %v", err)
+		}
 	}
 	return ctx, errs
 }

@@ -50,13 +50,13 @@ func (h *Handler) showLogin(c echo.Context) error {
 	if user := CurrentUser(c); user != nil {
 		return c.Redirect(http.StatusSeeOther, LandingPage(user))
 	}
-	return web.Render(c, http.StatusOK, views.Login(views.LoginPage{Next: safeNext(c.QueryParam("next"))}))
+	return web.Render(c, http.StatusOK, views.Login(views.LoginPage{Next: web.LocalPath(c.QueryParam("next"))}))
 }
 
 func (h *Handler) login(c echo.Context) error {
 	page := views.LoginPage{
 		Username: c.FormValue("username"),
-		Next:     safeNext(c.FormValue("next")),
+		Next:     web.LocalPath(c.FormValue("next")),
 		Errors:   views.FieldErrors{},
 	}
 	password := c.FormValue("password")
@@ -77,7 +77,7 @@ func (h *Handler) login(c echo.Context) error {
 	case errors.As(err, &throttled):
 		wait := throttled.Until.Sub(h.now())
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		page.Problem = locale.T(ctx, "login.throttled", "Minutes", minutesUntil(throttled.Until, h.now()))
+		page.Problem = locale.T(ctx, "login.throttled", "Count", minutesUntil(throttled.Until, h.now()))
 		return web.Render(c, http.StatusTooManyRequests, views.Login(page))
 	case errors.Is(err, ErrBadCredentials):
 		page.Problem = locale.T(ctx, "login.bad_credentials")
@@ -198,7 +198,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 	var throttled *ThrottledError
 	switch {
 	case errors.As(err, &throttled):
-		page.Errors["current_password"] = locale.T(ctx, "login.throttled", "Minutes", minutesUntil(throttled.Until, h.now()))
+		page.Errors["current_password"] = locale.T(ctx, "login.throttled", "Count", minutesUntil(throttled.Until, h.now()))
 	case err != nil:
 		return err
 	case !ok:

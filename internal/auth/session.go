@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -122,6 +121,7 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		})
 		ctx := context.WithValue(r.Context(), stateKey{}, st)
 		ctx = views.WithSession(ctx, views.Session{
+			Path:      r.URL.RequestURI(),
 			Viewer:    viewerOf(st.user),
 			CSRFToken: st.csrfToken,
 			Flashes:   st.flashes,
@@ -355,26 +355,6 @@ func LandingPage(u *User) string {
 		return "/overdue"
 	}
 	return "/my/projects"
-}
-
-// safeNext returns next when it is a path on this site, rebuilt from its
-// parts, so that a crafted sign-in link cannot send a user elsewhere:
-// "//evil.example", "https://…", "/\evil.example", or a tab or newline that
-// browsers drop from a URL ("/<TAB>/evil.example").
-func safeNext(next string) string {
-	for _, r := range next {
-		if r < 0x20 || r == 0x7f || r == '\\' {
-			return ""
-		}
-	}
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return ""
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
-		return ""
-	}
-	return u.RequestURI()
 }
 
 // viewerOf returns what the pages show of a user, with the staff pages the

@@ -26,7 +26,9 @@ var Default = language.MustParse("zh-CN")
 
 // Catalog holds the messages of every language the site speaks.
 type Catalog struct {
-	bundle *i18n.Bundle
+	bundle  *i18n.Bundle
+	tags    []language.Tag // the default first
+	matcher language.Matcher
 }
 
 // NewCatalog loads the embedded message files.
@@ -46,8 +48,18 @@ func NewCatalog() (*Catalog, error) {
 			return nil, fmt.Errorf("message file %s: %w", name, err)
 		}
 	}
-	return &Catalog{bundle: bundle}, nil
+	tags := []language.Tag{Default}
+	for _, t := range bundle.LanguageTags() {
+		if t != Default {
+			tags = append(tags, t)
+		}
+	}
+	return &Catalog{bundle: bundle, tags: tags, matcher: language.NewMatcher(tags)}, nil
 }
+
+// Languages returns the tags of the languages the site speaks, the default
+// first.
+func (c *Catalog) Languages() []language.Tag { return c.tags }
 
 // Locale is one reader's language.
 type Locale struct {
@@ -55,16 +67,23 @@ type Locale struct {
 	localizer *i18n.Localizer
 }
 
-// For returns the locale that best fits the given language preferences (as
-// in an Accept-Language header), or the default language.
+// For returns the locale of the first preference the site can serve. Each
+// preference is a language tag or an Accept-Language header (a cookie's
+// choice first, then the browser's). A language the site does not speak
+// (French, say) gets the default, Chinese, not the nearest foreign one.
 func (c *Catalog) For(preferences ...string) *Locale {
-	localizer := i18n.NewLocalizer(c.bundle, preferences...)
-	// Ask the bundle which of its languages serves these preferences.
-	_, tag, err := localizer.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "site.name"})
-	if err != nil {
-		tag = Default
+	tag := Default
+	for _, p := range preferences {
+		wanted, _, err := language.ParseAcceptLanguage(p)
+		if err != nil || len(wanted) == 0 {
+			continue
+		}
+		if _, i, confidence := c.matcher.Match(wanted...); confidence > language.No {
+			tag = c.tags[i]
+			break
+		}
 	}
-	return &Locale{tag: tag, localizer: localizer}
+	return &Locale{tag: tag, localizer: i18n.NewLocalizer(c.bundle, tag.String())}
 }
 
 // Lang returns the BCP 47 tag of the locale, for the lang attribute.
@@ -103,7 +122,8 @@ func (l *Locale) Date(d civil.Date) string {
 	case !d.HasDay():
 		return l.T("date.year_only", "Year", strconv.Itoa(d.Year))
 	}
-	return l.T("date.day", "Year", strconv.Itoa(d.Year), "Month", strconv.Itoa(int(d.Month)), "Day", strconv.Itoa(d.Day))
+	return l.T("date.day", "Year", strconv.Itoa(d.Year), "Month", strconv.Itoa(int(d.Month)),
+		"MonthShort", l.T("date.month_short."+strconv.Itoa(int(d.Month))), "Day", strconv.Itoa(d.Day))
 }
 
 type contextKey struct{}

@@ -2,10 +2,12 @@ package locale
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -21,10 +23,25 @@ func TestTranslateAndFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, prefs := range []string{"", "zh-CN", "zh", "en-US,en;q=0.9", "fr", "garbage;;q=x"} {
-		l := catalog.For(prefs)
-		if l.Lang() != "zh-CN" {
-			t.Errorf("For(%q).Lang() = %q, want zh-CN while Chinese is the only language", prefs, l.Lang())
+	for _, tc := range []struct {
+		preferences []string
+		want        string
+	}{
+		{nil, "zh-CN"},
+		{[]string{""}, "zh-CN"},
+		{[]string{"zh-CN"}, "zh-CN"},
+		{[]string{"zh"}, "zh-CN"},
+		{[]string{"en-US,en;q=0.9"}, "en"},
+		{[]string{"en-GB"}, "en"},
+		{[]string{"fr-FR,fr;q=0.9"}, "zh-CN"},
+		{[]string{"fr,en;q=0.5"}, "en"},
+		{[]string{"garbage;;q=x"}, "zh-CN"},
+		{[]string{"en", "zh-CN"}, "en"},       // a cookie's choice before the browser's
+		{[]string{"", "en-US"}, "en"},         // no cookie
+		{[]string{"xx", "zh-CN,zh"}, "zh-CN"}, // a cookie of no known language
+	} {
+		if got := catalog.For(tc.preferences...).Lang(); got != tc.want {
+			t.Errorf("For(%q) = %q, want %q", tc.preferences, got, tc.want)
 		}
 	}
 	ctx := WithLocale(context.Background(), catalog.For())
@@ -37,9 +54,72 @@ func TestTranslateAndFormat(t *testing.T) {
 		{Date(ctx, civil.Date{}), "未记录"},
 		{T(context.Background(), "year.title"), "[year.title]"},
 	}
+	en := WithLocale(context.Background(), catalog.For("en"))
+	tests = append(tests, []struct{ got, want string }{
+		{Date(en, civil.Date{Year: 2022, Month: time.December, Day: 31}), "31 Dec 2022"},
+		{Date(en, civil.Date{Year: 2024, Month: time.February, Day: 29}), "29 Feb 2024"},
+		{Date(en, civil.YearOnly(2022)), "by 2022"},
+		{T(en, "overdue.days", "Count", 1), "1 day"},
+		{T(en, "overdue.days", "Count", 45), "45 days"},
+		{T(ctx, "overdue.days", "Count", 45), "45 天"},
+	}...)
 	for _, tc := range tests {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// TestBothLanguagesHaveEveryMessage fails when a message is missing in
+// either language, or has placeholders the other does not.
+func TestBothLanguagesHaveEveryMessage(t *testing.T) {
+	placeholders := regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}`)
+	load := func(name string) map[string]string {
+		buf, err := messageFiles.ReadFile("messages/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw map[string]any
+		if err := toml.Unmarshal(buf, &raw); err != nil {
+			t.Fatal(err)
+		}
+		flat := map[string]string{}
+		for id, v := range raw {
+			switch v := v.(type) {
+			case string:
+				flat[id] = v
+			case map[string]any:
+				for _, form := range v {
+					flat[id] += fmt.Sprint(form)
+				}
+			}
+		}
+		return flat
+	}
+	zh, en := load("zh-CN.toml"), load("en.toml")
+	names := func(s string) string {
+		var found []string
+		for _, m := range placeholders.FindAllStringSubmatch(s, -1) {
+			if m[1] != "MonthShort" && m[1] != "Month" {
+				found = append(found, m[1])
+			}
+		}
+		sort.Strings(found)
+		return strings.Join(slices.Compact(found), ",")
+	}
+	for id, text := range zh {
+		other, ok := en[id]
+		if !ok {
+			t.Errorf("%s is missing in English", id)
+			continue
+		}
+		if names(text) != names(other) {
+			t.Errorf("%s: Chinese uses {%s}, English {%s}", id, names(text), names(other))
+		}
+	}
+	for id := range en {
+		if _, ok := zh[id]; !ok {
+			t.Errorf("%s is missing in Chinese", id)
 		}
 	}
 }

@@ -42,6 +42,7 @@ type targetDocument struct {
 type projectReference struct {
 	ID       int64    `json:"id"`
 	Name     string   `json:"name"`
+	NameEn   string   `json:"name_en"`
 	Category Category `json:"category"`
 	Extent   string   `json:"extent"`
 }
@@ -52,7 +53,7 @@ func newYearDocument(targets []Target, year int, today civil.Date) yearDocument 
 		doc.Targets = append(doc.Targets, targetDocument{
 			targetFields: newTargetFields(t, today),
 			Project: projectReference{
-				ID: t.Project.ID, Name: t.Project.Name, Category: t.Project.Category, Extent: t.Project.Extent,
+				ID: t.Project.ID, Name: t.Project.Name, NameEn: t.Project.NameEn, Category: t.Project.Category, Extent: t.Project.Extent,
 			},
 		})
 	}
@@ -64,6 +65,7 @@ func newYearDocument(targets []Target, year int, today civil.Date) yearDocument 
 type projectDocument struct {
 	ID          int64                   `json:"id"`
 	Name        string                  `json:"name"`
+	NameEn      string                  `json:"name_en"`
 	Category    Category                `json:"category"`
 	Extent      string                  `json:"extent"`
 	Unit        string                  `json:"unit"`
@@ -88,7 +90,7 @@ type projectTargetDocument struct {
 
 func newProjectDocument(p Project, today civil.Date) projectDocument {
 	doc := projectDocument{
-		ID: p.ID, Name: p.Name, Category: p.Category, Extent: p.Extent, Unit: p.Unit,
+		ID: p.ID, Name: p.Name, NameEn: p.NameEn, Category: p.Category, Extent: p.Extent, Unit: p.Unit,
 		Description: p.Description, State: p.State(),
 		Milestones: milestonesDocument{
 			PlannedStart: p.PlannedStart, PlannedCompletion: p.PlannedCompletion,

@@ -13,7 +13,7 @@ import (
 
 // yearCSV writes a year's table in the columns of the report's Table 5 (类别,
 // 序号, 项目名称, 年度目标, 推进情况), followed by the status as of today,
-// the deadline and the project's number. It begins with a UTF-8 byte-order
+// the deadline, the project's number and its English name. It begins with a UTF-8 byte-order
 // mark, without which Excel reads the Chinese as another encoding.
 func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil.Date) ([]byte, error) {
 	var buf bytes.Buffer
@@ -23,7 +23,7 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 	t := func(id string) string { return locale.T(ctx, id) }
 	rows := [][]string{{
 		t("year.col_category"), t("year.col_number"), t("year.col_name"), t("year.col_target"),
-		t("year.col_progress"), t("csv.col_status"), t("csv.col_deadline"), t("csv.col_project_id"),
+		t("year.col_progress"), t("csv.col_status"), t("csv.col_deadline"), t("csv.col_project_id"), t("csv.col_name_en"),
 	}}
 	for _, target := range targets {
 		rows = append(rows, []string{
@@ -35,6 +35,7 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 			t("status." + string(rule.Status(target, target.Project.Milestones, today))),
 			target.Deadline.String(),
 			strconv.FormatInt(target.ProjectID, 10),
+			spreadsheetText(target.Project.NameEn),
 		})
 	}
 	if err := w.WriteAll(rows); err != nil {

@@ -65,6 +65,7 @@ func targetRow(t Target, status Status) views.TargetRow {
 		Position:   t.Position,
 		Category:   string(t.Project.Category),
 		Name:       t.ListedName,
+		NameEn:     t.Project.NameEn,
 		ProjectURL: ProjectURL(t.ProjectID),
 		List:       string(t.List),
 		Deadline:   t.Deadline,
@@ -80,6 +81,7 @@ func projectPage(p Project, today civil.Date, loc *time.Location, rule StatusRul
 	page := views.ProjectPage{
 		AsOf:        civil.DateOf(p.LastChanged().In(loc)),
 		Name:        p.Name,
+		NameEn:      p.NameEn,
 		Category:    string(p.Category),
 		Extent:      p.Extent,
 		Unit:        p.Unit,

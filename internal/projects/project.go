@@ -141,8 +141,11 @@ func (m Milestones) State() State {
 // Project is one piece of public works. It keeps its identity across years
 // even when a year's list names it differently.
 type Project struct {
-	ID       int64
-	Name     string
+	ID   int64
+	Name string
+	// NameEn is the optional English name, shown in English mode beside
+	// the Chinese one, which stays as entered.
+	NameEn   string
 	Category Category
 	// Extent is the stretch of the works, "爱国路-白洋淀小区", where the name
 	// has one.

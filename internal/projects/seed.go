@@ -32,6 +32,7 @@ func ReadDataset(fsys fs.FS) ([]Project, error) {
 		p := Project{
 			Version:     1,
 			Name:        r.get("name"),
+			NameEn:      r.getOptional("name_en"),
 			Extent:      r.get("extent"),
 			Unit:        r.get("unit"),
 			Description: r.get("description"),
@@ -164,6 +165,14 @@ type csvRow struct {
 }
 
 func (r csvRow) get(column string) string { return r.fields[r.columns[column]] }
+
+// getOptional returns a column that a dataset may leave out, or "".
+func (r csvRow) getOptional(column string) string {
+	if i, ok := r.columns[column]; ok && i < len(r.fields) {
+		return r.fields[i]
+	}
+	return ""
+}
 
 func (r csvRow) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s line %d: %s", r.file, r.line, fmt.Sprintf(format, args...))

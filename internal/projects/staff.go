@@ -77,7 +77,7 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 	next, ok := NextTarget(p)
 	var status Status
 	card := views.MyProject{
-		ID: p.ID, Name: p.Name, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
+		ID: p.ID, Name: p.Name, NameEn: p.NameEn, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
 		ProgressAction: ProjectURL(p.ID) + "/progress", Version: strconv.FormatInt(p.Version, 10),
 		Category: string(p.Category), State: string(p.State()),
 		UpdatedOn: civil.DateOf(p.LastChanged().In(h.location)),
@@ -213,7 +213,7 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	page := views.OverduePage{AsOf: today}
 	for _, t := range targets {
 		row := views.OverdueRow{
-			Year: t.Year, List: string(t.List), Position: t.Position, Name: t.ListedName,
+			Year: t.Year, List: string(t.List), Position: t.Position, Name: t.ListedName, NameEn: t.Project.NameEn,
 			ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline, DaysLate: t.Deadline.DaysUntil(today),
 			Status: string(h.rule.Status(t, t.Project.Milestones, today)), ByHand: t.OutcomeByHand,
 			Progress: t.Progress, DelayReason: t.Project.DelayReason,

@@ -93,6 +93,7 @@ func NewServer(cfg Config) *echo.Echo {
 	static.StaticFS("/", cfg.Static)
 
 	e.GET("/healthz", health(cfg.Ping))
+	e.GET("/language", switchLanguage(cfg.Catalog))
 	return e
 }
 
@@ -153,12 +154,19 @@ func IsHTTPS(c echo.Context) bool {
 	return https
 }
 
+// languageCookie remembers the language a reader chose with the switch on
+// every page; without it the browser's Accept-Language decides.
+const languageCookie = "lang"
+
 // languageFromRequest puts the reader's locale into the request context,
 // where pages and the error handler find it.
 func languageFromRequest(catalog *locale.Catalog) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			setLocale(c, catalog)
+			// The same address answers in either language.
+			c.Response().Header().Add(echo.HeaderVary, "Accept-Language")
+			c.Response().Header().Add(echo.HeaderVary, "Cookie")
 			return next(c)
 		}
 	}
@@ -166,8 +174,38 @@ func languageFromRequest(catalog *locale.Catalog) echo.MiddlewareFunc {
 
 func setLocale(c echo.Context, catalog *locale.Catalog) {
 	r := c.Request()
-	l := catalog.For(r.Header.Get("Accept-Language"))
+	chosen := ""
+	if cookie, err := r.Cookie(languageCookie); err == nil {
+		chosen = cookie.Value
+	}
+	l := catalog.For(chosen, r.Header.Get("Accept-Language"))
 	c.SetRequest(r.WithContext(locale.WithLocale(r.Context(), l)))
+}
+
+// switchLanguage remembers the language asked for (?to=en) for a year and
+// goes back to the page the switch was on (?next=/years/2022). It is a
+// plain link, so it works without JavaScript and changes nothing but the
+// reader's own preference.
+func switchLanguage(catalog *locale.Catalog) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		to := c.QueryParam("to")
+		known := false
+		for _, tag := range catalog.Languages() {
+			known = known || tag.String() == to
+		}
+		if !known {
+			return BadRequest("error.language_unknown")
+		}
+		c.SetCookie(&http.Cookie{
+			Name: languageCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(c),
+		})
+		next := LocalPath(c.QueryParam("next"))
+		if next == "" {
+			next = "/"
+		}
+		return c.Redirect(http.StatusSeeOther, next)
+	}
 }
 
 // requestLog writes one structured line per request. The cause of a failed
