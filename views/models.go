@@ -202,11 +202,12 @@ type OverdueRow struct {
 // EditPage is the form on which an engineer keeps a project current. It is
 // also the conflict page: Conflict is set when someone else saved first.
 type EditPage struct {
-	Nav         Nav
-	ProjectName string
-	ProjectURL  string
-	Action      string
-	Version     string
+	Nav           Nav
+	ProjectName   string
+	ProjectNameEn string
+	ProjectURL    string
+	Action        string
+	Version       string
 	// The fields as typed (or as stored, on a fresh form).
 	PlannedStart      string
 	PlannedCompletion string
@@ -278,9 +279,10 @@ type ConflictRow struct {
 
 // HistoryPage is the history of a project's changes.
 type HistoryPage struct {
-	Nav         Nav
-	ProjectName string
-	ProjectURL  string
+	Nav           Nav
+	ProjectName   string
+	ProjectNameEn string
+	ProjectURL    string
 	// Staff see every change, with who made it and why; the public sees the
 	// changes to dates, progress and outcomes only, without names.
 	Staff   bool

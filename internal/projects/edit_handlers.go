@@ -148,7 +148,7 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 	page := views.EditPage{
 		Nav:         views.Nav{Years: years},
 		Base:        base,
-		ProjectName: p.Name, ProjectURL: ProjectURL(p.ID), Action: ProjectURL(p.ID) + "/edit",
+		ProjectName: p.Name, ProjectNameEn: p.NameEn, ProjectURL: ProjectURL(p.ID), Action: ProjectURL(p.ID) + "/edit",
 		Version:      f.Version,
 		PlannedStart: f.PlannedStart, PlannedCompletion: f.PlannedCompletion,
 		ActualStart: f.ActualStart, ActualCompletion: f.ActualCompletion,
@@ -216,7 +216,7 @@ func (h *Handler) showHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.HistoryPage{Nav: views.Nav{Years: years}, ProjectName: p.Name, ProjectURL: ProjectURL(p.ID), Staff: staff}
+	page := views.HistoryPage{Nav: views.Nav{Years: years}, ProjectName: p.Name, ProjectNameEn: p.NameEn, ProjectURL: ProjectURL(p.ID), Staff: staff}
 	for _, ch := range changes {
 		entry := views.HistoryEntry{At: ch.At.In(h.location), Field: ch.Field, Old: ch.OldValue, New: ch.NewValue}
 		if ch.TargetID != nil {

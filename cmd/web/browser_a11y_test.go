@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"shuangshi/internal/auth"
+)
+
+// axeViolation is what axe-core reports of a rule a page breaks.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// runAxe checks the page in the browser against WCAG 2.1 A and AA with
+// axe-core, vendored under testdata (never served by the site).
+func runAxe(t *testing.T, ctx context.Context) []axeViolation {
+	t.Helper()
+	script, err := os.ReadFile(filepath.Join("testdata", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(script)+";true")); err != nil {
+		t.Fatalf("load axe-core: %v", err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+			.then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v", err)
+	}
+	var violations []axeViolation
+	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+		t.Fatal(err)
+	}
+	return violations
+}
+
+func describe(violations []axeViolation) string {
+	var b strings.Builder
+	for _, v := range violations {
+		fmt.Fprintf(&b, "  %s (%s): %s\n", v.ID, v.Impact, v.Help)
+		for i, n := range v.Nodes {
+			if i == 3 {
+				fmt.Fprintf(&b, "    … and %d more\n", len(v.Nodes)-3)
+				break
+			}
+			fmt.Fprintf(&b, "    %v\n", n.Target)
+		}
+	}
+	return b.String()
+}
+
+// signInWithBrowser signs in through the form, as a person does.
+func signInWithBrowser(t *testing.T, ctx context.Context, site *testSite, username string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(site.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#username"), username),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pageType is one kind of page of the site, reached as someone.
+type pageType struct {
+	name string
+	who  string // "" for the public
+	path string
+	// reach, when set, gets to the page by acting in the browser (a
+	// refused form, a conflict) instead of opening path.
+	reach func(t *testing.T, ctx context.Context)
+}
+
+// TestAccessibilityOfEveryPageType opens every type of page, in Chinese and
+// in English, at a desktop and a phone width, runs axe-core on it (zero
+// violations of WCAG 2.1 A and AA) and writes a screenshot to artifacts/.
+func TestAccessibilityOfEveryPageType(t *testing.T) {
+	site := newEditingSite(t)
+	site.addUser(t, "sup", auth.Supervisor, testPassword)
+	// The account pages act on an account of their own: resetting li's
+	// password would sign li out of the pages that follow.
+	victim := site.addUser(t, "zhang", auth.Engineer, testPassword)
+	fresh := newTestSite(t) // no administrator yet: it offers the setup link
+	submitEdit := func(path string, set map[string]string) func(t *testing.T, ctx context.Context) {
+		return func(t *testing.T, ctx context.Context) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+path)); err != nil {
+				t.Fatal(err)
+			}
+			for id, v := range set {
+				evaluate[bool](t, ctx, fmt.Sprintf(`(document.getElementById(%q).value = %q) !== null`, id, v))
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	pages := []pageType{
+		{name: "year", path: "/years/2022"},
+		{name: "year-filtered", path: "/years/2023?category=water"},
+		{name: "project", path: "/projects/3"},
+		{name: "history", path: "/projects/3/history"},
+		{name: "login", path: "/login"},
+		{name: "not-found", path: "/no-such-page"},
+		{name: "my-projects", who: "li", path: "/my/projects"},
+		{name: "edit", who: "li", path: "/projects/3/edit"},
+		{name: "edit-refused", who: "li", reach: submitEdit("/projects/3/edit", map[string]string{"percent": "150", "actual_completion": "2023-05-01", "actual_start": ""})},
+		{name: "edit-conflict", who: "li", reach: func(t *testing.T, ctx context.Context) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/projects/3/edit")); err != nil {
+				t.Fatal(err)
+			}
+			other := site.signIn(t, "adm", testPassword)
+			form := editForm(t, other.get("/projects/3/edit"))
+			form.Set("percent", "30")
+			wantStatus(t, "the other save", other.post("/projects/3/edit", form), http.StatusSeeOther)
+			evaluate[bool](t, ctx, `(document.getElementById('percent').value = '35') !== null`)
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "account", who: "li", path: "/account"},
+		{name: "forbidden", who: "li", path: "/admin/users"},
+		{name: "overdue", who: "sup", path: "/overdue"},
+		{name: "users", who: "adm", path: "/admin/users"},
+		{name: "new-user", who: "adm", path: "/admin/users/new"},
+		{name: "user", who: "adm", path: "/admin/users/" + itoa(victim.ID)},
+		{name: "confirm", who: "adm", path: "/admin/users/" + itoa(victim.ID) + "/disable"},
+		{name: "temporary-password", who: "adm", reach: func(t *testing.T, ctx context.Context) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/users/"+itoa(victim.ID)+"/password")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "assignments", who: "adm", path: "/admin/assignments"},
+		{name: "security-log", who: "adm", path: "/admin/events"},
+		{name: "setup", who: "-", path: fresh.site.setup.Path()},
+	}
+	for _, language := range []struct{ name, header string }{{"zh", "zh-CN,zh"}, {"en", "en-GB,en"}} {
+		t.Run(language.name, func(t *testing.T) {
+			browsers := map[string]context.Context{}
+			var errs []*consoleErrors
+			browserFor := func(t *testing.T, who string) context.Context {
+				if ctx, ok := browsers[who]; ok {
+					return ctx
+				}
+				ctx, consoleErrs := newBrowserWith(t, 1280, language.header, true)
+				errs = append(errs, consoleErrs)
+				if who != "" && who != "-" {
+					signInWithBrowser(t, ctx, site, who)
+				}
+				browsers[who] = ctx
+				return ctx
+			}
+			for _, p := range pages {
+				ctx := browserFor(t, p.who)
+				base := site.URL
+				if p.who == "-" {
+					base = fresh.URL
+				}
+				if p.reach != nil {
+					p.reach(t, ctx)
+				} else if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path)); err != nil {
+					t.Fatalf("%s: %v", p.name, err)
+				}
+				if lang := evaluate[string](t, ctx, `document.documentElement.lang`); !strings.HasPrefix(lang, language.name) {
+					t.Errorf("%s: lang=%q in %s", p.name, lang, language.name)
+				}
+				for _, width := range []int{1280, 360} {
+					if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+						t.Fatal(err)
+					}
+					if v := runAxe(t, ctx); len(v) > 0 {
+						t.Errorf("%s (%s, %d px): %d axe violations:\n%s", p.name, language.name, width, len(v), describe(v))
+					}
+					if w, cw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`), evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
+						t.Errorf("%s (%s) is %d px wide in a %d px window", p.name, language.name, w, cw)
+					}
+					shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+					if err != nil {
+						t.Fatal(err)
+					}
+					saveArtifact(t, fmt.Sprintf("page-%s-%s-%dpx.png", p.name, language.name, width), shot)
+				}
+				if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, e := range errs {
+				var unexpected []string
+				for _, msg := range e.all() {
+					// Pages that answer 403, 404, 409 or 422 on purpose.
+					if !strings.Contains(msg, "the server responded with a status of 4") {
+						unexpected = append(unexpected, msg)
+					}
+				}
+				if len(unexpected) > 0 {
+					t.Errorf("console errors:\n%s", strings.Join(unexpected, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// TestAxeFindsViolations proves that the accessibility check can fail: a
+// page given an image without a text alternative and an unlabelled field
+// must be reported.
+func TestAxeFindsViolations(t *testing.T) {
+	site := newTestSite(t)
+	ctx, _ := newBrowser(t, 1280)
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2022")); err != nil {
+		t.Fatal(err)
+	}
+	evaluate[bool](t, ctx, `document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/static/favicon.svg"><input type="text">') === undefined`)
+	found := map[string]bool{}
+	for _, v := range runAxe(t, ctx) {
+		found[v.ID] = true
+	}
+	if !found["image-alt"] || !found["label"] {
+		t.Fatalf("axe-core did not report the planted image-alt and label violations: %v", found)
+	}
+}
