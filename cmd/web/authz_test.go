@@ -7,10 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/projects"
 )
 
 // The actors of the authorization matrix, in the order of its columns.
@@ -57,6 +59,9 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /account/password":                            {403, 422, 422, 422, 422, 422},
 	"POST /account/sign-out-everywhere":                 {403, 303, 303, 303, 303, 303},
 	"GET /my/projects":                                  {303, 200, 200, 403, 403, 303},
+	"GET /targets/:id/comments":                         {303, 200, 200, 200, 200, 303},
+	"POST /targets/:id/comments":                        {403, 403, 403, 422, 422, 303},
+	"POST /comments/:id/answer":                         {403, 422, 403, 403, 422, 303},
 	"GET /overdue":                                      {303, 403, 403, 200, 200, 303},
 	"GET /admin/users":                                  {303, 403, 403, 403, 200, 303},
 	"GET /admin/users/new":                              {303, 403, 403, 403, 200, 303},
@@ -91,6 +96,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	engA, _ := site.users.UserByUsername(t.Context(), "eng.a")
 	if err := site.users.Assign(t.Context(), engA.ID, 1, "#1", auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	// Comment 1, on target 1 of project 1, waits for eng.a's answer.
+	if _, err := projects.NewStore(site.site.db, time.Now).AddComment(t.Context(), 1, "请说明进度", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	usernames := [actors]string{"", "eng.a", "eng.b", "sup", "adm", "reset"}

@@ -109,7 +109,7 @@ func TestBrowserFlows(t *testing.T) {
 			click("staff sign-in", `.sign-in-link`)
 			step("sign in", chromedp.SendKeys(chromedp.CSS("#username"), "sup"), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
 			click("sign in", `form[action="/login"] button[type="submit"]`)
-			if h1 := text("h1"); h1 != "逾期目标" {
+			if h1 := text("h1"); h1 != "逾期与风险" {
 				t.Fatalf("the supervisor landed on %q", h1)
 			}
 			click("sign out", `form[action="/logout"] button`)

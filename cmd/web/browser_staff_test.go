@@ -28,7 +28,7 @@ func TestBrowserStaffPages(t *testing.T) {
 			{"/admin/users/" + itoa(eng.ID), "li.gong"},
 			{"/admin/assignments", "项目负责人"},
 			{"/admin/events", "安全日志"},
-			{"/overdue", "逾期目标"},
+			{"/overdue", "逾期与风险"},
 			{"/account", "我的账户"},
 			{"/projects/1", "顺平路（爱国路-白洋淀小区）新建工程"},
 		},

@@ -26,6 +26,7 @@ import (
 	"shuangshi/data"
 	"shuangshi/internal/accounts"
 	"shuangshi/internal/auth"
+	"shuangshi/internal/console"
 	"shuangshi/internal/database"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
@@ -77,6 +78,8 @@ type config struct {
 	sessionKeys string
 	// atRiskDays: a target whose deadline is this close is at risk.
 	atRiskDays int
+	// staleDays: a project not updated for this long is flagged stale.
+	staleDays int
 }
 
 // sessionKeyFile is where the session keys are kept: beside the database.
@@ -97,6 +100,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"mark every cookie Secure, for a site served only over HTTPS (SHUANGSHI_SECURE_COOKIES=true)")
 	atRisk := fs.String("at-risk-days", envOr(getenv, "SHUANGSHI_AT_RISK_DAYS", strconv.Itoa(projects.DefaultAtRiskDays)),
 		"a target whose deadline is this many days away or fewer is at risk (SHUANGSHI_AT_RISK_DAYS)")
+	stale := fs.String("stale-days", envOr(getenv, "SHUANGSHI_STALE_DAYS", strconv.Itoa(console.DefaultStaleDays)),
+		"a project not updated for this many days is flagged stale (SHUANGSHI_STALE_DAYS)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -117,6 +122,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	}
 	if cfg.atRiskDays, err = strconv.Atoi(*atRisk); err != nil || cfg.atRiskDays < 0 || cfg.atRiskDays > 365 {
 		return cfg, startError{fmt.Errorf("-at-risk-days: %q is not a number of days from 0 to 365", *atRisk)}
+	}
+	if cfg.staleDays, err = strconv.Atoi(*stale); err != nil || cfg.staleDays < 1 || cfg.staleDays > 365 {
+		return cfg, startError{fmt.Errorf("-stale-days: %q is not a number of days from 1 to 365", *stale)}
 	}
 	return cfg, nil
 }
@@ -289,9 +297,11 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 	})
-	projects.NewHandler(store, users, projects.StatusRule{AtRiskDays: cfg.atRiskDays}, now, district).Register(e)
+	rule := projects.StatusRule{AtRiskDays: cfg.atRiskDays}
+	projects.NewHandler(store, users, rule, now, district).Register(e)
 	auth.NewHandler(users, sessions, authenticator, hasher, setup, now, log).Register(e)
 	accounts.NewHandler(users, hasher, store, district).Register(e)
+	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
 	return &site{db: db, echo: e, setup: setup}, nil
 }
 

@@ -50,7 +50,7 @@ type testSite struct {
 
 func newTestSite(t *testing.T, change ...func(*config)) *testSite {
 	t.Helper()
-	cfg := config{addr: "127.0.0.1:0", dbPath: filepath.Join(t.TempDir(), "site.db"), atRiskDays: 30}
+	cfg := config{addr: "127.0.0.1:0", dbPath: filepath.Join(t.TempDir(), "site.db"), atRiskDays: 30, staleDays: 30}
 	for _, c := range change {
 		c(&cfg)
 	}

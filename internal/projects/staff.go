@@ -22,7 +22,7 @@ import (
 func (h *Handler) registerStaff(e *echo.Echo) {
 	e.GET("/my/projects", h.showMyProjects, auth.Require(auth.HaveAssignments))
 	e.POST("/projects/:id/progress", h.updateProgress, auth.Require(""))
-	e.GET("/overdue", h.showOverdue, auth.Require(auth.Supervise))
+	e.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
 }
 
 func (h *Handler) showMyProjects(c echo.Context) error {
@@ -50,10 +50,30 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 		rank     int
 		deadline civil.Date
 	}
+	var targetIDs []int64
+	for _, p := range projects {
+		for _, t := range p.Targets {
+			targetIDs = append(targetIDs, t.ID)
+		}
+	}
+	comments, err := h.store.Comments(ctx, targetIDs)
+	if err != nil {
+		return views.MyProjectsPage{}, err
+	}
 	var entries []entry
 	for _, p := range projects {
 		card, next, status := h.myProject(p)
+		for _, t := range p.Targets {
+			for _, cm := range comments[t.ID] {
+				if cm.Open() {
+					v := CommentView(cm, h.location)
+					v.AnswerAction = "/comments/" + strconv.FormatInt(cm.ID, 10) + "/answer"
+					card.Comments = append(card.Comments, v)
+				}
+			}
+		}
 		if replace != nil && replace.ID == p.ID {
+			replace.Comments = card.Comments
 			card = *replace
 		}
 		entries = append(entries, entry{view: card, rank: urgency(status), deadline: next.Deadline})
@@ -195,33 +215,45 @@ func urgency(s Status) int {
 	return 4
 }
 
-func (h *Handler) showOverdue(c echo.Context) error {
+
+// answerComment records an engineer's answer to a supervisory comment on a
+// target of a project they may edit, and takes it off their list.
+func (h *Handler) answerComment(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return web.NotFound("error.404")
+	}
 	ctx := c.Request().Context()
-	today := h.today()
-	targets, err := h.store.OverdueTargets(ctx, today)
+	comment, projectID, err := h.store.Comment(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return web.NotFound("error.404")
+	}
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, 0, len(targets))
-	for _, t := range targets {
-		ids = append(ids, t.ProjectID)
-	}
-	engineers, err := h.users.AssignedUsers(ctx, ids)
+	p, err := h.store.Project(ctx, projectID)
 	if err != nil {
 		return err
 	}
-	page := views.OverduePage{AsOf: today}
-	for _, t := range targets {
-		row := views.OverdueRow{
-			Year: t.Year, List: string(t.List), Position: t.Position, Name: t.ListedName, NameEn: t.Project.NameEn,
-			ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline, DaysLate: t.Deadline.DaysUntil(today),
-			Status: string(h.rule.Status(t, t.Project.Milestones, today)), ByHand: t.OutcomeByHand,
-			Progress: t.Progress, DelayReason: t.Project.DelayReason,
-		}
-		for _, u := range engineers[t.ProjectID] {
-			row.Engineers = append(row.Engineers, u.Name())
-		}
-		page.Rows = append(page.Rows, row)
+	if err := h.mayEdit(c, p); err != nil {
+		return err
 	}
-	return web.Render(c, http.StatusOK, views.Overdue(page))
+	answer := CleanText(c.FormValue("answer-" + strconv.FormatInt(comment.ID, 10)))
+	if err := CheckCommentText(answer); err != nil {
+		id := "comment.empty"
+		if errors.Is(err, ErrCommentTooLong) {
+			id = "comment.too_long"
+		}
+		return &web.Error{Status: http.StatusUnprocessableEntity, MessageID: id, Args: []any{"Max", MaxCommentLength}}
+	}
+	err = h.store.AnswerComment(ctx, comment.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errors.Is(err, ErrAlreadyAnswered) {
+		auth.Flash(c, "flash.comment_already_answered")
+		return c.Redirect(http.StatusSeeOther, "/my/projects")
+	}
+	if err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.comment_answered")
+	return c.Redirect(http.StatusSeeOther, "/my/projects")
 }

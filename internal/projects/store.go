@@ -8,7 +8,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"shuangshi/internal/civil"
 	"shuangshi/internal/database"
 )
 
@@ -103,14 +102,3 @@ func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project
 	return projects, nil
 }
 
-// OverdueTargets returns the targets whose deadline is before asOf and that
-// are still open (pending, or partly achieved), each with its project,
-// earliest deadline first. See Target.Overdue.
-func (s *Store) OverdueTargets(ctx context.Context, asOf civil.Date) ([]Target, error) {
-	var targets []Target
-	// Deadlines are stored as YYYY-MM-DD, which sorts and compares as text.
-	err := s.read.WithContext(ctx).Preload("Project").
-		Where("outcome IN ? AND deadline < ?", []Outcome{Pending, Partial}, asOf.String()).
-		Order("deadline, year, position").Find(&targets).Error
-	return targets, err
-}

@@ -1,0 +1,255 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/projects"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// Handler serves the console.
+type Handler struct {
+	projects  *projects.Store
+	users     *auth.Store
+	rule      projects.StatusRule
+	staleDays int
+	now       func() time.Time
+	location  *time.Location
+}
+
+// NewHandler returns the console's handlers. A project not updated for
+// staleDays is flagged stale; dates are reckoned in loc.
+func NewHandler(store *projects.Store, users *auth.Store, rule projects.StatusRule, staleDays int, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{projects: store, users: users, rule: rule, staleDays: staleDays, now: now, location: loc}
+}
+
+// Register adds the routes.
+func (h *Handler) Register(e *echo.Echo) {
+	e.GET("/overdue", h.showOverdue, auth.Require(auth.Supervise))
+	e.GET("/targets/:id/comments", h.showComments, auth.Require(auth.ViewInternal))
+	e.POST("/targets/:id/comments", h.addComment, auth.Require(auth.Supervise))
+}
+
+func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
+
+func (h *Handler) showOverdue(c echo.Context) error {
+	ctx := c.Request().Context()
+	filter, chosen, err := parseFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	column, descending := c.QueryParam("sort"), c.QueryParam("dir") == "desc"
+	if column != "" && !slices.Contains(SortColumns(), column) {
+		return web.BadRequest("error.400")
+	}
+	targets, err := h.projects.OpenTargets(ctx)
+	if err != nil {
+		return err
+	}
+	projectIDs, targetIDs := make([]int64, 0, len(targets)), make([]int64, 0, len(targets))
+	for _, t := range targets {
+		projectIDs, targetIDs = append(projectIDs, t.ProjectID), append(targetIDs, t.ID)
+	}
+	engineers, err := h.users.AssignedUsers(ctx, projectIDs)
+	if err != nil {
+		return err
+	}
+	comments, err := h.projects.Comments(ctx, targetIDs)
+	if err != nil {
+		return err
+	}
+	open := map[int64]int{}
+	for id, cs := range comments {
+		for _, cm := range cs {
+			if cm.Open() {
+				open[id]++
+			}
+		}
+	}
+	all := Rows(targets, engineers, open, h.rule, h.today(), h.now(), h.staleDays)
+	rows := filter.Apply(all)
+	SortRows(rows, column, descending)
+	counts := Count(rows)
+	years, err := h.projects.Years(ctx)
+	if err != nil {
+		return err
+	}
+
+	page := views.ConsolePage{
+		Nav: views.Nav{Years: years}, AsOf: h.today(), StaleDays: h.staleDays,
+		Overdue: counts.Overdue, AtRisk: counts.AtRisk, Stale: counts.Stale,
+		Sort: column, Descending: descending, SortURLs: map[string]string{},
+		Filter: chosen,
+	}
+	page.Filter.Years = years
+	for _, cat := range projects.Categories() {
+		page.Filter.Categories = append(page.Filter.Categories, string(cat))
+	}
+	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
+	for _, r := range all {
+		if u := r.Target.Project.Unit; u != "" && !seenUnit[u] {
+			seenUnit[u] = true
+			page.Filter.Units = append(page.Filter.Units, u)
+		}
+		for _, e := range r.Engineers {
+			if !seenEngineer[e.ID] {
+				seenEngineer[e.ID] = true
+				page.Filter.Engineers = append(page.Filter.Engineers, views.Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name()})
+			}
+		}
+	}
+	slices.Sort(page.Filter.Units)
+	for _, col := range SortColumns() {
+		q := c.QueryParams()
+		q = cloneValues(q)
+		q.Set("sort", col)
+		q.Del("dir")
+		if col == column && !descending {
+			q.Set("dir", "desc")
+		}
+		page.SortURLs[col] = "/overdue?" + q.Encode()
+	}
+	groups := map[projects.Status]*views.ConsoleGroup{
+		projects.StatusOverdue: {Status: string(projects.StatusOverdue)},
+		projects.StatusAtRisk:  {Status: string(projects.StatusAtRisk)},
+	}
+	for _, r := range rows {
+		g := groups[r.Status]
+		row := views.ConsoleRow{
+			Year: r.Target.Year, List: string(r.Target.List), Name: r.Target.ListedName, NameEn: r.Target.Project.NameEn,
+			ProjectURL: projects.ProjectURL(r.Target.ProjectID), Deadline: r.Target.Deadline, Days: r.Days,
+			Status: string(r.Status), Unit: r.Target.Project.Unit,
+			LastUpdate: civil.DateOf(r.LastUpdate.In(h.location)), Stale: r.Stale,
+			DelayReason: r.Target.Project.DelayReason,
+			CommentsURL: "/targets/" + strconv.FormatInt(r.Target.ID, 10) + "/comments", OpenComments: r.OpenComments,
+		}
+		for _, e := range r.Engineers {
+			row.Engineers = append(row.Engineers, e.Name())
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	page.Groups = []views.ConsoleGroup{*groups[projects.StatusOverdue], *groups[projects.StatusAtRisk]}
+	return web.Render(c, http.StatusOK, views.Console(page))
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// parseFilter reads the filter from the query, and what was chosen, to show
+// it again. Anything that is not a choice the form offers is a 400.
+func parseFilter(q url.Values) (Filter, views.ConsoleFilter, error) {
+	var f Filter
+	chosen := views.ConsoleFilter{
+		Year: q.Get("year"), List: q.Get("list"), Category: q.Get("category"),
+		Unit: q.Get("unit"), Engineer: q.Get("engineer"),
+	}
+	var err error
+	if chosen.Year != "" {
+		if f.Year, err = strconv.Atoi(chosen.Year); err != nil || f.Year < civil.MinYear || f.Year > civil.MaxYear {
+			return f, chosen, web.BadRequest("error.year_malformed", "Year", chosen.Year)
+		}
+	}
+	if chosen.List != "" {
+		if f.List, err = projects.ParseList(chosen.List); err != nil {
+			return f, chosen, web.BadRequest("error.400")
+		}
+	}
+	if chosen.Category != "" {
+		if f.Category, err = projects.ParseCategory(chosen.Category); err != nil {
+			return f, chosen, web.BadRequest("error.category_unknown", "Category", chosen.Category)
+		}
+	}
+	f.Unit = chosen.Unit
+	if chosen.Engineer != "" {
+		if f.EngineerID, err = strconv.ParseInt(chosen.Engineer, 10, 64); err != nil || f.EngineerID < 1 {
+			return f, chosen, web.BadRequest("error.400")
+		}
+	}
+	chosen.Active = f != (Filter{})
+	return f, chosen, nil
+}
+
+func (h *Handler) target(c echo.Context) (projects.Target, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return projects.Target{}, web.NotFound("error.404")
+	}
+	t, err := h.projects.Target(c.Request().Context(), id)
+	if errors.Is(err, projects.ErrNotFound) {
+		return t, web.NotFound("error.404")
+	}
+	return t, err
+}
+
+func (h *Handler) showComments(c echo.Context) error {
+	t, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.renderComments(c, http.StatusOK, t, "", nil)
+}
+
+func (h *Handler) addComment(c echo.Context) error {
+	t, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	body := projects.CleanText(c.FormValue("body"))
+	if err := projects.CheckCommentText(body); err != nil {
+		return h.renderComments(c, http.StatusUnprocessableEntity, t, body, commentError(c, "body", err))
+	}
+	if _, err := h.projects.AddComment(c.Request().Context(), t.ID, body, auth.ActorOf(auth.CurrentUser(c), c.RealIP())); err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.comment_added")
+	return c.Redirect(http.StatusSeeOther, c.Request().URL.Path)
+}
+
+// commentError puts a comment's problem beside its field.
+func commentError(c echo.Context, field string, err error) views.FieldErrors {
+	ctx := c.Request().Context()
+	id := "comment.empty"
+	if errors.Is(err, projects.ErrCommentTooLong) {
+		id = "comment.too_long"
+	}
+	return views.FieldErrors{field: locale.T(ctx, id, "Max", projects.MaxCommentLength)}
+}
+
+func (h *Handler) renderComments(c echo.Context, status int, t projects.Target, body string, errs views.FieldErrors) error {
+	ctx := c.Request().Context()
+	byTarget, err := h.projects.Comments(ctx, []int64{t.ID})
+	if err != nil {
+		return err
+	}
+	years, err := h.projects.Years(ctx)
+	if err != nil {
+		return err
+	}
+	page := views.CommentsPage{
+		Nav: views.Nav{Years: years}, Year: t.Year, List: string(t.List), Name: t.ListedName, NameEn: t.Project.NameEn,
+		ProjectURL: projects.ProjectURL(t.ProjectID), Deadline: t.Deadline,
+		Status: string(h.rule.Status(t, t.Project.Milestones, h.today())), Progress: t.Progress,
+		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: c.Request().URL.Path,
+		Body: body, Errors: errs,
+	}
+	for _, cm := range byTarget[t.ID] {
+		page.Comments = append(page.Comments, projects.CommentView(cm, h.location))
+	}
+	return web.Render(c, status, views.Comments(page))
+}

@@ -1,0 +1,181 @@
+// Package console is the supervisors' console: what is late and what is
+// about to be, filtered and sorted; supervisory comments on targets; and
+// each year at a glance, with its charts and its timeline.
+package console
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/projects"
+)
+
+// DefaultStaleDays is how long without an update makes a project stale.
+const DefaultStaleDays = 30
+
+// Row is one target on the overdue and at-risk lists.
+type Row struct {
+	Target projects.Target // with its project
+	Status projects.Status // overdue or at risk
+	// Days is how many days the deadline has passed (overdue) or is away
+	// (at risk).
+	Days         int
+	Engineers    []auth.User
+	LastUpdate   time.Time
+	Stale        bool
+	OpenComments int
+}
+
+// Rows returns the open targets that are overdue or at risk as of today,
+// overdue first, each with the engineers who answer for its project. A
+// project not updated for staleDays is flagged stale.
+func Rows(targets []projects.Target, engineers map[int64][]auth.User, openComments map[int64]int,
+	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int) []Row {
+	var rows []Row
+	for _, t := range targets {
+		status := rule.Status(t, t.Project.Milestones, today)
+		if status != projects.StatusOverdue && status != projects.StatusAtRisk {
+			continue
+		}
+		days := today.DaysUntil(t.Deadline)
+		if status == projects.StatusOverdue {
+			days = -days
+		}
+		last := t.Project.UpdatedAt
+		if t.UpdatedAt.After(last) {
+			last = t.UpdatedAt
+		}
+		rows = append(rows, Row{
+			Target: t, Status: status, Days: days,
+			Engineers: engineers[t.ProjectID], LastUpdate: last,
+			Stale:        now.Sub(last) > time.Duration(staleDays)*24*time.Hour,
+			OpenComments: openComments[t.ID],
+		})
+	}
+	SortRows(rows, "", false)
+	return rows
+}
+
+// Filter keeps the rows of one year, list, category, responsible unit or
+// engineer; a zero field keeps everything.
+type Filter struct {
+	Year       int
+	List       projects.List
+	Category   projects.Category
+	Unit       string
+	EngineerID int64
+}
+
+// Keep reports whether a row passes the filter.
+func (f Filter) Keep(r Row) bool {
+	switch {
+	case f.Year != 0 && r.Target.Year != f.Year,
+		f.List != "" && r.Target.List != f.List,
+		f.Category != "" && r.Target.Project.Category != f.Category,
+		f.Unit != "" && r.Target.Project.Unit != f.Unit:
+		return false
+	}
+	if f.EngineerID != 0 {
+		return slices.ContainsFunc(r.Engineers, func(u auth.User) bool { return u.ID == f.EngineerID })
+	}
+	return true
+}
+
+// Apply returns the rows the filter keeps.
+func (f Filter) Apply(rows []Row) []Row {
+	var kept []Row
+	for _, r := range rows {
+		if f.Keep(r) {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// SortColumns are the columns the lists can be sorted by.
+func SortColumns() []string {
+	return []string{"project", "list", "deadline", "days", "unit", "engineers", "updated", "reason"}
+}
+
+// SortRows sorts rows by a column, in ascending or descending order, within
+// their group: overdue rows always come before rows at risk. Ties keep the
+// deadline order. The default ("") is the most pressing first: the longest
+// overdue, then the nearest deadline.
+func SortRows(rows []Row, column string, descending bool) {
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		if g := cmp.Compare(group(a), group(b)); g != 0 {
+			return g
+		}
+		var c int
+		switch column {
+		case "project":
+			c = strings.Compare(a.Target.ListedName, b.Target.ListedName)
+		case "list":
+			c = cmp.Or(cmp.Compare(a.Target.Year, b.Target.Year), strings.Compare(string(a.Target.List), string(b.Target.List)))
+		case "deadline":
+			c = a.Target.Deadline.Compare(b.Target.Deadline)
+		case "days":
+			c = cmp.Compare(a.Days, b.Days)
+		case "unit":
+			c = strings.Compare(a.Target.Project.Unit, b.Target.Project.Unit)
+		case "engineers":
+			c = strings.Compare(names(a.Engineers), names(b.Engineers))
+		case "updated":
+			c = a.LastUpdate.Compare(b.LastUpdate)
+		case "reason":
+			c = strings.Compare(a.Target.Project.DelayReason, b.Target.Project.DelayReason)
+		default:
+			if a.Status == projects.StatusOverdue {
+				return cmp.Compare(b.Days, a.Days) // longest overdue first
+			}
+			return cmp.Compare(a.Days, b.Days) // nearest deadline first
+		}
+		if descending {
+			c = -c
+		}
+		return cmp.Or(c, a.Target.Deadline.Compare(b.Target.Deadline))
+	})
+}
+
+func group(r Row) int {
+	if r.Status == projects.StatusOverdue {
+		return 0
+	}
+	return 1
+}
+
+func names(users []auth.User) string {
+	var b strings.Builder
+	for _, u := range users {
+		b.WriteString(u.Name())
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// Counts are the sizes of the groups, shown at the top of the lists.
+type Counts struct {
+	Overdue int
+	AtRisk  int
+	Stale   int
+}
+
+// Count counts the rows by group, and those whose project is stale.
+func Count(rows []Row) Counts {
+	var c Counts
+	for _, r := range rows {
+		if r.Status == projects.StatusOverdue {
+			c.Overdue++
+		} else {
+			c.AtRisk++
+		}
+		if r.Stale {
+			c.Stale++
+		}
+	}
+	return c
+}
