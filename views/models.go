@@ -168,10 +168,10 @@ type MyProject struct {
 	Problem        string // why the quick update was refused
 	Saved          bool
 	// Comments are the supervisory comments waiting for an answer.
-	Comments []CommentView
-	Category       string
-	State          string
-	UpdatedOn      civil.Date
+	Comments  []CommentView
+	Category  string
+	State     string
+	UpdatedOn civil.Date
 	// Next is the open target with the nearest deadline, or the latest
 	// target when all are met.
 	Next ProjectTarget

@@ -215,7 +215,6 @@ func urgency(s Status) int {
 	return 4
 }
 
-
 // answerComment records an engineer's answer to a supervisory comment on a
 // target of a project they may edit, and takes it off their list.
 func (h *Handler) answerComment(c echo.Context) error {

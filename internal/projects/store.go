@@ -101,4 +101,3 @@ func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project
 	}
 	return projects, nil
 }
-
