@@ -20,7 +20,9 @@ const DefaultStaleDays = 30
 // Row is one target on the overdue and at-risk lists.
 type Row struct {
 	Target projects.Target // with its project
-	Status projects.Status // overdue or at risk
+	// Status is the row's group: overdue (past the deadline and still open,
+	// partly achieved ones included) or at risk.
+	Status projects.Status
 	// Days is how many days the deadline has passed (overdue) or is away
 	// (at risk).
 	Days         int
@@ -38,6 +40,9 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, openCommen
 	var rows []Row
 	for _, t := range targets {
 		status := rule.Status(t, t.Project.Milestones, today)
+		if t.Overdue(today) {
+			status = projects.StatusOverdue
+		}
 		if status != projects.StatusOverdue && status != projects.StatusAtRisk {
 			continue
 		}
