@@ -39,6 +39,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/overdue", h.showOverdue, auth.Require(auth.Supervise))
 	e.GET("/targets/:id/comments", h.showComments, auth.Require(auth.ViewInternal))
 	e.POST("/targets/:id/comments", h.addComment, auth.Require(auth.Supervise))
+	h.registerGlance(e)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }

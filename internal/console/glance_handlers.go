@@ -1,0 +1,172 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/civil"
+	"shuangshi/internal/projects"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+func (h *Handler) registerGlance(e *echo.Echo) {
+	e.GET("/years/:year/dashboard", h.showDashboard)
+	e.GET("/years/:year/timeline", h.showTimeline)
+}
+
+// year reads :year and loads its targets: 400 for what is not a year, 404
+// for a year without a list.
+func (h *Handler) year(c echo.Context) (int, []projects.Target, error) {
+	raw := c.Param("year")
+	year, err := strconv.Atoi(raw)
+	if err != nil || len(raw) != 4 || year < civil.MinYear || year > civil.MaxYear {
+		return 0, nil, web.BadRequest("error.year_malformed", "Year", raw)
+	}
+	targets, err := h.projects.YearTargets(c.Request().Context(), year)
+	if errors.Is(err, projects.ErrNotFound) {
+		return 0, nil, web.NotFound("error.year_not_found", "Year", year)
+	}
+	return year, targets, err
+}
+
+func figureRow(label string, f Figures) views.FigureRow {
+	return views.FigureRow{
+		Label:      label,
+		StartTotal: f.Start.Total, StartAchieved: f.Start.Achieved,
+		CompleteTotal: f.Complete.Total, CompleteAchieved: f.Complete.Achieved,
+		Overdue: f.Start.Overdue + f.Complete.Overdue, AtRisk: f.Start.AtRisk + f.Complete.AtRisk,
+	}
+}
+
+func (h *Handler) showDashboard(c echo.Context) error {
+	year, targets, err := h.year(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	today := h.today()
+	years, err := h.projects.Years(ctx)
+	if err != nil {
+		return err
+	}
+	whole, byCategory := YearFigures(targets, h.rule, today)
+	page := views.DashboardPage{
+		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, AsOf: today,
+		TimelineURL: views.YearURL(year) + "/timeline", ReportURL: views.YearURL(year) + "/report",
+	}
+	for _, tally := range []projects.Tally{whole.Start, whole.Complete} {
+		page.Lists = append(page.Lists, views.ListSummary{
+			List: string(tally.List), Total: tally.Total, Achieved: tally.Achieved, Partial: tally.Partial,
+			Missed: tally.Missed, Overdue: tally.Overdue, AtRisk: tally.AtRisk,
+		})
+	}
+	for _, cf := range byCategory {
+		page.Categories = append(page.Categories, figureRow(string(cf.Category), cf.Figures))
+	}
+	// The same figures for this year and the years before it, side by side.
+	for _, y := range years {
+		if y > year {
+			continue
+		}
+		yearTargets := targets
+		if y != year {
+			if yearTargets, err = h.projects.YearTargets(ctx, y); err != nil {
+				return err
+			}
+		}
+		f, _ := YearFigures(yearTargets, h.rule, today)
+		page.Years = append(page.Years, figureRow(strconv.Itoa(y), f))
+	}
+	return web.Render(c, http.StatusOK, views.Dashboard(page))
+}
+
+func (h *Handler) showTimeline(c echo.Context) error {
+	year, targets, err := h.year(c)
+	if err != nil {
+		return err
+	}
+	years, err := h.projects.Years(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	today := h.today()
+	page := views.TimelinePage{
+		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, Today: today,
+		From: civil.Date{Year: year, Month: 1, Day: 1}, To: civil.LastDayOfYear(year),
+	}
+	rows := map[int64]*views.TimelineRow{}
+	var order []int64
+	for _, t := range targets {
+		row, seen := rows[t.ProjectID]
+		if !seen {
+			p := t.Project
+			row = &views.TimelineRow{
+				Position: t.Position, Name: t.ListedName, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
+				Planned:  span(p.PlannedStart, p.PlannedCompletion, civil.Date{}),
+				Original: span(p.OriginalPlannedStart, p.OriginalPlannedCompletion, civil.Date{}),
+				Actual:   span(p.ActualStart, p.ActualCompletion, today),
+			}
+			rows[t.ProjectID] = row
+			order = append(order, t.ProjectID)
+		}
+		row.Deadlines = append(row.Deadlines, views.Marker{Date: t.Deadline, List: string(t.List)})
+	}
+	for _, id := range order {
+		r := rows[id]
+		page.Rows = append(page.Rows, *r)
+		// Stretch the drawing to every bar and marker, within a year on either
+		// side of the list's year, so that long works stay readable.
+		for _, s := range []views.Span{r.Planned, r.Original, r.Actual} {
+			if !s.From.IsZero() {
+				page.From = earlier(page.From, s.From, civil.Date{Year: year - 1, Month: 1, Day: 1})
+				page.To = later(page.To, s.To, civil.LastDayOfYear(year+1))
+			}
+		}
+	}
+	return web.Render(c, http.StatusOK, views.Timeline(page))
+}
+
+// span is the bar of a start and an end date. Without an end, the works are
+// under way until today (the planned bars need both ends).
+func span(start, end, today civil.Date) views.Span {
+	if start.IsZero() {
+		return views.Span{}
+	}
+	s := views.Span{Start: start, End: end, From: start.Earliest(), Approx: !start.HasDay() || (!end.IsZero() && !end.HasDay())}
+	switch {
+	case !end.IsZero():
+		s.To = end.Latest()
+	case !today.IsZero():
+		s.To = today
+	default:
+		return views.Span{}
+	}
+	if s.To.Before(s.From) {
+		s.To = s.From
+	}
+	return s
+}
+
+func earlier(current, d, limit civil.Date) civil.Date {
+	if d.Before(limit) {
+		d = limit
+	}
+	if d.Before(current) {
+		return d
+	}
+	return current
+}
+
+func later(current, d, limit civil.Date) civil.Date {
+	if d.After(limit) {
+		d = limit
+	}
+	if d.After(current) {
+		return d
+	}
+	return current
+}
