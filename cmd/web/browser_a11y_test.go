@@ -116,6 +116,9 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 	pages := []pageType{
 		{name: "year", path: "/years/2022"},
 		{name: "year-filtered", path: "/years/2023?category=water"},
+		{name: "dashboard", path: "/years/2023/dashboard"},
+		{name: "timeline", path: "/years/2023/timeline"},
+		{name: "report", path: "/years/2022/report"},
 		{name: "project", path: "/projects/3"},
 		{name: "history", path: "/projects/3/history"},
 		{name: "login", path: "/login"},
@@ -139,6 +142,7 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 		{name: "account", who: "li", path: "/account"},
 		{name: "forbidden", who: "li", path: "/admin/users"},
 		{name: "overdue", who: "sup", path: "/overdue"},
+		{name: "comments", who: "sup", path: "/targets/32/comments"},
 		{name: "users", who: "adm", path: "/admin/users"},
 		{name: "new-user", who: "adm", path: "/admin/users/new"},
 		{name: "user", who: "adm", path: "/admin/users/" + itoa(victim.ID)},

@@ -30,6 +30,7 @@ import (
 	"shuangshi/internal/database"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
+	"shuangshi/internal/reports"
 	"shuangshi/internal/web"
 	"shuangshi/static"
 )
@@ -302,6 +303,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	auth.NewHandler(users, sessions, authenticator, hasher, setup, now, log).Register(e)
 	accounts.NewHandler(users, hasher, store, district).Register(e)
 	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
+	reports.NewHandler(store, now, district).Register(e)
 	return &site{db: db, echo: e, setup: setup}, nil
 }
 

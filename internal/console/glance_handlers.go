@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -18,19 +17,9 @@ func (h *Handler) registerGlance(e *echo.Echo) {
 	e.GET("/years/:year/timeline", h.showTimeline)
 }
 
-// year reads :year and loads its targets: 400 for what is not a year, 404
-// for a year without a list.
+// year reads :year and loads its targets; see projects.YearFromParam.
 func (h *Handler) year(c echo.Context) (int, []projects.Target, error) {
-	raw := c.Param("year")
-	year, err := strconv.Atoi(raw)
-	if err != nil || len(raw) != 4 || year < civil.MinYear || year > civil.MaxYear {
-		return 0, nil, web.BadRequest("error.year_malformed", "Year", raw)
-	}
-	targets, err := h.projects.YearTargets(c.Request().Context(), year)
-	if errors.Is(err, projects.ErrNotFound) {
-		return 0, nil, web.NotFound("error.year_not_found", "Year", year)
-	}
-	return year, targets, err
+	return projects.YearFromParam(c, h.projects)
 }
 
 func figureRow(label string, f Figures) views.FigureRow {

@@ -44,6 +44,9 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 	return buf.Bytes(), nil
 }
 
+// SpreadsheetText is spreadsheetText for the other exports.
+func SpreadsheetText(s string) string { return spreadsheetText(s) }
+
 // spreadsheetText keeps a text cell from being read as a formula: a
 // spreadsheet evaluates a cell that begins with = + - or @, and a progress
 // note typed as "=HYPERLINK(…)" must stay a note. The leading apostrophe is

@@ -57,7 +57,7 @@ func (h *Handler) showNewestYear(c echo.Context) error {
 		return web.NotFound("error.404")
 	}
 	newest := years[len(years)-1]
-	targets, err := h.yearTargets(c.Request().Context(), newest)
+	targets, err := yearTargets(c.Request().Context(), h.store, newest)
 	if err != nil {
 		return err
 	}
@@ -144,19 +144,26 @@ func (h *Handler) showProjectJSON(c echo.Context) error {
 }
 
 // yearFromParam loads the year named by the :year parameter with its
-// targets; see yearParam and yearTargets for the answers to a bad year.
+// targets; see YearFromParam.
 func (h *Handler) yearFromParam(c echo.Context) (int, []Target, error) {
+	return YearFromParam(c, h.store)
+}
+
+// YearFromParam loads the year named by a page's :year parameter with its
+// targets, each with its project: 400 for what is not a year, 404 for a
+// year without a list.
+func YearFromParam(c echo.Context, store *Store) (int, []Target, error) {
 	year, err := yearParam(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	targets, err := h.yearTargets(c.Request().Context(), year)
+	targets, err := yearTargets(c.Request().Context(), store, year)
 	return year, targets, err
 }
 
 // yearTargets loads a year's targets, answering 404 for a year with no list.
-func (h *Handler) yearTargets(ctx context.Context, year int) ([]Target, error) {
-	targets, err := h.store.YearTargets(ctx, year)
+func yearTargets(ctx context.Context, store *Store, year int) ([]Target, error) {
+	targets, err := store.YearTargets(ctx, year)
 	if errors.Is(err, ErrNotFound) {
 		return nil, web.NotFound("error.year_not_found", "Year", year)
 	}

@@ -1,0 +1,117 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/civil"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/projects"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// Handler serves the year-end table.
+type Handler struct {
+	store    *projects.Store
+	now      func() time.Time
+	location *time.Location
+}
+
+// NewHandler returns the handlers of the year-end table; dates are reckoned
+// in loc.
+func NewHandler(store *projects.Store, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{store: store, now: now, location: loc}
+}
+
+// Register adds the routes. The table is public, as the report is.
+func (h *Handler) Register(e *echo.Echo) {
+	e.GET("/years/:year/report", h.showReport)
+	e.GET("/years/:year/report.xlsx", h.downloadWorkbook)
+	e.GET("/years/:year/report.csv", h.downloadCSV)
+}
+
+// asOf is the day the table's data is as of: its last change.
+func (h *Handler) asOf(targets []projects.Target) civil.Date {
+	return civil.DateOf(projects.LastChanged(targets).In(h.location))
+}
+
+func (h *Handler) showReport(c echo.Context) error {
+	year, targets, err := projects.YearFromParam(c, h.store)
+	if err != nil {
+		return err
+	}
+	years, err := h.store.Years(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	page := views.ReportPage{
+		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, AsOf: h.asOf(targets),
+		XLSXURL: views.YearURL(year) + "/report.xlsx", CSVURL: views.YearURL(year) + "/report.csv",
+	}
+	for _, r := range Table(targets) {
+		page.Rows = append(page.Rows, views.ReportRow{
+			Category: string(r.Category), CategoryRows: r.CategoryRows, Number: r.Number,
+			Name: r.Name, List: string(r.List), Progress: r.Progress,
+		})
+	}
+	return web.Render(c, http.StatusOK, views.Report(page))
+}
+
+// labels are the words of the table in the reader's language.
+func (h *Handler) labels(c echo.Context, year int, asOf civil.Date) Labels {
+	ctx := c.Request().Context()
+	t := func(id string, args ...any) string { return locale.T(ctx, id, args...) }
+	return Labels{
+		Title: t("report.title", "Year", year),
+		AsOf:  t("date.as_of", "Date", locale.Date(ctx, asOf)),
+		Headings: [5]string{t("year.col_category"), t("year.col_number"), t("year.col_name"),
+			t("year.col_target"), t("year.col_progress")},
+		Category: func(r Row) string { return t("category." + string(r.Category) + ".short") },
+		List:     func(r Row) string { return t("list." + string(r.List)) },
+	}
+}
+
+func (h *Handler) downloadWorkbook(c echo.Context) error {
+	year, targets, err := projects.YearFromParam(c, h.store)
+	if err != nil {
+		return err
+	}
+	body, err := Workbook(Table(targets), h.labels(c, year, h.asOf(targets)))
+	if err != nil {
+		return err
+	}
+	return download(c, "shuangshi-"+strconv.Itoa(year)+"-report.xlsx",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+}
+
+func (h *Handler) downloadCSV(c echo.Context) error {
+	year, targets, err := projects.YearFromParam(c, h.store)
+	if err != nil {
+		return err
+	}
+	l := h.labels(c, year, h.asOf(targets))
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF") // for Excel, as the other CSV
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	records := [][]string{l.Headings[:]}
+	for _, r := range Table(targets) {
+		records = append(records, []string{l.Category(r), strconv.Itoa(r.Number),
+			projects.SpreadsheetText(r.Name), l.List(r), projects.SpreadsheetText(r.Progress)})
+	}
+	if err := w.WriteAll(records); err != nil {
+		return err
+	}
+	return download(c, "shuangshi-"+strconv.Itoa(year)+"-report.csv", "text/csv; charset=utf-8", buf.Bytes())
+}
+
+func download(c echo.Context, name, contentType string, body []byte) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Blob(http.StatusOK, contentType, body)
+}
