@@ -30,6 +30,7 @@ type AccountPage struct {
 	Username    string
 	DisplayName string
 	Role        string
+	Email       string
 	MustChange  bool
 	Errors      FieldErrors
 }

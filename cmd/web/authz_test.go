@@ -82,6 +82,13 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /admin/users/:id/assignments/:project/delete": {403, 403, 403, 403, 303, 303},
 	"GET /admin/assignments":                            {303, 403, 403, 403, 200, 303},
 	"GET /admin/events":                                 {303, 403, 403, 403, 200, 303},
+	"POST /account/email":                               {403, 303, 303, 303, 303, 303},
+	"GET /account/calendar":                             {303, 200, 200, 200, 200, 303},
+	"POST /account/calendar":                            {403, 303, 303, 303, 303, 303},
+	"POST /account/calendar/revoke":                     {403, 303, 303, 303, 303, 303},
+	"GET /calendar/:file":                               {404, 404, 404, 404, 404, 404},
+	"GET /digest":                                       {303, 200, 200, 200, 200, 303},
+	"GET /feed.atom":                                    {200, 200, 200, 200, 200, 200},
 }
 
 // TestAuthorizationMatrix requests every route of the router as each actor.
@@ -112,7 +119,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// concrete fills a route's parameters: project 1 (assigned to eng.a),
 	// the year 2022, and the victim for the account pages.
 	concrete := func(path string) string {
-		r := strings.NewReplacer(":year", "2022", ":token", "not-the-token", ":project", "1", "*", "site.css")
+		r := strings.NewReplacer(":year", "2022", ":token", "not-the-token", ":file", "not-the-token.ics", ":project", "1", "*", "site.css")
 		path = r.Replace(path)
 		if strings.HasPrefix(path, "/admin/users/:id") {
 			return strings.Replace(path, ":id", strconv.FormatInt(victim.ID, 10), 1)

@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -29,6 +31,7 @@ import (
 	"shuangshi/internal/console"
 	"shuangshi/internal/database"
 	"shuangshi/internal/locale"
+	"shuangshi/internal/notify"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/reports"
 	"shuangshi/internal/web"
@@ -81,6 +84,15 @@ type config struct {
 	atRiskDays int
 	// staleDays: a project not updated for this long is flagged stale.
 	staleDays int
+	// publicURL is the site's address as its readers reach it, for the
+	// links in e-mails and feeds; "" takes it from each request.
+	publicURL string
+	// smtp is the mail server the daily digests go through; Addr "" sends
+	// none (the digest is still on its page).
+	smtp notify.SMTP
+	// digestHour is the hour of the day, in the district, from which the
+	// day's digests are sent.
+	digestHour int
 }
 
 // sessionKeyFile is where the session keys are kept: beside the database.
@@ -92,6 +104,7 @@ func (c config) sessionKeyFile() string {
 // default, and the flag wins over both.
 func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (config, error) {
 	cfg := config{sessionKeys: getenv("SHUANGSHI_SESSION_KEYS")}
+	cfg.smtp.Password = getenv("SHUANGSHI_SMTP_PASSWORD")
 	fs := flag.NewFlagSet("shuangshi", flag.ContinueOnError)
 	// The flag package's own messages run to several lines; main prints one.
 	fs.SetOutput(io.Discard)
@@ -103,6 +116,15 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"a target whose deadline is this many days away or fewer is at risk (SHUANGSHI_AT_RISK_DAYS)")
 	stale := fs.String("stale-days", envOr(getenv, "SHUANGSHI_STALE_DAYS", strconv.Itoa(console.DefaultStaleDays)),
 		"a project not updated for this many days is flagged stale (SHUANGSHI_STALE_DAYS)")
+	fs.StringVar(&cfg.publicURL, "public-url", getenv("SHUANGSHI_PUBLIC_URL"),
+		"the site's address as readers reach it, such as https://shuangshi.example.gov.cn, for links in e-mails and feeds (SHUANGSHI_PUBLIC_URL)")
+	fs.StringVar(&cfg.smtp.Addr, "smtp-addr", getenv("SHUANGSHI_SMTP_ADDR"),
+		"host:port of the mail server for the daily digests; none are e-mailed without it (SHUANGSHI_SMTP_ADDR)")
+	fs.StringVar(&cfg.smtp.From, "smtp-from", getenv("SHUANGSHI_SMTP_FROM"), "sender address of the digests (SHUANGSHI_SMTP_FROM)")
+	fs.StringVar(&cfg.smtp.Username, "smtp-user", getenv("SHUANGSHI_SMTP_USER"),
+		"user name on the mail server; the password is read from SHUANGSHI_SMTP_PASSWORD only, never a flag (SHUANGSHI_SMTP_USER)")
+	digestHour := fs.String("digest-hour", envOr(getenv, "SHUANGSHI_DIGEST_HOUR", "8"),
+		"hour of the day, district time, from which the daily digests are e-mailed (SHUANGSHI_DIGEST_HOUR)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -126,6 +148,28 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	}
 	if cfg.staleDays, err = strconv.Atoi(*stale); err != nil || cfg.staleDays < 1 || cfg.staleDays > 365 {
 		return cfg, startError{fmt.Errorf("-stale-days: %q is not a number of days from 1 to 365", *stale)}
+	}
+	if cfg.digestHour, err = strconv.Atoi(*digestHour); err != nil || cfg.digestHour < 0 || cfg.digestHour > 23 {
+		return cfg, startError{fmt.Errorf("-digest-hour: %q is not an hour from 0 to 23", *digestHour)}
+	}
+	if cfg.publicURL != "" {
+		u, err := url.Parse(cfg.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return cfg, startError{fmt.Errorf("-public-url: %q is not an address such as https://shuangshi.example.gov.cn", cfg.publicURL)}
+		}
+		cfg.publicURL = strings.TrimSuffix(cfg.publicURL, "/")
+	}
+	if cfg.smtp.Addr != "" {
+		// An e-mail's links must open from wherever it is read.
+		if cfg.publicURL == "" {
+			return cfg, startError{errors.New("-smtp-addr needs -public-url, for the links in the e-mails")}
+		}
+		if _, _, err := net.SplitHostPort(cfg.smtp.Addr); err != nil {
+			return cfg, startError{fmt.Errorf("-smtp-addr: %q is not host:port", cfg.smtp.Addr)}
+		}
+		if _, err := mail.ParseAddress(cfg.smtp.From); err != nil {
+			return cfg, startError{fmt.Errorf("-smtp-from: %q is not an e-mail address", cfg.smtp.From)}
+		}
 	}
 	return cfg, nil
 }
@@ -204,6 +248,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	digestsDone := make(chan struct{})
+	digestCtx, stopDigests := context.WithCancel(ctx)
+	defer func() { stopDigests(); <-digestsDone }()
+	go func() { defer close(digestsDone); site.digester.Run(digestCtx, time.Now) }()
 	url := siteURL(ln.Addr())
 	log.Info("listening", "url", url, "db", cfg.dbPath)
 	if site.setup != nil {
@@ -227,9 +275,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // site is everything the server is made of, wired together.
 type site struct {
-	db    *database.DB
-	echo  *echo.Echo
-	setup *auth.Setup // nil when an active administrator exists
+	db       *database.DB
+	echo     *echo.Echo
+	setup    *auth.Setup // nil when an active administrator exists
+	digester *notify.Digester
 }
 
 // newSite opens and migrates the database, loads the seed once, and builds
@@ -304,7 +353,16 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	accounts.NewHandler(users, hasher, store, district).Register(e)
 	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
 	reports.NewHandler(store, now, district).Register(e)
-	return &site{db: db, echo: e, setup: setup}, nil
+	var sender notify.Sender
+	if cfg.smtp.Addr != "" {
+		sender = cfg.smtp
+	}
+	digester := notify.NewDigester(store, users, notify.NewStore(db, now), catalog, notify.DigesterConfig{
+		Rule: rule, StaleDays: cfg.staleDays, Location: district, SiteURL: cfg.publicURL,
+		Hour: cfg.digestHour, Sender: sender, Log: log,
+	})
+	notify.NewHandler(digester, now).Register(e)
+	return &site{db: db, echo: e, setup: setup, digester: digester}, nil
 }
 
 // siteURL is the address to open in a browser: a server listening on every

@@ -190,6 +190,29 @@ func TestParseConfig(t *testing.T) {
 			}
 		})
 	}
+	mail, err := parseConfig([]string{"-public-url", "https://shuangshi.example.gov.cn/", "-smtp-addr", "mail.example.gov.cn:587",
+		"-smtp-from", "双十 <shuangshi@example.gov.cn>", "-smtp-user", "shuangshi", "-digest-hour", "7"},
+		func(k string) string { return map[string]string{"SHUANGSHI_SMTP_PASSWORD": "secret"}[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mail.publicURL != "https://shuangshi.example.gov.cn" || mail.smtp.Password != "secret" || mail.smtp.Username != "shuangshi" || mail.digestHour != 7 {
+		t.Errorf("mail settings: %+v", mail)
+	}
+	for _, bad := range [][]string{
+		{"-smtp-addr", "mail.example.gov.cn:25", "-smtp-from", "a@example.gov.cn"}, // no -public-url for the links
+		{"-public-url", "https://x.example", "-smtp-addr", "mail.example.gov.cn", "-smtp-from", "a@example.gov.cn"},
+		{"-public-url", "https://x.example", "-smtp-addr", "mail.example.gov.cn:25", "-smtp-from", "nobody"},
+		{"-public-url", "ftp://x.example"},
+		{"-public-url", "x.example"},
+		{"-digest-hour", "24"},
+		{"-digest-hour", "eight"},
+	} {
+		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+
 	var help bytes.Buffer
 	if _, err := parseConfig([]string{"-h"}, func(string) string { return "" }, &help); !errors.Is(err, flag.ErrHelp) || !strings.Contains(help.String(), "SHUANGSHI_DB") {
 		t.Errorf("-h: err %v, usage %q", err, help.String())

@@ -20,6 +20,10 @@ const (
 	ActionPasswordReset     Action = "password-reset"
 	ActionAssigned          Action = "assigned"
 	ActionUnassigned        Action = "unassigned"
+	// A personal calendar address works like a password for the deadlines
+	// it shows, so making and ending one is logged.
+	ActionCalendarLinkCreated Action = "calendar-link-created"
+	ActionCalendarLinkRevoked Action = "calendar-link-revoked"
 )
 
 // Event is one entry of the security log. Names are copied into it so that

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -44,6 +45,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/account/password", h.showAccount, RequireUser)
 	e.POST("/account/password", h.changePassword, RequireUser)
 	e.POST("/account/sign-out-everywhere", h.signOutEverywhere, RequireUser)
+	e.POST("/account/email", h.changeEmail, Require(""))
 }
 
 func (h *Handler) showLogin(c echo.Context) error {
@@ -90,6 +92,9 @@ func (h *Handler) login(c echo.Context) error {
 	}
 
 	if err := h.sessions.SignIn(c, user); err != nil {
+		return err
+	}
+	if err := h.users.SetLanguage(ctx, user.ID, locale.Lang(ctx)); err != nil {
 		return err
 	}
 	switch {
@@ -184,9 +189,24 @@ func (h *Handler) showAccount(c echo.Context) error {
 
 func accountPage(u *User) views.AccountPage {
 	return views.AccountPage{
-		Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role),
+		Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), Email: u.Email,
 		MustChange: u.MustChangePassword, Errors: views.FieldErrors{},
 	}
+}
+
+func (h *Handler) changeEmail(c echo.Context) error {
+	user := CurrentUser(c)
+	page := accountPage(user)
+	page.Email = strings.TrimSpace(c.FormValue("email"))
+	if err := CheckEmail(page.Email); err != nil {
+		page.Errors["email"] = AccountError(c, err)
+		return web.Render(c, http.StatusUnprocessableEntity, views.Account(page))
+	}
+	if err := h.users.SetEmail(c.Request().Context(), user.ID, page.Email); err != nil {
+		return err
+	}
+	Flash(c, "flash.email_saved")
+	return c.Redirect(http.StatusSeeOther, "/account")
 }
 
 func (h *Handler) changePassword(c echo.Context) error {
@@ -284,6 +304,8 @@ func AccountError(c echo.Context, err error) string {
 		return locale.T(ctx, "account.wrong_current_password")
 	case errors.Is(err, ErrLastAdmin):
 		return locale.T(ctx, "account.last_admin")
+	case errors.Is(err, ErrEmailInvalid):
+		return locale.T(ctx, "account.email_invalid")
 	}
 	return locale.T(ctx, "error.400")
 }

@@ -375,6 +375,9 @@ func viewerOf(u *User) *views.Viewer {
 	if Can(u, Supervise) {
 		v.Links = append(v.Links, views.Link{Label: "nav.overdue", URL: "/overdue"})
 	}
+	if Can(u, ViewInternal) {
+		v.Links = append(v.Links, views.Link{Label: "nav.digest", URL: "/digest"})
+	}
 	if Can(u, ManageAccounts) {
 		v.Links = append(v.Links,
 			views.Link{Label: "nav.accounts", URL: "/admin/users"},

@@ -219,6 +219,18 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string, mustChan
 	}, nil, "password_hash", "must_change_password", "session_generation")
 }
 
+// SetEmail changes where a user's daily digest goes; empty for nowhere.
+func (s *Store) SetEmail(ctx context.Context, id int64, email string) error {
+	return s.write.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"email": email, "updated_at": s.now()}).Error
+}
+
+// SetLanguage records the language a user works in, for their e-mails.
+func (s *Store) SetLanguage(ctx context.Context, id int64, language string) error {
+	return s.write.WithContext(ctx).Model(&User{}).Where("id = ? AND language <> ?", id, language).
+		Update("language", language).Error
+}
+
 // EndSessions ends every session of the user ("sign out everywhere").
 func (s *Store) EndSessions(ctx context.Context, id int64, by Actor) (User, error) {
 	return s.change(ctx, id, by, func(u *User) (Action, string) {

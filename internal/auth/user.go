@@ -7,6 +7,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +45,11 @@ type User struct {
 	DisplayName string
 	Role        Role
 	Active      bool
+	// Email is where the daily digest goes; empty for none.
+	Email string
+	// Language is the language the user last signed in with (a BCP 47
+	// tag), for the e-mails the site sends them.
+	Language string
 	// PasswordHash is an argon2id hash in the PHC string format.
 	PasswordHash string
 	// MustChangePassword is set when an administrator resets the password:
@@ -105,6 +111,25 @@ func CheckUsername(s string) error {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
 			return ErrUsernameCharacters
 		}
+	}
+	return nil
+}
+
+// MaxEmailLength limits an e-mail address (RFC 5321).
+const MaxEmailLength = 254
+
+// ErrEmailInvalid refuses what is not an e-mail address.
+var ErrEmailInvalid = errors.New("e-mail address")
+
+// CheckEmail checks an e-mail address: empty (none), or one address without
+// a display name.
+func CheckEmail(s string) error {
+	if s == "" {
+		return nil
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" || len(s) > MaxEmailLength {
+		return ErrEmailInvalid
 	}
 	return nil
 }

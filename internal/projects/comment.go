@@ -145,16 +145,6 @@ func (s *Store) Target(ctx context.Context, id int64) (Target, error) {
 	return t, err
 }
 
-// OpenTargets returns every target still open (pending, or partly
-// achieved), each with its project, earliest deadline first.
-func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
-	var targets []Target
-	err := s.read.WithContext(ctx).Preload("Project").
-		Where("outcome IN ?", []Outcome{Pending, Partial}).
-		Order("deadline, year, position").Find(&targets).Error
-	return targets, err
-}
-
 // CommentView is a comment as the pages show it, in the district's time.
 func CommentView(cm Comment, loc *time.Location) views.CommentView {
 	v := views.CommentView{ID: cm.ID, Author: cm.AuthorName, At: cm.CreatedAt.In(loc), Body: cm.Body, Open: cm.Open()}

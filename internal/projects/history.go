@@ -98,3 +98,26 @@ func (s *Store) LastChange(ctx context.Context, projectID int64) (Change, error)
 	}
 	return c, err
 }
+
+// StatusChange is a public change of an outcome or a progress text, with
+// the project and the target it concerns.
+type StatusChange struct {
+	Change
+	ProjectName   string // as the list names it
+	ProjectNameEn string
+	Year          int
+	List          List
+}
+
+// StatusChanges returns the newest public changes of outcomes and progress
+// texts, newest first, at most limit of them.
+func (s *Store) StatusChanges(ctx context.Context, limit int) ([]StatusChange, error) {
+	var rows []StatusChange
+	err := s.read.WithContext(ctx).Table("changes").
+		Select("changes.*, targets.listed_name AS project_name, projects.name_en AS project_name_en, targets.year, targets.list").
+		Joins("JOIN targets ON targets.id = changes.target_id").
+		Joins("JOIN projects ON projects.id = targets.project_id").
+		Where("changes.public AND changes.field IN ?", []string{FieldOutcome, FieldProgress}).
+		Order("changes.at DESC, changes.id DESC").Limit(limit).Scan(&rows).Error
+	return rows, err
+}

@@ -53,6 +53,24 @@ func (s *Store) YearTargets(ctx context.Context, year int) ([]Target, error) {
 	return targets, nil
 }
 
+// OpenTargets returns every target still open (pending, or partly
+// achieved), each with its project, earliest deadline first.
+func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
+	var targets []Target
+	err := s.read.WithContext(ctx).Preload("Project").
+		Where("outcome IN ?", []Outcome{Pending, Partial}).
+		Order("deadline, year, position").Find(&targets).Error
+	return targets, err
+}
+
+// AllTargets returns every target of every year, each with its project,
+// earliest deadline first.
+func (s *Store) AllTargets(ctx context.Context) ([]Target, error) {
+	var targets []Target
+	err := s.read.WithContext(ctx).Preload("Project").Order("deadline, year, position").Find(&targets).Error
+	return targets, err
+}
+
 // Project returns a project with every target it has had, oldest year first.
 // It returns ErrNotFound when there is no project with that id.
 func (s *Store) Project(ctx context.Context, id int64) (Project, error) {

@@ -1,0 +1,489 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/notify"
+	"shuangshi/internal/projects"
+)
+
+// makeCalendarAddress makes a user's calendar address on the account page
+// and returns it as the page shows it, once.
+func makeCalendarAddress(t *testing.T, b *browser) string {
+	t.Helper()
+	b.get("/account/calendar")
+	resp := b.post("/account/calendar", nil)
+	wantStatus(t, "make the calendar address", resp, http.StatusSeeOther)
+	page := b.get(resp.Header.Get("Location"))
+	address, _ := page.Doc.Find(`[data-testid="feed-url"]`).Attr("value")
+	if address == "" {
+		t.Fatalf("the page does not show the new address: %s", text(page.Doc.Find("main")))
+	}
+	return address
+}
+
+// fetchCalendar fetches a calendar feed as a calendar program does: no
+// cookies, no session.
+func fetchCalendar(t *testing.T, address string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+// parseCalendar reads a feed back with an iCalendar library, after checking
+// what RFC 5545 asks of every line and of the calendar and its events.
+func parseCalendar(t *testing.T, body []byte) *ical.Calendar {
+	t.Helper()
+	for i, line := range bytes.SplitAfter(body, []byte("\n")) {
+		if len(line) > 0 && !bytes.HasSuffix(line, []byte("\r\n")) {
+			t.Fatalf("line %d does not end with CRLF: %q", i+1, line)
+		}
+		if len(line) > 75+2 {
+			t.Fatalf("line %d is longer than 75 octets: %q", i+1, line)
+		}
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(body)).Decode()
+	if err != nil {
+		t.Fatalf("the feed does not parse: %v\n%s", err, body)
+	}
+	if v, _ := cal.Props.Text(ical.PropVersion); v != "2.0" {
+		t.Errorf("VERSION %q", v)
+	}
+	if p, _ := cal.Props.Text(ical.PropProductID); p == "" {
+		t.Error("no PRODID")
+	}
+	uids := map[string]bool{}
+	for _, e := range cal.Events() {
+		uid, _ := e.Props.Text(ical.PropUID)
+		if uid == "" || uids[uid] {
+			t.Errorf("event UID %q missing or repeated", uid)
+		}
+		uids[uid] = true
+		if e.Props.Get(ical.PropDateTimeStamp) == nil || e.Props.Get(ical.PropDateTimeStart) == nil {
+			t.Errorf("event %s lacks DTSTAMP or DTSTART", uid)
+		}
+	}
+	return cal
+}
+
+// deadlineSummaries are the summaries of a calendar's deadline events.
+func deadlineSummaries(cal *ical.Calendar) []string {
+	var out []string
+	for _, e := range cal.Events() {
+		if uid, _ := e.Props.Text(ical.PropUID); strings.HasPrefix(uid, "target-") {
+			summary, _ := e.Props.Text(ical.PropSummary)
+			out = append(out, summary)
+		}
+	}
+	return out
+}
+
+func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
+	site := newEditingSite(t)
+	site.addUser(t, "sup", auth.Supervisor, testPassword)
+	li := site.signIn(t, "li", testPassword)
+	if li.get("/account/calendar").Doc.Find(`[data-testid="no-feed"]`).Length() != 1 {
+		t.Fatal("a new user's calendar page does not say there is no address")
+	}
+	address := makeCalendarAddress(t, li)
+	if !strings.HasPrefix(address, site.URL+"/calendar/") || !strings.HasSuffix(address, ".ics") {
+		t.Fatalf("address %q", address)
+	}
+
+	resp, body := fetchCalendar(t, address)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+		t.Fatalf("feed: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(resp.Header.Get("Cache-Control"), "private") {
+		t.Errorf("a secret feed may be kept by shared caches: %q", resp.Header.Get("Cache-Control"))
+	}
+	cal := parseCalendar(t, body)
+	// li answers for 海安路 alone: its 2022 start and 2023 completion.
+	mine := deadlineSummaries(cal)
+	if len(mine) != 2 {
+		t.Fatalf("li's deadlines: %q, want 海安路's two", mine)
+	}
+	for _, s := range mine {
+		if !strings.Contains(s, "海安路") {
+			t.Errorf("li's calendar has %q, not one of 海安路's", s)
+		}
+	}
+	// Each deadline event falls on its target's deadline.
+	project, err := projects.NewStore(site.site.db, time.Now).Project(t.Context(), haian)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range project.Targets {
+		found := false
+		for _, e := range cal.Events() {
+			if uid, _ := e.Props.Text(ical.PropUID); uid == "target-"+itoa(target.ID)+"@shuangshi" {
+				start, err := e.DateTimeStart(time.UTC)
+				found = err == nil && start.Format("2006-01-02") == target.Deadline.String()
+			}
+		}
+		if !found {
+			t.Errorf("no event on %s for the %d %s target", target.Deadline, target.Year, target.List)
+		}
+	}
+
+	// The address is shown once: afterwards the page says when it was made.
+	again := li.get("/account/calendar")
+	if again.Doc.Find(`[data-testid="feed-url"]`).Length() != 0 || again.Doc.Find(`[data-testid="feed-since"]`).Length() != 1 {
+		t.Error("the address is shown again, or its date is not")
+	}
+
+	// A supervisor's calendar has every target of every year, in the
+	// language the supervisor signed in with.
+	supBrowser := site.newBrowser(t)
+	supBrowser.header.Set("Accept-Language", "en")
+	supBrowser.get("/login")
+	wantStatus(t, "sign in", supBrowser.post("/login", url.Values{"username": {"sup"}, "password": {testPassword}}), http.StatusSeeOther)
+	_, supBody := fetchCalendar(t, makeCalendarAddress(t, supBrowser))
+	all := deadlineSummaries(parseCalendar(t, supBody))
+	if len(all) != 40 {
+		t.Errorf("the supervisor's calendar has %d deadlines, want the 40 targets of 2022 and 2023", len(all))
+	}
+	if !strings.HasPrefix(all[0], "Deadline: ") {
+		t.Errorf("an English-speaking supervisor's calendar says %q", all[0])
+	}
+
+	// Making a new address ends the old one; stopping it ends the new one.
+	newAddress := makeCalendarAddress(t, li)
+	if resp, _ := fetchCalendar(t, address); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the replaced address answers %d", resp.StatusCode)
+	}
+	if resp, _ := fetchCalendar(t, newAddress); resp.StatusCode != http.StatusOK {
+		t.Errorf("the new address answers %d", resp.StatusCode)
+	}
+	wantStatus(t, "stop the address", li.post("/account/calendar/revoke", nil), http.StatusSeeOther)
+	if resp, _ := fetchCalendar(t, newAddress); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a revoked address answers %d", resp.StatusCode)
+	}
+	for _, bad := range []string{"/calendar/", "/calendar/x", "/calendar/.ics", "/calendar/" + strings.Repeat("A", 500) + ".ics"} {
+		if resp, _ := fetchCalendar(t, site.URL+bad); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s answers %d", bad, resp.StatusCode)
+		}
+	}
+	events, err := site.users.Events(t.Context(), mustUser(t, site, "li").ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range events {
+		actions = append(actions, string(e.Action))
+	}
+	if got := strings.Join(actions, " "); !strings.HasPrefix(got, "calendar-link-revoked calendar-link-created calendar-link-created") {
+		t.Errorf("security log: %s", got)
+	}
+
+	// A disabled account's calendar stops with it.
+	wang := site.signIn(t, "wang", testPassword)
+	wangAddress := makeCalendarAddress(t, wang)
+	if _, err := site.users.SetActive(t.Context(), mustUser(t, site, "wang").ID, false, auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := fetchCalendar(t, wangAddress); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a disabled account's calendar answers %d", resp.StatusCode)
+	}
+}
+
+// mailbox is an SMTP server, run inside the test, that keeps what it is
+// sent. While refusing is set it refuses every recipient.
+type mailbox struct {
+	mu       sync.Mutex
+	messages []*mail.Message
+	bodies   []string
+	logins   []string
+	refusing bool
+}
+
+func startMailbox(t *testing.T) (*mailbox, string) {
+	t.Helper()
+	box := &mailbox{}
+	server := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: box}, nil }))
+	server.Domain = "localhost"
+	server.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go server.Serve(ln)
+	t.Cleanup(func() { server.Close() })
+	return box, ln.Addr().String()
+}
+
+func (m *mailbox) received() ([]*mail.Message, []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*mail.Message(nil), m.messages...), append([]string(nil), m.bodies...)
+}
+
+func (m *mailbox) refuse(on bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.refusing = on
+}
+
+type mailSession struct {
+	box *mailbox
+}
+
+func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *mailSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, username, password string) error {
+		s.box.mu.Lock()
+		defer s.box.mu.Unlock()
+		s.box.logins = append(s.box.logins, username+":"+password)
+		if password != "smtp-secret" {
+			return errors.New("invalid credentials")
+		}
+		return nil
+	}), nil
+}
+
+func (s *mailSession) Mail(string, *smtp.MailOptions) error { return nil }
+
+func (s *mailSession) Rcpt(string, *smtp.RcptOptions) error {
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	if s.box.refusing {
+		return &smtp.SMTPError{Code: 451, Message: "try again later"}
+	}
+	return nil
+}
+
+func (s *mailSession) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(msg.Body)
+	if err != nil {
+		return err
+	}
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	s.box.messages = append(s.box.messages, msg)
+	s.box.bodies = append(s.box.bodies, string(body))
+	return nil
+}
+
+func (s *mailSession) Reset()        {}
+func (s *mailSession) Logout() error { return nil }
+
+func subject(t *testing.T, m *mail.Message) string {
+	t.Helper()
+	s, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
+	box, addr := startMailbox(t)
+	site := newTestSite(t, func(c *config) {
+		c.publicURL = "https://shuangshi.example.gov.cn"
+		c.smtp = notify.SMTP{Addr: addr, From: "双十 <shuangshi@example.gov.cn>", Username: "shuangshi", Password: "smtp-secret"}
+		c.digestHour = 8
+	})
+	li := site.addUser(t, "li", auth.Engineer, testPassword)
+	wang := site.addUser(t, "wang", auth.Engineer, testPassword)
+	sup := site.addUser(t, "sup", auth.Supervisor, testPassword)
+	if err := site.users.Assign(t.Context(), li.ID, haian, "#3", auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []auth.User{li, wang, sup} {
+		if err := site.users.SetEmail(t.Context(), u.ID, u.Username+"@example.gov.cn"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 8 December 2023, 18:00 in Shanghai: every 2023 target is within 30
+	// days of its deadline, 眉州路's partly achieved 2022 target is overdue,
+	// and nothing has been updated since January.
+	site.clock.Advance(190 * 24 * time.Hour)
+
+	// On the site: each role sees its own digest.
+	liPage := site.signIn(t, "li", testPassword).get("/digest")
+	wantStatus(t, "li's digest", liPage, http.StatusOK)
+	count := func(p response, group string) int {
+		return p.Doc.Find(`[data-testid="digest-` + group + `"] [data-testid="digest-item"]`).Length()
+	}
+	if count(liPage, "overdue") != 0 || count(liPage, "at-risk") != 1 || count(liPage, "stale") != 1 {
+		t.Errorf("li's digest: %d overdue, %d at risk, %d stale; want 0, 1 (海安路), 1",
+			count(liPage, "overdue"), count(liPage, "at-risk"), count(liPage, "stale"))
+	}
+	if !strings.Contains(text(liPage.Doc.Find(`[data-testid="digest-at-risk"]`)), "海安路") {
+		t.Error("li's at-risk item is not 海安路")
+	}
+	if !strings.Contains(text(liPage.Doc.Find(`[data-testid="digest-mail"]`)), "li@example.gov.cn") {
+		t.Errorf("li's page does not say where the digest goes: %q", text(liPage.Doc.Find(`[data-testid="digest-mail"]`)))
+	}
+	wangPage := site.signIn(t, "wang", testPassword).get("/digest")
+	if n := wangPage.Doc.Find(`[data-testid="digest-item"]`).Length(); n != 0 {
+		t.Errorf("wang answers for nothing but his digest has %d items", n)
+	}
+	supPage := site.signIn(t, "sup", testPassword).get("/digest")
+	if count(supPage, "overdue") != 1 || count(supPage, "at-risk") != 20 || count(supPage, "stale") != 21 {
+		t.Errorf("the supervisor's digest: %d overdue, %d at risk, %d stale; want 1, 20, 21",
+			count(supPage, "overdue"), count(supPage, "at-risk"), count(supPage, "stale"))
+	}
+
+	// By e-mail: li and the supervisor, each once, in the language they
+	// last signed in with; wang's digest is empty.
+	if err := site.users.SetLanguage(t.Context(), li.ID, "en"); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := site.site.digester.SendDue(t.Context(), site.clock.Now())
+	if err != nil || sent != 2 {
+		t.Fatalf("first round: %d sent, %v", sent, err)
+	}
+	messages, bodies := box.received()
+	if len(messages) != 2 {
+		t.Fatalf("the mail server received %d messages", len(messages))
+	}
+	byRecipient := map[string]string{}
+	for i, m := range messages {
+		to, err := m.Header.AddressList("To")
+		if err != nil || len(to) != 1 {
+			t.Fatalf("To: %q %v", m.Header.Get("To"), err)
+		}
+		byRecipient[to[0].Address] = subject(t, m) + "\n" + bodies[i]
+		if from, err := m.Header.AddressList("From"); err != nil || from[0].Name != "双十" || from[0].Address != "shuangshi@example.gov.cn" {
+			t.Errorf("From: %q %v", m.Header.Get("From"), err)
+		}
+	}
+	liMail, supMail := byRecipient["li@example.gov.cn"], byRecipient["sup@example.gov.cn"]
+	if !strings.HasPrefix(liMail, "Double Ten daily digest, 8 Dec 2023") ||
+		!strings.Contains(liMail, "Haian Road (Jungong Road–Gongqing Road)") || !strings.Contains(liMail, "https://shuangshi.example.gov.cn/projects/3") {
+		t.Errorf("li's e-mail, in English:\n%s", liMail)
+	}
+	if strings.Count(supMail, "https://shuangshi.example.gov.cn/projects/") < 21 || !strings.Contains(supMail, "已逾期（1）") {
+		t.Errorf("the supervisor's e-mail:\n%s", supMail)
+	}
+	if box.logins[0] != "shuangshi:smtp-secret" {
+		t.Errorf("signed in to the mail server as %q", box.logins[0])
+	}
+
+	// Later the same day, and after a restart, nothing more is sent.
+	site.clock.Advance(2 * time.Hour)
+	if sent, err := site.site.digester.SendDue(t.Context(), site.clock.Now()); err != nil || sent != 0 {
+		t.Errorf("second round the same day: %d sent, %v", sent, err)
+	}
+	site.Close()
+	site.site.db.Close()
+	restarted := openTestSite(t, site.cfg)
+	restarted.clock.now = site.clock.Now()
+	if sent, err := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); err != nil || sent != 0 {
+		t.Errorf("after a restart the same day: %d sent, %v", sent, err)
+	}
+
+	// The next day, before the hour, nothing; from the hour, a new digest,
+	// and one the mail server refuses is tried again in the next round.
+	restarted.clock.now = time.Date(2023, time.December, 9, 23, 30, 0, 0, time.UTC) // 10 December, 07:30 in Shanghai
+	if sent, _ := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); sent != 0 {
+		t.Errorf("%d sent before the digest hour", sent)
+	}
+	restarted.clock.Advance(time.Hour)
+	box.refuse(true)
+	if sent, _ := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); sent != 0 {
+		t.Errorf("%d sent while the mail server refuses", sent)
+	}
+	box.refuse(false)
+	if sent, err := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); err != nil || sent != 2 {
+		t.Errorf("the refused digests were not sent in the next round: %d, %v", sent, err)
+	}
+	if messages, _ := box.received(); len(messages) != 4 {
+		t.Errorf("the mail server received %d messages over two days, want 4", len(messages))
+	}
+}
+
+func TestAtomFeedOfPublicStatusChanges(t *testing.T) {
+	site := newEditingSite(t)
+	b := site.signIn(t, "li", testPassword)
+	page := b.get("/projects/3/edit")
+	form := editForm(t, page)
+	// The 2023 completion target's progress is still empty; the 2022
+	// start target's says 已开工.
+	for name := range form {
+		if strings.HasPrefix(name, "progress-") && form.Get(name) == "" {
+			form.Set(name, "路面施工已完成百分之六十")
+		}
+	}
+	form.Set("internal_note", "内部备注不对外")
+	wantStatus(t, "edit", b.post("/projects/3/edit", form), http.StatusSeeOther)
+
+	resp, body := fetchCalendar(t, site.URL+"/feed.atom?lang=en")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("feed: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var feed struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		ID      string   `xml:"id"`
+		Title   string   `xml:"title"`
+		Updated string   `xml:"updated"`
+		Entries []struct {
+			ID      string `xml:"id"`
+			Title   string `xml:"title"`
+			Updated string `xml:"updated"`
+			Link    struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(body, &feed); err != nil {
+		t.Fatalf("the feed does not parse: %v\n%s", err, body)
+	}
+	if feed.ID == "" || feed.Title == "" {
+		t.Errorf("feed id %q, title %q", feed.ID, feed.Title)
+	}
+	if _, err := time.Parse(time.RFC3339, feed.Updated); err != nil {
+		t.Errorf("feed updated %q: %v", feed.Updated, err)
+	}
+	if len(feed.Entries) != 1 {
+		t.Fatalf("%d entries, want the one progress change:\n%s", len(feed.Entries), body)
+	}
+	e := feed.Entries[0]
+	if !strings.Contains(e.Title, "Haian Road (Jungong Road–Gongqing Road)") || !strings.Contains(e.Content, "路面施工已完成百分之六十") ||
+		e.Link.Href != site.URL+"/projects/3" || !strings.HasPrefix(e.ID, "tag:127.0.0.1,2023-06-01:") {
+		t.Errorf("entry %+v", e)
+	}
+	if strings.Contains(string(body), "内部备注") || strings.Contains(string(body), "<name>li</name>") {
+		t.Error("the public feed carries an internal note or the editor's name")
+	}
+	home := site.newBrowser(t).get("/")
+	if href, _ := home.Doc.Find(`link[rel="alternate"][type="application/atom+xml"]`).Attr("href"); href != "/feed.atom?lang=zh-CN" {
+		t.Errorf("the pages announce the feed at %q", href)
+	}
+}

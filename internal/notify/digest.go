@@ -1,0 +1,287 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/mail"
+	"net/smtp"
+	"strings"
+	"time"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/console"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/projects"
+)
+
+// Digest is what a member of staff should know on a day: the targets past
+// their deadline, those at risk, and the projects nobody has updated for a
+// while. An engineer's digest covers the projects assigned to them; a
+// supervisor's or an administrator's covers all.
+type Digest struct {
+	Day     civil.Date
+	Overdue []console.Row
+	AtRisk  []console.Row
+	Stale   []projects.Project
+}
+
+// Empty reports whether there is nothing to tell.
+func (d Digest) Empty() bool { return len(d.Overdue)+len(d.AtRisk)+len(d.Stale) == 0 }
+
+// BuildDigest makes a user's digest from the open targets (each with its
+// project) and the engineers who answer for each project.
+func BuildDigest(user auth.User, targets []projects.Target, engineers map[int64][]auth.User,
+	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int) Digest {
+	scoped := Concerning(user, targets, engineers)
+	d := Digest{Day: today}
+	for _, r := range console.Rows(scoped, engineers, nil, rule, today, now, staleDays) {
+		if r.Status == projects.StatusOverdue {
+			d.Overdue = append(d.Overdue, r)
+		} else {
+			d.AtRisk = append(d.AtRisk, r)
+		}
+	}
+	seen := map[int64]bool{}
+	for _, t := range scoped {
+		p := t.Project
+		if !seen[p.ID] && now.Sub(p.UpdatedAt) > time.Duration(staleDays)*24*time.Hour {
+			seen[p.ID] = true
+			d.Stale = append(d.Stale, p)
+		}
+	}
+	return d
+}
+
+// Concerning returns the targets that concern a user: for a supervisor or
+// an administrator all of them, for an engineer those of the projects
+// assigned to them.
+func Concerning(user auth.User, targets []projects.Target, engineers map[int64][]auth.User) []projects.Target {
+	if auth.Can(&user, auth.Supervise) {
+		return targets
+	}
+	var mine []projects.Target
+	for _, t := range targets {
+		for _, e := range engineers[t.ProjectID] {
+			if e.ID == user.ID {
+				mine = append(mine, t)
+				break
+			}
+		}
+	}
+	return mine
+}
+
+// nameIn is a project's name for a text in the reader's language: the
+// English name in English when there is one, else the name as listed. The
+// link beside it leads to the page with both.
+func nameIn(l *locale.Locale, name, nameEn string) string {
+	if l.Lang() == "en" && nameEn != "" {
+		return nameEn
+	}
+	return name
+}
+
+// Sender sends one plain-text e-mail.
+type Sender interface {
+	Send(to, subject, body string) error
+}
+
+// SMTP sends mail through a mail server (RFC 5321), with PLAIN
+// authentication when a username is given.
+type SMTP struct {
+	Addr     string // host:port
+	From     string
+	Username string
+	Password string
+}
+
+// Send sends a UTF-8 plain-text message. From may carry a display name
+// ("双十 <shuangshi@example.gov.cn>"); the envelope takes its address.
+func (s SMTP) Send(to, subject, body string) error {
+	from, err := mail.ParseAddress(s.From)
+	if err != nil {
+		return fmt.Errorf("sender address: %w", err)
+	}
+	var auth smtp.Auth
+	if s.Username != "" {
+		host, _, _ := strings.Cut(s.Addr, ":")
+		auth = smtp.PlainAuth("", s.Username, s.Password, host)
+	}
+	msg := "From: " + from.String() + "\r\n" +
+		"To: " + (&mail.Address{Address: to}).String() + "\r\n" +
+		"Subject: " + mime.BEncoding.Encode("UTF-8", subject) + "\r\n" +
+		"Date: " + time.Now().Format(time.RFC1123Z) + "\r\n" +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; charset=UTF-8\r\n" +
+		"Content-Transfer-Encoding: 8bit\r\n\r\n" +
+		strings.ReplaceAll(body, "\n", "\r\n")
+	return smtp.SendMail(s.Addr, auth, from.Address, []string{to}, []byte(msg))
+}
+
+// Digester makes the daily digests and sends them once a day.
+type Digester struct {
+	projects  *projects.Store
+	users     *auth.Store
+	store     *Store
+	catalog   *locale.Catalog
+	rule      projects.StatusRule
+	staleDays int
+	location  *time.Location
+	siteURL   string
+	hour      int    // the hour of the day, in the district, from which the digests go out
+	sender    Sender // nil: no e-mail, the page only
+	log       *slog.Logger
+}
+
+// DigesterConfig is what a Digester needs beyond its stores.
+type DigesterConfig struct {
+	Rule      projects.StatusRule
+	StaleDays int
+	Location  *time.Location
+	SiteURL   string // for the links in e-mails
+	Hour      int
+	Sender    Sender
+	Log       *slog.Logger
+}
+
+// NewDigester returns a digester.
+func NewDigester(p *projects.Store, users *auth.Store, store *Store, catalog *locale.Catalog, cfg DigesterConfig) *Digester {
+	return &Digester{projects: p, users: users, store: store, catalog: catalog, rule: cfg.Rule, staleDays: cfg.StaleDays,
+		location: cfg.Location, siteURL: strings.TrimSuffix(cfg.SiteURL, "/"), hour: cfg.Hour, sender: cfg.Sender, log: cfg.Log}
+}
+
+// For returns a user's digest as of now.
+func (d *Digester) For(ctx context.Context, user auth.User, now time.Time) (Digest, error) {
+	targets, engineers, err := d.openWork(ctx)
+	if err != nil {
+		return Digest{}, err
+	}
+	return BuildDigest(user, targets, engineers, d.rule, civil.DateOf(now.In(d.location)), now, d.staleDays), nil
+}
+
+func (d *Digester) openWork(ctx context.Context) ([]projects.Target, map[int64][]auth.User, error) {
+	targets, err := d.projects.OpenTargets(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, 0, len(targets))
+	for _, t := range targets {
+		ids = append(ids, t.ProjectID)
+	}
+	engineers, err := d.users.AssignedUsers(ctx, ids)
+	return targets, engineers, err
+}
+
+// SendDue sends, from the configured hour on, the day's digest to every
+// active member of staff with an e-mail address who has not had it yet,
+// and reports how many went out. A day's digest is claimed in the database
+// before it is sent, so a restart or a second instance never sends it
+// twice; a failed sending gives the claim back for the next round. An
+// empty digest is not sent.
+func (d *Digester) SendDue(ctx context.Context, now time.Time) (int, error) {
+	local := now.In(d.location)
+	if d.sender == nil || local.Hour() < d.hour {
+		return 0, nil
+	}
+	day := civil.DateOf(local).String()
+	users, err := d.users.Users(ctx)
+	if err != nil {
+		return 0, err
+	}
+	targets, engineers, err := d.openWork(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, u := range users {
+		if !u.Active || u.Email == "" || u.MustChangePassword {
+			continue
+		}
+		digest := BuildDigest(u, targets, engineers, d.rule, civil.DateOf(local), now, d.staleDays)
+		if digest.Empty() {
+			continue
+		}
+		claimed, err := d.store.ClaimDigest(ctx, u.ID, day)
+		if err != nil {
+			return sent, err
+		}
+		if !claimed {
+			continue
+		}
+		subject, body := d.Mail(digest, d.catalog.For(u.Language))
+		if err := d.sender.Send(u.Email, subject, body); err != nil {
+			d.log.Warn("daily digest not sent; it will be tried again", "user", u.Username, "error", err)
+			if err := d.store.ReleaseDigest(ctx, u.ID, day); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// Run sends the due digests every few minutes until ctx ends; without a
+// mail server it returns at once.
+func (d *Digester) Run(ctx context.Context, now func() time.Time) {
+	if d.sender == nil {
+		return
+	}
+	ticker := time.NewTicker(5 * time.Minute)
+	defer ticker.Stop()
+	for {
+		if n, err := d.SendDue(ctx, now()); err != nil {
+			d.log.Error("daily digests", "error", err)
+		} else if n > 0 {
+			d.log.Info("daily digests sent", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// Mail writes a digest as an e-mail in the reader's language.
+func (d *Digester) Mail(digest Digest, l *locale.Locale) (subject, body string) {
+	var b strings.Builder
+	subject = l.T("digest.subject", "Date", l.Date(digest.Day))
+	line := func(s string) { b.WriteString(s + "\n") }
+	line(subject)
+	line("")
+	for _, group := range []struct {
+		title string
+		rows  []console.Row
+		days  string
+	}{
+		{"digest.overdue", digest.Overdue, "digest.days_overdue"},
+		{"digest.at_risk", digest.AtRisk, "digest.days_left"},
+	} {
+		line(l.T(group.title, "Count", len(group.rows)))
+		if len(group.rows) == 0 {
+			line(l.T("console.none"))
+		}
+		for _, r := range group.rows {
+			line(l.T("digest.item", "Name", nameIn(l, r.Target.ListedName, r.Target.Project.NameEn),
+				"Target", l.T("digest.target", "Year", r.Target.Year, "List", l.T("list."+string(r.Target.List))),
+				"Deadline", l.T("year.deadline", "Date", l.Date(r.Target.Deadline)), "Days", l.T(group.days, "Count", r.Days)))
+			line("  " + d.siteURL + projects.ProjectURL(r.Target.ProjectID))
+		}
+		line("")
+	}
+	line(l.T("digest.stale", "Count", len(digest.Stale), "Days", d.staleDays))
+	if len(digest.Stale) == 0 {
+		line(l.T("console.none"))
+	}
+	for _, p := range digest.Stale {
+		line("- " + nameIn(l, p.Name, p.NameEn))
+		line("  " + d.siteURL + projects.ProjectURL(p.ID))
+	}
+	line("")
+	line(l.T("digest.footer", "URL", d.siteURL+"/digest"))
+	return subject, b.String()
+}

@@ -1,0 +1,59 @@
+package notify
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/projects"
+)
+
+func TestBuildDigestCoversWhatConcernsEachUser(t *testing.T) {
+	day := func(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Month: m, Day: d} }
+	at := func(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, time.UTC) }
+	road := projects.Project{ID: 1, Name: "甲路", UpdatedAt: at(day(2023, time.November, 20))}
+	river := projects.Project{ID: 2, Name: "乙河", UpdatedAt: at(day(2023, time.September, 1))} // stale on 1 December
+	targets := []projects.Target{
+		{ID: 11, Year: 2023, List: projects.StartList, ProjectID: 1, Project: road, Deadline: day(2023, time.June, 30), Outcome: projects.Pending},        // overdue
+		{ID: 12, Year: 2023, List: projects.CompleteList, ProjectID: 1, Project: road, Deadline: day(2023, time.December, 31), Outcome: projects.Pending}, // at risk
+		{ID: 21, Year: 2024, List: projects.StartList, ProjectID: 2, Project: river, Deadline: day(2024, time.June, 30), Outcome: projects.Pending},       // on track
+	}
+	li := auth.User{ID: 7, Username: "li", Role: auth.Engineer, Active: true}
+	engineers := map[int64][]auth.User{1: {li}}
+	today, now := day(2023, time.December, 1), at(day(2023, time.December, 1))
+
+	tests := []struct {
+		name                   string
+		user                   auth.User
+		overdue, atRisk, stale []int64 // target ids; project ids for stale
+	}{
+		{"the assigned engineer", li, []int64{11}, []int64{12}, nil},
+		{"an engineer with no projects", auth.User{ID: 8, Role: auth.Engineer, Active: true}, nil, nil, nil},
+		{"a supervisor", auth.User{ID: 9, Role: auth.Supervisor, Active: true}, []int64{11}, []int64{12}, []int64{2}},
+		{"an administrator", auth.User{ID: 10, Role: auth.Admin, Active: true}, []int64{11}, []int64{12}, []int64{2}},
+		{"a disabled supervisor", auth.User{ID: 11, Role: auth.Supervisor}, nil, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := BuildDigest(tc.user, targets, engineers, projects.StatusRule{AtRiskDays: 30}, today, now, 30)
+			var overdue, atRisk, stale []int64
+			for _, r := range d.Overdue {
+				overdue = append(overdue, r.Target.ID)
+			}
+			for _, r := range d.AtRisk {
+				atRisk = append(atRisk, r.Target.ID)
+			}
+			for _, p := range d.Stale {
+				stale = append(stale, p.ID)
+			}
+			if !slices.Equal(overdue, tc.overdue) || !slices.Equal(atRisk, tc.atRisk) || !slices.Equal(stale, tc.stale) {
+				t.Errorf("overdue %v, at risk %v, stale %v; want %v, %v, %v", overdue, atRisk, stale, tc.overdue, tc.atRisk, tc.stale)
+			}
+			if d.Empty() != (len(tc.overdue)+len(tc.atRisk)+len(tc.stale) == 0) {
+				t.Errorf("Empty() = %v", d.Empty())
+			}
+		})
+	}
+}
