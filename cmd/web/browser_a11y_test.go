@@ -140,9 +140,20 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			}
 		}},
 		{name: "account", who: "li", path: "/account"},
+		{name: "digest", who: "li", path: "/digest"},
+		{name: "calendar", who: "li", path: "/account/calendar"},
+		{name: "calendar-new", who: "li", reach: func(t *testing.T, ctx context.Context) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/account/calendar")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action="/account/calendar"] button`))); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{name: "forbidden", who: "li", path: "/admin/users"},
 		{name: "overdue", who: "sup", path: "/overdue"},
 		{name: "comments", who: "sup", path: "/targets/32/comments"},
+		{name: "digest-all", who: "sup", path: "/digest"},
 		{name: "users", who: "adm", path: "/admin/users"},
 		{name: "new-user", who: "adm", path: "/admin/users/new"},
 		{name: "user", who: "adm", path: "/admin/users/" + itoa(victim.ID)},
