@@ -559,3 +559,38 @@ func TestRotatedKeysSignNobodyOut(t *testing.T) {
 	check.client.Jar.SetCookies(mustParseURL(t, old.URL), newCookies)
 	wantStatus(t, "a new cookie on a site with only the old key", check.get("/my/projects"), http.StatusSeeOther)
 }
+
+func TestEmailAddressForTheDigest(t *testing.T) {
+	site := newTestSite(t)
+	site.addUser(t, "li", auth.Engineer, testPassword)
+	b := site.signIn(t, "li", testPassword)
+	b.get("/account")
+
+	refused := b.post("/account/email", url.Values{"email": {"li at example"}})
+	wantStatus(t, "a wrong address", refused, http.StatusUnprocessableEntity)
+	if v, _ := refused.Doc.Find(`#email`).Attr("value"); v != "li at example" {
+		t.Errorf("the refused form keeps %q", v)
+	}
+	if got := text(refused.Doc.Find(`#email-error`)); !strings.Contains(got, "name@example.gov.cn") {
+		t.Errorf("the message by the field: %q", got)
+	}
+	if mustUser(t, site, "li").Email != "" {
+		t.Error("a refused address was saved")
+	}
+
+	wantStatus(t, "an address", b.post("/account/email", url.Values{"email": {" li@example.gov.cn "}}), http.StatusSeeOther)
+	if got := mustUser(t, site, "li").Email; got != "li@example.gov.cn" {
+		t.Errorf("saved %q", got)
+	}
+	if v, _ := b.get("/account").Doc.Find(`#email`).Attr("value"); v != "li@example.gov.cn" {
+		t.Errorf("the account page shows %q", v)
+	}
+	events, err := site.users.Events(t.Context(), mustUser(t, site, "li").ID, 1)
+	if err != nil || len(events) != 1 || events[0].Action != auth.ActionEmailChanged || events[0].Detail != "li@example.gov.cn" {
+		t.Errorf("security log: %+v %v", events, err)
+	}
+	wantStatus(t, "no address", b.post("/account/email", url.Values{"email": {""}}), http.StatusSeeOther)
+	if got := mustUser(t, site, "li").Email; got != "" {
+		t.Errorf("the address was not removed: %q", got)
+	}
+}

@@ -86,7 +86,7 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /account/calendar":                             {303, 200, 200, 200, 200, 303},
 	"POST /account/calendar":                            {403, 303, 303, 303, 303, 303},
 	"POST /account/calendar/revoke":                     {403, 303, 303, 303, 303, 303},
-	"GET /calendar/:file":                               {404, 404, 404, 404, 404, 404},
+	"GET /calendar/:token":                              {404, 404, 404, 404, 404, 404},
 	"GET /digest":                                       {303, 200, 200, 200, 200, 303},
 	"GET /feed.atom":                                    {200, 200, 200, 200, 200, 200},
 }
@@ -119,7 +119,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// concrete fills a route's parameters: project 1 (assigned to eng.a),
 	// the year 2022, and the victim for the account pages.
 	concrete := func(path string) string {
-		r := strings.NewReplacer(":year", "2022", ":token", "not-the-token", ":file", "not-the-token.ics", ":project", "1", "*", "site.css")
+		r := strings.NewReplacer(":year", "2022", ":token", "not-the-token", ":project", "1", "*", "site.css")
 		path = r.Replace(path)
 		if strings.HasPrefix(path, "/admin/users/:id") {
 			return strings.Replace(path, ":id", strconv.FormatInt(victim.ID, 10), 1)

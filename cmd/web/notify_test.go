@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/http"
 	"net/mail"
@@ -163,13 +164,20 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	supBrowser.header.Set("Accept-Language", "en")
 	supBrowser.get("/login")
 	wantStatus(t, "sign in", supBrowser.post("/login", url.Values{"username": {"sup"}, "password": {testPassword}}), http.StatusSeeOther)
-	_, supBody := fetchCalendar(t, makeCalendarAddress(t, supBrowser))
+	supAddress := makeCalendarAddress(t, supBrowser)
+	_, supBody := fetchCalendar(t, supAddress)
 	all := deadlineSummaries(parseCalendar(t, supBody))
 	if len(all) != 40 {
 		t.Errorf("the supervisor's calendar has %d deadlines, want the 40 targets of 2022 and 2023", len(all))
 	}
 	if !strings.HasPrefix(all[0], "Deadline: ") {
 		t.Errorf("an English-speaking supervisor's calendar says %q", all[0])
+	}
+
+	// Signing out everywhere ends the calendar with the sessions.
+	wantStatus(t, "sign out everywhere", supBrowser.post("/account/sign-out-everywhere", nil), http.StatusSeeOther)
+	if resp, _ := fetchCalendar(t, supAddress); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the calendar of a user signed out everywhere answers %d", resp.StatusCode)
 	}
 
 	// Making a new address ends the old one; stopping it ends the new one.
@@ -287,7 +295,11 @@ func (s *mailSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(msg.Body)
+	var text io.Reader = msg.Body
+	if msg.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
+		text = quotedprintable.NewReader(msg.Body)
+	}
+	body, err := io.ReadAll(text)
 	if err != nil {
 		return err
 	}
@@ -324,7 +336,7 @@ func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range []auth.User{li, wang, sup} {
-		if err := site.users.SetEmail(t.Context(), u.ID, u.Username+"@example.gov.cn"); err != nil {
+		if _, err := site.users.SetEmail(t.Context(), u.ID, u.Username+"@example.gov.cn", auth.CommandLine); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -476,7 +488,7 @@ func TestAtomFeedOfPublicStatusChanges(t *testing.T) {
 	}
 	e := feed.Entries[0]
 	if !strings.Contains(e.Title, "Haian Road (Jungong Road–Gongqing Road)") || !strings.Contains(e.Content, "路面施工已完成百分之六十") ||
-		e.Link.Href != site.URL+"/projects/3" || !strings.HasPrefix(e.ID, "tag:127.0.0.1,2023-06-01:") {
+		e.Link.Href != site.URL+"/projects/3" || !strings.HasPrefix(e.ID, "tag:shuangshi.invalid,2023-06-01:") {
 		t.Errorf("entry %+v", e)
 	}
 	if strings.Contains(string(body), "内部备注") || strings.Contains(string(body), "<name>li</name>") {

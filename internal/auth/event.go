@@ -20,6 +20,7 @@ const (
 	ActionPasswordReset     Action = "password-reset"
 	ActionAssigned          Action = "assigned"
 	ActionUnassigned        Action = "unassigned"
+	ActionEmailChanged      Action = "email-changed"
 	// A personal calendar address works like a password for the deadlines
 	// it shows, so making and ending one is logged.
 	ActionCalendarLinkCreated Action = "calendar-link-created"

@@ -202,8 +202,10 @@ func (h *Handler) changeEmail(c echo.Context) error {
 		page.Errors["email"] = AccountError(c, err)
 		return web.Render(c, http.StatusUnprocessableEntity, views.Account(page))
 	}
-	if err := h.users.SetEmail(c.Request().Context(), user.ID, page.Email); err != nil {
-		return err
+	if page.Email != user.Email {
+		if _, err := h.users.SetEmail(c.Request().Context(), user.ID, page.Email, ActorOf(user, c.RealIP())); err != nil {
+			return err
+		}
 	}
 	Flash(c, "flash.email_saved")
 	return c.Redirect(http.StatusSeeOther, "/account")

@@ -220,9 +220,13 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string, mustChan
 }
 
 // SetEmail changes where a user's daily digest goes; empty for nowhere.
-func (s *Store) SetEmail(ctx context.Context, id int64, email string) error {
-	return s.write.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"email": email, "updated_at": s.now()}).Error
+// It is logged with the new address: mail about the district's projects
+// sent somewhere new is worth a trace.
+func (s *Store) SetEmail(ctx context.Context, id int64, email string, by Actor) (User, error) {
+	return s.change(ctx, id, by, func(u *User) (Action, string) {
+		u.Email = email
+		return ActionEmailChanged, email
+	}, nil, "email")
 }
 
 // SetLanguage records the language a user works in, for their e-mails.

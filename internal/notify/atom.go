@@ -2,6 +2,7 @@ package notify
 
 import (
 	"encoding/xml"
+	"net"
 	"net/url"
 	"strconv"
 	"time"
@@ -63,8 +64,9 @@ func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now
 	feed.Updated = updated.UTC().Format(time.RFC3339)
 	// Entry ids are tag URIs (RFC 4151) under the site's host name, the
 	// same in either language: the same change told twice.
+	// An address is not a tag's authority: it takes a reserved name.
 	authority := "shuangshi.invalid"
-	if u, err := url.Parse(siteURL); err == nil && u.Hostname() != "" {
+	if u, err := url.Parse(siteURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
 		authority = u.Hostname()
 	}
 	for _, c := range changes {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -26,6 +27,8 @@ func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp
 	cal.Props.SetText("X-WR-CALNAME", l.T("calendar.name"))
 	cal.Props.SetText(ical.PropMethod, "PUBLISH")
 	add := func(uid string, day civil.Date, summary, description, link string) {
+		// The encoder escapes line feeds but refuses carriage returns.
+		summary, description = strings.ReplaceAll(summary, "\r", ""), strings.ReplaceAll(description, "\r", "")
 		e := ical.NewEvent()
 		e.Props.SetText(ical.PropUID, uid)
 		e.Props.SetDateTime(ical.PropDateTimeStamp, stamp.UTC())
@@ -47,7 +50,7 @@ func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp
 		add("target-"+strconv.FormatInt(t.ID, 10)+"@shuangshi",
 			t.Deadline.Latest(),
 			l.T("calendar.deadline", "List", l.T("list."+string(t.List)), "Name", nameIn(l, t.ListedName, p.NameEn)),
-			l.T("calendar.deadline_description", "Year", t.Year, "List", l.T("list."+string(t.List)), "Progress", t.Progress),
+			l.T("calendar.deadline_description", "Year", t.Year, "List", l.T("list."+string(t.List)), "Progress", orNone(l, t.Progress)),
 			link)
 		if planned[p.ID] {
 			continue
@@ -87,6 +90,9 @@ func fold(ics []byte) []byte {
 			cut := limit
 			for cut > 0 && !utf8.RuneStart(content[cut]) {
 				cut--
+			}
+			if cut == 0 { // not UTF-8: cut anywhere rather than never
+				cut = limit
 			}
 			out.Write(content[:cut])
 			out.WriteString("\r\n ")

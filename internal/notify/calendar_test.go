@@ -42,3 +42,12 @@ func TestFoldKeepsLinesWithinSeventyFiveOctets(t *testing.T) {
 		t.Errorf("%d lines after folding, want more than %d", got, len(lines))
 	}
 }
+
+func TestFoldEndsOnTextThatIsNotUTF8(t *testing.T) {
+	folded := fold([]byte("X:" + strings.Repeat("\x80", 200) + "\r\n"))
+	for _, line := range strings.Split(strings.TrimSuffix(string(folded), "\r\n"), "\r\n") {
+		if len(line) > maxLineOctets {
+			t.Fatalf("a line of %d octets", len(line))
+		}
+	}
+}

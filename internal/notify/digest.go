@@ -1,10 +1,15 @@
 package notify
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"mime"
+	"mime/quotedprintable"
+	"net"
 	"net/mail"
 	"net/smtp"
 	"strings"
@@ -86,39 +91,103 @@ func nameIn(l *locale.Locale, name, nameEn string) string {
 
 // Sender sends one plain-text e-mail.
 type Sender interface {
-	Send(to, subject, body string) error
+	Send(ctx context.Context, to, subject, body string) error
 }
 
-// SMTP sends mail through a mail server (RFC 5321), with PLAIN
-// authentication when a username is given.
+// SMTP sends mail through a mail server (RFC 5321): over STARTTLS when the
+// server offers it, with PLAIN authentication when a username is given
+// (which net/smtp refuses without TLS unless the server is this machine).
 type SMTP struct {
 	Addr     string // host:port
-	From     string
+	From     string // an address, with or without a display name
 	Username string
 	Password string
 }
 
-// Send sends a UTF-8 plain-text message. From may carry a display name
-// ("双十 <shuangshi@example.gov.cn>"); the envelope takes its address.
-func (s SMTP) Send(to, subject, body string) error {
+// sendTimeout bounds one message's whole exchange with the mail server, so
+// that a server that stops answering holds up neither the other digests
+// nor the shutdown.
+const sendTimeout = 30 * time.Second
+
+// Send sends a UTF-8 plain-text message, quoted-printable so that it
+// passes any mail server.
+func (s SMTP) Send(ctx context.Context, to, subject, body string) error {
 	from, err := mail.ParseAddress(s.From)
 	if err != nil {
 		return fmt.Errorf("sender address: %w", err)
 	}
-	var auth smtp.Auth
-	if s.Username != "" {
-		host, _, _ := strings.Cut(s.Addr, ":")
-		auth = smtp.PlainAuth("", s.Username, s.Password, host)
+	host, _, err := net.SplitHostPort(s.Addr)
+	if err != nil {
+		return fmt.Errorf("mail server address: %w", err)
 	}
-	msg := "From: " + from.String() + "\r\n" +
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", s.Addr)
+	if err != nil {
+		return err
+	}
+	deadline, _ := ctx.Deadline()
+	if err := conn.SetDeadline(deadline); err != nil {
+		conn.Close()
+		return err
+	}
+	// Ending ctx (the server shutting down) ends the exchange at once.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	client, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer client.Close()
+	if ok, _ := client.Extension("STARTTLS"); ok {
+		if err := client.StartTLS(&tls.Config{ServerName: host}); err != nil {
+			return err
+		}
+	}
+	if s.Username != "" {
+		if err := client.Auth(smtp.PlainAuth("", s.Username, s.Password, host)); err != nil {
+			return err
+		}
+	}
+	if err := client.Mail(from.Address); err != nil {
+		return err
+	}
+	if err := client.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := client.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(message(from, to, subject, body)); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	// The server has taken the message; a failed goodbye does not make it
+	// untaken, and must not send it again.
+	_ = client.Quit()
+	return nil
+}
+
+// message writes an e-mail (RFC 5322) with a UTF-8 subject and body.
+func message(from *mail.Address, to, subject, body string) []byte {
+	_, domain, _ := strings.Cut(from.Address, "@")
+	var b bytes.Buffer
+	b.WriteString("From: " + from.String() + "\r\n" +
 		"To: " + (&mail.Address{Address: to}).String() + "\r\n" +
 		"Subject: " + mime.BEncoding.Encode("UTF-8", subject) + "\r\n" +
 		"Date: " + time.Now().Format(time.RFC1123Z) + "\r\n" +
+		"Message-ID: <" + rand.Text() + "@" + domain + ">\r\n" +
 		"MIME-Version: 1.0\r\n" +
 		"Content-Type: text/plain; charset=UTF-8\r\n" +
-		"Content-Transfer-Encoding: 8bit\r\n\r\n" +
-		strings.ReplaceAll(body, "\n", "\r\n")
-	return smtp.SendMail(s.Addr, auth, from.Address, []string{to}, []byte(msg))
+		"Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+	qp := quotedprintable.NewWriter(&b)
+	qp.Write([]byte(strings.ReplaceAll(body, "\n", "\r\n")))
+	qp.Close()
+	return b.Bytes()
 }
 
 // Digester makes the daily digests and sends them once a day.
@@ -197,6 +266,9 @@ func (d *Digester) SendDue(ctx context.Context, now time.Time) (int, error) {
 	}
 	sent := 0
 	for _, u := range users {
+		if err := ctx.Err(); err != nil {
+			return sent, err
+		}
 		if !u.Active || u.Email == "" || u.MustChangePassword {
 			continue
 		}
@@ -212,9 +284,11 @@ func (d *Digester) SendDue(ctx context.Context, now time.Time) (int, error) {
 			continue
 		}
 		subject, body := d.Mail(digest, d.catalog.For(u.Language))
-		if err := d.sender.Send(u.Email, subject, body); err != nil {
+		if err := d.sender.Send(ctx, u.Email, subject, body); err != nil {
 			d.log.Warn("daily digest not sent; it will be tried again", "user", u.Username, "error", err)
-			if err := d.store.ReleaseDigest(ctx, u.ID, day); err != nil {
+			// Give the claim back even when the sending was cut short by
+			// the server shutting down: the next start tries again.
+			if err := d.store.ReleaseDigest(context.WithoutCancel(ctx), u.ID, day); err != nil {
 				return sent, err
 			}
 			continue
@@ -233,7 +307,7 @@ func (d *Digester) Run(ctx context.Context, now func() time.Time) {
 	ticker := time.NewTicker(5 * time.Minute)
 	defer ticker.Stop()
 	for {
-		if n, err := d.SendDue(ctx, now()); err != nil {
+		if n, err := d.SendDue(ctx, now()); err != nil && ctx.Err() == nil {
 			d.log.Error("daily digests", "error", err)
 		} else if n > 0 {
 			d.log.Info("daily digests sent", "count", n)

@@ -35,7 +35,7 @@ const feedEntries = 50
 // Register adds the routes. The calendar feed is opened by calendar
 // programs, which sign in to nothing: its secret address is its key.
 func (h *Handler) Register(e *echo.Echo) {
-	e.GET("/calendar/:file", h.calendarFeed)
+	e.GET("/calendar/:token", h.calendarFeed)
 	e.GET("/account/calendar", h.showCalendar, auth.Require(auth.ViewInternal))
 	e.POST("/account/calendar", h.makeCalendar, auth.Require(auth.ViewInternal))
 	e.POST("/account/calendar/revoke", h.revokeCalendar, auth.Require(auth.ViewInternal))
@@ -66,21 +66,24 @@ func (h *Handler) concerning(c echo.Context, user auth.User) ([]projects.Target,
 
 // calendarFeed answers a calendar program with the deadlines that concern
 // the owner of the token, in the owner's language. A revoked or unknown
-// token, or one of a disabled account, is not found.
+// token is not found, and neither is one of a disabled account or one made
+// before the owner's sessions were ended (signing out everywhere, a changed
+// or reset password): whoever might have taken over the account loses the
+// calendar too.
 func (h *Handler) calendarFeed(c echo.Context) error {
 	ctx := c.Request().Context()
-	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	token, ok := strings.CutSuffix(c.Param("token"), ".ics")
 	if !ok || token == "" {
 		return web.NotFound("error.calendar_not_found")
 	}
-	userID, err := h.digester.store.CalendarUser(ctx, token)
+	userID, generation, err := h.digester.store.CalendarUser(ctx, token)
 	if errors.Is(err, ErrNotFound) {
 		return web.NotFound("error.calendar_not_found")
 	} else if err != nil {
 		return err
 	}
 	user, err := h.digester.users.UserByID(ctx, userID)
-	if errors.Is(err, auth.ErrNotFound) || (err == nil && !user.Active) {
+	if errors.Is(err, auth.ErrNotFound) || (err == nil && (!user.Active || user.SessionGeneration != generation)) {
 		return web.NotFound("error.calendar_not_found")
 	} else if err != nil {
 		return err
@@ -105,7 +108,7 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 func (h *Handler) showCalendar(c echo.Context) error {
 	ctx := c.Request().Context()
 	user := auth.CurrentUser(c)
-	since, err := h.digester.store.CalendarSince(ctx, user.ID)
+	since, err := h.digester.store.CalendarSince(ctx, user.ID, user.SessionGeneration)
 	if err != nil {
 		return err
 	}
@@ -132,7 +135,7 @@ const stashCalendarToken = "calendar-token"
 func (h *Handler) makeCalendar(c echo.Context) error {
 	ctx := c.Request().Context()
 	user := auth.CurrentUser(c)
-	token, err := h.digester.store.NewCalendarToken(ctx, user.ID)
+	token, err := h.digester.store.NewCalendarToken(ctx, user.ID, user.SessionGeneration)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,9 @@ type calendarToken struct {
 	UserID    int64 `gorm:"primaryKey"`
 	TokenHash string
 	CreatedAt time.Time
+	// SessionGeneration is the user's when the token was made; the token
+	// works only while it is still the user's.
+	SessionGeneration int64
 }
 
 func hashToken(token string) string {
@@ -45,13 +48,14 @@ func hashToken(token string) string {
 }
 
 // NewCalendarToken gives a user a new calendar token, replacing any old
-// one, and returns it: it is shown once and stored only as its hash.
-func (s *Store) NewCalendarToken(ctx context.Context, userID int64) (string, error) {
+// one, and returns it: it is shown once and stored only as its hash. It
+// works while the user's session generation stays the one given.
+func (s *Store) NewCalendarToken(ctx context.Context, userID, generation int64) (string, error) {
 	token := rand.Text()
 	err := s.write.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"token_hash", "created_at"}),
-	}).Create(&calendarToken{UserID: userID, TokenHash: hashToken(token), CreatedAt: s.now()}).Error
+		DoUpdates: clause.AssignmentColumns([]string{"token_hash", "created_at", "session_generation"}),
+	}).Create(&calendarToken{UserID: userID, TokenHash: hashToken(token), CreatedAt: s.now(), SessionGeneration: generation}).Error
 	return token, err
 }
 
@@ -60,26 +64,27 @@ func (s *Store) RevokeCalendarToken(ctx context.Context, userID int64) error {
 	return s.write.WithContext(ctx).Where("user_id = ?", userID).Delete(&calendarToken{}).Error
 }
 
-// CalendarSince returns when the user's calendar token was made, or the
-// zero time when they have none.
-func (s *Store) CalendarSince(ctx context.Context, userID int64) (time.Time, error) {
+// CalendarSince returns when the user's working calendar token was made,
+// or the zero time when they have none: never made, revoked, or ended with
+// an older session generation.
+func (s *Store) CalendarSince(ctx context.Context, userID, generation int64) (time.Time, error) {
 	var tok calendarToken
-	err := s.read.WithContext(ctx).Where("user_id = ?", userID).Take(&tok).Error
+	err := s.read.WithContext(ctx).Where("user_id = ? AND session_generation = ?", userID, generation).Take(&tok).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return time.Time{}, nil
 	}
 	return tok.CreatedAt, err
 }
 
-// CalendarUser returns the user a calendar token belongs to, or
-// ErrNotFound.
-func (s *Store) CalendarUser(ctx context.Context, token string) (int64, error) {
+// CalendarUser returns the user a calendar token belongs to and the
+// session generation it was made in, or ErrNotFound.
+func (s *Store) CalendarUser(ctx context.Context, token string) (userID, generation int64, err error) {
 	var tok calendarToken
-	err := s.read.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Take(&tok).Error
+	err = s.read.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Take(&tok).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, ErrNotFound
+		return 0, 0, ErrNotFound
 	}
-	return tok.UserID, err
+	return tok.UserID, tok.SessionGeneration, err
 }
 
 type digestSent struct {

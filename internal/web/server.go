@@ -224,9 +224,15 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if v.Status >= 500 {
 				level = slog.LevelError
 			}
+			// An address that is a secret (a calendar's, the setup link)
+			// is logged as its route, so that reading the log gives no key.
+			uri := v.URI
+			if strings.Contains(c.Path(), ":token") {
+				uri = c.Path()
+			}
 			attrs := []slog.Attr{
 				slog.String("method", v.Method),
-				slog.String("uri", v.URI),
+				slog.String("uri", uri),
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency),
 				slog.String("remote_ip", v.RemoteIP),

@@ -37,6 +37,7 @@ func newTestServer(t *testing.T, ping func(context.Context) error) (*httptest.Se
 	})
 	e.GET("/panics", func(c echo.Context) error { panic("nil map in the handler") })
 	e.GET("/api/v1/fails", func(c echo.Context) error { return errors.New("internal detail") })
+	e.GET("/secret/:token", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	e.GET("/big", func(c echo.Context) error { return c.String(http.StatusOK, strings.Repeat("双十 ", 2000)) })
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
@@ -84,6 +85,16 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 		if !strings.Contains(logs.String(), logged) {
 			t.Errorf("the log does not record %q:\n%s", logged, logs)
 		}
+	}
+}
+
+func TestSecretAddressesAreLoggedAsTheirRoute(t *testing.T) {
+	srv, logs := newTestServer(t, okPing)
+	if resp, _ := fetch(t, http.MethodGet, srv.URL+"/secret/KEY-123.ics", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if strings.Contains(logs.String(), "KEY-123") || !strings.Contains(logs.String(), "uri=/secret/:token") {
+		t.Errorf("the log:\n%s", logs)
 	}
 }
 
