@@ -166,6 +166,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	wantStatus(t, "sign in", supBrowser.post("/login", url.Values{"username": {"sup"}, "password": {testPassword}}), http.StatusSeeOther)
 	supAddress := makeCalendarAddress(t, supBrowser)
 	_, supBody := fetchCalendar(t, supAddress)
+	saveArtifact(t, "calendar-supervisor-en.ics", supBody)
 	all := deadlineSummaries(parseCalendar(t, supBody))
 	if len(all) != 40 {
 		t.Errorf("the supervisor's calendar has %d deadlines, want the 40 targets of 2022 and 2023", len(all))
