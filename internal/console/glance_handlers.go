@@ -96,7 +96,7 @@ func (h *Handler) showTimeline(c echo.Context) error {
 			row = &views.TimelineRow{
 				Position: t.Position, Name: t.ListedName, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
 				Planned:  span(p.PlannedStart, p.PlannedCompletion, civil.Date{}),
-				Original: span(p.OriginalPlannedStart, p.OriginalPlannedCompletion, civil.Date{}),
+				Original: originalSpan(p.Milestones),
 				Actual:   span(p.ActualStart, p.ActualCompletion, today),
 			}
 			rows[t.ProjectID] = row
@@ -117,6 +117,22 @@ func (h *Handler) showTimeline(c echo.Context) error {
 		}
 	}
 	return web.Render(c, http.StatusOK, views.Timeline(page))
+}
+
+// originalSpan is the bar of the first baseline, when either of its dates
+// was moved: a date never moved is its own original.
+func originalSpan(m projects.Milestones) views.Span {
+	if m.OriginalPlannedStart.IsZero() && m.OriginalPlannedCompletion.IsZero() {
+		return views.Span{}
+	}
+	start, end := m.OriginalPlannedStart, m.OriginalPlannedCompletion
+	if start.IsZero() {
+		start = m.PlannedStart
+	}
+	if end.IsZero() {
+		end = m.PlannedCompletion
+	}
+	return span(start, end, civil.Date{})
 }
 
 // span is the bar of a start and an end date. Without an end, the works are
