@@ -152,6 +152,12 @@ type Project struct {
 	Extent      string
 	Unit        string // the responsible unit; may be empty
 	Description string
+	// Location says where the works are, in words ("杨浦区军工路以东").
+	Location string
+	// ArchivedAt is when an administrator archived the project: it keeps
+	// its pages and history but is offered for no new list. Nil while
+	// active. Nothing with a history is ever deleted.
+	ArchivedAt *time.Time
 	Milestones  `gorm:"embedded"`
 	// PercentComplete is the engineer's estimate, 0 to 100; nil when none
 	// was given.

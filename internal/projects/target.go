@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"shuangshi/internal/civil"
 )
 
@@ -75,6 +77,11 @@ type Target struct {
 	Progress      string // 推进情况, as reported
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// RemovedAt is set when an administrator took the target off its list,
+	// with RemovedReason. A removed target stays for the history that
+	// points to it; GORM leaves it out of every query.
+	RemovedAt     gorm.DeletedAt `gorm:"column:removed_at"`
+	RemovedReason string
 }
 
 // Tally counts the targets of one list of a year by where they stand.

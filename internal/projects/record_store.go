@@ -1,0 +1,331 @@
+package projects
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+)
+
+// ErrNameTaken is returned when another project already has the name.
+var ErrNameTaken = errors.New("another project has this name")
+
+// ErrAlreadyListed is returned when a project is already on a list of a
+// year.
+var ErrAlreadyListed = errors.New("the project is already on this list")
+
+// ErrArchived is returned when an archived project is put on a list.
+var ErrArchived = errors.New("the project is archived")
+
+// record appends changes to the history, stamped with who made them and
+// when.
+func record(tx *gorm.DB, changes []Change, at time.Time, by auth.Actor) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	for i := range changes {
+		changes[i].At, changes[i].UserName = at, by.Name
+		if by.UserID != 0 {
+			id := by.UserID
+			changes[i].UserID = &id
+		}
+	}
+	if err := tx.Create(&changes).Error; err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// nameTaken reports whether a project other than id has the name.
+func nameTaken(tx *gorm.DB, name string, id int64) (bool, error) {
+	var n int64
+	err := tx.Model(&Project{}).Where("name = ? AND id <> ?", name, id).Count(&n).Error
+	return n > 0, err
+}
+
+// CreateProject adds a project, with its creation in the history. It
+// returns ErrNameTaken when another project has the name.
+func (s *Store) CreateProject(ctx context.Context, p Project, by auth.Actor) (Project, error) {
+	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if taken, err := nameTaken(tx, p.Name, 0); err != nil {
+			return err
+		} else if taken {
+			return ErrNameTaken
+		}
+		now := s.now()
+		p.ID, p.Version, p.CreatedAt, p.UpdatedAt = 0, 1, now, now
+		p.Targets = nil
+		if err := tx.Omit("Targets").Create(&p).Error; err != nil {
+			return err
+		}
+		return record(tx, []Change{{ProjectID: p.ID, Field: FieldCreated, NewValue: p.Name, Public: true}}, now, by)
+	})
+	return p, err
+}
+
+// UpdateProject saves a project's identity (name, category, extent, unit,
+// description, location) checked from version, with the changes in the
+// history. It returns ErrConflict when the project is no longer at that
+// version, and ErrNameTaken when another project has the new name.
+func (s *Store) UpdateProject(ctx context.Context, p Project, version int64, changes []Change, by auth.Actor) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if taken, err := nameTaken(tx, p.Name, p.ID); err != nil {
+			return err
+		} else if taken {
+			return ErrNameTaken
+		}
+		now := s.now()
+		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(map[string]any{
+			"name": p.Name, "name_en": p.NameEn, "category": p.Category, "extent": p.Extent, "unit": p.Unit,
+			"description": p.Description, "location": p.Location,
+			"version": gorm.Expr("version + 1"), "updated_at": now,
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
+		}
+		return record(tx, changes, now, by)
+	})
+}
+
+// SetArchived archives a project, or restores an archived one, with the
+// change in the history. Archiving keeps everything: the project's pages,
+// its targets and its history stay; it is only offered for no new list.
+func (s *Store) SetArchived(ctx context.Context, id int64, archived bool, by auth.Actor) error {
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p Project
+		if err := tx.First(&p, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if (p.ArchivedAt != nil) == archived {
+			return nil
+		}
+		now := s.now()
+		var at *time.Time
+		if archived {
+			at = &now
+		}
+		if err := tx.Model(&Project{}).Where("id = ?", id).Updates(map[string]any{
+			"archived_at": at, "version": gorm.Expr("version + 1"), "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		return record(tx, []Change{{ProjectID: id, Field: FieldArchived, OldValue: strconv.FormatBool(!archived), NewValue: strconv.FormatBool(archived), Public: true}}, now, by)
+	})
+}
+
+// NewTarget is a project to put on a year's list.
+type NewTarget struct {
+	Year       int
+	List       List
+	ProjectID  int64
+	ListedName string     // "" for the project's name
+	Deadline   civil.Date // zero for 31 December of the year
+}
+
+// AddTargets puts projects on a year's lists, at the end of each list, in
+// one transaction, with each addition in the history: all of them or, on
+// any error, none. It returns ErrAlreadyListed when a project is already
+// on that list of the year, and ErrArchived for an archived project.
+func (s *Store) AddTargets(ctx context.Context, targets []NewTarget, by auth.Actor) error {
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.addTargets(tx, targets, by)
+	})
+}
+
+func (s *Store) addTargets(tx *gorm.DB, targets []NewTarget, by auth.Actor) error {
+	now := s.now()
+	years := map[int]bool{}
+	for _, nt := range targets {
+		var p Project
+		if err := tx.First(&p, nt.ProjectID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if p.ArchivedAt != nil {
+			return ErrArchived
+		}
+		var listed int64
+		if err := tx.Model(&Target{}).Where("year = ? AND list = ? AND project_id = ?", nt.Year, nt.List, nt.ProjectID).Count(&listed).Error; err != nil {
+			return err
+		}
+		if listed > 0 {
+			return ErrAlreadyListed
+		}
+		var last int
+		if err := tx.Model(&Target{}).Where("year = ?", nt.Year).Select("COALESCE(MAX(position), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		t := Target{
+			Year: nt.Year, List: nt.List, ProjectID: nt.ProjectID, Position: last + 1,
+			ListedName: nt.ListedName, Deadline: nt.Deadline, Outcome: Pending, CreatedAt: now, UpdatedAt: now,
+		}
+		if t.ListedName == "" {
+			t.ListedName = p.Name
+		}
+		if t.Deadline.IsZero() {
+			t.Deadline = civil.LastDayOfYear(nt.Year)
+		}
+		if err := tx.Omit("Project").Create(&t).Error; err != nil {
+			return err
+		}
+		id := t.ID
+		if err := record(tx, []Change{{ProjectID: p.ID, TargetID: &id, Field: FieldListed, NewValue: listLabel(t), Public: true}}, now, by); err != nil {
+			return err
+		}
+		years[nt.Year] = true
+	}
+	for year := range years {
+		if err := renumber(tx, year, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listLabel is how the history writes a target's place: "2024 start".
+func listLabel(t Target) string { return strconv.Itoa(t.Year) + " " + string(t.List) }
+
+// RemoveTarget takes a target off its list, with a reason, and renumbers
+// the year. The target is kept, marked removed, for its history.
+func (s *Store) RemoveTarget(ctx context.Context, id int64, reason string, by auth.Actor) error {
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t Target
+		if err := tx.First(&t, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		now := s.now()
+		// Marked by hand rather than with GORM's Delete, so that the time
+		// is the store's clock like every other stamp.
+		if err := tx.Model(&t).Updates(map[string]any{"removed_reason": reason, "removed_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		tid := t.ID
+		if err := record(tx, []Change{{ProjectID: t.ProjectID, TargetID: &tid, Field: FieldUnlisted, OldValue: listLabel(t), Reason: reason, Public: true}}, now, by); err != nil {
+			return err
+		}
+		return renumber(tx, t.Year, nil)
+	})
+}
+
+// MoveTarget moves a target one place up (-1) or down (+1) within its
+// list, and renumbers the year.
+func (s *Store) MoveTarget(ctx context.Context, id int64, by int) error {
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t Target
+		if err := tx.First(&t, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		var list []Target
+		if err := tx.Where("year = ? AND list = ?", t.Year, t.List).Order("position").Find(&list).Error; err != nil {
+			return err
+		}
+		order := make([]int64, len(list))
+		for i, lt := range list {
+			order[i] = lt.ID
+		}
+		return renumber(tx, t.Year, map[List][]int64{t.List: Moved(order, id, by)})
+	})
+}
+
+// SetDeadline changes a target's deadline, with the change in the history.
+func (s *Store) SetDeadline(ctx context.Context, id int64, deadline civil.Date, by auth.Actor) error {
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t Target
+		if err := tx.First(&t, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if t.Deadline == deadline {
+			return nil
+		}
+		now := s.now()
+		if err := tx.Model(&t).Updates(map[string]any{"deadline": deadline, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		tid := t.ID
+		return record(tx, []Change{{ProjectID: t.ProjectID, TargetID: &tid, Field: FieldDeadline,
+			OldValue: t.Deadline.String(), NewValue: deadline.String(), Public: true}}, now, by)
+	})
+}
+
+// renumber gives a year's targets the positions 1, 2, … in the order of
+// the year's table: the start list, then the completion list, each in the
+// given order of target ids, or else in their present order. The report's
+// table numbers both lists in one sequence.
+func renumber(tx *gorm.DB, year int, orders map[List][]int64) error {
+	var targets []Target
+	if err := tx.Where("year = ?", year).Order("position").Find(&targets).Error; err != nil {
+		return err
+	}
+	byID := map[int64]Target{}
+	for _, t := range targets {
+		byID[t.ID] = t
+	}
+	var ids []int64
+	for _, list := range []List{StartList, CompleteList} {
+		if order, ok := orders[list]; ok {
+			ids = append(ids, order...)
+			continue
+		}
+		for _, t := range targets {
+			if t.List == list {
+				ids = append(ids, t.ID)
+			}
+		}
+	}
+	// Positions are unique within a year: move every target out of the
+	// way first, then to its place.
+	offset := len(targets) + 1000
+	for _, t := range targets {
+		if err := tx.Model(&Target{}).Where("id = ?", t.ID).Update("position", t.Position+offset).Error; err != nil {
+			return err
+		}
+	}
+	for i, id := range ids {
+		if _, ok := byID[id]; !ok {
+			continue
+		}
+		if err := tx.Model(&Target{}).Where("id = ?", id).Update("position", i+1).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Moved returns order with id moved by places (-1 up, +1 down), within
+// the bounds of the list; an id not in order leaves it as it is.
+func Moved(order []int64, id int64, by int) []int64 {
+	out := append([]int64(nil), order...)
+	for i, v := range out {
+		if v != id {
+			continue
+		}
+		j := i + by
+		if j < 0 || j >= len(out) {
+			return out
+		}
+		out[i], out[j] = out[j], out[i]
+		return out
+	}
+	return out
+}
