@@ -158,7 +158,7 @@ type Project struct {
 	// its pages and history but is offered for no new list. Nil while
 	// active. Nothing with a history is ever deleted.
 	ArchivedAt *time.Time
-	Milestones  `gorm:"embedded"`
+	Milestones `gorm:"embedded"`
 	// PercentComplete is the engineer's estimate, 0 to 100; nil when none
 	// was given.
 	PercentComplete *int
