@@ -30,6 +30,7 @@ import (
 	"shuangshi/internal/auth"
 	"shuangshi/internal/console"
 	"shuangshi/internal/database"
+	"shuangshi/internal/lists"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/notify"
 	"shuangshi/internal/projects"
@@ -353,6 +354,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	accounts.NewHandler(users, hasher, store, district).Register(e)
 	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
 	reports.NewHandler(store, now, district).Register(e)
+	lists.NewHandler(store, now, district).Register(e)
 	var sender notify.Sender
 	if cfg.smtp.Addr != "" {
 		sender = cfg.smtp

@@ -378,6 +378,11 @@ func viewerOf(u *User) *views.Viewer {
 	if Can(u, ViewInternal) {
 		v.Links = append(v.Links, views.Link{Label: "nav.digest", URL: "/digest"})
 	}
+	if Can(u, ManageRecord) {
+		v.Links = append(v.Links,
+			views.Link{Label: "nav.lists", URL: "/admin/years"},
+			views.Link{Label: "nav.projects", URL: "/admin/projects"})
+	}
 	if Can(u, ManageAccounts) {
 		v.Links = append(v.Links,
 			views.Link{Label: "nav.accounts", URL: "/admin/users"},

@@ -44,6 +44,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/api/v1/projects/:id", h.showProjectJSON)
 	h.registerStaff(e)
 	h.registerEditing(e)
+	h.registerRecord(e)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
@@ -153,7 +154,7 @@ func (h *Handler) yearFromParam(c echo.Context) (int, []Target, error) {
 // targets, each with its project: 400 for what is not a year, 404 for a
 // year without a list.
 func YearFromParam(c echo.Context, store *Store) (int, []Target, error) {
-	year, err := yearParam(c)
+	year, err := YearParam(c)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -192,9 +193,9 @@ func (h *Handler) project(c echo.Context) (Project, error) {
 	return p, err
 }
 
-// yearParam reads the :year parameter, answering 400 for anything that is not
+// YearParam reads the :year parameter, answering 400 for anything that is not
 // a plausible year.
-func yearParam(c echo.Context) (int, error) {
+func YearParam(c echo.Context) (int, error) {
 	raw := c.Param("year")
 	if strings.Contains(raw, "/") {
 		return 0, web.NotFound("error.404") // a longer path than any route

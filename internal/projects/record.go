@@ -140,3 +140,7 @@ func (f ProjectForm) Fields() map[string]string {
 func ProjectFormFields() []string {
 	return []string{FieldName, FieldNameEn, FieldCategory, FieldExtent, FieldUnit, FieldLocation, FieldDescription}
 }
+
+// CleanLine cleans a typed one-line text as every form does: valid UTF-8,
+// no control characters, spaces collapsed.
+func CleanLine(s string) string { return oneLine(cleanText(s)) }
