@@ -104,6 +104,8 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /admin/targets/:id/deadline":                  {403, 403, 403, 403, 303, 303},
 	"GET /admin/targets/:id/remove":                     {303, 403, 403, 403, 200, 303},
 	"POST /admin/targets/:id/remove":                    {403, 403, 403, 403, 422, 303},
+	"GET /api/v1/oc4ids/years/:year":                    {200, 200, 200, 200, 200, 200},
+	"GET /api/v1/oc4ids/projects/:id":                   {200, 200, 200, 200, 200, 200},
 	"GET /feed.atom":                                    {200, 200, 200, 200, 200, 200},
 }
 

@@ -167,6 +167,20 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			}
 		}},
 		{name: "assignments", who: "adm", path: "/admin/assignments"},
+		{name: "admin-projects", who: "adm", path: "/admin/projects"},
+		{name: "project-new-refused", who: "adm", reach: func(t *testing.T, ctx context.Context) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/projects/new")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form.form button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "project-record", who: "adm", path: "/admin/projects/3"},
+		{name: "years-admin", who: "adm", path: "/admin/years"},
+		{name: "list-editor", who: "adm", path: "/admin/years/2023/list"},
+		{name: "remove-target", who: "adm", path: "/admin/targets/32/remove"},
+		{name: "carry-over", who: "adm", path: "/admin/years/2023/carry-over"},
 		{name: "security-log", who: "adm", path: "/admin/events"},
 		{name: "setup", who: "-", path: fresh.site.setup.Path()},
 	}

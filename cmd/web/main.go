@@ -33,6 +33,7 @@ import (
 	"shuangshi/internal/lists"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/notify"
+	"shuangshi/internal/oc4ids"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/reports"
 	"shuangshi/internal/web"
@@ -355,6 +356,9 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
 	reports.NewHandler(store, now, district).Register(e)
 	lists.NewHandler(store, now, district).Register(e)
+	openData := oc4ids.NewHandler(store, cfg.publicURL, now, district)
+	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
+	openData.Register(e)
 	var sender notify.Sender
 	if cfg.smtp.Addr != "" {
 		sender = cfg.smtp
