@@ -106,6 +106,10 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /admin/targets/:id/remove":                    {403, 403, 403, 403, 422, 303},
 	"GET /api/v1/oc4ids/years/:year":                    {200, 200, 200, 200, 200, 200},
 	"GET /api/v1/oc4ids/projects/:id":                   {200, 200, 200, 200, 200, 200},
+	"GET /admin/import":                                 {303, 403, 403, 403, 200, 303},
+	"POST /admin/import":                                {403, 403, 403, 403, 422, 303},
+	"GET /admin/import/:id":                             {303, 403, 403, 403, 404, 303},
+	"POST /admin/import/:id":                            {403, 403, 403, 403, 404, 303},
 	"GET /feed.atom":                                    {200, 200, 200, 200, 200, 200},
 }
 

@@ -181,6 +181,19 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 		{name: "list-editor", who: "adm", path: "/admin/years/2023/list"},
 		{name: "remove-target", who: "adm", path: "/admin/targets/32/remove"},
 		{name: "carry-over", who: "adm", path: "/admin/years/2023/carry-over"},
+		{name: "import", who: "adm", path: "/admin/import"},
+		{name: "import-preview", who: "adm", reach: func(t *testing.T, ctx context.Context) {
+			uploader := site.signIn(t, "adm", testPassword)
+			uploader.get("/admin/import")
+			file := workbook(t, "2024", []string{"年度目标", "项目名称"}, [][]string{
+				{"开工", "长海路（国和路-嫩江路）道路新建工程"}, {"竣工", "海安路（军工路-共青路）道路整治工程"},
+				{"竣工", "新江湾东排水泵站控污调蓄设施工程"}, {"竣工", ""},
+			})
+			uploaded := uploader.postFile("/admin/import", "2024", "2024.xlsx", file)
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+uploaded.Header.Get("Location"))); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{name: "security-log", who: "adm", path: "/admin/events"},
 		{name: "setup", who: "-", path: fresh.site.setup.Path()},
 	}

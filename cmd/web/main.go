@@ -30,6 +30,7 @@ import (
 	"shuangshi/internal/auth"
 	"shuangshi/internal/console"
 	"shuangshi/internal/database"
+	"shuangshi/internal/imports"
 	"shuangshi/internal/lists"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/notify"
@@ -348,6 +349,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		Logger: log, Catalog: catalog, Static: static.Files(), Ping: db.Ping,
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
+		Uploads:        []string{imports.UploadPath},
 	})
 	rule := projects.StatusRule{AtRiskDays: cfg.atRiskDays}
 	projects.NewHandler(store, users, rule, now, district).Register(e)
@@ -356,6 +358,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
 	reports.NewHandler(store, now, district).Register(e)
 	lists.NewHandler(store, now, district).Register(e)
+	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(e)
 	openData := oc4ids.NewHandler(store, cfg.publicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
 	openData.Register(e)

@@ -329,3 +329,46 @@ func Moved(order []int64, id int64, by int) []int64 {
 	}
 	return out
 }
+
+// ImportItem is one row of an imported list: a target for an existing
+// project (Existing is its id) or for a new project (New).
+type ImportItem struct {
+	Existing int64
+	New      Project
+	Target   NewTarget // Year, List, ListedName and Deadline; ProjectID is filled in
+}
+
+// ImportList adds the rows of an imported list in one transaction: the new
+// projects, then every target in the order of the file, after the targets
+// the year already has. On any error nothing is saved. It returns
+// ErrNameTaken when a new project's name is taken (someone created it
+// after the preview), and ErrAlreadyListed when a target is already on
+// its list.
+func (s *Store) ImportList(ctx context.Context, items []ImportItem, by auth.Actor) error {
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		targets := make([]NewTarget, 0, len(items))
+		for _, item := range items {
+			nt := item.Target
+			nt.ProjectID = item.Existing
+			if item.Existing == 0 {
+				p := item.New
+				if taken, err := nameTaken(tx, p.Name, 0); err != nil {
+					return err
+				} else if taken {
+					return fmt.Errorf("%w: %s", ErrNameTaken, p.Name)
+				}
+				p.ID, p.Version, p.CreatedAt, p.UpdatedAt, p.Targets = 0, 1, now, now, nil
+				if err := tx.Omit("Targets").Create(&p).Error; err != nil {
+					return err
+				}
+				if err := record(tx, []Change{{ProjectID: p.ID, Field: FieldCreated, NewValue: p.Name, Public: true}}, now, by); err != nil {
+					return err
+				}
+				nt.ProjectID = p.ID
+			}
+			targets = append(targets, nt)
+		}
+		return s.addTargets(tx, targets, by)
+	})
+}

@@ -35,6 +35,9 @@ type Config struct {
 	// middleware, but not for static files or /healthz: the sessions and
 	// the CSRF check.
 	PageMiddleware []echo.MiddlewareFunc
+	// Uploads are the paths of the forms that upload a file; they take
+	// larger bodies.
+	Uploads []string
 	// TrustedProxies are the networks of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From any
 	// other peer those headers are ignored: anyone can write them.
@@ -78,8 +81,13 @@ func NewServer(cfg Config) *echo.Echo {
 	}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	// No form of the site comes near a megabyte; a larger body is refused
-	// before anything reads it.
-	e.Use(middleware.BodyLimit("1M"))
+	// before anything reads it. A form that uploads a file may send up to
+	// 8 MB, so that its handler can say the file is too large on its own
+	// page.
+	e.Use(skipFor(middleware.BodyLimit("1M"), cfg.Uploads...))
+	for _, prefix := range cfg.Uploads {
+		e.Use(onlyFor(middleware.BodyLimit("8M"), prefix))
+	}
 	for _, m := range cfg.PageMiddleware {
 		e.Use(skipFor(m, "/static/", "/healthz"))
 	}
@@ -106,6 +114,19 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 			r.Method = http.MethodGet
 		}
 		return next(c)
+	}
+}
+
+// onlyFor runs m for the requests whose path begins with prefix.
+func onlyFor(m echo.MiddlewareFunc, prefix string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withM := m(next)
+		return func(c echo.Context) error {
+			if strings.HasPrefix(c.Request().URL.Path, prefix) {
+				return withM(c)
+			}
+			return next(c)
+		}
 	}
 }
 
