@@ -261,3 +261,25 @@ func TestImportShowsEveryProblemWithItsRow(t *testing.T) {
 		t.Error("no message by the year or the file")
 	}
 }
+
+// A new project on both lists of the year is two rows and one project.
+func TestImportANewProjectOnBothLists(t *testing.T) {
+	site := newTestSite(t)
+	site.addUser(t, "adm", auth.Admin, testPassword)
+	adm := site.signIn(t, "adm", testPassword)
+	adm.get("/admin/import")
+	file := "年度目标,项目名称\n开工,甲路新建工程\n竣工,甲路新建工程\n"
+	uploaded := adm.postFile("/admin/import", "2030", "both.csv", []byte(file))
+	wantStatus(t, "upload", uploaded, http.StatusSeeOther)
+	wantStatus(t, "confirm", adm.post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
+
+	rows := site.newBrowser(t).get("/years/2030").Doc.Find(`tr[data-position]`)
+	if rows.Length() != 2 {
+		t.Fatalf("2030 has %d targets, want 2", rows.Length())
+	}
+	var links []string
+	rows.Find(`a[href^="/projects/"]`).Each(func(_ int, a *goquery.Selection) { links = append(links, a.AttrOr("href", "")) })
+	if len(links) != 2 || links[0] != links[1] {
+		t.Errorf("the two rows link to %v, want one project", links)
+	}
+}

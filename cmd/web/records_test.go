@@ -3,8 +3,10 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -240,5 +242,37 @@ func TestCarryOverProposesNextYearsList(t *testing.T) {
 	wantStatus(t, "confirm again", adm.post("/admin/years/2023/carry-over", form), http.StatusUnprocessableEntity)
 	if got := site.newBrowser(t).get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != proposals.Length()-1 {
 		t.Errorf("carrying over twice made %d targets", got)
+	}
+}
+
+// A remove clicked twice, and a supervisory comment answered after its
+// target was removed, are ordinary answers, not server errors.
+func TestRemovedTargetsAnswerCleanly(t *testing.T) {
+	site := newEditingSite(t)
+	site.addUser(t, "sup", auth.Supervisor, testPassword)
+	site.clock.Advance(190 * 24 * time.Hour)
+	sup := site.signIn(t, "sup", testPassword)
+	link := sup.get("/overdue?engineer=" + itoa(mustUser(t, site, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).AttrOr("href", "")
+	if link == "" {
+		t.Fatal("no comment link for li's overdue target")
+	}
+	sup.get(link)
+	wantStatus(t, "comment", sup.post(link, url.Values{"body": {"请报送计划"}}), http.StatusSeeOther)
+	targetID := strings.TrimSuffix(strings.TrimPrefix(link, "/targets/"), "/comments")
+
+	li := site.signIn(t, "li", testPassword)
+	comment := li.get("/my/projects").Doc.Find(`[data-testid="open-comments"] [data-testid="comment"]`)
+	action, field := comment.Find("form").AttrOr("action", ""), comment.Find("textarea").AttrOr("name", "")
+
+	adm := site.signIn(t, "adm", testPassword)
+	remove := "/admin/targets/" + targetID + "/remove"
+	adm.get(remove)
+	for i := range 2 {
+		wantStatus(t, "remove, click "+strconv.Itoa(i+1), adm.post(remove, url.Values{"reason": {"调整至次年清单"}}), http.StatusSeeOther)
+	}
+	wantStatus(t, "move the removed target", adm.post("/admin/targets/"+targetID+"/move", url.Values{"direction": {"up"}}), http.StatusNotFound)
+
+	if r := li.post(action, url.Values{field: {"已报送"}}); r.StatusCode >= 500 {
+		t.Errorf("answering the comment of a removed target: status %d", r.StatusCode)
 	}
 }

@@ -123,8 +123,9 @@ func partsOf(name string) nameParts {
 // both names have them, then equal. Generic words (道路, 新建, 综合, 整治,
 // 工程…) are left out, so that 道路新建工程 does not make two roads alike nor
 // 综合 two spellings of one project different.
-func Similarity(a, b string) float64 {
-	pa, pb := partsOf(a), partsOf(b)
+func Similarity(a, b string) float64 { return similarity(partsOf(a), partsOf(b)) }
+
+func similarity(pa, pb nameParts) float64 {
 	if pa.normalized == pb.normalized {
 		return 1
 	}
@@ -221,21 +222,51 @@ type Match struct {
 // FindMatch returns the project name resolves to: the first candidate with a
 // name equal to it under Normalize (exact), or else the candidate with the
 // highest Similarity at or above ProposeThreshold, the first of equals.
-// ok is false when there is neither.
+// ok is false when there is neither. To match many names against the same
+// candidates, make a Matcher once.
 func FindMatch(name string, candidates []Candidate) (m Match, ok bool) {
-	n := Normalize(name)
+	return NewMatcher(candidates).Find(name)
+}
+
+// Matcher matches names against a set of candidates whose names it has
+// taken apart once, so that a file of many rows is not slowed by taking
+// the same names apart for every row.
+type Matcher struct {
+	names []candidateName
+	exact map[string]int // normalised name → index in names of its first holder
+}
+
+type candidateName struct {
+	candidate Candidate
+	name      string
+	parts     nameParts
+}
+
+// NewMatcher prepares the candidates' names for Find.
+func NewMatcher(candidates []Candidate) *Matcher {
+	m := &Matcher{exact: map[string]int{}}
 	for _, c := range candidates {
 		for _, cn := range c.names() {
-			if Normalize(cn) == n {
-				return Match{Candidate: c, MatchedName: cn, Exact: true, Score: 1}, true
+			parts := partsOf(cn)
+			if _, ok := m.exact[parts.normalized]; !ok {
+				m.exact[parts.normalized] = len(m.names)
 			}
+			m.names = append(m.names, candidateName{candidate: c, name: cn, parts: parts})
 		}
 	}
-	for _, c := range candidates {
-		for _, cn := range c.names() {
-			if s := Similarity(name, cn); s >= ProposeThreshold && s > m.Score {
-				m, ok = Match{Candidate: c, MatchedName: cn, Score: s}, true
-			}
+	return m
+}
+
+// Find is FindMatch against the matcher's candidates.
+func (mr *Matcher) Find(name string) (m Match, ok bool) {
+	parts := partsOf(name)
+	if i, found := mr.exact[parts.normalized]; found {
+		cn := mr.names[i]
+		return Match{Candidate: cn.candidate, MatchedName: cn.name, Exact: true, Score: 1}, true
+	}
+	for _, cn := range mr.names {
+		if s := similarity(parts, cn.parts); s >= ProposeThreshold && s > m.Score {
+			m, ok = Match{Candidate: cn.candidate, MatchedName: cn.name, Score: s}, true
 		}
 	}
 	return m, ok

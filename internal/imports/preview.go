@@ -49,12 +49,13 @@ type Listed struct {
 // is ActionPropose; no match is ActionNew.
 func Preview(year int, rows []Row, candidates []Candidate, listed []Listed) []Line {
 	lines := Validate(year, rows)
+	matcher := NewMatcher(candidates)
 	for i := range lines {
 		l := &lines[i]
 		if len(l.Problems) > 0 {
 			continue
 		}
-		m, ok := FindMatch(l.Name, candidates)
+		m, ok := matcher.Find(l.Name)
 		switch {
 		case !ok:
 			l.Action = ActionNew

@@ -23,6 +23,7 @@ type Code string
 const (
 	MissingName     Code = "missing_name"
 	NameTooLong     Code = "name_too_long"
+	TextTooLong     Code = "text_too_long"
 	MissingList     Code = "missing_list"
 	UnknownList     Code = "unknown_list"     // not 开工/竣工/start/complete
 	UnknownCategory Code = "unknown_category" // given, but not 路桥轨隧水电 or road…power
@@ -110,7 +111,9 @@ func Validate(year int, rows []Row) []Line {
 			l.Problems = append(l.Problems, Problem{Row: row.Number, Code: code, Column: c, Value: row.Cell(c)})
 		}
 
-		l.Name = row.Cell(NameColumn)
+		// A cell may hold a line break (Alt+Enter) or control characters;
+		// names are one line, as the project form keeps them.
+		l.Name = projects.CleanLine(row.Cell(NameColumn))
 		switch {
 		case l.Name == "":
 			problem(MissingName, NameColumn)
@@ -136,7 +139,13 @@ func Validate(year int, rows []Row) []Line {
 			l.Category, l.CategoryInferred = projects.CategoryFromName(l.Name), true
 		}
 
-		l.Extent, l.Unit = row.Cell(ExtentColumn), row.Cell(UnitColumn)
+		l.Extent, l.Unit = projects.CleanLine(row.Cell(ExtentColumn)), projects.CleanLine(row.Cell(UnitColumn))
+		if utf8.RuneCountInString(l.Extent) > projects.MaxShortTextLength {
+			problem(TextTooLong, ExtentColumn)
+		}
+		if utf8.RuneCountInString(l.Unit) > projects.MaxShortTextLength {
+			problem(TextTooLong, UnitColumn)
+		}
 		if l.Extent == "" {
 			if e := extentOf(l.Name); e != "" {
 				l.Extent, l.ExtentInferred = e, true

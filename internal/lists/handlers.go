@@ -243,7 +243,7 @@ func (h *Handler) target(c echo.Context) (projects.Target, error) {
 	}
 	t, err := h.store.Target(c.Request().Context(), id)
 	if errors.Is(err, projects.ErrNotFound) {
-		return t, web.NotFound("error.404")
+		return projects.Target{ID: id}, web.NotFound("error.404") // the id, for removeTarget
 	}
 	return t, err
 }
@@ -263,7 +263,7 @@ func (h *Handler) moveTarget(c echo.Context) error {
 		return web.BadRequest("error.400")
 	}
 	if err := h.store.MoveTarget(c.Request().Context(), t.ID, by); err != nil {
-		return err
+		return notFoundIfGone(err)
 	}
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year)+"#target-"+strconv.FormatInt(t.ID, 10))
 }
@@ -283,7 +283,7 @@ func (h *Handler) setDeadline(c echo.Context) error {
 		deadline = d
 	}
 	if err := h.store.SetDeadline(c.Request().Context(), t.ID, deadline, actor(c)); err != nil {
-		return err
+		return notFoundIfGone(err)
 	}
 	auth.Flash(c, "flash.deadline_saved")
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year)+"#target-"+strconv.FormatInt(t.ID, 10))
@@ -316,21 +316,40 @@ func (h *Handler) renderRemove(c echo.Context, status int, t projects.Target, re
 func (h *Handler) removeTarget(c echo.Context) error {
 	t, err := h.target(c)
 	if err != nil {
+		// A second click on Remove finds the target already gone: what
+		// the administrator asked for is done.
+		if removed, rerr := h.store.RemovedTarget(c.Request().Context(), t.ID); rerr == nil && t.ID != 0 {
+			auth.Flash(c, "flash.target_removed")
+			return c.Redirect(http.StatusSeeOther, ListURL(removed.Year))
+		}
 		return err
 	}
 	reason := projects.CleanText(c.FormValue("reason"))
 	if problem := CheckReason(reason); problem != nil {
 		return h.renderRemove(c, http.StatusUnprocessableEntity, t, reason, problem)
 	}
-	if err := h.store.RemoveTarget(c.Request().Context(), t.ID, reason, actor(c)); err != nil {
+	// Removed by another click between the read and now: done as well.
+	if err := h.store.RemoveTarget(c.Request().Context(), t.ID, reason, actor(c)); err != nil && !errors.Is(err, projects.ErrNotFound) {
 		return err
 	}
 	auth.Flash(c, "flash.target_removed")
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year))
 }
 
+// notFoundIfGone answers 404 for a target removed between reading it and
+// changing it.
+func notFoundIfGone(err error) error {
+	if errors.Is(err, projects.ErrNotFound) {
+		return web.NotFound("error.404")
+	}
+	return err
+}
+
 // proposals returns what carrying year's unfinished work over proposes.
 func (h *Handler) proposals(ctx context.Context, year int) ([]Proposal, error) {
+	if year >= civil.MaxYear {
+		return nil, web.BadRequest("error.400") // there is no next year to carry over to
+	}
 	this, err := h.yearTargets(ctx, year)
 	if err != nil {
 		return nil, err

@@ -112,8 +112,12 @@ func (s *Store) Comment(ctx context.Context, id int64) (Comment, int64, error) {
 		}
 		return c, 0, err
 	}
+	// A comment on a target taken off its list can still be answered.
 	var projectID int64
-	err := s.read.WithContext(ctx).Model(&Target{}).Where("id = ?", c.TargetID).Pluck("project_id", &projectID).Error
+	err := s.read.WithContext(ctx).Unscoped().Model(&Target{}).Where("id = ?", c.TargetID).Pluck("project_id", &projectID).Error
+	if err == nil && projectID == 0 {
+		err = ErrNotFound
+	}
 	return c, projectID, err
 }
 
@@ -139,6 +143,17 @@ func (s *Store) Comments(ctx context.Context, targetIDs []int64) (map[int64][]Co
 func (s *Store) Target(ctx context.Context, id int64) (Target, error) {
 	var t Target
 	err := s.read.WithContext(ctx).Preload("Project").First(&t, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return t, ErrNotFound
+	}
+	return t, err
+}
+
+// RemovedTarget returns a target that was taken off its list, or
+// ErrNotFound when there is no such removed target.
+func (s *Store) RemovedTarget(ctx context.Context, id int64) (Target, error) {
+	var t Target
+	err := s.read.WithContext(ctx).Unscoped().Where("removed_at IS NOT NULL").First(&t, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return t, ErrNotFound
 	}

@@ -348,10 +348,15 @@ func (s *Store) ImportList(ctx context.Context, items []ImportItem, by auth.Acto
 	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		targets := make([]NewTarget, 0, len(items))
+		// A new project on both lists of the year is two rows of the file
+		// and one project.
+		created := map[string]int64{}
 		for _, item := range items {
 			nt := item.Target
 			nt.ProjectID = item.Existing
-			if item.Existing == 0 {
+			if id, ok := created[item.New.Name]; ok && item.Existing == 0 {
+				nt.ProjectID = id
+			} else if item.Existing == 0 {
 				p := item.New
 				if taken, err := nameTaken(tx, p.Name, 0); err != nil {
 					return err
@@ -366,6 +371,7 @@ func (s *Store) ImportList(ctx context.Context, items []ImportItem, by auth.Acto
 					return err
 				}
 				nt.ProjectID = p.ID
+				created[p.Name] = p.ID
 			}
 			targets = append(targets, nt)
 		}

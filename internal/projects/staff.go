@@ -231,6 +231,9 @@ func (h *Handler) answerComment(c echo.Context) error {
 		return err
 	}
 	p, err := h.store.Project(ctx, projectID)
+	if errors.Is(err, ErrNotFound) {
+		return web.NotFound("error.404")
+	}
 	if err != nil {
 		return err
 	}
