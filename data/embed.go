@@ -8,6 +8,10 @@ import (
 	"io/fs"
 )
 
+// SeedName names the dataset in seed/, so that a database records that it
+// was loaded and loads it once.
+const SeedName = "yangpu-report-2023-01-04"
+
 //go:embed seed/*.csv
 var seed embed.FS
 

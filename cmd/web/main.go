@@ -41,9 +41,6 @@ import (
 	"shuangshi/static"
 )
 
-// seedName names the dataset in data/seed, so that it is loaded once.
-const seedName = "yangpu-report-2023-01-04"
-
 // districtTimeZone is where the works are: a deadline passes at midnight there.
 const districtTimeZone = "Asia/Shanghai"
 
@@ -96,6 +93,9 @@ type config struct {
 	// digestHour is the hour of the day, in the district, from which the
 	// day's digests are sent.
 	digestHour int
+	// benchCeiling is a file served as a static file at web.CeilingPath,
+	// for the benchmark to compare the dynamic pages with.
+	benchCeiling string
 }
 
 // sessionKeyFile is where the session keys are kept: beside the database.
@@ -128,6 +128,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"user name on the mail server; the password is read from SHUANGSHI_SMTP_PASSWORD only, never a flag (SHUANGSHI_SMTP_USER)")
 	digestHour := fs.String("digest-hour", envOr(getenv, "SHUANGSHI_DIGEST_HOUR", "8"),
 		"hour of the day, district time, from which the daily digests are e-mailed (SHUANGSHI_DIGEST_HOUR)")
+	fs.StringVar(&cfg.benchCeiling, "bench-ceiling", "",
+		"for the benchmark: serve this file at "+web.CeilingPath+" the way static files are served")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -308,12 +310,12 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	if err != nil {
 		return nil, fmt.Errorf("seed dataset: %w", err)
 	}
-	loaded, err := store.Seed(ctx, seedName, dataset)
+	loaded, err := store.Seed(ctx, data.SeedName, dataset)
 	if err != nil {
 		return nil, err
 	}
 	if loaded {
-		log.Info("loaded the seed dataset", "name", seedName, "projects", len(dataset))
+		log.Info("loaded the seed dataset", "name", data.SeedName, "projects", len(dataset))
 	}
 
 	catalog, err := locale.NewCatalog()
@@ -345,11 +347,18 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		setup = auth.NewSetup()
 	}
 
+	var ceiling []byte
+	if cfg.benchCeiling != "" {
+		if ceiling, err = os.ReadFile(cfg.benchCeiling); err != nil {
+			return nil, err
+		}
+	}
 	e := web.NewServer(web.Config{
 		Logger: log, Catalog: catalog, Static: static.Files(), Ping: db.Ping,
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 		Uploads:        []string{imports.UploadPath},
+		Ceiling:        ceiling,
 	})
 	rule := projects.StatusRule{AtRiskDays: cfg.atRiskDays}
 	projects.NewHandler(store, users, rule, now, district).Register(e)

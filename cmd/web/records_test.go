@@ -252,7 +252,7 @@ func TestRemovedTargetsAnswerCleanly(t *testing.T) {
 	site.addUser(t, "sup", auth.Supervisor, testPassword)
 	site.clock.Advance(190 * 24 * time.Hour)
 	sup := site.signIn(t, "sup", testPassword)
-	link := sup.get("/overdue?engineer=" + itoa(mustUser(t, site, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).AttrOr("href", "")
+	link := sup.get("/overdue?engineer="+itoa(mustUser(t, site, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).AttrOr("href", "")
 	if link == "" {
 		t.Fatal("no comment link for li's overdue target")
 	}

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -24,6 +25,9 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-
 	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // Config is what the server needs from the wiring.
+// CeilingPath is where Config.Ceiling is served.
+const CeilingPath = "/static/bench-ceiling.html"
+
 type Config struct {
 	Logger  *slog.Logger
 	Catalog *locale.Catalog
@@ -38,6 +42,10 @@ type Config struct {
 	// Uploads are the paths of the forms that upload a file; they take
 	// larger bodies.
 	Uploads []string
+	// Ceiling, when set, is served at CeilingPath exactly as the files of
+	// Static are: the benchmark's measure of what serving those bytes
+	// costs this binary, for the dynamic pages to be compared with.
+	Ceiling []byte
 	// TrustedProxies are the networks of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From any
 	// other peer those headers are ignored: anyone can write them.
@@ -98,6 +106,12 @@ func NewServer(cfg Config) *echo.Echo {
 			return next(c)
 		}
 	})
+	if cfg.Ceiling != nil {
+		static.GET(strings.TrimPrefix(CeilingPath, "/static"), func(c echo.Context) error {
+			http.ServeContent(c.Response(), c.Request(), CeilingPath, time.Time{}, bytes.NewReader(cfg.Ceiling))
+			return nil
+		})
+	}
 	static.StaticFS("/", cfg.Static)
 
 	e.GET("/healthz", health(cfg.Ping))
