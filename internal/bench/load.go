@@ -1,0 +1,133 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Load is how hard and how long a scenario is driven.
+type Load struct {
+	Concurrency int
+	Warmup      time.Duration // requests made and not counted
+	Duration    time.Duration // requests counted
+}
+
+// Request makes the next request of one worker; worker is its number,
+// from 0, and i counts its requests.
+type Request func(worker, i int) (*http.Request, error)
+
+// Check looks at an answer; an error counts the request as failed. body
+// is the whole body as sent (still compressed, if it was).
+type Check func(worker int, resp *http.Response, body []byte) error
+
+// Result is what one scenario measured.
+type Result struct {
+	Requests  int
+	Failures  int
+	FirstFail string // what the first failure was, to tell why
+	Elapsed   time.Duration
+	P50, P99  time.Duration
+	Mean      time.Duration
+	Bytes     int // the size of a response body, as sent
+}
+
+// RequestsPerSecond is the throughput of the counted requests.
+func (r Result) RequestsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// Drive runs load.Concurrency workers, each making requests one after
+// another on its own kept-alive connection, for the warm-up and then for
+// the measured duration. Every answer must be 2xx and pass check.
+func Drive(ctx context.Context, client *http.Client, load Load, next Request, check Check) Result {
+	type sample struct {
+		latencies []time.Duration
+		failures  int
+		firstFail string
+		bytes     int
+	}
+	samples := make([]sample, load.Concurrency)
+	start := time.Now()
+	measureFrom := start.Add(load.Warmup)
+	end := measureFrom.Add(load.Duration)
+	var wg sync.WaitGroup
+	for w := range load.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := &samples[w]
+			s.latencies = make([]time.Duration, 0, 1<<14)
+			for i := 0; ; i++ {
+				began := time.Now()
+				if began.After(end) || ctx.Err() != nil {
+					return
+				}
+				failure := ""
+				req, err := next(w, i)
+				var body []byte
+				if err == nil {
+					var resp *http.Response
+					resp, err = client.Do(req.WithContext(ctx))
+					if err == nil {
+						body, err = io.ReadAll(resp.Body)
+						resp.Body.Close()
+						if err == nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+							failure = resp.Status
+						} else if err == nil && check != nil {
+							err = check(w, resp, body)
+						}
+					}
+				}
+				if err != nil {
+					failure = err.Error()
+				}
+				took := time.Since(began)
+				if began.Before(measureFrom) {
+					continue
+				}
+				if failure != "" {
+					s.failures++
+					if s.firstFail == "" {
+						s.firstFail = failure
+					}
+					continue
+				}
+				s.latencies = append(s.latencies, took)
+				s.bytes = len(body)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(measureFrom)
+
+	var r Result
+	var all []time.Duration
+	for _, s := range samples {
+		all = append(all, s.latencies...)
+		r.Failures += s.failures
+		if r.FirstFail == "" {
+			r.FirstFail = s.firstFail
+		}
+		r.Bytes = max(r.Bytes, s.bytes)
+	}
+	r.Requests, r.Elapsed = len(all), elapsed
+	if len(all) == 0 {
+		return r
+	}
+	slices.Sort(all)
+	var sum time.Duration
+	for _, d := range all {
+		sum += d
+	}
+	r.Mean = sum / time.Duration(len(all))
+	r.P50 = all[len(all)*50/100]
+	r.P99 = all[min(len(all)-1, len(all)*99/100)]
+	return r
+}

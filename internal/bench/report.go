@@ -1,0 +1,119 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// The budgets the product is held to.
+const (
+	CeilingShare  = 0.80                  // cached pages: of the static file's throughput
+	MaxP99        = 50 * time.Millisecond // every page, at the largest size
+	MaxGrowth     = 2.0                   // mean time, largest size against smallest
+	MaxPeakRSS    = 150 << 20             // bytes, at the largest size
+	MaxStartUp    = time.Second           // on an existing database, at the largest size
+	failureBudget = 0                     // failed requests of any scenario
+)
+
+// Verdict is one budget checked against what was measured.
+type Verdict struct {
+	Budget   string
+	Measured string
+	Held     bool
+}
+
+// Budgets checks every budget against the sizes measured, smallest first.
+func Budgets(all []Measured) []Verdict {
+	if len(all) == 0 {
+		return nil
+	}
+	var vs []Verdict
+	smallest, largest := all[0], all[len(all)-1]
+	for _, m := range all {
+		ceiling := m.Results[0].RequestsPerSecond()
+		for i, s := range scenarios {
+			r := m.Results[i]
+			if r.Failures > failureBudget {
+				vs = append(vs, Verdict{fmt.Sprintf("%s at %d projects: no failed request", s.Name, m.Projects),
+					fmt.Sprintf("%d failed (%s)", r.Failures, r.FirstFail), false})
+			}
+			if s.Cached {
+				share := r.RequestsPerSecond() / ceiling
+				vs = append(vs, Verdict{fmt.Sprintf("%s at %d projects: ≥ %.0f%% of the static file's throughput", s.Name, m.Projects, CeilingShare*100),
+					fmt.Sprintf("%.0f%%", share*100), share >= CeilingShare})
+			}
+		}
+	}
+	for i, s := range scenarios {
+		r := largest.Results[i]
+		vs = append(vs, Verdict{fmt.Sprintf("%s: p99 < %s at %d projects", s.Name, MaxP99, largest.Projects),
+			ms(r.P99), r.P99 < MaxP99})
+		if len(all) > 1 {
+			growth := float64(r.Mean) / float64(smallest.Results[i].Mean)
+			vs = append(vs, Verdict{fmt.Sprintf("%s: mean time at %d projects ≤ %.0f× that at %d", s.Name, largest.Projects, MaxGrowth, smallest.Projects),
+				fmt.Sprintf("%.2f×", growth), growth <= MaxGrowth})
+		}
+	}
+	vs = append(vs,
+		Verdict{fmt.Sprintf("peak RSS < %d MB at %d projects", MaxPeakRSS>>20, largest.Projects), mb(largest.PeakRSS), largest.PeakRSS < MaxPeakRSS},
+		Verdict{fmt.Sprintf("start-up on an existing database < %s at %d projects", MaxStartUp, largest.Projects), ms(largest.StartUp), largest.StartUp < MaxStartUp},
+	)
+	return vs
+}
+
+// SizeTable is one size's results as a Markdown table.
+func SizeTable(m Measured) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n### %d projects\n\nStart-up %s, peak RSS %s.\n\n", m.Projects, ms(m.StartUp), mb(m.PeakRSS))
+	b.WriteString("| scenario | requests/s | p50 | p99 | mean | response bytes | of the static ceiling |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|\n")
+	ceiling := m.Results[0].RequestsPerSecond()
+	for i, s := range scenarios {
+		r := m.Results[i]
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s | %d | %.0f%% |\n",
+			s.Name, r.RequestsPerSecond(), ms(r.P50), ms(r.P99), ms(r.Mean), r.Bytes, 100*r.RequestsPerSecond()/ceiling)
+	}
+	return b.String()
+}
+
+// Report is the whole run as Markdown: the machine, each size's table and
+// the budgets.
+func Report(cfg Config, all []Measured, at time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmark, %s\n\n", at.UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "Machine: %s, %d cores, %s %s/%s. Concurrency %d, warm-up %s, %s measured per scenario, dataset seed %d.\n",
+		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		cfg.Load.Concurrency, cfg.Load.Warmup, cfg.Load.Duration, cfg.Seed)
+	for _, m := range all {
+		b.WriteString(SizeTable(m))
+	}
+	b.WriteString("\n### Budgets\n\n| budget | measured | held |\n|---|--:|:-:|\n")
+	for _, v := range Budgets(all) {
+		held := "yes"
+		if !v.Held {
+			held = "**no**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", v.Budget, v.Measured, held)
+	}
+	return b.String()
+}
+
+func cpuModel() string {
+	info, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(info), "\n") {
+		if name, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+		}
+	}
+	return "unknown CPU"
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func mb(bytes int64) string { return fmt.Sprintf("%.0f MB", float64(bytes)/(1<<20)) }

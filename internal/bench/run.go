@@ -1,0 +1,312 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"shuangshi/internal/web"
+)
+
+// Config is one run of the benchmark.
+type Config struct {
+	Sizes []int // numbers of projects, smallest first
+	Seed  uint64
+	Load  Load
+	// Work holds the binary, the databases and the servers' logs. A
+	// database generated earlier with the same size and seed is reused.
+	Work string
+	Log  *slog.Logger
+	Out  io.Writer // the progress and the tables, as they come
+}
+
+// Scenario is one kind of request the benchmark drives.
+type Scenario struct {
+	Name string
+	// Ceiling marks the static file the dynamic pages are compared with.
+	Ceiling bool
+	// Cached marks the pages that must reach CeilingShare of the ceiling.
+	Cached bool
+}
+
+// The scenarios, in the order they are driven and reported.
+var scenarios = []Scenario{
+	{Name: "static file (ceiling)", Ceiling: true},
+	{Name: "public year page", Cached: true},
+	{Name: "public project page"},
+	{Name: "JSON API, year", Cached: true},
+	{Name: "overdue console (supervisor)"},
+	{Name: "progress update POST (engineer)"},
+}
+
+// Measured is one size's results.
+type Measured struct {
+	Projects int
+	StartUp  time.Duration
+	PeakRSS  int64
+	Results  []Result // by scenario
+}
+
+// Run generates (or reuses) each size's database, serves it with the real
+// binary and drives every scenario against it. It returns what it
+// measured; Budgets says whether that is good enough.
+func Run(ctx context.Context, cfg Config) ([]Measured, error) {
+	if err := os.MkdirAll(cfg.Work, 0o755); err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(cfg.Out, "building the server")
+	bin, err := Build(ctx, cfg.Work)
+	if err != nil {
+		return nil, err
+	}
+	var all []Measured
+	for _, n := range cfg.Sizes {
+		m, err := runSize(ctx, cfg, bin, n)
+		if err != nil {
+			return all, fmt.Errorf("%d projects: %w", n, err)
+		}
+		all = append(all, m)
+		fmt.Fprintln(cfg.Out, SizeTable(m))
+	}
+	return all, nil
+}
+
+func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, error) {
+	m := Measured{Projects: n}
+	set, db, err := dataset(ctx, cfg, n)
+	if err != nil {
+		return m, err
+	}
+
+	// The ceiling is the year page's own bytes, so a first server hands
+	// them over before the measured one starts with them as a file.
+	srv, err := Start(ctx, bin, db, filepath.Join(cfg.Work, fmt.Sprintf("server-%d-first.log", n)))
+	if err != nil {
+		return m, err
+	}
+	page, err := get(&http.Client{}, srv.URL+yearPath)
+	srv.Stop()
+	if err != nil {
+		return m, err
+	}
+	ceiling := filepath.Join(cfg.Work, fmt.Sprintf("ceiling-%d.html", n))
+	if err := os.WriteFile(ceiling, page, 0o644); err != nil {
+		return m, err
+	}
+
+	srv, err = Start(ctx, bin, db, filepath.Join(cfg.Work, fmt.Sprintf("server-%d.log", n)), "-bench-ceiling", ceiling)
+	if err != nil {
+		return m, err
+	}
+	defer srv.Stop()
+	m.StartUp = srv.StartUp
+	fmt.Fprintf(cfg.Out, "%d projects: server up in %s\n", n, srv.StartUp.Round(time.Millisecond))
+
+	transport := &http.Transport{MaxIdleConnsPerHost: cfg.Load.Concurrency, MaxConnsPerHost: cfg.Load.Concurrency, DisableCompression: true}
+	public := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	supervisor, _, err := signIn(transport, srv.URL, SupervisorName)
+	if err != nil {
+		return m, err
+	}
+	engineer, csrf, err := signIn(transport, srv.URL, EngineerName)
+	if err != nil {
+		return m, err
+	}
+	forms, err := readProgressForms(engineer, srv.URL, set.Edited)
+	if err != nil {
+		return m, err
+	}
+
+	getting := func(path func(i int) string) Request {
+		return func(_, i int) (*http.Request, error) {
+			req, err := http.NewRequest(http.MethodGet, srv.URL+path(i), nil)
+			if err == nil {
+				req.Header.Set("Accept-Encoding", "gzip") // as every browser does
+			}
+			return req, err
+		}
+	}
+	fixed := func(p string) func(int) string { return func(int) string { return p } }
+	drives := []struct {
+		client *http.Client
+		next   Request
+		check  Check
+	}{
+		{public, getting(fixed(web.CeilingPath)), nil},
+		{public, getting(fixed(yearPath)), nil},
+		{public, getting(func(i int) string { return "/projects/" + strconv.FormatInt(set.Sample[i%len(set.Sample)], 10) }), nil},
+		{public, getting(fixed("/api/v1/years/" + strconv.Itoa(CurrentYear))), nil},
+		{supervisor, getting(fixed("/overdue")), nil},
+		{engineer, forms.post(srv.URL, csrf), forms.check},
+	}
+	for i, d := range drives {
+		fmt.Fprintf(cfg.Out, "  %s…\n", scenarios[i].Name)
+		r := Drive(ctx, d.client, cfg.Load, d.next, d.check)
+		if r.Requests == 0 {
+			return m, fmt.Errorf("%s: no request succeeded (%s)", scenarios[i].Name, r.FirstFail)
+		}
+		m.Results = append(m.Results, r)
+	}
+	if m.PeakRSS, err = srv.PeakRSS(); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+var yearPath = "/years/" + strconv.Itoa(CurrentYear)
+
+// dataset returns the database of n projects for the seed, generating it
+// unless an earlier run left it in the work folder.
+func dataset(ctx context.Context, cfg Config, n int) (Dataset, string, error) {
+	base := filepath.Join(cfg.Work, fmt.Sprintf("projects-%d-seed-%d", n, cfg.Seed))
+	db, described := base+".db", base+".json"
+	if raw, err := os.ReadFile(described); err == nil {
+		var set Dataset
+		if err := json.Unmarshal(raw, &set); err == nil {
+			fmt.Fprintf(cfg.Out, "%d projects: reusing %s\n", n, db)
+			return set, db, nil
+		}
+	}
+	for _, stale := range []string{db, db + "-wal", db + "-shm"} {
+		if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return Dataset{}, "", err
+		}
+	}
+	began := time.Now()
+	set, err := Generate(ctx, db, n, cfg.Seed, cfg.Log)
+	if err != nil {
+		return set, "", err
+	}
+	fmt.Fprintf(cfg.Out, "%d projects: generated in %s\n", n, time.Since(began).Round(time.Millisecond))
+	raw, err := json.Marshal(set)
+	if err != nil {
+		return set, "", err
+	}
+	return set, db, os.WriteFile(described, raw, 0o644)
+}
+
+func get(client *http.Client, u string) ([]byte, error) {
+	resp, err := client.Get(u)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return body, err
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// signIn signs in through the sign-in form and returns a client carrying
+// the session, and the session's CSRF token.
+func signIn(transport http.RoundTripper, site, username string) (*http.Client, string, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, "", err
+	}
+	client := &http.Client{Transport: transport, Jar: jar, Timeout: 30 * time.Second}
+	form, err := get(client, site+"/login")
+	if err != nil {
+		return nil, "", err
+	}
+	token := csrfField.FindSubmatch(form)
+	if token == nil {
+		return nil, "", errors.New("no CSRF token on the sign-in form")
+	}
+	resp, err := client.PostForm(site+"/login", url.Values{"_csrf": {string(token[1])}, "username": {username}, "password": {Password}})
+	if err != nil {
+		return nil, "", err
+	}
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, "", err
+	}
+	// The session is renewed at sign-in, and its token with it.
+	token = csrfField.FindSubmatch(page)
+	if token == nil {
+		return nil, "", fmt.Errorf("signing in as %s failed: %s", username, resp.Status)
+	}
+	return client, string(token[1]), nil
+}
+
+// progressForm is the state of one writer's project: the version its next
+// update is made from and the target whose progress it updates.
+type progressForm struct {
+	project, target, version string
+	base                     string // the progress as saved
+}
+
+type progressForms []progressForm
+
+var quickUpdate = regexp.MustCompile(`action="/projects/(\d+)/progress"[\s\S]*?name="version" value="(\d+)"[\s\S]*?name="base-progress-(\d+)" value="([^"]*)"`)
+
+// readProgressForms reads the quick update form of each project the engineer
+// keeps, from My projects.
+func readProgressForms(engineer *http.Client, site string, projects []int64) (progressForms, error) {
+	page, err := get(engineer, site+"/my/projects")
+	if err != nil {
+		return nil, err
+	}
+	byProject := map[string]progressForm{}
+	for _, m := range quickUpdate.FindAllSubmatch(page, -1) {
+		byProject[string(m[1])] = progressForm{project: string(m[1]), version: string(m[2]), target: string(m[3]), base: string(m[4])}
+	}
+	forms := progressForms{}
+	for _, id := range projects {
+		f, ok := byProject[strconv.FormatInt(id, 10)]
+		if !ok {
+			return nil, fmt.Errorf("project %d has no quick update form on My projects", id)
+		}
+		forms = append(forms, f)
+	}
+	return forms, nil
+}
+
+// post makes writer w's next update: a new progress text on its own
+// project, from the version it last saw, as htmx sends it.
+func (f progressForms) post(site, csrf string) Request {
+	return func(w, i int) (*http.Request, error) {
+		pf := f[w%len(f)]
+		progress := fmt.Sprintf("基准测试进展：第%d次更新。", i+1)
+		body := url.Values{
+			"_csrf": {csrf}, "version": {pf.version}, "base-version": {pf.version},
+			"base-progress-" + pf.target: {pf.base}, "progress-" + pf.target: {progress},
+		}
+		req, err := http.NewRequest(http.MethodPost, site+"/projects/"+pf.project+"/progress", strings.NewReader(body.Encode()))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		return req, nil
+	}
+}
+
+var savedCard = regexp.MustCompile(`name="version" value="(\d+)"[\s\S]*?name="base-progress-\d+" value="([^"]*)"`)
+
+// check takes the saved version and progress from the answer, for the
+// writer's next update; an answer without them was not a save.
+func (f progressForms) check(w int, resp *http.Response, body []byte) error {
+	m := savedCard.FindSubmatch(body)
+	if m == nil || !strings.Contains(string(body), `data-testid="quick-saved"`) {
+		return errors.New("the update was not saved")
+	}
+	f[w%len(f)].version, f[w%len(f)].base = string(m[1]), string(m[2])
+	return nil
+}
