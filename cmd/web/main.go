@@ -28,6 +28,7 @@ import (
 	"shuangshi/data"
 	"shuangshi/internal/accounts"
 	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
 	"shuangshi/internal/console"
 	"shuangshi/internal/database"
 	"shuangshi/internal/imports"
@@ -278,6 +279,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return nil
 }
 
+// pageCacheBytes bounds the memory the kept public pages take.
+const pageCacheBytes = 32 << 20
+
 // site is everything the server is made of, wired together.
 type site struct {
 	db       *database.DB
@@ -353,12 +357,22 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 			return nil, err
 		}
 	}
+	// The public pages are made once per change of the record and kept
+	// for every reader who is not signed in.
+	pageCache := web.NewPageCache(db.DataVersion, auth.Shared,
+		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
 	e := web.NewServer(web.Config{
-		Logger: log, Catalog: catalog, Static: static.Files(), Ping: db.Ping,
+		Logger: log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 		Uploads:        []string{imports.UploadPath},
 		Ceiling:        ceiling,
+		PageCache:      pageCache,
+		Cached: []string{
+			"/", "/years/:year", "/years/:year/table.csv", "/years/:year/dashboard", "/years/:year/timeline",
+			"/projects/:id", "/projects/:id/history", "/feed.atom",
+			"/api/v1/years/:year", "/api/v1/projects/:id", "/api/v1/oc4ids/years/:year", "/api/v1/oc4ids/projects/:id",
+		},
 	})
 	rule := projects.StatusRule{AtRiskDays: cfg.atRiskDays}
 	projects.NewHandler(store, users, rule, now, district).Register(e)

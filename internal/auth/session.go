@@ -92,6 +92,18 @@ func CurrentUser(c echo.Context) *User {
 	return nil
 }
 
+// Shared reports whether the request gets the page every reader gets: no
+// one is signed in and no message waits to be shown. Only such pages may
+// be kept and served to others.
+func Shared(c echo.Context) bool {
+	st := stateOf(c)
+	if st == nil {
+		return true
+	}
+	_, flashes := st.session.Values["_flash"] // gorilla/sessions' key for flashes
+	return st.user == nil && !flashes
+}
+
 // Middleware reads the session cookie, checks that its session still exists
 // and its user may still be signed in (active, same session generation,
 // within the idle timeout and the lifetime), and saves the cookie when the

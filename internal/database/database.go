@@ -142,6 +142,18 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// DataVersion returns the version of the public record and when it last
+// moved (see migration 00009): equal versions mean the same projects,
+// targets and history, on every server that shares the database.
+func (db *DB) DataVersion(ctx context.Context) (version int64, changed time.Time, err error) {
+	var row struct {
+		Version   int64
+		ChangedAt time.Time
+	}
+	err = db.Read.WithContext(ctx).Raw("SELECT version, changed_at FROM data_version WHERE id = 1").Scan(&row).Error
+	return row.Version, row.ChangedAt, err
+}
+
 // Ping reports whether the database answers a query on the read side.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int

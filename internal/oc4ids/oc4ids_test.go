@@ -401,7 +401,7 @@ func newTestSite(t *testing.T) (*httptest.Server, *projects.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := web.NewServer(web.Config{Logger: discard, Catalog: catalog, Static: static.Files(), Ping: db.Ping})
+	e := web.NewServer(web.Config{Logger: discard, Catalog: catalog, Static: static.All(), Ping: db.Ping})
 	NewHandler(store, "", func() time.Time { return midSeptember2023 }, shanghai).Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

@@ -52,7 +52,7 @@ func newTestSite(t *testing.T, dataset fs.FS, now time.Time) *httptest.Server {
 	e := web.NewServer(web.Config{
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Catalog: catalog,
-		Static:  static.Files(),
+		Static:  static.All(),
 		Ping:    db.Ping,
 	})
 	NewHandler(store, auth.NewStore(db, time.Now), StatusRule{AtRiskDays: DefaultAtRiskDays}, func() time.Time { return now }, shanghai).Register(e)

@@ -4,19 +4,20 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"shuangshi/internal/locale"
+	"shuangshi/static"
 )
 
 // contentSecurityPolicy allows the site's own styles, scripts and images and
@@ -24,15 +25,16 @@ import (
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; " +
 	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-// Config is what the server needs from the wiring.
 // CeilingPath is where Config.Ceiling is served.
 const CeilingPath = "/static/bench-ceiling.html"
 
+// Config is what the server needs from the wiring.
 type Config struct {
 	Logger  *slog.Logger
 	Catalog *locale.Catalog
-	// Static holds the files served under /static/.
-	Static fs.FS
+	// Static are the files served under /static/: by their content-hashed
+	// names, to be kept by browsers for a year, and by their plain names.
+	Static []static.File
 	// Ping reports whether the database answers; /healthz relies on it.
 	Ping func(context.Context) error
 	// PageMiddleware runs for pages and the API, after the site's own
@@ -42,6 +44,10 @@ type Config struct {
 	// Uploads are the paths of the forms that upload a file; they take
 	// larger bodies.
 	Uploads []string
+	// PageCache, when set, keeps the pages of the Cached routes (as echo
+	// names them: "/years/:year") for the readers who share them.
+	PageCache *PageCache
+	Cached    []string
 	// Ceiling, when set, is served at CeilingPath exactly as the files of
 	// Static are: the benchmark's measure of what serving those bytes
 	// costs this binary, for the dynamic pages to be compared with.
@@ -87,7 +93,11 @@ func NewServer(cfg Config) *echo.Echo {
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		ContentSecurityPolicy: contentSecurityPolicy,
 	}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(minCompressed), gzhttp.CompressionLevel(5))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	e.Use(compressed(compress))
 	// No form of the site comes near a megabyte; a larger body is refused
 	// before anything reads it. A form that uploads a file may send up to
 	// 8 MB, so that its handler can say the file is too large on its own
@@ -99,21 +109,11 @@ func NewServer(cfg Config) *echo.Echo {
 	for _, m := range cfg.PageMiddleware {
 		e.Use(skipFor(m, "/static/", "/healthz"))
 	}
-
-	static := e.Group("/static", func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
-			return next(c)
-		}
-	})
-	if cfg.Ceiling != nil {
-		static.GET(strings.TrimPrefix(CeilingPath, "/static"), func(c echo.Context) error {
-			http.ServeContent(c.Response(), c.Request(), CeilingPath, time.Time{}, bytes.NewReader(cfg.Ceiling))
-			return nil
-		})
+	if cfg.PageCache != nil {
+		e.Use(onlyRoutes(cfg.PageCache.Middleware, cfg.Cached...))
 	}
-	static.StaticFS("/", cfg.Static)
 
+	e.GET("/static/:name", staticFiles(cfg.Static, cfg.Ceiling))
 	e.GET("/healthz", health(cfg.Ping))
 	e.GET("/language", switchLanguage(cfg.Catalog))
 	return e
@@ -122,6 +122,60 @@ func NewServer(cfg Config) *echo.Echo {
 // headAsGet answers a HEAD request as the GET of the same address would be
 // answered; net/http leaves out the body. Echo routes HEAD on its own
 // otherwise, and a HEAD of a page would be 405.
+// staticFiles serves the static files, each compressed once, from memory.
+// A content-hashed name never changes its content, so browsers keep it
+// for a year without asking again; a plain name for an hour.
+func staticFiles(files []static.File, ceiling []byte) echo.HandlerFunc {
+	const (
+		immutable = "public, max-age=31536000, immutable"
+		hourly    = "public, max-age=3600"
+	)
+	prepared := map[string]*Prepared{}
+	for _, f := range files {
+		prepared[f.HashedName] = Prepare(f.ContentType, f.Content, time.Time{}, immutable)
+		prepared[f.Name] = Prepare(f.ContentType, f.Content, time.Time{}, hourly)
+	}
+	if ceiling != nil {
+		prepared[strings.TrimPrefix(CeilingPath, "/static/")] = Prepare("text/html; charset=utf-8", ceiling, time.Time{}, hourly)
+	}
+	return func(c echo.Context) error {
+		p, ok := prepared[c.Param("name")]
+		if !ok {
+			return NotFound("error.404")
+		}
+		return p.Serve(c)
+	}
+}
+
+// compressed compresses answers with gzip for the clients that take it.
+// gzhttp leaves alone an answer that already has an encoding: a Prepared
+// one, compressed once when it was made. Errors are turned into pages
+// inside it, so that error pages are compressed too.
+func compressed(wrap func(http.Handler) http.HandlerFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			var panicked any
+			wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				res := c.Response()
+				plain := res.Writer
+				defer func() {
+					res.Writer = plain
+					panicked = recover() // for the recover middleware, outside
+				}()
+				res.Writer = w
+				c.SetRequest(r)
+				if err := next(c); err != nil {
+					c.Error(err)
+				}
+			})).ServeHTTP(c.Response().Writer, c.Request())
+			if panicked != nil {
+				panic(panicked)
+			}
+			return nil
+		}
+	}
+}
+
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if r := c.Request(); r.Method == http.MethodHead {
@@ -146,6 +200,19 @@ func onlyFor(m echo.MiddlewareFunc, prefix string) echo.MiddlewareFunc {
 
 // skipFor runs m for every path except those that begin with one of the
 // prefixes.
+// onlyRoutes applies m to the requests routed to the given routes.
+func onlyRoutes(m echo.MiddlewareFunc, routes ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withM := m(next)
+		return func(c echo.Context) error {
+			if slices.Contains(routes, c.Path()) {
+				return withM(c)
+			}
+			return next(c)
+		}
+	}
+}
+
 func skipFor(m echo.MiddlewareFunc, prefixes ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withM := m(next)

@@ -10,11 +10,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/internal/locale"
+	"shuangshi/static"
 )
 
 // newTestServer returns the server frame with a few routes that misbehave on
@@ -29,7 +29,7 @@ func newTestServer(t *testing.T, ping func(context.Context) error) (*httptest.Se
 	e := NewServer(Config{
 		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
 		Catalog: catalog,
-		Static:  fstest.MapFS{"site.css": {Data: []byte("body{}")}},
+		Static:  []static.File{{Name: "site.css", HashedName: "site.0123abcd.css", ContentType: "text/css; charset=utf-8", Content: []byte("body{}")}},
 		Ping:    ping,
 	})
 	e.GET("/fails", func(c echo.Context) error {

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/locale"
+)
+
+// PageCache keeps the public pages as they were made, until the record
+// changes: a page is made once per version of the data, not once per
+// request. Every request reads the version first, from the database that
+// all servers share, so no page is served after the write that changed it
+// has been answered, on this server or another.
+type PageCache struct {
+	version func(context.Context) (int64, time.Time, error)
+	// shared reports whether the request would get the page everyone gets:
+	// nobody signed in, no message waiting for them.
+	shared func(echo.Context) bool
+	// today is the district's date, part of what a page says (overdue,
+	// days left), so part of its key.
+	today    func() string
+	maxBytes int
+
+	mu      sync.Mutex
+	at      int64 // the version the pages were made from
+	changed time.Time
+	pages   map[string]*Prepared
+	bytes   int
+}
+
+// NewPageCache returns a cache of at most maxBytes of pages. version reads
+// the data version, shared tells the requests that may be answered from
+// the cache, today gives the date the pages are made for.
+func NewPageCache(version func(context.Context) (int64, time.Time, error), shared func(echo.Context) bool, today func() string, maxBytes int) *PageCache {
+	return &PageCache{version: version, shared: shared, today: today, maxBytes: maxBytes, pages: map[string]*Prepared{}}
+}
+
+// Middleware answers a shared GET from the cache, or lets the handler make
+// the page, keeps it if it was a 200, and serves it prepared.
+func (pc *PageCache) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodGet || !pc.shared(c) {
+			return next(c)
+		}
+		version, changed, err := pc.version(r.Context())
+		if err != nil {
+			return err
+		}
+		// The host, for the feeds that take their links from the request.
+		key := locale.Lang(r.Context()) + " " + pc.today() + " " + r.Host + " " + r.URL.RequestURI()
+		if page := pc.get(version, key); page != nil {
+			return page.Serve(c)
+		}
+
+		res := c.Response()
+		real := res.Writer
+		rec := &recorder{header: real.Header()}
+		res.Writer = rec
+		err = next(c)
+		res.Writer = real
+		if err != nil || res.Status != http.StatusOK {
+			// Not a page to keep: send what the handler sent.
+			if err == nil {
+				res.Committed = false
+				res.WriteHeader(res.Status)
+				_, err = real.Write(rec.body.Bytes())
+			}
+			return err
+		}
+		h := real.Header()
+		page := Prepare(h.Get(echo.HeaderContentType), bytes.Clone(rec.body.Bytes()), changed, h.Get(echo.HeaderCacheControl))
+		page.ContentDisposition = h.Get(echo.HeaderContentDisposition)
+		pc.put(version, changed, key, page)
+		res.Committed = false
+		return page.Serve(c)
+	}
+}
+
+func (pc *PageCache) get(version int64, key string) *Prepared {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if version != pc.at {
+		return nil
+	}
+	return pc.pages[key]
+}
+
+// put keeps a page made from version, unless the cache has moved on to a
+// newer one. Older pages go when the version moves, and all go when the
+// cache is full: the next requests make them again.
+func (pc *PageCache) put(version int64, changed time.Time, key string, page *Prepared) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if version < pc.at {
+		return
+	}
+	if version > pc.at || pc.bytes+page.Size() > pc.maxBytes {
+		pc.at, pc.changed, pc.pages, pc.bytes = version, changed, map[string]*Prepared{}, 0
+	}
+	if page.Size() > pc.maxBytes {
+		return
+	}
+	if old, ok := pc.pages[key]; ok {
+		pc.bytes -= old.Size()
+	}
+	pc.pages[key] = page
+	pc.bytes += page.Size()
+}
+
+// recorder takes what a handler writes, to be kept and then sent.
+type recorder struct {
+	header http.Header
+	body   bytes.Buffer
+	status int
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(status int)      { r.status = status }

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/labstack/echo/v4"
+)
+
+// Prepared is a response made once and sent many times: a static file, or a
+// page kept until the data changes. Its body is compressed once, not for
+// every request, and it answers conditional requests with 304.
+type Prepared struct {
+	ContentType        string
+	ContentDisposition string
+	Body               []byte
+	// Gzipped is Body compressed, or nil when that would not be smaller.
+	Gzipped      []byte
+	ETag         string    // strong, quoted
+	LastModified time.Time // zero for none
+	CacheControl string
+}
+
+// minCompressed is the size under which a body is sent as it is: the
+// headers of a compressed answer would cost more than they save.
+const minCompressed = 1024
+
+// Prepare makes a Prepared of body.
+func Prepare(contentType string, body []byte, lastModified time.Time, cacheControl string) *Prepared {
+	sum := sha256.Sum256(body)
+	p := &Prepared{
+		ContentType: contentType, Body: body, CacheControl: cacheControl,
+		ETag:         `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
+		LastModified: lastModified.UTC().Truncate(time.Second),
+	}
+	if len(body) >= minCompressed && compressible(contentType) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // once per body: take the smallest
+		zw.Write(body)
+		zw.Close()
+		if buf.Len() < len(body) {
+			p.Gzipped = buf.Bytes()
+		}
+	}
+	return p
+}
+
+func compressible(contentType string) bool {
+	for _, prefix := range []string{"text/", "application/json", "application/javascript", "image/svg+xml", "application/atom+xml", "application/xml"} {
+		if strings.HasPrefix(contentType, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// Size is the memory the prepared response holds.
+func (p *Prepared) Size() int { return len(p.Body) + len(p.Gzipped) }
+
+// Serve sends p, or 304 Not Modified when the request already has it.
+func (p *Prepared) Serve(c echo.Context) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, p.ContentType)
+	h.Set("ETag", p.ETag)
+	if !p.LastModified.IsZero() {
+		h.Set(echo.HeaderLastModified, p.LastModified.Format(http.TimeFormat))
+	}
+	if p.CacheControl != "" {
+		h.Set(echo.HeaderCacheControl, p.CacheControl)
+	}
+	if p.ContentDisposition != "" {
+		h.Set(echo.HeaderContentDisposition, p.ContentDisposition)
+	}
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if p.notModified(c.Request()) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := p.Body
+	if p.Gzipped != nil && acceptsGzip(c.Request()) {
+		// The compressing middleware leaves an answer that has an
+		// encoding as it is.
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		body = p.Gzipped
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// notModified follows RFC 9110 §13.2.2: If-None-Match decides when
+// present, If-Modified-Since otherwise.
+func (p *Prepared) notModified(r *http.Request) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == p.ETag || tag == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !p.LastModified.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil {
+			return !p.LastModified.After(t)
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether the client takes gzip, and does not refuse
+// it with q=0.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get(echo.HeaderAcceptEncoding), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") || strings.TrimSpace(coding) == "*" {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
