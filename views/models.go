@@ -311,7 +311,12 @@ type ConsoleFilter struct {
 // ConsoleGroup is the overdue or the at-risk part of the console.
 type ConsoleGroup struct {
 	Status string
-	Rows   []ConsoleRow
+	Rows   []ConsoleRow // the page shown
+	// Total counts the group's rows on every page; First and Last number
+	// those of this page, from 1. PrevURL and NextURL are the neighbouring
+	// pages, "" at either end.
+	Total, First, Last int
+	PrevURL, NextURL   string
 }
 
 // ConsoleRow is one target on the console.

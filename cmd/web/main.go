@@ -378,7 +378,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	projects.NewHandler(store, users, rule, now, district).Register(e)
 	auth.NewHandler(users, sessions, authenticator, hasher, setup, now, log).Register(e)
 	accounts.NewHandler(users, hasher, store, district).Register(e)
-	console.NewHandler(store, users, rule, cfg.staleDays, now, district).Register(e)
+	console.NewHandler(store, users, db.DataVersion, rule, cfg.staleDays, now, district).Register(e)
 	reports.NewHandler(store, now, district).Register(e)
 	lists.NewHandler(store, now, district).Register(e)
 	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(e)

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 
 // Handler serves the console.
 type Handler struct {
+	snapshots snapshots
 	projects  *projects.Store
 	users     *auth.Store
 	rule      projects.StatusRule
@@ -30,8 +32,15 @@ type Handler struct {
 
 // NewHandler returns the console's handlers. A project not updated for
 // staleDays is flagged stale; dates are reckoned in loc.
-func NewHandler(store *projects.Store, users *auth.Store, rule projects.StatusRule, staleDays int, now func() time.Time, loc *time.Location) *Handler {
-	return &Handler{projects: store, users: users, rule: rule, staleDays: staleDays, now: now, location: loc}
+//
+// version reads the version of the record (database.DB.DataVersion): the
+// console is made again only when it moves, or the day changes.
+func NewHandler(store *projects.Store, users *auth.Store, version func(context.Context) (int64, time.Time, error),
+	rule projects.StatusRule, staleDays int, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{
+		snapshots: snapshots{version: version},
+		projects:  store, users: users, rule: rule, staleDays: staleDays, now: now, location: loc,
+	}
 }
 
 // Register adds the routes.
@@ -54,34 +63,20 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	if column != "" && !slices.Contains(SortColumns(), column) {
 		return web.BadRequest("error.400")
 	}
-	targets, err := h.projects.OpenTargets(ctx)
-	if err != nil {
-		return err
-	}
-	projectIDs, targetIDs := make([]int64, 0, len(targets)), make([]int64, 0, len(targets))
-	for _, t := range targets {
-		projectIDs, targetIDs = append(projectIDs, t.ProjectID), append(targetIDs, t.ID)
-	}
-	engineers, err := h.users.AssignedUsers(ctx, projectIDs)
-	if err != nil {
-		return err
-	}
-	comments, err := h.projects.Comments(ctx, targetIDs)
-	if err != nil {
-		return err
-	}
-	open := map[int64]int{}
-	for id, cs := range comments {
-		for _, cm := range cs {
-			if cm.Open() {
-				open[id]++
+	pages := map[projects.Status]int{}
+	for _, status := range []projects.Status{projects.StatusOverdue, projects.StatusAtRisk} {
+		if raw := c.QueryParam(pageParam(status)); raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 {
+				return web.BadRequest("error.400")
 			}
+			pages[status] = n
 		}
 	}
-	all := Rows(targets, engineers, open, h.rule, h.today(), h.now(), h.staleDays)
-	rows := filter.Apply(all)
-	SortRows(rows, column, descending)
-	counts := Count(rows)
+	snap, err := h.snapshot(ctx)
+	if err != nil {
+		return err
+	}
 	years, err := h.projects.Years(ctx)
 	if err != nil {
 		return err
@@ -89,7 +84,6 @@ func (h *Handler) showOverdue(c echo.Context) error {
 
 	page := views.ConsolePage{
 		Nav: views.Nav{Years: years}, AsOf: h.today(), StaleDays: h.staleDays,
-		Overdue: counts.Overdue, AtRisk: counts.AtRisk, Stale: counts.Stale,
 		Sort: column, Descending: descending, SortURLs: map[string]string{},
 		Filter: chosen,
 	}
@@ -97,51 +91,91 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	for _, cat := range projects.Categories() {
 		page.Filter.Categories = append(page.Filter.Categories, string(cat))
 	}
-	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
-	for _, r := range all {
-		if u := r.Target.Project.Unit; u != "" && !seenUnit[u] {
-			seenUnit[u] = true
-			page.Filter.Units = append(page.Filter.Units, u)
-		}
-		for _, e := range r.Engineers {
-			if !seenEngineer[e.ID] {
-				seenEngineer[e.ID] = true
-				page.Filter.Engineers = append(page.Filter.Engineers, views.Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name()})
-			}
-		}
-	}
-	slices.Sort(page.Filter.Units)
+	page.Filter.Units, page.Filter.Engineers = snap.units, snap.engineers
 	for _, col := range SortColumns() {
 		q := c.QueryParams()
 		q = cloneValues(q)
 		q.Set("sort", col)
 		q.Del("dir")
+		q.Del(pageParam(projects.StatusOverdue))
+		q.Del(pageParam(projects.StatusAtRisk))
 		if col == column && !descending {
 			q.Set("dir", "desc")
 		}
 		page.SortURLs[col] = "/overdue?" + q.Encode()
 	}
+	// Filter and count every row, and keep only the rows of each group's
+	// page: thousands of rows are walked, fifty are shown.
 	groups := map[projects.Status]*views.ConsoleGroup{
 		projects.StatusOverdue: {Status: string(projects.StatusOverdue)},
 		projects.StatusAtRisk:  {Status: string(projects.StatusAtRisk)},
 	}
-	for _, r := range rows {
-		g := groups[r.Status]
-		row := views.ConsoleRow{
-			Year: r.Target.Year, List: string(r.Target.List), Name: r.Target.ListedName, NameEn: r.Target.Project.NameEn,
-			ProjectURL: projects.ProjectURL(r.Target.ProjectID), Deadline: r.Target.Deadline, Days: r.Days,
-			Status: string(r.Status), Unit: r.Target.Project.Unit,
-			LastUpdate: civil.DateOf(r.LastUpdate.In(h.location)), Stale: r.Stale,
-			DelayReason: r.Target.Project.DelayReason,
-			CommentsURL: "/targets/" + strconv.FormatInt(r.Target.ID, 10) + "/comments", OpenComments: r.OpenComments,
+	kept := map[projects.Status][]*Row{}
+	sorted := snap.sortedBy(column, descending)
+	for i := range sorted {
+		r := &sorted[i]
+		if !filter.Keep(*r) {
+			continue
 		}
-		for _, e := range r.Engineers {
-			row.Engineers = append(row.Engineers, e.Name())
+		kept[r.Status] = append(kept[r.Status], r)
+		if r.Stale {
+			page.Stale++
 		}
-		g.Rows = append(g.Rows, row)
+	}
+	page.Overdue, page.AtRisk = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk])
+	for status, g := range groups {
+		rows := kept[status]
+		g.Total = len(rows)
+		n := min(max(pages[status], 1), max(1, (len(rows)+PageSize-1)/PageSize))
+		from, to := (n-1)*PageSize, min(n*PageSize, len(rows))
+		if n > 1 {
+			g.PrevURL = pageURL(c.QueryParams(), status, n-1)
+		}
+		if to < len(rows) {
+			g.NextURL = pageURL(c.QueryParams(), status, n+1)
+		}
+		if len(rows) > 0 {
+			g.First, g.Last = from+1, to
+		}
+		for _, r := range rows[from:to] {
+			g.Rows = append(g.Rows, h.consoleRow(*r))
+		}
 	}
 	page.Groups = []views.ConsoleGroup{*groups[projects.StatusOverdue], *groups[projects.StatusAtRisk]}
 	return web.Render(c, http.StatusOK, views.Console(page))
+}
+
+// PageSize is how many rows of each group a page of the console shows.
+const PageSize = 50
+
+// pageParam is the query parameter of a group's page number.
+func pageParam(status projects.Status) string { return "page-" + string(status) }
+
+// pageURL is the console's address with the same filter and order, and
+// another page of one group.
+func pageURL(q url.Values, status projects.Status, n int) string {
+	q = cloneValues(q)
+	if n == 1 {
+		q.Del(pageParam(status))
+	} else {
+		q.Set(pageParam(status), strconv.Itoa(n))
+	}
+	return "/overdue?" + q.Encode()
+}
+
+func (h *Handler) consoleRow(r Row) views.ConsoleRow {
+	row := views.ConsoleRow{
+		Year: r.Target.Year, List: string(r.Target.List), Name: r.Target.ListedName, NameEn: r.Target.Project.NameEn,
+		ProjectURL: projects.ProjectURL(r.Target.ProjectID), Deadline: r.Target.Deadline, Days: r.Days,
+		Status: string(r.Status), Unit: r.Target.Project.Unit,
+		LastUpdate: civil.DateOf(r.LastUpdate.In(h.location)), Stale: r.Stale,
+		DelayReason: r.Target.Project.DelayReason,
+		CommentsURL: "/targets/" + strconv.FormatInt(r.Target.ID, 10) + "/comments", OpenComments: r.OpenComments,
+	}
+	for _, e := range r.Engineers {
+		row.Engineers = append(row.Engineers, e.Name())
+	}
+	return row
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"gorm.io/gorm"
+
+	"shuangshi/internal/bench"
+)
+
+// generatedSite serves a database of n generated projects (the benchmark's
+// generator), with its engineer and supervisor.
+func generatedSite(t *testing.T, n int) (*testSite, bench.Dataset) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "generated.db")
+	set, err := bench.Generate(context.Background(), path, n, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return openTestSite(t, config{addr: "127.0.0.1:0", dbPath: path, atRiskDays: 30, staleDays: 30}), set
+}
+
+// countStatements counts every SQL statement the site sends, on both sides
+// of the database.
+func countStatements(t *testing.T, site *testSite) *atomic.Int64 {
+	t.Helper()
+	var n atomic.Int64
+	count := func(*gorm.DB) { n.Add(1) }
+	for _, db := range []*gorm.DB{site.site.db.Read, site.site.db.Write} {
+		cb := db.Callback()
+		for _, err := range []error{
+			cb.Query().After("gorm:query").Register("test:count", count),
+			cb.Create().After("gorm:create").Register("test:count", count),
+			cb.Update().After("gorm:update").Register("test:count", count),
+			cb.Delete().After("gorm:delete").Register("test:count", count),
+			cb.Row().After("gorm:row").Register("test:count", count),
+			cb.Raw().After("gorm:raw").Register("test:count", count),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return &n
+}
+
+// TestPagesIssueAsManyStatementsAtAnySize makes each measured page once on
+// a record of 100 projects and once on one of 3,000, and counts the SQL
+// statements each sends: the same count at both sizes, or some query runs
+// once per row.
+func TestPagesIssueAsManyStatementsAtAnySize(t *testing.T) {
+	counts := map[int]map[string]int64{}
+	for _, n := range []int{100, 3000} {
+		site, set := generatedSite(t, n)
+		supervisor := site.signIn(t, bench.SupervisorName, bench.Password)
+		engineer := site.signIn(t, bench.EngineerName, bench.Password)
+		reader := site.newBrowser(t)
+		statements := countStatements(t, site)
+		year := strconv.Itoa(bench.CurrentYear)
+		project := strconv.FormatInt(set.Sample[0], 10)
+		edited := strconv.FormatInt(set.Edited[0], 10)
+
+		counts[n] = map[string]int64{}
+		measure := func(name string, do func() response) {
+			t.Helper()
+			before := statements.Load()
+			if r := do(); r.StatusCode >= 400 {
+				t.Fatalf("%d projects, %s: status %d", n, name, r.StatusCode)
+			}
+			counts[n][name] = statements.Load() - before
+		}
+		measure("year page", func() response { return reader.get("/years/" + year) })
+		measure("year page, kept", func() response { return reader.get("/years/" + year) })
+		measure("project page", func() response { return reader.get("/projects/" + project) })
+		measure("JSON API", func() response { return reader.get("/api/v1/years/" + year) })
+		measure("overdue console", func() response { return supervisor.get("/overdue") })
+		measure("overdue console, second page", func() response { return supervisor.get("/overdue?page-overdue=2") })
+		measure("my projects", func() response { return engineer.get("/my/projects") })
+		card := engineer.get("/my/projects").Doc.Find(`form[action="/projects/` + edited + `/progress"]`)
+		form := url.Values{}
+		card.Find("input, textarea").Each(func(_ int, s *goquery.Selection) {
+			form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+		})
+		for name := range form {
+			if strings.HasPrefix(name, "progress-") {
+				form.Set(name, "规模测试：进展更新。")
+			}
+		}
+		measure("progress update", func() response { return engineer.post("/projects/"+edited+"/progress", form) })
+	}
+	for name, small := range counts[100] {
+		if large := counts[3000][name]; large != small {
+			t.Errorf("%s: %d statements at 100 projects, %d at 3,000", name, small, large)
+		}
+	}
+	if kept := counts[100]["year page, kept"]; kept != 1 {
+		t.Errorf("a kept year page took %d statements, want 1 (the version)", kept)
+	}
+	t.Logf("statements per page: %v", counts[100])
+}
+
+// TestConsolePagesLongLists walks the overdue list of a large record page
+// by page: fifty rows a page, every row once, the count at the top equal to
+// the rows on all pages.
+func TestConsolePagesLongLists(t *testing.T) {
+	site, _ := generatedSite(t, 3000)
+	supervisor := site.signIn(t, bench.SupervisorName, bench.Password)
+	first := supervisor.get("/overdue")
+	wantStatus(t, "the console", first, http.StatusOK)
+	total, err := strconv.Atoi(text(first.Doc.Find(`#group-overdue .list__count`)))
+	if err != nil || total <= 2*50 {
+		t.Fatalf("%d overdue targets (%v): the generated record should have more than two pages", total, err)
+	}
+
+	seen := map[string]bool{}
+	next, pages := "/overdue", 0
+	for next != "" {
+		page := supervisor.get(next)
+		wantStatus(t, next, page, http.StatusOK)
+		rows := page.Doc.Find(`[data-testid="group-overdue"] [data-testid="console-row"]`)
+		if rows.Length() > 50 || rows.Length() == 0 {
+			t.Fatalf("%s: %d rows", next, rows.Length())
+		}
+		rows.Each(func(_ int, r *goquery.Selection) {
+			key := r.Find("a").First().AttrOr("href", "") + " " + text(r.Find("td").First())
+			if seen[key] {
+				t.Errorf("%s shown twice", key)
+			}
+			seen[key] = true
+		})
+		pages++
+		wantRange := regexp.MustCompile(`(\d+)–(\d+)`).FindStringSubmatch(text(page.Doc.Find(`[data-testid="group-overdue"] .pager__range`)))
+		if wantRange == nil || wantRange[1] != strconv.Itoa((pages-1)*50+1) {
+			t.Errorf("page %d says %q", pages, text(page.Doc.Find(`[data-testid="group-overdue"] .pager__range`)))
+		}
+		next = page.Doc.Find(`[data-testid="group-overdue"] a[rel="next"]`).AttrOr("href", "")
+	}
+	if len(seen) != total || pages != (total+49)/50 {
+		t.Errorf("%d rows on %d pages, want %d on %d", len(seen), pages, total, (total+49)/50)
+	}
+
+	// A page beyond the last shows the last; a page that is not a number is a 400.
+	last := supervisor.get("/overdue?page-overdue=100000")
+	if got := text(last.Doc.Find(`[data-testid="group-overdue"] .pager__range`)); !strings.HasSuffix(got, strconv.Itoa(total)+" 项") && !strings.Contains(got, "共 "+strconv.Itoa(total)) {
+		t.Errorf("page 100000 says %q", got)
+	}
+	wantStatus(t, "page 0", supervisor.get("/overdue?page-overdue=0"), http.StatusBadRequest)
+	wantStatus(t, "page x", supervisor.get("/overdue?page-at-risk=x"), http.StatusBadRequest)
+}

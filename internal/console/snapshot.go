@@ -1,0 +1,121 @@
+package console
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"shuangshi/internal/civil"
+	"shuangshi/views"
+)
+
+// snapshot is the console as of one version of the record and one day:
+// every overdue and at-risk row, the choices of the filter, and each sort
+// order, each made once. A city's record has thousands of open targets; a
+// request then only filters and pages them.
+type snapshot struct {
+	version int64
+	today   civil.Date
+
+	rows      []Row // the default order
+	units     []string
+	engineers []views.Option
+
+	mu     sync.Mutex
+	sorted map[string][]Row // by column and direction
+}
+
+// snapshots keeps the current snapshot.
+type snapshots struct {
+	version func(context.Context) (int64, time.Time, error)
+	mu      sync.Mutex // held while one is made, so that it is made once
+	current *snapshot
+}
+
+// snapshot returns the console as of now, making it when the record or the
+// day moved on since the last one.
+func (h *Handler) snapshot(ctx context.Context) (*snapshot, error) {
+	version, _, err := h.snapshots.version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := h.today()
+	h.snapshots.mu.Lock()
+	defer h.snapshots.mu.Unlock()
+	if s := h.snapshots.current; s != nil && s.version == version && s.today == today {
+		return s, nil
+	}
+	s, err := h.makeSnapshot(ctx, version, today)
+	if err != nil {
+		return nil, err
+	}
+	h.snapshots.current = s
+	return s, nil
+}
+
+func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.Date) (*snapshot, error) {
+	targets, err := h.projects.OpenTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	projectIDs, targetIDs := make([]int64, 0, len(targets)), make([]int64, 0, len(targets))
+	for _, t := range targets {
+		projectIDs, targetIDs = append(projectIDs, t.ProjectID), append(targetIDs, t.ID)
+	}
+	engineers, err := h.users.AssignedUsers(ctx, projectIDs)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := h.projects.Comments(ctx, targetIDs)
+	if err != nil {
+		return nil, err
+	}
+	open := map[int64]int{}
+	for id, cs := range comments {
+		for _, cm := range cs {
+			if cm.Open() {
+				open[id]++
+			}
+		}
+	}
+	s := &snapshot{
+		version: version, today: today,
+		rows:   Rows(targets, engineers, open, h.rule, today, h.now(), h.staleDays),
+		sorted: map[string][]Row{},
+	}
+	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
+	for _, r := range s.rows {
+		if u := r.Target.Project.Unit; u != "" && !seenUnit[u] {
+			seenUnit[u] = true
+			s.units = append(s.units, u)
+		}
+		for _, e := range r.Engineers {
+			if !seenEngineer[e.ID] {
+				seenEngineer[e.ID] = true
+				s.engineers = append(s.engineers, views.Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name()})
+			}
+		}
+	}
+	slices.Sort(s.units)
+	return s, nil
+}
+
+// sortedBy returns the rows in the order of a column, sorting them the
+// first time that order is asked for.
+func (s *snapshot) sortedBy(column string, descending bool) []Row {
+	if column == "" && !descending {
+		return s.rows
+	}
+	key := column + " " + strconv.FormatBool(descending)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rows, ok := s.sorted[key]; ok {
+		return rows
+	}
+	rows := slices.Clone(s.rows)
+	SortRows(rows, column, descending)
+	s.sorted[key] = rows
+	return rows
+}
