@@ -338,14 +338,23 @@ func (s *Store) IsAssigned(ctx context.Context, userID, projectID int64) (bool, 
 // AssignedUsers returns, for each of the given projects that has any, the
 // users who answer for it, by name.
 func (s *Store) AssignedUsers(ctx context.Context, projectIDs []int64) (map[int64][]User, error) {
+	return s.assignedUsers(ctx, func(q *gorm.DB) *gorm.DB { return q.Where("assignments.project_id IN ?", projectIDs) })
+}
+
+// EveryAssignedUser returns, for every project that has any, the users who
+// answer for it, by name: for lists of more projects than an IN list takes.
+func (s *Store) EveryAssignedUser(ctx context.Context) (map[int64][]User, error) {
+	return s.assignedUsers(ctx, func(q *gorm.DB) *gorm.DB { return q })
+}
+
+func (s *Store) assignedUsers(ctx context.Context, which func(*gorm.DB) *gorm.DB) (map[int64][]User, error) {
 	var rows []struct {
 		ProjectID int64
 		User      User `gorm:"embedded"`
 	}
-	err := s.read.WithContext(ctx).Table("assignments").
+	err := which(s.read.WithContext(ctx).Table("assignments").
 		Select("assignments.project_id, users.*").
-		Joins("JOIN users ON users.id = assignments.user_id").
-		Where("assignments.project_id IN ?", projectIDs).
+		Joins("JOIN users ON users.id = assignments.user_id")).
 		Order("users.display_name, users.username").
 		Scan(&rows).Error
 	if err != nil {

@@ -60,25 +60,13 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	if err != nil {
 		return nil, err
 	}
-	projectIDs, targetIDs := make([]int64, 0, len(targets)), make([]int64, 0, len(targets))
-	for _, t := range targets {
-		projectIDs, targetIDs = append(projectIDs, t.ProjectID), append(targetIDs, t.ID)
-	}
-	engineers, err := h.users.AssignedUsers(ctx, projectIDs)
+	engineers, err := h.users.EveryAssignedUser(ctx)
 	if err != nil {
 		return nil, err
 	}
-	comments, err := h.projects.Comments(ctx, targetIDs)
+	open, err := h.projects.OpenCommentCounts(ctx)
 	if err != nil {
 		return nil, err
-	}
-	open := map[int64]int{}
-	for id, cs := range comments {
-		for _, cm := range cs {
-			if cm.Open() {
-				open[id]++
-			}
-		}
 	}
 	s := &snapshot{
 		version: version, today: today,

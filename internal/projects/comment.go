@@ -139,6 +139,25 @@ func (s *Store) Comments(ctx context.Context, targetIDs []int64) (map[int64][]Co
 	return byTarget, nil
 }
 
+// OpenCommentCounts returns, for each target with comments waiting for an
+// answer, how many there are.
+func (s *Store) OpenCommentCounts(ctx context.Context) (map[int64]int, error) {
+	var rows []struct {
+		TargetID int64
+		Open     int
+	}
+	err := s.read.WithContext(ctx).Model(&Comment{}).Select("target_id, COUNT(*) AS open").
+		Where("answered_at IS NULL").Group("target_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("open comments: %w", err)
+	}
+	counts := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		counts[r.TargetID] = r.Open
+	}
+	return counts, nil
+}
+
 // Target returns one target with its project, or ErrNotFound.
 func (s *Store) Target(ctx context.Context, id int64) (Target, error) {
 	var t Target
