@@ -83,21 +83,21 @@ func Generate(ctx context.Context, path string, n int, seed uint64, log *slog.Lo
 		const batch = 500
 		for made := len(real); made < n; made += batch {
 			ps := make([]projects.Project, 0, batch)
+			plans := make([]plan, 0, batch)
 			for i := made; i < n && i < made+batch; i++ {
 				// The first projects made are the writers': open this year.
-				ps = append(ps, g.project(i, i-len(real) < EditedProjects))
+				p, pl := g.project(i, i-len(real) < EditedProjects)
+				ps, plans = append(ps, p), append(plans, pl)
 			}
 			if err := tx.Omit("Targets").CreateInBatches(&ps, 100).Error; err != nil {
 				return fmt.Errorf("projects: %w", err)
 			}
 			var ts []projects.Target
 			var cs []projects.Change
-			for _, p := range ps {
-				for _, t := range g.targets(p) {
-					ts = append(ts, t)
-				}
+			for k, p := range ps {
+				ts = append(ts, g.targets(p, plans[k])...)
 				cs = append(cs, g.history(p)...)
-				if len(set.Edited) < EditedProjects && p.Milestones.ActualCompletion.IsZero() && g.pendingIn(p, CurrentYear) {
+				if len(set.Edited) < EditedProjects && p.Milestones.ActualCompletion.IsZero() && plans[k].pendingIn(CurrentYear) {
 					set.Edited = append(set.Edited, p.ID)
 				}
 				if p.ID%97 == 0 && len(set.Sample) < 1000 {
@@ -158,10 +158,20 @@ func addStaff(ctx context.Context, db *database.DB, clock func() time.Time, set 
 type generator struct {
 	rand      *rand.Rand
 	positions map[int]int // the last 序号 used in each year
-	// outcomes of the project being made, decided with its milestones
-	start, complete projects.Outcome
+}
+
+// plan is what a project's targets will be, decided with its milestones:
+// a start target in year, and a completion target the year after when it
+// finishes.
+type plan struct {
 	year            int
 	finishes        bool
+	start, complete projects.Outcome
+}
+
+// pendingIn reports whether the project has a pending target in year.
+func (pl plan) pendingIn(year int) bool {
+	return (pl.year == year && pl.start == projects.Pending) || (pl.finishes && pl.year+1 == year && pl.complete == projects.Pending)
 }
 
 var (
@@ -180,42 +190,43 @@ var (
 
 // project makes the i-th project; an edited one has a pending target this
 // year.
-func (g *generator) project(i int, edited bool) projects.Project {
+func (g *generator) project(i int, edited bool) (projects.Project, plan) {
 	cats := projects.Categories()
 	cat := cats[g.rand.IntN(len(cats))]
 	street := streets[g.rand.IntN(len(streets))]
 	cross := streets[g.rand.IntN(len(streets))]
 	name := fmt.Sprintf("%s（%s-%s）%s（%d）", street, street, cross, works[cat][g.rand.IntN(len(works[cat]))], i)
 
-	g.year = FirstYear + i%(CurrentYear-FirstYear+1)
-	g.finishes = g.year < CurrentYear && g.rand.IntN(2) == 0
-	plannedStart := civil.Date{Year: g.year, Month: time.Month(1 + g.rand.IntN(9)), Day: 1 + g.rand.IntN(28)}
+	var pl plan
+	pl.year = FirstYear + i%(CurrentYear-FirstYear+1)
+	pl.finishes = pl.year < CurrentYear && g.rand.IntN(2) == 0
+	plannedStart := civil.Date{Year: pl.year, Month: time.Month(1 + g.rand.IntN(9)), Day: 1 + g.rand.IntN(28)}
 	plannedCompletion := plannedStart.AddDays(300 + g.rand.IntN(300))
 	m := projects.Milestones{PlannedStart: plannedStart, PlannedCompletion: plannedCompletion}
-	g.start, g.complete = g.outcome(g.year), g.outcome(g.year+1)
+	pl.start, pl.complete = g.outcome(pl.year), g.outcome(pl.year+1)
 	if edited {
-		g.year, g.finishes, g.start = CurrentYear, false, projects.Pending
-		plannedStart = civil.Date{Year: g.year, Month: time.Month(1 + g.rand.IntN(9)), Day: 1 + g.rand.IntN(28)}
+		pl.year, pl.finishes, pl.start = CurrentYear, false, projects.Pending
+		plannedStart = civil.Date{Year: pl.year, Month: time.Month(1 + g.rand.IntN(9)), Day: 1 + g.rand.IntN(28)}
 		plannedCompletion = plannedStart.AddDays(300 + g.rand.IntN(300))
 		m = projects.Milestones{PlannedStart: plannedStart, PlannedCompletion: plannedCompletion}
 	}
-	if g.start == projects.Achieved || g.start == projects.Partial {
+	if pl.start == projects.Achieved || pl.start == projects.Partial {
 		m.ActualStart = plannedStart.AddDays(g.rand.IntN(60))
 	}
-	if g.finishes && m.ActualStart.Year != 0 && g.complete == projects.Achieved {
+	if pl.finishes && m.ActualStart.Year != 0 && pl.complete == projects.Achieved {
 		m.ActualCompletion = plannedCompletion.AddDays(g.rand.IntN(40))
-		if m.ActualCompletion.Year > g.year+1 {
-			m.ActualCompletion = civil.LastDayOfYear(g.year + 1)
+		if m.ActualCompletion.Year > pl.year+1 {
+			m.ActualCompletion = civil.LastDayOfYear(pl.year + 1)
 		}
 	}
 	p := projects.Project{
 		Name: name, Category: cat, Extent: street + "-" + cross,
 		Unit: "区建设管理委员会", Description: "生成的基准测试项目。", Location: "杨浦区" + street,
 		Milestones: m, Version: 1,
-		CreatedAt: time.Date(g.year-1, time.December, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second),
+		CreatedAt: time.Date(pl.year-1, time.December, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second),
 	}
 	p.UpdatedAt = p.CreatedAt.Add(24 * time.Hour)
-	if g.start == projects.Pending || (g.finishes && g.complete == projects.Pending) {
+	if pl.start == projects.Pending || (pl.finishes && pl.complete == projects.Pending) {
 		p.DelayReason = reasons[g.rand.IntN(len(reasons))]
 	}
 	percent := 100
@@ -223,7 +234,7 @@ func (g *generator) project(i int, edited bool) projects.Project {
 		percent = g.rand.IntN(100)
 	}
 	p.PercentComplete = &percent
-	return p
+	return p, pl
 }
 
 // outcome of a target of year: the past is settled, mostly achieved; the
@@ -241,14 +252,14 @@ func (g *generator) outcome(year int) projects.Outcome {
 	return projects.Pending
 }
 
-func (g *generator) targets(p projects.Project) []projects.Target {
-	ts := []projects.Target{g.target(p, projects.StartList, g.year, g.start)}
-	if g.finishes && g.year+1 <= CurrentYear {
-		outcome := g.complete
+func (g *generator) targets(p projects.Project, pl plan) []projects.Target {
+	ts := []projects.Target{g.target(p, projects.StartList, pl.year, pl.start)}
+	if pl.finishes && pl.year+1 <= CurrentYear {
+		outcome := pl.complete
 		if p.Milestones.ActualCompletion.IsZero() && outcome == projects.Achieved {
 			outcome = projects.Pending
 		}
-		ts = append(ts, g.target(p, projects.CompleteList, g.year+1, outcome))
+		ts = append(ts, g.target(p, projects.CompleteList, pl.year+1, outcome))
 	}
 	return ts
 }
@@ -264,11 +275,6 @@ func (g *generator) target(p projects.Project, list projects.List, year int, out
 		Deadline: civil.LastDayOfYear(year), Outcome: outcome, OutcomeByHand: outcome == projects.Partial || outcome == projects.Missed,
 		Progress: progress, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
-}
-
-// pendingIn reports whether the project being made has a pending target in year.
-func (g *generator) pendingIn(p projects.Project, year int) bool {
-	return (g.year == year && g.start == projects.Pending) || (g.finishes && g.year+1 == year && g.complete == projects.Pending)
 }
 
 // history is what an engineer would have recorded: the baseline, the
