@@ -33,6 +33,7 @@ type YearPage struct {
 	Lists      []YearList
 	CSVURL     string
 	JSONURL    string
+	Pager      Pager
 }
 
 // ListSummary counts one list of the year: how many targets it has and
@@ -63,10 +64,21 @@ type CategoryOption struct {
 
 // YearList is one of the year's two lists, as shown (perhaps filtered).
 type YearList struct {
-	List  string
-	Total int // targets on the list before filtering
-	Rows  []TargetRow
+	List     string
+	Total    int // targets on the list before filtering
+	Filtered int // targets on the list after filtering, on every page
+	Rows     []TargetRow
 }
+
+// Pager is where a page of a long list is: rows First to Last (from 1) of
+// Total, and the addresses of the pages before and after, "" at either end.
+type Pager struct {
+	First, Last, Total int
+	PrevURL, NextURL   string
+}
+
+// Paged reports whether there is more than one page.
+func (p Pager) Paged() bool { return p.PrevURL != "" || p.NextURL != "" }
 
 // TargetRow is one row of a year's table.
 type TargetRow struct {
@@ -312,11 +324,7 @@ type ConsoleFilter struct {
 type ConsoleGroup struct {
 	Status string
 	Rows   []ConsoleRow // the page shown
-	// Total counts the group's rows on every page; First and Last number
-	// those of this page, from 1. PrevURL and NextURL are the neighbouring
-	// pages, "" at either end.
-	Total, First, Last int
-	PrevURL, NextURL   string
+	Pager  Pager
 }
 
 // ConsoleRow is one target on the console.

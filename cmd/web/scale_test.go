@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -157,4 +158,63 @@ func TestConsolePagesLongLists(t *testing.T) {
 	}
 	wantStatus(t, "page 0", supervisor.get("/overdue?page-overdue=0"), http.StatusBadRequest)
 	wantStatus(t, "page x", supervisor.get("/overdue?page-at-risk=x"), http.StatusBadRequest)
+}
+
+// TestYearPagesAndDocumentsPageLongLists walks a large year's page and its
+// JSON document page by page: every target once, in the table's order.
+func TestYearPagesAndDocumentsPageLongLists(t *testing.T) {
+	site, _ := generatedSite(t, 3000)
+	reader := site.newBrowser(t)
+	year := strconv.Itoa(bench.CurrentYear)
+
+	positions := map[string]bool{}
+	next, pages, last := "/years/"+year, 0, 0
+	for next != "" {
+		page := reader.get(next)
+		wantStatus(t, next, page, http.StatusOK)
+		rows := page.Doc.Find(`tr[data-testid="target"]`)
+		if rows.Length() == 0 || rows.Length() > 100 {
+			t.Fatalf("%s: %d rows", next, rows.Length())
+		}
+		rows.Each(func(_ int, r *goquery.Selection) {
+			p := r.AttrOr("data-position", "")
+			n, _ := strconv.Atoi(p)
+			if positions[p] || n <= last {
+				t.Errorf("%s: row %s out of order or twice", next, p)
+			}
+			positions[p], last = true, n
+		})
+		pages++
+		next = page.Doc.Find(`[data-testid="pager"] a[rel="next"]`).AttrOr("href", "")
+	}
+	var doc struct {
+		Page, Pages, Total int
+		Next               string
+		Targets            []struct{ Position int }
+	}
+	seen := 0
+	for next := "/api/v1/years/" + year; next != ""; next = doc.Next {
+		doc.Next = ""
+		r := reader.get(next)
+		wantStatus(t, next, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.Body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range doc.Targets {
+			if !positions[strconv.Itoa(target.Position)] {
+				t.Errorf("the document lists position %d, which the pages do not", target.Position)
+			}
+			seen++
+		}
+	}
+	if len(positions) <= 200 || seen != len(positions) || doc.Total != seen || doc.Pages != pages {
+		t.Errorf("%d rows on %d pages; the document: %d targets, total %d, %d pages", len(positions), pages, seen, doc.Total, doc.Pages)
+	}
+
+	wantStatus(t, "page 0", reader.get("/years/"+year+"?page=0"), http.StatusBadRequest)
+	wantStatus(t, "document page 0", reader.get("/api/v1/years/"+year+"?page=0"), http.StatusBadRequest)
+	wantStatus(t, "document page 99", reader.get("/api/v1/years/"+year+"?page=99"), http.StatusNotFound)
+	if beyond := reader.get("/years/" + year + "?page=99"); beyond.StatusCode != http.StatusOK || beyond.Doc.Find(`a[rel="next"]`).Length() != 0 {
+		t.Errorf("page 99 of %d: status %d, or it is not the last", pages, beyond.StatusCode)
+	}
 }

@@ -111,6 +111,19 @@ func Generate(ctx context.Context, path string, n int, seed uint64, log *slog.Lo
 				return fmt.Errorf("history: %w", err)
 			}
 		}
+		// Number each year's table as the report does: the start list
+		// first, then the completion list, in one sequence.
+		for _, step := range []string{
+			`CREATE TEMP TABLE numbering AS SELECT id, ROW_NUMBER() OVER (PARTITION BY year ORDER BY list = 'complete', position) AS number FROM targets`,
+			`CREATE UNIQUE INDEX temp.numbering_id ON numbering (id)`,
+			`UPDATE targets SET position = position + 1000000`,
+			`UPDATE targets SET position = (SELECT number FROM numbering WHERE numbering.id = targets.id)`,
+			`DROP TABLE numbering`,
+		} {
+			if err := tx.Exec(step).Error; err != nil {
+				return fmt.Errorf("number the tables: %w", err)
+			}
+		}
 		return nil
 	})
 	if err != nil {

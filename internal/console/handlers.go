@@ -125,17 +125,17 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	page.Overdue, page.AtRisk = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk])
 	for status, g := range groups {
 		rows := kept[status]
-		g.Total = len(rows)
 		n := min(max(pages[status], 1), max(1, (len(rows)+PageSize-1)/PageSize))
 		from, to := (n-1)*PageSize, min(n*PageSize, len(rows))
+		g.Pager.Total = len(rows)
 		if n > 1 {
-			g.PrevURL = pageURL(c.QueryParams(), status, n-1)
+			g.Pager.PrevURL = pageURL(c.QueryParams(), status, n-1)
 		}
 		if to < len(rows) {
-			g.NextURL = pageURL(c.QueryParams(), status, n+1)
+			g.Pager.NextURL = pageURL(c.QueryParams(), status, n+1)
 		}
 		if len(rows) > 0 {
-			g.First, g.Last = from+1, to
+			g.Pager.First, g.Pager.Last = from+1, to
 		}
 		for _, r := range rows[from:to] {
 			g.Rows = append(g.Rows, h.consoleRow(*r))

@@ -1,6 +1,7 @@
 package projects
 
 import (
+	"strconv"
 	"time"
 
 	"shuangshi/internal/civil"
@@ -9,10 +10,16 @@ import (
 // The open-data documents of /api/v1. Their field names are a published
 // contract: change them only with a new version of the API.
 
-// yearDocument is a year's list: GET /api/v1/years/{year}.
+// yearDocument is a page of a year's list: GET /api/v1/years/{year}?page=N.
+// A district's year is one page; Next is the address of the next page, if
+// there is one.
 type yearDocument struct {
 	Year    int              `json:"year"`
 	AsOf    time.Time        `json:"as_of"`
+	Page    int              `json:"page"`
+	Pages   int              `json:"pages"`
+	Total   int              `json:"total"` // targets on every page
+	Next    string           `json:"next,omitempty"`
 	Targets []targetDocument `json:"targets"`
 }
 
@@ -47,9 +54,19 @@ type projectReference struct {
 	Extent   string   `json:"extent"`
 }
 
-func newYearDocument(targets []Target, year int, today civil.Date) yearDocument {
-	doc := yearDocument{Year: year, AsOf: LastChanged(targets).UTC(), Targets: make([]targetDocument, 0, len(targets))}
-	for _, t := range targets {
+// newYearDocument makes page number (from 1, no further than the last)
+// of a year's targets, YearPageSize a page.
+func newYearDocument(targets []Target, year, number int, today civil.Date) yearDocument {
+	doc := yearDocument{
+		Year: year, AsOf: LastChanged(targets).UTC(),
+		Page: number, Pages: pageCount(len(targets), YearPageSize), Total: len(targets),
+	}
+	from, to := min((number-1)*YearPageSize, len(targets)), min(number*YearPageSize, len(targets))
+	if to < len(targets) {
+		doc.Next = "/api/v1/years/" + strconv.Itoa(year) + "?page=" + strconv.Itoa(number+1)
+	}
+	doc.Targets = make([]targetDocument, 0, to-from)
+	for _, t := range targets[from:to] {
 		doc.Targets = append(doc.Targets, targetDocument{
 			targetFields: newTargetFields(t, today),
 			Project: projectReference{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +83,24 @@ func (h *Handler) renderYear(c echo.Context, years []int, year int, targets []Ta
 	if err != nil {
 		return err
 	}
-	page := yearPage(targets, year, filter, h.today(), h.location, h.rule)
+	number, err := PageParam(c)
+	if err != nil {
+		return err
+	}
+	filtered := 0
+	for _, t := range targets {
+		if filter == "" || t.Project.Category == filter {
+			filtered++
+		}
+	}
+	number = min(number, pageCount(filtered, YearPageSize))
+	page := yearPage(targets, year, filter, number, h.today(), h.location, h.rule)
+	if number > 1 {
+		page.Pager.PrevURL = yearPageURL(year, filter, number-1)
+	}
+	if number*YearPageSize < filtered {
+		page.Pager.NextURL = yearPageURL(year, filter, number+1)
+	}
 	page.Nav = views.Nav{Years: years, CurrentYear: year}
 	return web.Render(c, http.StatusOK, views.Year(page))
 }
@@ -106,7 +124,14 @@ func (h *Handler) showYearJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newYearDocument(targets, year, h.today()))
+	number, err := PageParam(c)
+	if err != nil {
+		return err
+	}
+	if last := pageCount(len(targets), YearPageSize); number > last {
+		return web.NotFound("error.page_not_found", "Page", number)
+	}
+	return c.JSON(http.StatusOK, newYearDocument(targets, year, number, h.today()))
 }
 
 func (h *Handler) showProject(c echo.Context) error {
@@ -208,6 +233,35 @@ func YearParam(c echo.Context) (int, error) {
 }
 
 // categoryParam reads the optional ?category= filter.
+// PageParam reads the page number of a long list: 1 when there is none,
+// 400 when it is not a positive number.
+func PageParam(c echo.Context) (int, error) {
+	raw := c.QueryParam("page")
+	if raw == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return 0, web.BadRequest("error.page_malformed", "Page", quoteInput(raw))
+	}
+	return n, nil
+}
+
+// yearPageURL is the address of a page of a year's lists, with its filter.
+func yearPageURL(year int, filter Category, number int) string {
+	q := url.Values{}
+	if filter != "" {
+		q.Set("category", string(filter))
+	}
+	if number > 1 {
+		q.Set("page", strconv.Itoa(number))
+	}
+	if len(q) == 0 {
+		return views.YearURL(year)
+	}
+	return views.YearURL(year) + "?" + q.Encode()
+}
+
 func categoryParam(c echo.Context) (Category, error) {
 	raw := c.QueryParam("category")
 	if raw == "" {

@@ -14,7 +14,9 @@ func ProjectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 1
 // yearPage builds the view of a year's targets, showing only one category
 // when filter is set. Statuses are as of today; the date the data is as of is
 // reckoned in loc.
-func yearPage(targets []Target, year int, filter Category, today civil.Date, loc *time.Location, rule StatusRule) views.YearPage {
+//
+// number is the page of the lists to show, from 1, no further than the last.
+func yearPage(targets []Target, year int, filter Category, number int, today civil.Date, loc *time.Location, rule StatusRule) views.YearPage {
 	asOf := civil.DateOf(LastChanged(targets).In(loc))
 	page := views.YearPage{
 		Year:       year,
@@ -43,6 +45,10 @@ func yearPage(targets []Target, year int, filter Category, today civil.Date, loc
 		}
 	}
 
+	// The rows of the page: a district's twenty targets are one page; a
+	// city's thousands are YearPageSize rows a page, in the table's order.
+	shown := 0
+	from, to := (number-1)*YearPageSize, number*YearPageSize
 	for _, list := range Lists() {
 		section := views.YearList{List: string(list)}
 		for _, t := range targets {
@@ -53,12 +59,26 @@ func yearPage(targets []Target, year int, filter Category, today civil.Date, loc
 			if filter != "" && t.Project.Category != filter {
 				continue
 			}
-			section.Rows = append(section.Rows, targetRow(t, rule.Status(t, t.Project.Milestones, today)))
+			section.Filtered++
+			if shown >= from && shown < to {
+				section.Rows = append(section.Rows, targetRow(t, rule.Status(t, t.Project.Milestones, today)))
+			}
+			shown++
 		}
 		page.Lists = append(page.Lists, section)
 	}
+	page.Pager.Total = shown
+	if shown > 0 {
+		page.Pager.First, page.Pager.Last = from+1, min(to, shown)
+	}
 	return page
 }
+
+// YearPageSize is how many rows of a year's lists a page shows.
+const YearPageSize = 100
+
+// pageCount is how many pages of size rows n rows take; one when empty.
+func pageCount(n, size int) int { return max(1, (n+size-1)/size) }
 
 func targetRow(t Target, status Status) views.TargetRow {
 	return views.TargetRow{

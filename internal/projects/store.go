@@ -26,9 +26,16 @@ func NewStore(db *database.DB, now func() time.Time) *Store {
 
 // Years returns the years that have a list, oldest first.
 func (s *Store) Years(ctx context.Context) ([]int, error) {
+	// Every page names the years, and a city's record has hundreds of
+	// thousands of targets in a few dozen years: rather than read the whole
+	// index for its distinct years, seek the next year, once per year.
 	var years []int
-	err := s.read.WithContext(ctx).Model(&Target{}).
-		Distinct("year").Order("year").Pluck("year", &years).Error
+	err := s.read.WithContext(ctx).Raw(`WITH RECURSIVE listed(year) AS (
+			SELECT MIN(year) FROM targets WHERE removed_at IS NULL
+			UNION ALL
+			SELECT (SELECT MIN(year) FROM targets WHERE removed_at IS NULL AND year > listed.year)
+			FROM listed WHERE listed.year IS NOT NULL
+		) SELECT year FROM listed WHERE year IS NOT NULL ORDER BY year`).Scan(&years).Error
 	if err != nil {
 		return nil, fmt.Errorf("list years: %w", err)
 	}
@@ -40,9 +47,9 @@ func (s *Store) Years(ctx context.Context) ([]int, error) {
 func (s *Store) YearTargets(ctx context.Context, year int) ([]Target, error) {
 	var targets []Target
 	err := s.read.WithContext(ctx).
-		Preload("Project").
-		Where("year = ?", year).
-		Order("position").
+		Joins("Project").
+		Where("targets.year = ?", year).
+		Order("targets.position").
 		Find(&targets).Error
 	if err != nil {
 		return nil, fmt.Errorf("targets of %d: %w", year, err)
