@@ -359,7 +359,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	}
 	// The public pages are made once per change of the record and kept
 	// for every reader who is not signed in.
-	pageCache := web.NewPageCache(db.DataVersion, auth.Shared,
+	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared,
 		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
 	e := web.NewServer(web.Config{
 		Logger: log, Catalog: catalog, Static: static.All(), Ping: db.Ping,

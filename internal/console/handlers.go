@@ -35,7 +35,7 @@ type Handler struct {
 //
 // version reads the version of the record (database.DB.DataVersion): the
 // console is made again only when it moves, or the day changes.
-func NewHandler(store *projects.Store, users *auth.Store, version func(context.Context) (int64, time.Time, error),
+func NewHandler(store *projects.Store, users *auth.Store, version func(context.Context) (int64, error),
 	rule projects.StatusRule, staleDays int, now func() time.Time, loc *time.Location) *Handler {
 	return &Handler{
 		snapshots: snapshots{version: version},

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"time"
 
 	"shuangshi/internal/civil"
 	"shuangshi/views"
@@ -29,7 +28,7 @@ type snapshot struct {
 
 // snapshots keeps the current snapshot.
 type snapshots struct {
-	version func(context.Context) (int64, time.Time, error)
+	version func(context.Context) (int64, error)
 	mu      sync.Mutex // held while one is made, so that it is made once
 	current *snapshot
 }
@@ -37,7 +36,7 @@ type snapshots struct {
 // snapshot returns the console as of now, making it when the record or the
 // day moved on since the last one.
 func (h *Handler) snapshot(ctx context.Context) (*snapshot, error) {
-	version, _, err := h.snapshots.version(ctx)
+	version, err := h.snapshots.version(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -33,6 +35,11 @@ var migrations embed.FS
 type DB struct {
 	Write *gorm.DB
 	Read  *gorm.DB
+
+	// version reads the data version; prepared once, because every public
+	// request asks for it.
+	versionOnce sync.Mutex
+	version     *sql.Stmt
 }
 
 // Open opens (creating if needed) the SQLite database at path, with its
@@ -142,16 +149,44 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// DataVersion returns the version of the public record and when it last
-// moved (see migration 00009): equal versions mean the same projects,
-// targets and history, on every server that shares the database.
-func (db *DB) DataVersion(ctx context.Context) (version int64, changed time.Time, err error) {
-	var row struct {
-		Version   int64
-		ChangedAt time.Time
+// DataVersion returns the version of the public record (see migration
+// 00009): equal versions mean the same projects, targets and history, on
+// every server that shares the database. It is read for every public
+// request, through a statement prepared once.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	stmt, err := db.versionStatement(ctx)
+	if err != nil {
+		return 0, err
 	}
-	err = db.Read.WithContext(ctx).Raw("SELECT version, changed_at FROM data_version WHERE id = 1").Scan(&row).Error
-	return row.Version, row.ChangedAt, err
+	var version int64
+	err = stmt.QueryRowContext(ctx).Scan(&version)
+	return version, err
+}
+
+func (db *DB) versionStatement(ctx context.Context) (*sql.Stmt, error) {
+	db.versionOnce.Lock()
+	defer db.versionOnce.Unlock()
+	if db.version != nil {
+		return db.version, nil
+	}
+	sqlDB, err := db.Read.DB()
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := sqlDB.PrepareContext(ctx, "SELECT version FROM data_version WHERE id = 1")
+	if err != nil {
+		return nil, fmt.Errorf("prepare the data version: %w", err)
+	}
+	db.version = stmt
+	return stmt, nil
+}
+
+// DataChanged returns when the public record last changed: the
+// Last-Modified of the pages made from it.
+func (db *DB) DataChanged(ctx context.Context) (time.Time, error) {
+	var changed time.Time
+	err := db.Read.WithContext(ctx).Raw("SELECT changed_at FROM data_version WHERE id = 1").Scan(&changed).Error
+	return changed, err
 }
 
 // Ping reports whether the database answers a query on the read side.
@@ -164,6 +199,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // into the main file when the last connection goes.
 func (db *DB) Close() error {
 	var errs []error
+	if db.version != nil {
+		errs = append(errs, db.version.Close())
+	}
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		sqlDB, err := g.DB()
 		if err == nil {

@@ -18,7 +18,8 @@ import (
 // all servers share, so no page is served after the write that changed it
 // has been answered, on this server or another.
 type PageCache struct {
-	version func(context.Context) (int64, time.Time, error)
+	version func(context.Context) (int64, error)
+	changed func(context.Context) (time.Time, error) // when the data last changed
 	// shared reports whether the request would get the page everyone gets:
 	// nobody signed in, no message waiting for them.
 	shared func(echo.Context) bool
@@ -29,16 +30,17 @@ type PageCache struct {
 
 	mu      sync.Mutex
 	at      int64 // the version the pages were made from
-	changed time.Time
 	pages   map[string]*Prepared
 	bytes   int
 }
 
 // NewPageCache returns a cache of at most maxBytes of pages. version reads
-// the data version, shared tells the requests that may be answered from
-// the cache, today gives the date the pages are made for.
-func NewPageCache(version func(context.Context) (int64, time.Time, error), shared func(echo.Context) bool, today func() string, maxBytes int) *PageCache {
-	return &PageCache{version: version, shared: shared, today: today, maxBytes: maxBytes, pages: map[string]*Prepared{}}
+// the data version and changed when it last moved; shared tells the
+// requests that may be answered from the cache; today gives the date the
+// pages are made for.
+func NewPageCache(version func(context.Context) (int64, error), changed func(context.Context) (time.Time, error),
+	shared func(echo.Context) bool, today func() string, maxBytes int) *PageCache {
+	return &PageCache{version: version, changed: changed, shared: shared, today: today, maxBytes: maxBytes, pages: map[string]*Prepared{}}
 }
 
 // Middleware answers a shared GET from the cache, or lets the handler make
@@ -49,7 +51,7 @@ func (pc *PageCache) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.Method != http.MethodGet || !pc.shared(c) {
 			return next(c)
 		}
-		version, changed, err := pc.version(r.Context())
+		version, err := pc.version(r.Context())
 		if err != nil {
 			return err
 		}
@@ -74,10 +76,15 @@ func (pc *PageCache) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
+		// Read after the page was made: the page is no older than this.
+		changed, err := pc.changed(r.Context())
+		if err != nil {
+			return err
+		}
 		h := real.Header()
 		page := Prepare(h.Get(echo.HeaderContentType), bytes.Clone(rec.body.Bytes()), changed, h.Get(echo.HeaderCacheControl))
 		page.ContentDisposition = h.Get(echo.HeaderContentDisposition)
-		pc.put(version, changed, key, page)
+		pc.put(version, key, page)
 		res.Committed = false
 		return page.Serve(c)
 	}
@@ -95,14 +102,14 @@ func (pc *PageCache) get(version int64, key string) *Prepared {
 // put keeps a page made from version, unless the cache has moved on to a
 // newer one. Older pages go when the version moves, and all go when the
 // cache is full: the next requests make them again.
-func (pc *PageCache) put(version int64, changed time.Time, key string, page *Prepared) {
+func (pc *PageCache) put(version int64, key string, page *Prepared) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if version < pc.at {
 		return
 	}
 	if version > pc.at || pc.bytes+page.Size() > pc.maxBytes {
-		pc.at, pc.changed, pc.pages, pc.bytes = version, changed, map[string]*Prepared{}, 0
+		pc.at, pc.pages, pc.bytes = version, map[string]*Prepared{}, 0
 	}
 	if page.Size() > pc.maxBytes {
 		return

@@ -131,7 +131,8 @@ func cachedSite(t *testing.T, shared *atomic.Bool) (*httptest.Server, *atomic.In
 	version.Store(1)
 	changed := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
 	cache := NewPageCache(
-		func(context.Context) (int64, time.Time, error) { return version.Load(), changed, nil },
+		func(context.Context) (int64, error) { return version.Load(), nil },
+		func(context.Context) (time.Time, error) { return changed, nil },
 		func(echo.Context) bool { return shared.Load() },
 		func() string { return "2026-11-26" }, 1<<20)
 	e := NewServer(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: catalog, Ping: func(context.Context) error { return nil }})
@@ -210,19 +211,19 @@ func TestPageCacheMakesAPageOncePerVersion(t *testing.T) {
 }
 
 func TestPageCacheStaysWithinItsSize(t *testing.T) {
-	cache := NewPageCache(nil, nil, nil, 3000)
+	cache := NewPageCache(nil, nil, nil, nil, 3000)
 	page := func() *Prepared { return &Prepared{Body: make([]byte, 1000)} }
-	cache.put(1, time.Time{}, "a", page())
-	cache.put(1, time.Time{}, "b", page())
-	cache.put(1, time.Time{}, "c", page())
+	cache.put(1, "a", page())
+	cache.put(1, "b", page())
+	cache.put(1, "c", page())
 	if cache.bytes > 3000 || cache.get(1, "c") == nil {
 		t.Errorf("%d bytes kept, the newest page: %v", cache.bytes, cache.get(1, "c") != nil)
 	}
-	cache.put(0, time.Time{}, "old", page())
+	cache.put(0, "old", page())
 	if cache.get(0, "old") != nil || cache.get(1, "c") == nil {
 		t.Error("a page made from an older version replaced the newer ones")
 	}
-	cache.put(1, time.Time{}, "huge", &Prepared{Body: make([]byte, 5000)})
+	cache.put(1, "huge", &Prepared{Body: make([]byte, 5000)})
 	if cache.get(1, "huge") != nil {
 		t.Error("a page larger than the cache was kept")
 	}
