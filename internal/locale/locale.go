@@ -29,6 +29,7 @@ type Catalog struct {
 	bundle  *i18n.Bundle
 	tags    []language.Tag // the default first
 	matcher language.Matcher
+	locales map[language.Tag]*Locale
 }
 
 // NewCatalog loads the embedded message files.
@@ -39,12 +40,17 @@ func NewCatalog() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	simple := map[language.Tag]map[string]simpleMessage{}
 	for _, name := range files {
 		buf, err := messageFiles.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := bundle.ParseMessageFileBytes(buf, name); err != nil {
+		file, err := bundle.ParseMessageFileBytes(buf, name)
+		if err != nil {
+			return nil, fmt.Errorf("message file %s: %w", name, err)
+		}
+		if simple[file.Tag], err = simpleMessages(buf); err != nil {
 			return nil, fmt.Errorf("message file %s: %w", name, err)
 		}
 	}
@@ -54,7 +60,11 @@ func NewCatalog() (*Catalog, error) {
 			tags = append(tags, t)
 		}
 	}
-	return &Catalog{bundle: bundle, tags: tags, matcher: language.NewMatcher(tags)}, nil
+	c := &Catalog{bundle: bundle, tags: tags, matcher: language.NewMatcher(tags), locales: map[language.Tag]*Locale{}}
+	for _, tag := range tags {
+		c.locales[tag] = &Locale{tag: tag, localizer: i18n.NewLocalizer(bundle, tag.String()), simple: simple[tag]}
+	}
+	return c, nil
 }
 
 // Languages returns the tags of the languages the site speaks, the default
@@ -65,6 +75,11 @@ func (c *Catalog) Languages() []language.Tag { return c.tags }
 type Locale struct {
 	tag       language.Tag
 	localizer *i18n.Localizer
+	// simple are the messages without plural forms whose only template
+	// actions are {{.Name}}: most of them, and T writes them out itself,
+	// twenty times faster than go-i18n's template (a console page says a
+	// thousand of them).
+	simple map[string]simpleMessage
 }
 
 // For returns the locale of the first preference the site can serve. Each
@@ -83,7 +98,7 @@ func (c *Catalog) For(preferences ...string) *Locale {
 			break
 		}
 	}
-	return &Locale{tag: tag, localizer: i18n.NewLocalizer(c.bundle, tag.String())}
+	return c.locales[tag]
 }
 
 // Lang returns the BCP 47 tag of the locale, for the lang attribute.
@@ -94,6 +109,9 @@ func (l *Locale) Lang() string { return l.tag.String() }
 // argument also chooses the plural form. A missing message comes back as its
 // id in brackets, so that it shows and a test can find it.
 func (l *Locale) T(id string, args ...any) string {
+	if m, ok := l.simple[id]; ok {
+		return m.fill(args)
+	}
 	config := &i18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
