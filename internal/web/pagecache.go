@@ -28,10 +28,10 @@ type PageCache struct {
 	today    func() string
 	maxBytes int
 
-	mu      sync.Mutex
-	at      int64 // the version the pages were made from
-	pages   map[string]*Prepared
-	bytes   int
+	mu    sync.Mutex
+	at    int64 // the version the pages were made from
+	pages map[string]*Prepared
+	bytes int
 }
 
 // NewPageCache returns a cache of at most maxBytes of pages. version reads
