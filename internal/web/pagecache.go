@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/singleflight"
 
 	"shuangshi/internal/locale"
 )
@@ -27,6 +29,8 @@ type PageCache struct {
 	// days left), so part of its key.
 	today    func() string
 	maxBytes int
+
+	making singleflight.Group // the pages being made, by version and key
 
 	mu    sync.Mutex
 	at    int64 // the version the pages were made from
@@ -61,33 +65,55 @@ func (pc *PageCache) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return page.Serve(c)
 		}
 
-		res := c.Response()
-		real := res.Writer
-		rec := &recorder{header: real.Header()}
-		res.Writer = rec
-		err = next(c)
-		res.Writer = real
-		if err != nil || res.Status != http.StatusOK {
-			// Not a page to keep: send what the handler sent.
-			if err == nil {
-				res.Committed = false
-				res.WriteHeader(res.Status)
-				_, err = real.Write(rec.body.Bytes())
-			}
-			return err
+		// When a page is missing, the requests that want it at once wait
+		// for one of them to make it, instead of all making it.
+		var handled bool
+		var handlerErr error
+		made, _, _ := pc.making.Do(strconv.FormatInt(version, 10)+" "+key, func() (any, error) {
+			page, err := pc.make(c, next, version, key)
+			handled, handlerErr = page == nil, err
+			return page, nil
+		})
+		if handled {
+			return handlerErr // this request made the page, and it was not one to keep
 		}
-		// Read after the page was made: the page is no older than this.
-		changed, err := pc.changed(r.Context())
-		if err != nil {
-			return err
+		if page, _ := made.(*Prepared); page != nil {
+			return page.Serve(c)
 		}
-		h := real.Header()
-		page := Prepare(h.Get(echo.HeaderContentType), bytes.Clone(rec.body.Bytes()), changed, h.Get(echo.HeaderCacheControl))
-		page.ContentDisposition = h.Get(echo.HeaderContentDisposition)
-		pc.put(version, key, page)
-		res.Committed = false
-		return page.Serve(c)
+		return next(c) // another request made it, and it was not one to keep
 	}
+}
+
+// make lets the handler make the page, and keeps it if it is a 200. It
+// returns nil when the page is not one to keep, after sending the
+// handler's answer (or with its error, for the error handler).
+func (pc *PageCache) make(c echo.Context, next echo.HandlerFunc, version int64, key string) (*Prepared, error) {
+	res := c.Response()
+	real := res.Writer
+	rec := &recorder{header: real.Header()}
+	res.Writer = rec
+	err := next(c)
+	res.Writer = real
+	if err != nil {
+		return nil, err
+	}
+	if res.Status != http.StatusOK {
+		res.Committed = false
+		res.WriteHeader(res.Status)
+		_, err = real.Write(rec.body.Bytes())
+		return nil, err
+	}
+	// Read after the page was made: the page is no older than this.
+	changed, err := pc.changed(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	h := real.Header()
+	page := Prepare(h.Get(echo.HeaderContentType), bytes.Clone(rec.body.Bytes()), changed, h.Get(echo.HeaderCacheControl))
+	page.ContentDisposition = h.Get(echo.HeaderContentDisposition)
+	pc.put(version, key, page)
+	res.Committed = false
+	return page, nil
 }
 
 func (pc *PageCache) get(version int64, key string) *Prepared {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,6 +142,11 @@ func cachedSite(t *testing.T, shared *atomic.Bool) (*httptest.Server, *atomic.In
 		return c.HTML(http.StatusOK, strings.Repeat("<p>row</p>", 300)+"<p>made "+strconv.FormatInt(n, 10)+" at version "+strconv.FormatInt(version.Load(), 10)+" in "+locale.Lang(c.Request().Context())+"</p>")
 	}, cache.Middleware)
 	e.GET("/missing", func(c echo.Context) error { made.Add(1); return NotFound("error.404") }, cache.Middleware)
+	e.GET("/slow", func(c echo.Context) error {
+		made.Add(1)
+		time.Sleep(100 * time.Millisecond) // long enough for every request to arrive
+		return c.HTML(http.StatusOK, "<p>slow</p>")
+	}, cache.Middleware)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv, &version, &made
@@ -226,5 +232,27 @@ func TestPageCacheStaysWithinItsSize(t *testing.T) {
 	cache.put(1, "huge", &Prepared{Body: make([]byte, 5000)})
 	if cache.get(1, "huge") != nil {
 		t.Error("a page larger than the cache was kept")
+	}
+}
+
+// TestPageCacheMakesAMissingPageOnce sends many requests for a page that is
+// not kept yet: one makes it, the others wait for it.
+func TestPageCacheMakesAMissingPageOnce(t *testing.T) {
+	var shared atomic.Bool
+	shared.Store(true)
+	srv, _, made := cachedSite(t, &shared)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := fetchRaw(t, srv.URL+"/slow", nil); r.status != http.StatusOK || r.body != "<p>slow</p>" {
+				t.Errorf("status %d, %q", r.status, r.body)
+			}
+		}()
+	}
+	wg.Wait()
+	if made.Load() != 1 {
+		t.Errorf("20 requests at once made the page %d times, want 1", made.Load())
 	}
 }
