@@ -95,8 +95,11 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 		writeSQL.Close()
 		return nil, err
 	}
-	readSQL.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
-	readSQL.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	// Enough readers that a request rarely waits for a connection: Go's
+	// pool hands a freed connection to a waiter at random, and waits are
+	// what make the slowest answers slow.
+	readSQL.SetMaxOpenConns(max(16, 8*runtime.NumCPU()))
+	readSQL.SetMaxIdleConns(max(16, 8*runtime.NumCPU()))
 	return &DB{Write: write, Read: read}, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -93,7 +94,10 @@ func NewServer(cfg Config) *echo.Echo {
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		ContentSecurityPolicy: contentSecurityPolicy,
 	}))
-	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(minCompressed), gzhttp.CompressionLevel(5))
+	// Pages made for one reader are compressed as they are sent, at the
+	// fastest level: the kept pages and static files were compressed once,
+	// at the smallest.
+	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(minCompressed), gzhttp.CompressionLevel(gzip.BestSpeed))
 	if err != nil {
 		panic(err) // the options are constants
 	}
