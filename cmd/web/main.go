@@ -113,7 +113,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	// The flag package's own messages run to several lines; main prints one.
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "SHUANGSHI_ADDR", ":8080"), "address to listen on (SHUANGSHI_ADDR)")
-	fs.StringVar(&cfg.dbPath, "db", envOr(getenv, "SHUANGSHI_DB", "data/shuangshi.db"), "SQLite database file, created if missing (SHUANGSHI_DB)")
+	fs.StringVar(&cfg.dbPath, "db", envOr(getenv, "SHUANGSHI_DB", "data/shuangshi.db"),
+		"SQLite database file, created if missing, or a postgres:// URL for servers that share one database (SHUANGSHI_DB)")
 	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("SHUANGSHI_SECURE_COOKIES") == "true",
 		"mark every cookie Secure, for a site served only over HTTPS (SHUANGSHI_SECURE_COOKIES=true)")
 	atRisk := fs.String("at-risk-days", envOr(getenv, "SHUANGSHI_AT_RISK_DAYS", strconv.Itoa(projects.DefaultAtRiskDays)),
@@ -164,6 +165,13 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 			return cfg, startError{fmt.Errorf("-public-url: %q is not an address such as https://shuangshi.example.gov.cn", cfg.publicURL)}
 		}
 		cfg.publicURL = strings.TrimSuffix(cfg.publicURL, "/")
+	}
+	if database.IsPostgres(cfg.dbPath) && cfg.sessionKeys == "" {
+		// Servers sharing a database must share the keys their session
+		// cookies are signed with, or a session started on one is a
+		// stranger to the next.
+		return cfg, startError{errors.New("with a PostgreSQL database, set SHUANGSHI_SESSION_KEYS to the same keys on every server " +
+			"(base64 of 64 random bytes, comma-separated; `openssl rand -base64 64 | tr -d '\\n'` makes one)")}
 	}
 	if cfg.smtp.Addr != "" {
 		// An e-mail's links must open from wherever it is read.
@@ -259,7 +267,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	defer func() { stopDigests(); <-digestsDone }()
 	go func() { defer close(digestsDone); site.digester.Run(digestCtx, time.Now) }()
 	url := siteURL(ln.Addr())
-	log.Info("listening", "url", url, "db", cfg.dbPath)
+	log.Info("listening", "url", url, "db", redacted(cfg.dbPath))
 	if site.setup != nil {
 		log.Warn("there is no active administrator: open this link, once, to create one; it works until it is used or the server restarts",
 			"setup_url", url+site.setup.Path())
@@ -395,6 +403,15 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	})
 	notify.NewHandler(digester, now).Register(e)
 	return &site{db: db, echo: e, setup: setup, digester: digester}, nil
+}
+
+// redacted is the database's source for the log: a PostgreSQL URL without
+// its password.
+func redacted(source string) string {
+	if u, err := url.Parse(source); err == nil && database.IsPostgres(source) {
+		return u.Redacted()
+	}
+	return source
 }
 
 // siteURL is the address to open in a browser: a server listening on every

@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/database"
+	"shuangshi/internal/database/databasetest"
 )
 
 // testClock is the site's clock in tests, moved by hand.
@@ -50,7 +53,12 @@ type testSite struct {
 
 func newTestSite(t *testing.T, change ...func(*config)) *testSite {
 	t.Helper()
-	cfg := config{addr: "127.0.0.1:0", dbPath: filepath.Join(t.TempDir(), "site.db"), atRiskDays: 30, staleDays: 30}
+	cfg := config{addr: "127.0.0.1:0", dbPath: databasetest.Source(t), atRiskDays: 30, staleDays: 30}
+	if database.IsPostgres(cfg.dbPath) {
+		key := make([]byte, 64)
+		rand.Read(key)
+		cfg.sessionKeys = base64.StdEncoding.EncodeToString(key)
+	}
 	for _, c := range change {
 		c(&cfg)
 	}

@@ -166,6 +166,9 @@ func runSessionKeysCommand(args []string, getenv func(string) string, stdout io.
 		return err
 	}
 	cfg := config{dbPath: *dbPath}
+	if database.IsPostgres(cfg.dbPath) {
+		return errors.New("with PostgreSQL the session keys are SHUANGSHI_SESSION_KEYS on every server: put a new key in front of the old ones there")
+	}
 	if err := auth.RotateKeys(cfg.sessionKeyFile()); err != nil {
 		return err
 	}

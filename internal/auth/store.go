@@ -292,7 +292,9 @@ func (s *Store) Assign(ctx context.Context, userID, projectID int64, detail stri
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&Assignment{UserID: userID, ProjectID: projectID, CreatedAt: s.now()})
 		if res.Error != nil {
-			if strings.Contains(res.Error.Error(), "FOREIGN KEY") {
+			// SQLite says "FOREIGN KEY constraint failed", PostgreSQL
+			// "violates foreign key constraint".
+			if strings.Contains(strings.ToLower(res.Error.Error()), "foreign key") {
 				return ErrNotFound
 			}
 			return res.Error

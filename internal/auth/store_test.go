@@ -3,8 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"shuangshi/internal/database"
+	"shuangshi/internal/database/databasetest"
 )
 
 // testClock is a clock that tests move by hand.
@@ -35,15 +34,7 @@ func (c *testClock) Advance(d time.Duration) {
 
 func newTestStore(t *testing.T) (*Store, *testClock, *database.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "auth.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := databasetest.Open(t)
 	clock := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	return NewStore(db, clock.Now), clock, db
 }

@@ -19,13 +19,15 @@ import (
 	"sync"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the database/sql driver "pgx"
 	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // DB holds the two sides of the database. SQLite allows one writer at a time,
@@ -36,16 +38,43 @@ type DB struct {
 	Write *gorm.DB
 	Read  *gorm.DB
 
+	// dialect is "sqlite" or "postgres": the folder of its migrations.
+	dialect goose.Dialect
+
 	// version reads the data version; prepared once, because every public
 	// request asks for it.
 	versionOnce sync.Mutex
 	version     *sql.Stmt
 }
 
-// Open opens (creating if needed) the SQLite database at path, with its
-// directory, and configures every connection through the DSN. It does not
+// IsPostgres reports whether source names a PostgreSQL database (a
+// postgres:// URL) rather than a SQLite file.
+func IsPostgres(source string) bool {
+	return strings.HasPrefix(source, "postgres://") || strings.HasPrefix(source, "postgresql://")
+}
+
+// Open opens the database at source: a PostgreSQL database when it is a
+// postgres:// URL, otherwise a SQLite file, created if needed. It does not
 // migrate; call Migrate.
-func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
+func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
+	cfg := &gorm.Config{
+		Logger: logger.NewSlogLogger(log, logger.Config{
+			SlowThreshold:             200 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+		}),
+		// Timestamps are recorded in UTC; pages convert for display.
+		NowFunc: func() time.Time { return time.Now().UTC() },
+	}
+	if IsPostgres(source) {
+		return openPostgres(ctx, source, cfg)
+	}
+	return openSQLite(ctx, source, cfg)
+}
+
+// openSQLite opens (creating if needed) the SQLite database at path, with
+// its directory, and configures every connection through the DSN.
+func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
@@ -59,16 +88,6 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("create database %s: %w", path, err)
 	}
-	gormConfig := &gorm.Config{
-		Logger: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             200 * time.Millisecond,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-		}),
-		// Timestamps are recorded in UTC; pages convert for display.
-		NowFunc: func() time.Time { return time.Now().UTC() },
-	}
-
 	write, err := gorm.Open(sqlite.Open(dsn(path, false)), gormConfig)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -100,8 +119,61 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
 	// what make the slowest answers slow.
 	readSQL.SetMaxOpenConns(max(16, 8*runtime.NumCPU()))
 	readSQL.SetMaxIdleConns(max(16, 8*runtime.NumCPU()))
-	return &DB{Write: write, Read: read}, nil
+	return &DB{Write: write, Read: read, dialect: goose.DialectSQLite3}, nil
 }
+
+// openPostgres opens a PostgreSQL database, for more than one server on
+// the same data. Writes are made one at a time, as on SQLite: every
+// writing transaction first takes one advisory lock (see serialized).
+func openPostgres(ctx context.Context, source string, gormConfig *gorm.Config) (*DB, error) {
+	pool, err := sql.Open("pgx", source)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	pool.SetMaxOpenConns(max(16, 8*runtime.NumCPU()))
+	pool.SetMaxIdleConns(max(16, 8*runtime.NumCPU()))
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	write, err := gorm.Open(postgres.New(postgres.Config{Conn: serialized{pool}}), gormConfig)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	read, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return &DB{Write: write, Read: read, dialect: goose.DialectPostgres}, nil
+}
+
+// writeLock is the advisory lock every writing transaction on PostgreSQL
+// holds until it ends ("双十" in the digits of its code points).
+const writeLock = 0x53CC5341
+
+// serialized is the PostgreSQL pool as the writer sees it: a transaction
+// begins by waiting for the write lock, so that writes are made one at a
+// time across every server, as SQLite's BEGIN IMMEDIATE makes them on one,
+// and the stores' read-then-write steps (a name not taken, the next 序号, a
+// version still current) stay sound.
+type serialized struct{ *sql.DB }
+
+func (s serialized) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	tx, err := s.DB.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", writeLock); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("take the write lock: %w", err)
+	}
+	return tx, nil
+}
+
+// GetDBConn gives GORM the pool, for DB().
+func (s serialized) GetDBConn() (*sql.DB, error) { return s.DB, nil }
 
 // dsn sets every connection up the same way, whichever connection of the pool
 // it is: WAL so readers never block the writer; a busy timeout so a brief
@@ -138,11 +210,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := fs.Sub(migrations, "migrations")
+	folder := "migrations/sqlite"
+	if db.dialect == goose.DialectPostgres {
+		folder = "migrations/postgres"
+	}
+	files, err := fs.Sub(migrations, folder)
 	if err != nil {
 		return err
 	}
-	provider, err := goose.NewProvider(goose.DialectSQLite3, sqlDB, files)
+	provider, err := goose.NewProvider(db.dialect, sqlDB, files)
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
@@ -205,9 +281,11 @@ func (db *DB) Close() error {
 	if db.version != nil {
 		errs = append(errs, db.version.Close())
 	}
+	closed := map[*sql.DB]bool{} // on PostgreSQL both sides share one pool
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		sqlDB, err := g.DB()
-		if err == nil {
+		if err == nil && !closed[sqlDB] {
+			closed[sqlDB] = true
 			err = sqlDB.Close()
 		}
 		errs = append(errs, err)

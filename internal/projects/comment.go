@@ -144,16 +144,16 @@ func (s *Store) Comments(ctx context.Context, targetIDs []int64) (map[int64][]Co
 func (s *Store) OpenCommentCounts(ctx context.Context) (map[int64]int, error) {
 	var rows []struct {
 		TargetID int64
-		Open     int
+		Waiting  int
 	}
-	err := s.read.WithContext(ctx).Model(&Comment{}).Select("target_id, COUNT(*) AS open").
+	err := s.read.WithContext(ctx).Model(&Comment{}).Select("target_id, COUNT(*) AS waiting").
 		Where("answered_at IS NULL").Group("target_id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("open comments: %w", err)
 	}
 	counts := make(map[int64]int, len(rows))
 	for _, r := range rows {
-		counts[r.TargetID] = r.Open
+		counts[r.TargetID] = r.Waiting
 	}
 	return counts, nil
 }

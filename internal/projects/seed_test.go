@@ -3,9 +3,6 @@ package projects
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -15,28 +12,21 @@ import (
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/database"
+	"shuangshi/internal/database/databasetest"
 )
 
-// newTestStore returns a store on a migrated SQLite file in a temp directory.
+// newTestStore returns a store on a migrated database of its own (see
+// databasetest).
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
 	store, _ := newTestDatabase(t)
 	return store
 }
 
-// newTestDatabase returns a store and its database, a migrated SQLite file in
-// a temp directory.
+// newTestDatabase returns a store and its database, migrated, of its own.
 func newTestDatabase(t *testing.T) (*Store, *database.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "test.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := databasetest.Open(t)
 	return NewStore(db, time.Now), db
 }
 
