@@ -104,24 +104,14 @@ func (h *Handler) showOverdue(c echo.Context) error {
 		}
 		page.SortURLs[col] = "/overdue?" + q.Encode()
 	}
-	// Filter and count every row, and keep only the rows of each group's
-	// page: thousands of rows are walked, fifty are shown.
+	// The rows of each group, filtered and counted, and of those only the
+	// page's fifty are shown.
 	groups := map[projects.Status]*views.ConsoleGroup{
 		projects.StatusOverdue: {Status: string(projects.StatusOverdue)},
 		projects.StatusAtRisk:  {Status: string(projects.StatusAtRisk)},
 	}
-	kept := map[projects.Status][]*Row{}
-	sorted := snap.sortedBy(column, descending)
-	for i := range sorted {
-		r := &sorted[i]
-		if !filter.Keep(*r) {
-			continue
-		}
-		kept[r.Status] = append(kept[r.Status], r)
-		if r.Stale {
-			page.Stale++
-		}
-	}
+	var kept map[projects.Status][]*Row
+	kept, page.Stale = snap.grouped(column, descending, filter)
 	page.Overdue, page.AtRisk = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk])
 	for status, g := range groups {
 		rows := kept[status]

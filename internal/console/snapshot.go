@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/projects"
 	"shuangshi/views"
 )
 
@@ -22,8 +23,15 @@ type snapshot struct {
 	units     []string
 	engineers []views.Option
 
-	mu     sync.Mutex
-	sorted map[string][]Row // by column and direction
+	mu         sync.Mutex
+	sorted     map[string][]Row  // by column and direction
+	unfiltered map[string]groups // by column and direction
+}
+
+// groups are the rows of each group in one order, and how many are stale.
+type groups struct {
+	rows  map[projects.Status][]*Row
+	stale int
 }
 
 // snapshots keeps the current snapshot.
@@ -70,7 +78,7 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	s := &snapshot{
 		version: version, today: today,
 		rows:   Rows(targets, engineers, open, h.rule, today, h.now(), h.staleDays),
-		sorted: map[string][]Row{},
+		sorted: map[string][]Row{}, unfiltered: map[string]groups{},
 	}
 	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
 	for _, r := range s.rows {
@@ -87,6 +95,39 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	}
 	slices.Sort(s.units)
 	return s, nil
+}
+
+// grouped returns the rows that filter keeps, by group, in the order of a
+// column, and how many of them are stale. Without a filter, what it
+// returns is kept: the console as most people open it walks no rows.
+func (s *snapshot) grouped(column string, descending bool, filter Filter) (map[projects.Status][]*Row, int) {
+	key := column + " " + strconv.FormatBool(descending)
+	if filter == (Filter{}) {
+		s.mu.Lock()
+		g, ok := s.unfiltered[key]
+		s.mu.Unlock()
+		if ok {
+			return g.rows, g.stale
+		}
+	}
+	g := groups{rows: map[projects.Status][]*Row{}}
+	sorted := s.sortedBy(column, descending)
+	for i := range sorted {
+		r := &sorted[i]
+		if !filter.Keep(*r) {
+			continue
+		}
+		g.rows[r.Status] = append(g.rows[r.Status], r)
+		if r.Stale {
+			g.stale++
+		}
+	}
+	if filter == (Filter{}) {
+		s.mu.Lock()
+		s.unfiltered[key] = g
+		s.mu.Unlock()
+	}
+	return g.rows, g.stale
 }
 
 // sortedBy returns the rows in the order of a column, sorting them the
