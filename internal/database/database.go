@@ -65,6 +65,12 @@ func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
 		}),
 		// Timestamps are recorded in UTC; pages convert for display.
 		NowFunc: func() time.Time { return time.Now().UTC() },
+		// A statement is prepared once per connection and kept: preparing
+		// was a tenth of a progress update's time. The cache is bounded,
+		// because an IN list of each length is a statement of its own.
+		PrepareStmt:        true,
+		PrepareStmtMaxSize: 256,
+		PrepareStmtTTL:     time.Hour,
 	}
 	if IsPostgres(source) {
 		return openPostgres(ctx, source, cfg)
@@ -88,15 +94,16 @@ func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB,
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("create database %s: %w", path, err)
 	}
-	write, err := gorm.Open(sqlite.Open(dsn(path, false)), gormConfig)
+	writeSQL, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	writeSQL, err := write.DB()
-	if err != nil {
-		return nil, err
-	}
 	writeSQL.SetMaxOpenConns(1)
+	write, err := gorm.Open(&sqlite.Dialector{Conn: inTurn(writeSQL)}, gormConfig)
+	if err != nil {
+		writeSQL.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	// Connections open lazily; open the writer now so that a path that cannot
 	// be created fails at start, not on the first request.
 	if err := writeSQL.PingContext(ctx); err != nil {
@@ -148,6 +155,70 @@ func openPostgres(ctx context.Context, source string, gormConfig *gorm.Config) (
 	}
 	return &DB{Write: write, Read: read, dialect: goose.DialectPostgres}, nil
 }
+
+// turns is the SQLite writer as GORM sees it: transactions take their turn
+// in the order they asked for it. database/sql hands its one connection to
+// a waiting request chosen at random, so that under many writers some
+// waited many turns; a channel's waiting senders are served first come,
+// first served.
+type turns struct {
+	db   *sql.DB
+	turn chan struct{} // holds one token from BeginTx to Commit or Rollback
+}
+
+func inTurn(db *sql.DB) turns { return turns{db: db, turn: make(chan struct{}, 1)} }
+
+func (w turns) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
+	select {
+	case w.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	tx, err := w.db.BeginTx(ctx, opts)
+	if err != nil {
+		<-w.turn
+		return nil, err
+	}
+	return &turnTx{Tx: tx, turn: w.turn}, nil
+}
+
+func (w turns) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return w.db.PrepareContext(ctx, query)
+}
+
+func (w turns) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return w.db.ExecContext(ctx, query, args...)
+}
+
+func (w turns) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return w.db.QueryContext(ctx, query, args...)
+}
+
+func (w turns) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return w.db.QueryRowContext(ctx, query, args...)
+}
+
+// GetDBConn gives GORM the pool, for DB().
+func (w turns) GetDBConn() (*sql.DB, error) { return w.db, nil }
+
+// turnTx is a transaction that gives the turn back when it ends.
+type turnTx struct {
+	*sql.Tx
+	turn chan struct{}
+	once sync.Once
+}
+
+func (t *turnTx) Commit() error {
+	defer t.end()
+	return t.Tx.Commit()
+}
+
+func (t *turnTx) Rollback() error {
+	defer t.end()
+	return t.Tx.Rollback()
+}
+
+func (t *turnTx) end() { t.once.Do(func() { <-t.turn }) }
 
 // writeLock is the advisory lock every writing transaction on PostgreSQL
 // holds until it ends ("双十" in the digits of its code points).

@@ -7,8 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 )
 
 func openTestDB(t *testing.T) *DB {
@@ -167,5 +172,44 @@ func TestTheDatabaseIsReadableByItsOwnerOnly(t *testing.T) {
 	}
 	if info.Mode().Perm() != 0o600 {
 		t.Fatalf("database file mode %04o, want 0600", info.Mode().Perm())
+	}
+}
+
+// TestWritersTakeTurnsInOrder: transactions waiting for the writer begin
+// in the order they asked, not at random, so that no writer waits many
+// turns behind later ones.
+func TestWritersTakeTurnsInOrder(t *testing.T) {
+	db := openTestDB(t)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	holding := make(chan struct{})
+	go db.Write.Transaction(func(*gorm.DB) error {
+		close(holding)
+		<-release
+		return nil
+	})
+	<-holding
+	var mu sync.Mutex
+	var order []int
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db.Write.Transaction(func(*gorm.DB) error {
+				mu.Lock()
+				order = append(order, i)
+				mu.Unlock()
+				return nil
+			})
+		}()
+		time.Sleep(20 * time.Millisecond) // each has asked before the next
+	}
+	close(release)
+	wg.Wait()
+	if !slices.IsSorted(order) {
+		t.Errorf("writers began in the order %v, want the order they asked in", order)
 	}
 }
