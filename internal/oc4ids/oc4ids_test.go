@@ -552,7 +552,7 @@ func TestProjectPackageOfMeizhouRoad(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatalf("the edit was refused: %v", problems)
 	}
-	if err := store.SaveEdit(ctx, edit, p.Version, auth.Actor{UserID: 0, Name: "测试工程师"}); err != nil {
+	if _, err := store.SaveEdit(ctx, edit, p.Version, auth.Actor{UserID: 0, Name: "测试工程师"}); err != nil {
 		t.Fatal(err)
 	}
 

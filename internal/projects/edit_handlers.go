@@ -72,7 +72,7 @@ func (h *Handler) updateProject(c echo.Context) error {
 	if len(problems) > 0 {
 		return h.renderEdit(c, http.StatusUnprocessableEntity, p, form, problems, nil)
 	}
-	err = h.store.SaveEdit(c.Request().Context(), edit, version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	_, err = h.store.SaveEdit(c.Request().Context(), edit, version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
 	if errors.Is(err, ErrConflict) {
 		// Someone saved between reading the project and writing it.
 		current, err := h.store.Project(c.Request().Context(), p.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -15,16 +16,16 @@ import (
 var ErrConflict = errors.New("the project was changed by someone else")
 
 // SaveEdit saves a checked edit made from version of the project, with its
-// history, in one transaction. It returns ErrConflict, and saves nothing,
-// when the project is no longer at that version. An edit that changes
-// nothing saves nothing.
-func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.Actor) error {
-	if len(edit.Changes) == 0 {
-		return nil
-	}
+// history, in one transaction, and returns the project as saved. It
+// returns ErrConflict, and saves nothing, when the project is no longer at
+// that version. An edit that changes nothing saves nothing.
+func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.Actor) (Project, error) {
 	p := edit.Project
-	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
+	if len(edit.Changes) == 0 {
+		return p, nil
+	}
+	now := s.now()
+	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(map[string]any{
 			"planned_start":               p.PlannedStart,
 			"planned_completion":          p.PlannedCompletion,
@@ -75,6 +76,20 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		}
 		return nil
 	})
+	if err != nil {
+		return Project{}, err
+	}
+	// As a read would find it: one version on, changed now.
+	p.Version, p.UpdatedAt = version+1, now
+	p.Targets = slices.Clone(p.Targets)
+	for i, t := range p.Targets {
+		for _, c := range edit.Changes {
+			if c.TargetID != nil && *c.TargetID == t.ID {
+				p.Targets[i].UpdatedAt = now
+			}
+		}
+	}
+	return p, nil
 }
 
 // Changes returns a project's history, newest first: every change, or only

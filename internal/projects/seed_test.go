@@ -311,10 +311,10 @@ func TestSaveEditRefusesAStaleVersion(t *testing.T) {
 		t.Fatal(problems)
 	}
 	editB, _ := second.Check(p, today)
-	if err := s.SaveEdit(ctx, editA, p.Version, auth.Actor{Name: "a"}); err != nil {
+	if _, err := s.SaveEdit(ctx, editA, p.Version, auth.Actor{Name: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveEdit(ctx, editB, p.Version, auth.Actor{Name: "b"}); !errors.Is(err, ErrConflict) {
+	if _, err := s.SaveEdit(ctx, editB, p.Version, auth.Actor{Name: "b"}); !errors.Is(err, ErrConflict) {
 		t.Fatalf("a second save from the same version: %v, want ErrConflict", err)
 	}
 	after, _ := s.Project(ctx, 3)

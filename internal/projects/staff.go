@@ -160,7 +160,7 @@ func (h *Handler) updateProgress(c echo.Context) error {
 		}
 		return refuse(problem.ID, problem.Args...)
 	}
-	err = h.store.SaveEdit(ctx, edit, p.Version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	saved, err := h.store.SaveEdit(ctx, edit, p.Version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
 	if errors.Is(err, ErrConflict) {
 		return refuse("my.progress_clash")
 	}
@@ -170,10 +170,6 @@ func (h *Handler) updateProgress(c echo.Context) error {
 	if !web.IsHTMX(c) {
 		auth.Flash(c, "flash.project_saved")
 		return c.Redirect(http.StatusSeeOther, "/my/projects")
-	}
-	saved, err := h.store.Project(ctx, p.ID)
-	if err != nil {
-		return err
 	}
 	card, _, _ = h.myProject(saved)
 	card.Saved = len(edit.Changes) > 0
