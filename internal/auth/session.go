@@ -92,16 +92,13 @@ func CurrentUser(c echo.Context) *User {
 	return nil
 }
 
-// Shared reports whether the request gets the page every reader gets: no
-// one is signed in and no message waits to be shown. Only such pages may
-// be kept and served to others.
+// Shared reports whether the request gets the page every reader gets: it
+// carries no session, so no one is signed in and no message waits to be
+// shown. Only such pages may be kept and served to others, and telling
+// them needs no session to be read.
 func Shared(c echo.Context) bool {
-	st := stateOf(c)
-	if st == nil {
-		return true
-	}
-	_, flashes := st.session.Values["_flash"] // gorilla/sessions' key for flashes
-	return st.user == nil && !flashes
+	_, err := c.Request().Cookie(cookieName)
+	return err != nil
 }
 
 // Middleware reads the session cookie, checks that its session still exists

@@ -46,7 +46,8 @@ type Config struct {
 	// larger bodies.
 	Uploads []string
 	// PageCache, when set, keeps the pages of the Cached routes (as echo
-	// names them: "/years/:year") for the readers who share them.
+	// names them: "/years/:year") for the readers who share them. It runs
+	// before the PageMiddleware.
 	PageCache *PageCache
 	Cached    []string
 	// Ceiling, when set, is served at CeilingPath exactly as the files of
@@ -110,11 +111,13 @@ func NewServer(cfg Config) *echo.Echo {
 	for _, prefix := range cfg.Uploads {
 		e.Use(onlyFor(middleware.BodyLimit("8M"), prefix))
 	}
-	for _, m := range cfg.PageMiddleware {
-		e.Use(skipFor(m, "/static/", "/healthz"))
-	}
+	// Kept pages are served before the sessions are read: a reader who
+	// carries no session needs none.
 	if cfg.PageCache != nil {
 		e.Use(onlyRoutes(cfg.PageCache.Middleware, cfg.Cached...))
+	}
+	for _, m := range cfg.PageMiddleware {
+		e.Use(skipFor(m, "/static/", "/healthz"))
 	}
 
 	e.GET("/static/:name", staticFiles(cfg.Static, cfg.Ceiling))
