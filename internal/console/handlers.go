@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -81,9 +82,16 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	nav := views.Nav{Years: years}
+	// The content is the same for every supervisor who asks the same of
+	// the same data on the same day, in the same language.
+	key := locale.Lang(ctx) + " " + c.QueryParams().Encode()
+	if content, ok := snap.content(key); ok {
+		return web.Render(c, http.StatusOK, views.ConsoleKept(nav, content))
+	}
 
 	page := views.ConsolePage{
-		Nav: views.Nav{Years: years}, AsOf: h.today(), StaleDays: h.staleDays,
+		Nav: nav, AsOf: h.today(), StaleDays: h.staleDays,
 		Sort: column, Descending: descending, SortURLs: map[string]string{},
 		Filter: chosen,
 	}
@@ -132,7 +140,12 @@ func (h *Handler) showOverdue(c echo.Context) error {
 		}
 	}
 	page.Groups = []views.ConsoleGroup{*groups[projects.StatusOverdue], *groups[projects.StatusAtRisk]}
-	return web.Render(c, http.StatusOK, views.Console(page))
+	var content strings.Builder
+	if err := views.ConsoleContent(page).Render(ctx, &content); err != nil {
+		return err
+	}
+	snap.keep(key, content.String())
+	return web.Render(c, http.StatusOK, views.ConsoleKept(nav, content.String()))
 }
 
 // PageSize is how many rows of each group a page of the console shows.

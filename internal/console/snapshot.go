@@ -24,6 +24,7 @@ type snapshot struct {
 	engineers []views.Option
 
 	mu         sync.Mutex
+	contents   map[string]string // the rendered content, by language and query
 	sorted     map[string][]Row  // by column and direction
 	unfiltered map[string]groups // by column and direction
 }
@@ -78,7 +79,7 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	s := &snapshot{
 		version: version, today: today,
 		rows:   Rows(targets, engineers, open, h.rule, today, h.now(), h.staleDays),
-		sorted: map[string][]Row{}, unfiltered: map[string]groups{},
+		sorted: map[string][]Row{}, unfiltered: map[string]groups{}, contents: map[string]string{},
 	}
 	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
 	for _, r := range s.rows {
@@ -146,4 +147,25 @@ func (s *snapshot) sortedBy(column string, descending bool) []Row {
 	SortRows(rows, column, descending)
 	s.sorted[key] = rows
 	return rows
+}
+
+// maxContents bounds the rendered contents a snapshot keeps: the queries
+// supervisors ask are few; a long tail of odd ones is made each time.
+const maxContents = 200
+
+// content returns the content rendered for key, if it was.
+func (s *snapshot) content(key string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.contents[key]
+	return c, ok
+}
+
+// keep keeps the content rendered for key, while there is room.
+func (s *snapshot) keep(key, content string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.contents) < maxContents {
+		s.contents[key] = content
+	}
 }
