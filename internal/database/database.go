@@ -45,6 +45,11 @@ type DB struct {
 	// request asks for it.
 	versionOnce sync.Mutex
 	version     *sql.Stmt
+
+	// checkpoints is SQLite's connection for checkpoints, made in the
+	// background until stop is closed; nil on PostgreSQL.
+	checkpoints   *sql.DB
+	stop, stopped chan struct{}
 }
 
 // IsPostgres reports whether source names a PostgreSQL database (a
@@ -126,7 +131,46 @@ func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB,
 	// what make the slowest answers slow.
 	readSQL.SetMaxOpenConns(max(16, 8*runtime.NumCPU()))
 	readSQL.SetMaxIdleConns(max(16, 8*runtime.NumCPU()))
-	return &DB{Write: write, Read: read, dialect: goose.DialectSQLite3}, nil
+	// Checkpoints copy the WAL into the database file and wait for the
+	// disk. Left to the writer, one in every thousand or so commits carried
+	// one, and every writer queued behind it waited too; a connection of
+	// its own does them in the background instead.
+	if _, err := writeSQL.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		writeSQL.Close()
+		readSQL.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	checkpoints, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		writeSQL.Close()
+		readSQL.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	checkpoints.SetMaxOpenConns(1)
+	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
+	go db.checkpointEvery(checkpointInterval)
+	return db, nil
+}
+
+// checkpointInterval is how often the WAL is copied into the database.
+const checkpointInterval = time.Second
+
+// checkpointEvery checkpoints the WAL every interval, without waiting for
+// readers or the writer (PASSIVE), until Close.
+func (db *DB) checkpointEvery(interval time.Duration) {
+	defer close(db.stopped)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-tick.C:
+			// A checkpoint that fails (a busy file) is tried again at the
+			// next tick; the WAL keeps every commit meanwhile.
+			db.checkpoints.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 // openPostgres opens a PostgreSQL database, for more than one server on
@@ -349,6 +393,11 @@ func (db *DB) Ping(ctx context.Context) error {
 // into the main file when the last connection goes.
 func (db *DB) Close() error {
 	var errs []error
+	if db.checkpoints != nil {
+		close(db.stop)
+		<-db.stopped
+		errs = append(errs, db.checkpoints.Close())
+	}
 	if db.version != nil {
 		errs = append(errs, db.version.Close())
 	}

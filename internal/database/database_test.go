@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +212,46 @@ func TestWritersTakeTurnsInOrder(t *testing.T) {
 	wg.Wait()
 	if !slices.IsSorted(order) {
 		t.Errorf("writers began in the order %v, want the order they asked in", order)
+	}
+}
+
+// TestTheWALIsCheckpointedInTheBackground: the writer does not checkpoint
+// (it would make the writers behind it wait); a connection of its own
+// does, every second. A checkpointed WAL is written again from its start,
+// so the same writes after a checkpoint do not make it longer.
+func TestTheWALIsCheckpointedInTheBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wal.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var autocheckpoint int
+	if err := db.Write.Raw("PRAGMA wal_autocheckpoint").Scan(&autocheckpoint).Error; err != nil || autocheckpoint != 0 {
+		t.Fatalf("the writer's wal_autocheckpoint is %d (%v), want 0", autocheckpoint, err)
+	}
+	write := func(round string) int64 {
+		for i := range 200 {
+			if err := db.Write.Exec("INSERT INTO seed_runs (name, applied_at) VALUES (?, ?)", round+strconv.Itoa(i), time.Now()).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		info, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Size()
+	}
+	time.Sleep(1500 * time.Millisecond) // the migrations' frames are checkpointed
+	first := write("a")
+	time.Sleep(1500 * time.Millisecond)
+	// Without the checkpoint, round b's 200 commits (about 800 KB of
+	// frames) would be added to the end.
+	if second := write("b"); second > first+first/10 {
+		t.Errorf("the WAL grew from %d to %d bytes: it was not checkpointed between the rounds", first, second)
 	}
 }
