@@ -50,6 +50,7 @@ type DB struct {
 	// background until stop is closed; nil on PostgreSQL.
 	checkpoints   *sql.DB
 	stop, stopped chan struct{}
+	stopOnce      sync.Once
 }
 
 // IsPostgres reports whether source names a PostgreSQL database (a
@@ -394,8 +395,10 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	var errs []error
 	if db.checkpoints != nil {
-		close(db.stop)
-		<-db.stopped
+		db.stopOnce.Do(func() { // Close may be called again
+			close(db.stop)
+			<-db.stopped
+		})
 		errs = append(errs, db.checkpoints.Close())
 	}
 	if db.version != nil {

@@ -255,3 +255,11 @@ func TestTheWALIsCheckpointedInTheBackground(t *testing.T) {
 		t.Errorf("the WAL grew from %d to %d bytes: it was not checkpointed between the rounds", first, second)
 	}
 }
+
+func TestCloseTwice(t *testing.T) {
+	db := openTestDB(t)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // and once more by the cleanup: no panic
+}
