@@ -123,18 +123,8 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	page.Overdue, page.AtRisk = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk])
 	for status, g := range groups {
 		rows := kept[status]
-		n := min(max(pages[status], 1), max(1, (len(rows)+PageSize-1)/PageSize))
-		from, to := (n-1)*PageSize, min(n*PageSize, len(rows))
-		g.Pager.Total = len(rows)
-		if n > 1 {
-			g.Pager.PrevURL = pageURL(c.QueryParams(), status, n-1)
-		}
-		if to < len(rows) {
-			g.Pager.NextURL = pageURL(c.QueryParams(), status, n+1)
-		}
-		if len(rows) > 0 {
-			g.Pager.First, g.Pager.Last = from+1, to
-		}
+		var from, to int
+		g.Pager, from, to = views.NewPager(len(rows), pages[status], PageSize, func(n int) string { return pageURL(c.QueryParams(), status, n) })
 		for _, r := range rows[from:to] {
 			g.Rows = append(g.Rows, h.consoleRow(*r))
 		}

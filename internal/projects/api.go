@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"shuangshi/internal/civil"
+	"shuangshi/views"
 )
 
 // The open-data documents of /api/v1. Their field names are a published
@@ -61,10 +62,10 @@ func newYearDocument(targets []Target, year, number int, today civil.Date) yearD
 		Year: year, AsOf: LastChanged(targets).UTC(),
 		Page: number, Pages: pageCount(len(targets), YearPageSize), Total: len(targets),
 	}
-	from, to := min((number-1)*YearPageSize, len(targets)), min(number*YearPageSize, len(targets))
-	if to < len(targets) {
-		doc.Next = "/api/v1/years/" + strconv.Itoa(year) + "?page=" + strconv.Itoa(number+1)
-	}
+	pager, from, to := views.NewPager(len(targets), number, YearPageSize, func(n int) string {
+		return "/api/v1/years/" + strconv.Itoa(year) + "?page=" + strconv.Itoa(n)
+	})
+	doc.Next = pager.NextURL
 	doc.Targets = make([]targetDocument, 0, to-from)
 	for _, t := range targets[from:to] {
 		doc.Targets = append(doc.Targets, targetDocument{

@@ -87,20 +87,7 @@ func (h *Handler) renderYear(c echo.Context, years []int, year int, targets []Ta
 	if err != nil {
 		return err
 	}
-	filtered := 0
-	for _, t := range targets {
-		if filter == "" || t.Project.Category == filter {
-			filtered++
-		}
-	}
-	number = min(number, pageCount(filtered, YearPageSize))
 	page := yearPage(targets, year, filter, number, h.today(), h.location, h.rule)
-	if number > 1 {
-		page.Pager.PrevURL = yearPageURL(year, filter, number-1)
-	}
-	if number*YearPageSize < filtered {
-		page.Pager.NextURL = yearPageURL(year, filter, number+1)
-	}
 	page.Nav = views.Nav{Years: years, CurrentYear: year}
 	return web.Render(c, http.StatusOK, views.Year(page))
 }

@@ -15,7 +15,7 @@ func ProjectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 1
 // when filter is set. Statuses are as of today; the date the data is as of is
 // reckoned in loc.
 //
-// number is the page of the lists to show, from 1, no further than the last.
+// number is the page of the lists to show, from 1; past the last, the last.
 func yearPage(targets []Target, year int, filter Category, number int, today civil.Date, loc *time.Location, rule StatusRule) views.YearPage {
 	asOf := civil.DateOf(LastChanged(targets).In(loc))
 	page := views.YearPage{
@@ -47,8 +47,13 @@ func yearPage(targets []Target, year int, filter Category, number int, today civ
 
 	// The rows of the page: a district's twenty targets are one page; a
 	// city's thousands are YearPageSize rows a page, in the table's order.
+	filtered := len(targets)
+	if filter != "" {
+		filtered = counts[filter]
+	}
+	var from, to int
+	page.Pager, from, to = views.NewPager(filtered, number, YearPageSize, func(n int) string { return yearPageURL(year, filter, n) })
 	shown := 0
-	from, to := (number-1)*YearPageSize, number*YearPageSize
 	for _, list := range Lists() {
 		section := views.YearList{List: string(list)}
 		for _, t := range targets {
@@ -66,10 +71,6 @@ func yearPage(targets []Target, year int, filter Category, number int, today civ
 			shown++
 		}
 		page.Lists = append(page.Lists, section)
-	}
-	page.Pager.Total = shown
-	if shown > 0 {
-		page.Pager.First, page.Pager.Last = from+1, min(to, shown)
 	}
 	return page
 }
