@@ -236,16 +236,25 @@ func (h *Handler) addTarget(c echo.Context) error {
 // target reads the :id parameter: 400 when it is not an id, 404 when no
 // listed target has it.
 func (h *Handler) target(c echo.Context) (projects.Target, error) {
-	raw := c.Param("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
-		return projects.Target{}, web.BadRequest("error.400")
+	id, err := targetID(c)
+	if err != nil {
+		return projects.Target{}, err
 	}
 	t, err := h.store.Target(c.Request().Context(), id)
 	if errors.Is(err, projects.ErrNotFound) {
-		return projects.Target{ID: id}, web.NotFound("error.404") // the id, for removeTarget
+		return t, web.NotFound("error.404")
 	}
 	return t, err
+}
+
+// targetID reads the :id parameter: 400 for what is not an id.
+func targetID(c echo.Context) (int64, error) {
+	raw := c.Param("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
+		return 0, web.BadRequest("error.400")
+	}
+	return id, nil
 }
 
 func (h *Handler) moveTarget(c echo.Context) error {
@@ -314,14 +323,18 @@ func (h *Handler) renderRemove(c echo.Context, status int, t projects.Target, re
 }
 
 func (h *Handler) removeTarget(c echo.Context) error {
+	id, err := targetID(c)
+	if err != nil {
+		return err
+	}
+	// A second click on Remove finds the target already gone: what the
+	// administrator asked for is done.
+	if removed, err := h.store.RemovedTarget(c.Request().Context(), id); err == nil {
+		auth.Flash(c, "flash.target_removed")
+		return c.Redirect(http.StatusSeeOther, ListURL(removed.Year))
+	}
 	t, err := h.target(c)
 	if err != nil {
-		// A second click on Remove finds the target already gone: what
-		// the administrator asked for is done.
-		if removed, rerr := h.store.RemovedTarget(c.Request().Context(), t.ID); rerr == nil && t.ID != 0 {
-			auth.Flash(c, "flash.target_removed")
-			return c.Redirect(http.StatusSeeOther, ListURL(removed.Year))
-		}
 		return err
 	}
 	reason := projects.CleanText(c.FormValue("reason"))

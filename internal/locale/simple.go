@@ -15,10 +15,7 @@ type simpleMessage struct {
 	names []string
 }
 
-var (
-	placeholder = regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}`)
-	action      = regexp.MustCompile(`\{\{`)
-)
+var placeholder = regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}`)
 
 // simpleMessages returns the messages of a message file that are one
 // string (no plural forms, no description) whose every template action is
@@ -31,7 +28,7 @@ func simpleMessages(file []byte) (map[string]simpleMessage, error) {
 	simple := map[string]simpleMessage{}
 	for id, v := range raw {
 		text, ok := v.(string)
-		if !ok || len(action.FindAllStringIndex(text, -1)) != len(placeholder.FindAllStringIndex(text, -1)) {
+		if !ok || strings.Count(text, "{{") != len(placeholder.FindAllStringIndex(text, -1)) {
 			continue
 		}
 		var m simpleMessage

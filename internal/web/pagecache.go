@@ -151,9 +151,8 @@ func (pc *PageCache) put(version int64, key string, page *Prepared) {
 type recorder struct {
 	header http.Header
 	body   bytes.Buffer
-	status int
 }
 
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
-func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) WriteHeader(int)             {} // echo's Response keeps the status

@@ -90,9 +90,6 @@ func (p *Prepared) Serve(c echo.Context) error {
 	}
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	c.Response().WriteHeader(http.StatusOK)
-	if c.Request().Method == http.MethodHead {
-		return nil
-	}
 	_, err := c.Response().Write(body)
 	return err
 }
