@@ -41,10 +41,12 @@ type DB struct {
 	// dialect is "sqlite" or "postgres": the folder of its migrations.
 	dialect goose.Dialect
 
-	// version reads the data version; prepared once, because every public
-	// request asks for it.
+	// version reads the data version; prepared once, and shared by the
+	// requests that ask at the same moment, because every public request
+	// asks for it.
 	versionOnce sync.Mutex
 	version     *sql.Stmt
+	versions    sharedRead
 
 	// checkpoints is SQLite's connection for checkpoints, made in the
 	// background until stop is closed; nil on PostgreSQL.
@@ -63,20 +65,24 @@ func IsPostgres(source string) bool {
 // postgres:// URL, otherwise a SQLite file, created if needed. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
-	cfg := &gorm.Config{
-		Logger: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             200 * time.Millisecond,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-		}),
-		// Timestamps are recorded in UTC; pages convert for display.
-		NowFunc: func() time.Time { return time.Now().UTC() },
-		// A statement is prepared once per connection and kept: preparing
-		// was a tenth of a progress update's time. The cache is bounded,
-		// because an IN list of each length is a statement of its own.
-		PrepareStmt:        true,
-		PrepareStmtMaxSize: 256,
-		PrepareStmtTTL:     time.Hour,
+	// Each handle gets its own configuration: GORM keeps its state in it.
+	cfg := func(prepared bool) *gorm.Config {
+		return &gorm.Config{
+			Logger: logger.NewSlogLogger(log, logger.Config{
+				SlowThreshold:             200 * time.Millisecond,
+				LogLevel:                  logger.Warn,
+				IgnoreRecordNotFoundError: true,
+			}),
+			// Timestamps are recorded in UTC; pages convert for display.
+			NowFunc: func() time.Time { return time.Now().UTC() },
+			// A statement is prepared once per connection and kept:
+			// preparing was a tenth of a page's time. The cache is
+			// bounded, because an IN list of each length is a statement
+			// of its own.
+			PrepareStmt:        prepared,
+			PrepareStmtMaxSize: 256,
+			PrepareStmtTTL:     time.Hour,
+		}
 	}
 	if IsPostgres(source) {
 		return openPostgres(ctx, source, cfg)
@@ -86,7 +92,7 @@ func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
 
 // openSQLite opens (creating if needed) the SQLite database at path, with
 // its directory, and configures every connection through the DSN.
-func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB, error) {
+func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool) *gorm.Config) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
@@ -105,7 +111,10 @@ func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB,
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	writeSQL.SetMaxOpenConns(1)
-	write, err := gorm.Open(&sqlite.Dialector{Conn: inTurn(writeSQL)}, gormConfig)
+	// The writer's statements run in savepoints of a transaction that
+	// others share (see groups); GORM would prepare them on that
+	// transaction and prepare them again in the next, so it does not.
+	write, err := gorm.Open(&sqlite.Dialector{Conn: newGroups(writeSQL)}, gormConfig(false))
 	if err != nil {
 		writeSQL.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -117,7 +126,7 @@ func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB,
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 
-	read, err := gorm.Open(sqlite.Open(dsn(path, true)), gormConfig)
+	read, err := gorm.Open(sqlite.Open(dsn(path, true)), gormConfig(true))
 	if err != nil {
 		writeSQL.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
@@ -149,6 +158,7 @@ func openSQLite(ctx context.Context, path string, gormConfig *gorm.Config) (*DB,
 	}
 	checkpoints.SetMaxOpenConns(1)
 	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
+	db.versions.read = db.readVersion
 	go db.checkpointEvery(checkpointInterval)
 	return db, nil
 }
@@ -177,7 +187,7 @@ func (db *DB) checkpointEvery(interval time.Duration) {
 // openPostgres opens a PostgreSQL database, for more than one server on
 // the same data. Writes are made one at a time, as on SQLite: every
 // writing transaction first takes one advisory lock (see serialized).
-func openPostgres(ctx context.Context, source string, gormConfig *gorm.Config) (*DB, error) {
+func openPostgres(ctx context.Context, source string, gormConfig func(prepared bool) *gorm.Config) (*DB, error) {
 	pool, err := sql.Open("pgx", source)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -188,82 +198,20 @@ func openPostgres(ctx context.Context, source string, gormConfig *gorm.Config) (
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	write, err := gorm.Open(postgres.New(postgres.Config{Conn: serialized{pool}}), gormConfig)
+	write, err := gorm.Open(postgres.New(postgres.Config{Conn: serialized{pool}}), gormConfig(true))
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	read, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig)
+	read, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig(true))
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return &DB{Write: write, Read: read, dialect: goose.DialectPostgres}, nil
+	db := &DB{Write: write, Read: read, dialect: goose.DialectPostgres}
+	db.versions.read = db.readVersion
+	return db, nil
 }
-
-// turns is the SQLite writer as GORM sees it: transactions take their turn
-// in the order they asked for it. database/sql hands its one connection to
-// a waiting request chosen at random, so that under many writers some
-// waited many turns; a channel's waiting senders are served first come,
-// first served.
-type turns struct {
-	db   *sql.DB
-	turn chan struct{} // holds one token from BeginTx to Commit or Rollback
-}
-
-func inTurn(db *sql.DB) turns { return turns{db: db, turn: make(chan struct{}, 1)} }
-
-func (w turns) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
-	select {
-	case w.turn <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	tx, err := w.db.BeginTx(ctx, opts)
-	if err != nil {
-		<-w.turn
-		return nil, err
-	}
-	return &turnTx{Tx: tx, turn: w.turn}, nil
-}
-
-func (w turns) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
-	return w.db.PrepareContext(ctx, query)
-}
-
-func (w turns) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return w.db.ExecContext(ctx, query, args...)
-}
-
-func (w turns) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return w.db.QueryContext(ctx, query, args...)
-}
-
-func (w turns) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return w.db.QueryRowContext(ctx, query, args...)
-}
-
-// GetDBConn gives GORM the pool, for DB().
-func (w turns) GetDBConn() (*sql.DB, error) { return w.db, nil }
-
-// turnTx is a transaction that gives the turn back when it ends.
-type turnTx struct {
-	*sql.Tx
-	turn chan struct{}
-	once sync.Once
-}
-
-func (t *turnTx) Commit() error {
-	defer t.end()
-	return t.Tx.Commit()
-}
-
-func (t *turnTx) Rollback() error {
-	defer t.end()
-	return t.Tx.Rollback()
-}
-
-func (t *turnTx) end() { t.once.Do(func() { <-t.turn }) }
 
 // writeLock is the advisory lock every writing transaction on PostgreSQL
 // holds until it ends ("双十" in the digits of its code points).
@@ -347,11 +295,22 @@ func (db *DB) Migrate(ctx context.Context) error {
 // DataVersion returns the version of the public record (see migration
 // 00009): equal versions mean the same projects, targets and history, on
 // every server that shares the database. It is read for every public
-// request, through a statement prepared once.
+// request; the answer is never older than the call.
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	return db.versions.get(ctx)
+}
+
+// readVersion reads the data version, through a statement prepared once.
+func (db *DB) readVersion(ctx context.Context) (int64, error) {
 	stmt, err := db.versionStatement(ctx)
 	if err != nil {
 		return 0, err
+	}
+	if db.dialect == goose.DialectSQLite3 {
+		// The SQLite driver watches a context that can be cancelled with
+		// a goroutine per query, which was a third of this read's cost;
+		// a point lookup in WAL mode never waits for anything.
+		ctx = context.WithoutCancel(ctx)
 	}
 	var version int64
 	err = stmt.QueryRowContext(ctx).Scan(&version)
