@@ -33,6 +33,8 @@ type Result struct {
 	P50, P99  time.Duration
 	Mean      time.Duration
 	Bytes     int // the size of a response body, as sent
+
+	latencies []time.Duration // of the counted requests, sorted
 }
 
 // RequestsPerSecond is the throughput of the counted requests.
@@ -114,26 +116,46 @@ func Drive(ctx context.Context, client *http.Client, load Load, next Request, ch
 	elapsed := time.Since(measureFrom)
 
 	var r Result
-	var all []time.Duration
 	for _, s := range samples {
-		all = append(all, s.latencies...)
+		r.latencies = append(r.latencies, s.latencies...)
 		r.Failures += s.failures
 		if r.FirstFail == "" {
 			r.FirstFail = s.firstFail
 		}
 		r.Bytes = max(r.Bytes, s.bytes)
 	}
-	r.Requests, r.Elapsed = len(all), elapsed
-	if len(all) == 0 {
+	r.Elapsed = elapsed
+	return r.summarized()
+}
+
+// Combine adds up the results of one scenario driven in several spells.
+func Combine(spells ...Result) Result {
+	var r Result
+	for _, s := range spells {
+		r.latencies = append(r.latencies, s.latencies...)
+		r.Failures += s.Failures
+		if r.FirstFail == "" {
+			r.FirstFail = s.FirstFail
+		}
+		r.Elapsed += s.Elapsed
+		r.Bytes = max(r.Bytes, s.Bytes)
+	}
+	return r.summarized()
+}
+
+// summarized fills in the figures computed from the latencies.
+func (r Result) summarized() Result {
+	r.Requests = len(r.latencies)
+	if r.Requests == 0 {
 		return r
 	}
-	slices.Sort(all)
+	slices.Sort(r.latencies)
 	var sum time.Duration
-	for _, d := range all {
+	for _, d := range r.latencies {
 		sum += d
 	}
-	r.Mean = sum / time.Duration(len(all))
-	r.P50 = all[len(all)*50/100]
-	r.P99 = all[min(len(all)-1, len(all)*99/100)]
+	r.Mean = sum / time.Duration(r.Requests)
+	r.P50 = r.latencies[r.Requests*50/100]
+	r.P99 = r.latencies[min(r.Requests-1, r.Requests*99/100)]
 	return r
 }

@@ -84,9 +84,9 @@ func SizeTable(m Measured) string {
 func Report(cfg Config, all []Measured, at time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark, %s\n\n", at.UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(&b, "Machine: %s, %d cores, %s %s/%s. Concurrency %d, warm-up %s, %s measured per scenario, dataset seed %d.\n",
+	fmt.Fprintf(&b, "Machine: %s, %d cores, %s %s/%s. Concurrency %d, warm-up %s, then %s measured per scenario in spells of %s, the scenarios taking turns; dataset seed %d.\n",
 		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH,
-		cfg.Load.Concurrency, cfg.Load.Warmup, cfg.Load.Duration, cfg.Seed)
+		cfg.Load.Concurrency, cfg.Load.Warmup, cfg.Load.Duration, spell, cfg.Seed)
 	for _, m := range all {
 		b.WriteString(SizeTable(m))
 	}

@@ -39,6 +39,9 @@ type Scenario struct {
 	Ceiling bool
 	// Cached marks the pages that must reach CeilingShare of the ceiling.
 	Cached bool
+	// Writes marks the scenario that changes the record, driven after the
+	// pages; it is the last.
+	Writes bool
 }
 
 // The scenarios, in the order they are driven and reported.
@@ -48,7 +51,7 @@ var scenarios = []Scenario{
 	{Name: "public project page"},
 	{Name: "JSON API, year", Cached: true},
 	{Name: "overdue console (supervisor)"},
-	{Name: "progress update POST (engineer)"},
+	{Name: "progress update POST (engineer)", Writes: true},
 }
 
 // Measured is one size's results.
@@ -85,8 +88,14 @@ func Run(ctx context.Context, cfg Config) ([]Measured, error) {
 
 func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, error) {
 	m := Measured{Projects: n}
-	set, db, err := dataset(ctx, cfg, n)
+	set, generated, err := dataset(ctx, cfg, n)
 	if err != nil {
+		return m, err
+	}
+	// The servers write (sessions, the updates), so each run serves a
+	// copy: every run starts from the same record.
+	db := filepath.Join(cfg.Work, fmt.Sprintf("serving-%d.db", n))
+	if err := copyDatabase(generated, db); err != nil {
 		return m, err
 	}
 
@@ -151,9 +160,31 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		{supervisor, getting(fixed("/overdue")), nil},
 		{engineer, forms.post(srv.URL, csrf), forms.check},
 	}
-	for i, d := range drives {
-		fmt.Fprintf(cfg.Out, "  %s…\n", scenarios[i].Name)
-		r := Drive(ctx, d.client, cfg.Load, d.next, d.check)
+	// Each scenario is warmed up. Then the pages are driven in turns, a
+	// spell of each per round: whatever slows the machine for a while
+	// (another process, the CPU's clock) falls on every page alike, and
+	// the share of the ceiling compares requests made at the same time.
+	// The updates come last, on their own: each changes the record, and
+	// the pages are measured as they serve between changes.
+	writes := len(drives) - 1 // see Scenario.Writes
+	spells := make([][]Result, len(drives))
+	warmup := Load{Concurrency: cfg.Load.Concurrency, Warmup: cfg.Load.Warmup}
+	for i, d := range drives[:writes] {
+		fmt.Fprintf(cfg.Out, "  warming up: %s\n", scenarios[i].Name)
+		Drive(ctx, d.client, warmup, d.next, d.check)
+	}
+	rounds := max(1, int(cfg.Load.Duration/spell))
+	spellLoad := Load{Concurrency: cfg.Load.Concurrency, Duration: cfg.Load.Duration / time.Duration(rounds)}
+	fmt.Fprintf(cfg.Out, "  the pages: %d rounds of %s each\n", rounds, spellLoad.Duration)
+	for range rounds {
+		for i, d := range drives[:writes] {
+			spells[i] = append(spells[i], Drive(ctx, d.client, spellLoad, d.next, d.check))
+		}
+	}
+	fmt.Fprintf(cfg.Out, "  %s\n", scenarios[writes].Name)
+	spells[writes] = []Result{Drive(ctx, drives[writes].client, cfg.Load, drives[writes].next, drives[writes].check)}
+	for i := range drives {
+		r := Combine(spells[i]...)
 		if r.Requests == 0 {
 			return m, fmt.Errorf("%s: no request succeeded (%s)", scenarios[i].Name, r.FirstFail)
 		}
@@ -166,6 +197,9 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 }
 
 var yearPath = "/years/" + strconv.Itoa(CurrentYear)
+
+// spell is how long a scenario is driven at a time, in turn with the others.
+const spell = time.Second
 
 // dataset returns the database of n projects for the seed, generating it
 // unless an earlier run left it in the work folder.
@@ -195,6 +229,30 @@ func dataset(ctx context.Context, cfg Config, n int) (Dataset, string, error) {
 		return set, "", err
 	}
 	return set, db, os.WriteFile(described, raw, 0o644)
+}
+
+// copyDatabase copies the SQLite file from, closed and checkpointed, to
+// to, without the -wal and -shm files of an earlier copy.
+func copyDatabase(from, to string) error {
+	for _, stale := range []string{to + "-wal", to + "-shm"} {
+		if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 func get(client *http.Client, u string) ([]byte, error) {

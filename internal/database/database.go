@@ -46,7 +46,7 @@ type DB struct {
 	// asks for it.
 	versionOnce sync.Mutex
 	version     *sql.Stmt
-	versions    sharedRead
+	versions    *sharedRead
 
 	// checkpoints is SQLite's connection for checkpoints, made in the
 	// background until stop is closed; nil on PostgreSQL.
@@ -158,7 +158,7 @@ func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool)
 	}
 	checkpoints.SetMaxOpenConns(1)
 	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
-	db.versions.read = db.readVersion
+	db.versions = newSharedRead(db.readVersion)
 	go db.checkpointEvery(checkpointInterval)
 	return db, nil
 }
@@ -209,7 +209,7 @@ func openPostgres(ctx context.Context, source string, gormConfig func(prepared b
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := &DB{Write: write, Read: read, dialect: goose.DialectPostgres}
-	db.versions.read = db.readVersion
+	db.versions = newSharedRead(db.readVersion)
 	return db, nil
 }
 
@@ -252,6 +252,10 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "FULL")
+	// The driver keeps each connection's statements prepared: GORM's own
+	// cache cannot serve the writer, whose statements run in a shared
+	// transaction (see groups).
+	q.Set("_stmt_cache_size", "128")
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Set("_query_only", "on")

@@ -12,12 +12,12 @@ import (
 // made before it called, while callers at the same moment share reads.
 func TestASharedReadIsNeverOlderThanItsCaller(t *testing.T) {
 	var value, reads atomic.Int64
-	s := sharedRead{read: func(context.Context) (int64, error) {
+	s := newSharedRead(func(context.Context) (int64, error) {
 		reads.Add(1)
 		v := value.Load()
 		time.Sleep(200 * time.Microsecond) // a read takes a while, as a query does
 		return v, nil
-	}}
+	})
 	stop := make(chan struct{})
 	go func() { // the writer
 		for {
@@ -62,10 +62,10 @@ func TestASharedReadIsNeverOlderThanItsCaller(t *testing.T) {
 // does not wait for the read it joined.
 func TestACallerStopsWaitingForASharedRead(t *testing.T) {
 	unblock := make(chan struct{})
-	s := sharedRead{read: func(context.Context) (int64, error) {
+	s := newSharedRead(func(context.Context) (int64, error) {
 		<-unblock
 		return 1, nil
-	}}
+	})
 	defer close(unblock)
 	go s.get(context.Background()) // the running read
 	for {
