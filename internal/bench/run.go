@@ -176,8 +176,12 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	rounds := max(1, int(cfg.Load.Duration/spell))
 	spellLoad := Load{Concurrency: cfg.Load.Concurrency, Duration: cfg.Load.Duration / time.Duration(rounds)}
 	fmt.Fprintf(cfg.Out, "  the pages: %d rounds of %s each\n", rounds, spellLoad.Duration)
-	for range rounds {
-		for i, d := range drives[:writes] {
+	for round := range rounds {
+		// Each round begins one page further on, so that no page always
+		// follows the same one (and pays for the garbage it left).
+		for j := range writes {
+			i := (round + j) % writes
+			d := drives[i]
 			spells[i] = append(spells[i], Drive(ctx, d.client, spellLoad, d.next, d.check))
 		}
 	}
