@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ import (
 	"shuangshi/data"
 	"shuangshi/internal/accounts"
 	"shuangshi/internal/auth"
+	"shuangshi/internal/backups"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/console"
 	"shuangshi/internal/database"
@@ -120,6 +122,16 @@ type config struct {
 	// benchCeiling is a file served as a static file at web.CeilingPath,
 	// for the benchmark to compare the dynamic pages with.
 	benchCeiling string
+	// backupDir receives a copy of the SQLite database a day, of which
+	// the newest backupKeep are kept; "off" takes none.
+	backupDir  string
+	backupKeep int
+}
+
+// backupDir is where the daily copies go unless -backups says otherwise:
+// beside the database.
+func defaultBackupDir(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "backups")
 }
 
 // sessionKeyFile is where the session keys are kept: beside the database.
@@ -155,12 +167,17 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"hour of the day, district time, from which the daily digests are e-mailed (SHUANGSHI_DIGEST_HOUR)")
 	fs.StringVar(&cfg.benchCeiling, "bench-ceiling", "",
 		"for the benchmark: serve this file at "+web.CeilingPath+" the way static files are served")
+	fs.StringVar(&cfg.backupDir, "backups", getenv("SHUANGSHI_BACKUPS"),
+		"folder for the daily copies of a SQLite database, or off for none; the default is backups/ beside the database (SHUANGSHI_BACKUPS)")
+	backupKeep := fs.String("backup-keep", envOr(getenv, "SHUANGSHI_BACKUP_KEEP", "14"),
+		"how many daily copies to keep, the newest (SHUANGSHI_BACKUP_KEEP)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
-			fmt.Fprintln(stdout, "Usage: web [flags]\n       web user add|passwd|disable|enable|list [flags] [USERNAME]\n       web session-keys rotate [-db PATH]")
+			fmt.Fprintln(stdout, "Usage: web [flags]\n       web user add|passwd|disable|enable|list [flags] [USERNAME]\n       web session-keys rotate [-db PATH]\n"+
+				"       web backup [-db PATH] FILE\n       web restore [-db PATH] FILE\n       web version [-db PATH]")
 			fs.PrintDefaults()
 			return cfg, err
 		}
@@ -178,6 +195,15 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	}
 	if cfg.staleDays, err = strconv.Atoi(*stale); err != nil || cfg.staleDays < 1 || cfg.staleDays > 365 {
 		return cfg, startError{fmt.Errorf("-stale-days: %q is not a number of days from 1 to 365", *stale)}
+	}
+	if cfg.backupKeep, err = strconv.Atoi(*backupKeep); err != nil || cfg.backupKeep < 1 || cfg.backupKeep > 1000 {
+		return cfg, startError{fmt.Errorf("-backup-keep: %q is not a number of copies from 1 to 1000", *backupKeep)}
+	}
+	if cfg.backupDir == "" {
+		cfg.backupDir = defaultBackupDir(cfg.dbPath)
+	}
+	if database.IsPostgres(cfg.dbPath) {
+		cfg.backupDir = "off" // PostgreSQL has pg_dump
 	}
 	if cfg.digestHour, err = strconv.Atoi(*digestHour); err != nil || cfg.digestHour < 0 || cfg.digestHour > 23 {
 		return cfg, startError{fmt.Errorf("-digest-hour: %q is not an hour from 0 to 23", *digestHour)}
@@ -252,6 +278,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return runUserCommand(ctx, args[1:], getenv, stdin, stdout)
 		case "session-keys":
 			return runSessionKeysCommand(args[1:], getenv, stdout)
+		case "backup":
+			return runBackupCommand(ctx, args[1:], getenv, stdout)
+		case "restore":
+			return runRestoreCommand(ctx, args[1:], getenv, stdout)
+		case "version":
+			return runVersionCommand(ctx, args[1:], getenv, stdout)
 		}
 	}
 	cfg, err := parseConfig(args, getenv, stdout)
@@ -260,6 +292,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
 
+	if !database.IsPostgres(cfg.dbPath) {
+		// Restore refuses to replace a database a server is using.
+		if err := os.MkdirAll(filepath.Dir(cfg.dbPath), 0o750); err != nil {
+			return startError{err}
+		}
+		release, err := backups.Claim(cfg.dbPath)
+		if err != nil {
+			return startError{fmt.Errorf("%s: %w", cfg.dbPath, err)}
+		}
+		defer release()
+	}
 	site, err := newSite(ctx, cfg, log, time.Now)
 	if err != nil {
 		return startError{err}
@@ -289,6 +332,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	digestCtx, stopDigests := context.WithCancel(ctx)
 	defer func() { stopDigests(); <-digestsDone }()
 	go func() { defer close(digestsDone); site.digester.Run(digestCtx, time.Now) }()
+	if cfg.backupDir != "off" {
+		keeper := &backups.Keeper{DB: site.db, Dir: cfg.backupDir, Keep: cfg.backupKeep, Every: 24 * time.Hour, Now: time.Now, Log: log}
+		backupCtx, stopBackups := context.WithCancel(ctx)
+		backupsDone := make(chan struct{})
+		defer func() { stopBackups(); <-backupsDone }()
+		go func() { defer close(backupsDone); keeper.Run(backupCtx, 10*time.Minute) }()
+	}
 	url := siteURL(ln.Addr())
 	log.Info("listening", "url", url, "db", redacted(cfg.dbPath))
 	if site.setup != nil {

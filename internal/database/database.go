@@ -40,6 +40,7 @@ type DB struct {
 
 	// dialect is "sqlite" or "postgres": the folder of its migrations.
 	dialect goose.Dialect
+	path    string // the SQLite file; empty on PostgreSQL
 
 	// version reads the data version; prepared once, and shared by the
 	// requests that ask at the same moment, because every public request
@@ -157,7 +158,7 @@ func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool)
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	checkpoints.SetMaxOpenConns(1)
-	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
+	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, path: path, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
 	db.versions = newSharedRead(db.readVersion)
 	go db.checkpointEvery(checkpointInterval)
 	return db, nil
@@ -274,9 +275,22 @@ func escapePath(path string) string {
 
 // Migrate applies the embedded migrations that the database has not seen yet.
 func (db *DB) Migrate(ctx context.Context) error {
-	sqlDB, err := db.Write.DB()
+	provider, err := db.migrations()
 	if err != nil {
 		return err
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// migrations returns goose's view of the database and of the embedded
+// migrations for its dialect.
+func (db *DB) migrations() (*goose.Provider, error) {
+	sqlDB, err := db.Write.DB()
+	if err != nil {
+		return nil, err
 	}
 	folder := "migrations/sqlite"
 	if db.dialect == goose.DialectPostgres {
@@ -284,16 +298,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	files, err := fs.Sub(migrations, folder)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	provider, err := goose.NewProvider(db.dialect, sqlDB, files)
 	if err != nil {
-		return fmt.Errorf("load migrations: %w", err)
+		return nil, fmt.Errorf("load migrations: %w", err)
 	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return provider, nil
 }
 
 // DataVersion returns the version of the public record (see migration

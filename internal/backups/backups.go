@@ -1,0 +1,212 @@
+// Package backups keeps copies of the SQLite database: the server claims
+// its database so that nothing replaces it underneath; it takes a copy a
+// day into a folder and keeps the newest few; and a copy can be restored
+// once the server has stopped, after it has been checked.
+package backups
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"shuangshi/internal/database"
+)
+
+// ErrInUse is returned by Restore and Claim while a server uses the
+// database.
+var ErrInUse = errors.New("a server is using the database: stop it first")
+
+// Claim marks the database at dbPath as used by this process until
+// release is called (or the process ends, even by a crash). It returns
+// ErrInUse when another process holds it.
+func Claim(dbPath string) (release func(), err error) {
+	f, err := os.OpenFile(dbPath+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	// flock is released by the kernel when the process ends, however it
+	// ends: a killed server leaves no stale claim behind.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrInUse
+		}
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// Restore replaces the database at dbPath with the copy at from, after
+// checking the copy. It refuses while a server uses the database. The
+// database it replaces is kept beside it, named with the time, and its
+// name is returned ("" when there was none).
+func Restore(ctx context.Context, from, dbPath string, now time.Time) (keptAs string, err error) {
+	release, err := Claim(dbPath)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	if _, err := database.VerifyFile(ctx, from); err != nil {
+		return "", err
+	}
+
+	// The copy goes next to the database first, so that the last step is
+	// a rename within one folder: the database is the old one or the new
+	// one, never half of each.
+	incoming := dbPath + ".restoring"
+	if err := copyFile(from, incoming); err != nil {
+		os.Remove(incoming)
+		return "", err
+	}
+	if _, err := os.Stat(dbPath); err == nil {
+		keptAs = dbPath + ".before-restore-" + now.UTC().Format("20060102T150405Z")
+		// The WAL and its index go with the file they belong to.
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(dbPath+suffix, keptAs+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return "", fmt.Errorf("keep the current database: %w", err)
+			}
+		}
+	}
+	if err := os.Rename(incoming, dbPath); err != nil {
+		return keptAs, err
+	}
+	return keptAs, syncDir(filepath.Dir(dbPath))
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Keeper takes a copy of the database into Dir once every Every, and keeps
+// the newest Keep of them.
+type Keeper struct {
+	DB    *database.DB
+	Dir   string
+	Keep  int
+	Every time.Duration
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// namePrefix and nameSuffix frame the time in a backup's file name; the
+// names sort in the order the copies were taken.
+const (
+	namePrefix = "shuangshi-"
+	nameSuffix = ".db"
+	nameTime   = "20060102T150405Z"
+)
+
+// Run takes the copies until ctx ends, checking every checkInterval
+// whether one is due: a copy is due when the newest is older than Every,
+// however long the server was down meanwhile.
+func (k *Keeper) Run(ctx context.Context, checkInterval time.Duration) {
+	tick := time.NewTicker(checkInterval)
+	defer tick.Stop()
+	for {
+		if path, err := k.BackUpIfDue(ctx); err != nil {
+			k.Log.Error("daily backup failed; it is tried again later", "dir", k.Dir, "error", err)
+		} else if path != "" {
+			k.Log.Info("daily backup taken", "file", path)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// BackUpIfDue takes a copy if the newest is older than Every, then removes
+// all but the newest Keep. It returns the new copy's path, or "".
+func (k *Keeper) BackUpIfDue(ctx context.Context) (string, error) {
+	if err := os.MkdirAll(k.Dir, 0o700); err != nil {
+		return "", err
+	}
+	taken, err := k.Taken()
+	if err != nil {
+		return "", err
+	}
+	now := k.Now().UTC()
+	if len(taken) > 0 && now.Sub(taken[len(taken)-1].At) < k.Every {
+		return "", nil
+	}
+	path := filepath.Join(k.Dir, namePrefix+now.Format(nameTime)+nameSuffix)
+	if err := k.DB.Backup(ctx, path); err != nil {
+		return "", err
+	}
+	taken = append(taken, Copy{Path: path, At: now})
+	for len(taken) > max(k.Keep, 1) {
+		if err := os.Remove(taken[0].Path); err != nil {
+			return path, err
+		}
+		taken = taken[1:]
+	}
+	return path, nil
+}
+
+// Copy is one backup in the folder.
+type Copy struct {
+	Path string
+	At   time.Time
+}
+
+// Taken lists the copies in the folder, oldest first. Files that are not
+// named as the keeper names them are left alone.
+func (k *Keeper) Taken() ([]Copy, error) {
+	entries, err := os.ReadDir(k.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var copies []Copy
+	for _, e := range entries {
+		stamp, ok := strings.CutPrefix(e.Name(), namePrefix)
+		stamp, ok2 := strings.CutSuffix(stamp, nameSuffix)
+		if !ok || !ok2 || !e.Type().IsRegular() {
+			continue
+		}
+		at, err := time.Parse(nameTime, stamp)
+		if err != nil {
+			continue
+		}
+		copies = append(copies, Copy{Path: filepath.Join(k.Dir, e.Name()), At: at})
+	}
+	slices.SortFunc(copies, func(a, b Copy) int { return a.At.Compare(b.At) })
+	return copies, nil
+}

@@ -1,0 +1,265 @@
+package backups
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"shuangshi/data"
+	"shuangshi/internal/database"
+	"shuangshi/internal/projects"
+)
+
+// seededDatabase opens a migrated SQLite database at path with the
+// report's projects in it.
+func seededDatabase(t *testing.T, path string) *database.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := database.Open(ctx, path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dataset, err := projects.ReadDataset(data.Seed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := projects.NewStore(db, time.Now).Seed(ctx, "test", dataset); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// dump is the record in a database file, row by row, as text.
+func dump(t *testing.T, path string) string {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var b strings.Builder
+	for _, table := range []string{"projects", "targets", "changes", "users", "data_version"} {
+		rows, err := conn.Query("SELECT * FROM " + table + " ORDER BY 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		columns, _ := rows.Columns()
+		values := make([]any, len(columns))
+		pointers := make([]any, len(columns))
+		for i := range values {
+			pointers[i] = &values[i]
+		}
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(pointers...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s %v\n", table, values)
+			n++
+		}
+		rows.Close()
+		fmt.Fprintf(&b, "%s: %d rows\n", table, n)
+	}
+	return b.String()
+}
+
+func addChange(t *testing.T, db *database.DB, note string) {
+	t.Helper()
+	err := db.Write.Exec(`INSERT INTO changes (project_id, at, user_name, field, old_value, new_value, reason, public)
+		VALUES (1, ?, 'test', 'progress', '', ?, '', 1)`, time.Now().UTC(), note).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestADailyCopyRestoresTheRecordAsItWas: the keeper's copy, restored,
+// holds exactly the record at the moment it was taken, not what came
+// after.
+func TestADailyCopyRestoresTheRecordAsItWas(t *testing.T) {
+	dir := t.TempDir()
+	source := filepath.Join(dir, "shuangshi.db")
+	db := seededDatabase(t, source)
+	addChange(t, db, "before the copy")
+	ctx := context.Background()
+
+	keeper := &Keeper{DB: db, Dir: filepath.Join(dir, "backups"), Keep: 3, Every: 24 * time.Hour, Now: time.Now}
+	copyPath, err := keeper.BackUpIfDue(ctx)
+	if err != nil || copyPath == "" {
+		t.Fatalf("no copy taken: %q, %v", copyPath, err)
+	}
+	// The record as the copy has it: read from the source before any more
+	// writes.
+	at := filepath.Join(dir, "at-the-copy.db")
+	if err := db.Backup(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	want := dump(t, at)
+	addChange(t, db, "after the copy")
+
+	restored := filepath.Join(dir, "restored", "shuangshi.db")
+	if err := os.MkdirAll(filepath.Dir(restored), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(ctx, copyPath, restored, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := dump(t, restored)
+	if got != want {
+		t.Errorf("the restored record differs from the record at the copy")
+	}
+	if !strings.Contains(got, "before the copy") || strings.Contains(got, "after the copy") {
+		t.Errorf("the restored record should have the change made before the copy and not the one after")
+	}
+	if !strings.Contains(got, "projects: 34 rows") {
+		t.Errorf("the restored record should have the 34 projects of the seed:\n%s", got[:min(len(got), 300)])
+	}
+}
+
+// TestTheKeeperKeepsTheNewestCopies: a copy a day, however often it is
+// asked, and only the newest Keep of them.
+func TestTheKeeperKeepsTheNewestCopies(t *testing.T) {
+	dir := t.TempDir()
+	db := seededDatabase(t, filepath.Join(dir, "shuangshi.db"))
+	now := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+	keeper := &Keeper{DB: db, Dir: filepath.Join(dir, "backups"), Keep: 3, Every: 24 * time.Hour, Now: func() time.Time { return now }}
+	// Not a copy of the keeper's: left alone.
+	if err := os.MkdirAll(keeper.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(keeper.Dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var taken []string
+	for day := range 5 {
+		for _, later := range []time.Duration{0, time.Hour, 23 * time.Hour} {
+			now = time.Date(2026, 11, 1+day, 3, 0, 0, 0, time.UTC).Add(later)
+			path, err := keeper.BackUpIfDue(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if path != "" {
+				taken = append(taken, path)
+			}
+		}
+	}
+	if len(taken) != 5 {
+		t.Fatalf("%d copies taken over five days, want one a day: %v", len(taken), taken)
+	}
+	kept, err := keeper.Taken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 3 || kept[0].Path != taken[2] || kept[2].Path != taken[4] {
+		t.Errorf("kept %v, want the newest three of %v", kept, taken)
+	}
+	if _, err := os.Stat(filepath.Join(keeper.Dir, "notes.txt")); err != nil {
+		t.Errorf("a file that is not a copy was removed: %v", err)
+	}
+}
+
+// TestRestoreRefusesWhileAServerUsesTheDatabase: the server's claim keeps
+// restore away, and nothing is replaced.
+func TestRestoreRefusesWhileAServerUsesTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	source := filepath.Join(dir, "shuangshi.db")
+	db := seededDatabase(t, source)
+	copyPath := filepath.Join(dir, "copy.db")
+	if err := db.Backup(context.Background(), copyPath); err != nil {
+		t.Fatal(err)
+	}
+	release, err := Claim(source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Claim(source); !errors.Is(err, ErrInUse) {
+		t.Errorf("a second claim: %v, want ErrInUse", err)
+	}
+	before := dump(t, source)
+	if _, err := Restore(context.Background(), copyPath, source, time.Now()); !errors.Is(err, ErrInUse) {
+		t.Fatalf("restore while claimed: %v, want ErrInUse", err)
+	}
+	if dump(t, source) != before {
+		t.Error("the database changed although restore refused")
+	}
+	release()
+	if _, err := Restore(context.Background(), copyPath, source, time.Now()); err != nil {
+		t.Errorf("restore once released: %v", err)
+	}
+}
+
+// TestRestoreRefusesABadCopy: a file that is not a sound database of this
+// program replaces nothing.
+func TestRestoreRefusesABadCopy(t *testing.T) {
+	dir := t.TempDir()
+	source := filepath.Join(dir, "shuangshi.db")
+	db := seededDatabase(t, source)
+	good := filepath.Join(dir, "good.db")
+	if err := db.Backup(context.Background(), good); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "foreign.db")
+	conn, err := sql.Open("sqlite3", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	newer := filepath.Join(dir, "newer.db")
+	if err := db.Backup(context.Background(), newer); err != nil {
+		t.Fatal(err)
+	}
+	conn, err = sql.Open("sqlite3", newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, 1)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+
+	bad := map[string][]byte{
+		"text.db":      []byte("this is not a database"),
+		"truncated.db": raw[:len(raw)/2],
+		"empty.db":     {},
+	}
+	before := dump(t, source)
+	for name, content := range bad {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"text.db", "truncated.db", "empty.db", "foreign.db", "newer.db", "missing.db"} {
+		if _, err := Restore(context.Background(), filepath.Join(dir, name), source, time.Now()); err == nil {
+			t.Errorf("%s was restored", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+	if dump(t, source) != before {
+		t.Error("a refused restore changed the database")
+	}
+	// The lock file stays, as the server leaves it: only a claim on it
+	// counts.
+	if entries, _ := filepath.Glob(source + ".*"); len(entries) != 1 || entries[0] != source+".lock" {
+		t.Errorf("a refused restore left files behind: %v", entries)
+	}
+}
