@@ -27,8 +27,9 @@ const (
 	SupervisorName = "bench-supervisor"
 	Password       = "bench-password-not-secret"
 	// EditedProjects is how many projects the engineer is assigned: one for
-	// each concurrent writer, so that writers do not conflict.
-	EditedProjects = 32
+	// each concurrent writer (the benchmark's 32, the soak test's 50), so
+	// that writers do not conflict.
+	EditedProjects = 64
 )
 
 // Years the generated record spans: twenty years of lists, ending with the

@@ -125,15 +125,15 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 
 	transport := &http.Transport{MaxIdleConnsPerHost: cfg.Load.Concurrency, MaxConnsPerHost: cfg.Load.Concurrency, DisableCompression: true}
 	public := &http.Client{Transport: transport, Timeout: 30 * time.Second}
-	supervisor, _, err := signIn(transport, srv.URL, SupervisorName)
+	supervisor, _, err := SignIn(transport, srv.URL, SupervisorName)
 	if err != nil {
 		return m, err
 	}
-	engineer, csrf, err := signIn(transport, srv.URL, EngineerName)
+	engineer, csrf, err := SignIn(transport, srv.URL, EngineerName)
 	if err != nil {
 		return m, err
 	}
-	forms, err := readProgressForms(engineer, srv.URL, set.Edited)
+	forms, err := ReadProgressForms(engineer, srv.URL, set.Edited)
 	if err != nil {
 		return m, err
 	}
@@ -158,7 +158,7 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		{public, getting(func(i int) string { return "/projects/" + strconv.FormatInt(set.Sample[i%len(set.Sample)], 10) }), nil},
 		{public, getting(fixed("/api/v1/years/" + strconv.Itoa(CurrentYear))), nil},
 		{supervisor, getting(fixed("/overdue")), nil},
-		{engineer, forms.post(srv.URL, csrf), forms.check},
+		{engineer, forms.Post(srv.URL, csrf), forms.Check},
 	}
 	// Each scenario is warmed up. Then the pages are driven in turns, a
 	// spell of each per round: whatever slows the machine for a while
@@ -274,9 +274,9 @@ func get(client *http.Client, u string) ([]byte, error) {
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// signIn signs in through the sign-in form and returns a client carrying
+// SignIn signs in through the sign-in form and returns a client carrying
 // the session, and the session's CSRF token.
-func signIn(transport http.RoundTripper, site, username string) (*http.Client, string, error) {
+func SignIn(transport http.RoundTripper, site, username string) (*http.Client, string, error) {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return nil, "", err
@@ -314,13 +314,15 @@ type progressForm struct {
 	base                     string // the progress as saved
 }
 
-type progressForms []progressForm
+// ProgressForms are the writers' projects: writer w updates the project
+// at w modulo their number.
+type ProgressForms []progressForm
 
 var quickUpdate = regexp.MustCompile(`action="/projects/(\d+)/progress"[\s\S]*?name="version" value="(\d+)"[\s\S]*?name="base-progress-(\d+)" value="([^"]*)"`)
 
-// readProgressForms reads the quick update form of each project the engineer
-// keeps, from My projects.
-func readProgressForms(engineer *http.Client, site string, projects []int64) (progressForms, error) {
+// ReadProgressForms reads the quick update form of each project the
+// engineer keeps, from My projects.
+func ReadProgressForms(engineer *http.Client, site string, projects []int64) (ProgressForms, error) {
 	page, err := get(engineer, site+"/my/projects")
 	if err != nil {
 		return nil, err
@@ -329,7 +331,7 @@ func readProgressForms(engineer *http.Client, site string, projects []int64) (pr
 	for _, m := range quickUpdate.FindAllSubmatch(page, -1) {
 		byProject[string(m[1])] = progressForm{project: string(m[1]), version: string(m[2]), target: string(m[3]), base: string(m[4])}
 	}
-	forms := progressForms{}
+	forms := ProgressForms{}
 	for _, id := range projects {
 		f, ok := byProject[strconv.FormatInt(id, 10)]
 		if !ok {
@@ -340,9 +342,9 @@ func readProgressForms(engineer *http.Client, site string, projects []int64) (pr
 	return forms, nil
 }
 
-// post makes writer w's next update: a new progress text on its own
+// Post makes writer w's next update: a new progress text on its own
 // project, from the version it last saw, as htmx sends it.
-func (f progressForms) post(site, csrf string) Request {
+func (f ProgressForms) Post(site, csrf string) Request {
 	return func(w, i int) (*http.Request, error) {
 		pf := f[w%len(f)]
 		progress := fmt.Sprintf("基准测试进展：第%d次更新。", i+1)
@@ -360,11 +362,18 @@ func (f progressForms) post(site, csrf string) Request {
 	}
 }
 
+// Saved returns writer w's project and target, and the progress last saved
+// for it.
+func (f ProgressForms) Saved(w int) (project, target, progress string) {
+	pf := f[w%len(f)]
+	return pf.project, pf.target, pf.base
+}
+
 var savedCard = regexp.MustCompile(`name="version" value="(\d+)"[\s\S]*?name="base-progress-\d+" value="([^"]*)"`)
 
-// check takes the saved version and progress from the answer, for the
+// Check takes the saved version and progress from the answer, for the
 // writer's next update; an answer without them was not a save.
-func (f progressForms) check(w int, resp *http.Response, body []byte) error {
+func (f ProgressForms) Check(w int, resp *http.Response, body []byte) error {
 	m := savedCard.FindSubmatch(body)
 	if m == nil || !strings.Contains(string(body), `data-testid="quick-saved"`) {
 		return errors.New("the update was not saved")
