@@ -271,7 +271,6 @@ func startChild(t *testing.T, dbPath string) child {
 	}
 }
 
-
 // TestShutdownFinishesRequestsUnderWay sends SIGTERM to the server while
 // an update is half sent. The update completes and is saved, a new
 // connection is refused meanwhile, and the server exits with status 0
