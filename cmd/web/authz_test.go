@@ -88,6 +88,7 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /account/calendar/revoke":                     {403, 303, 303, 303, 303, 303},
 	"GET /calendar/:token":                              {404, 404, 404, 404, 404, 404},
 	"GET /digest":                                       {303, 200, 200, 200, 200, 303},
+	"GET /metrics":                                      {303, 200, 200, 200, 200, 303},
 	"GET /admin/projects":                               {303, 403, 403, 403, 200, 303},
 	"GET /admin/projects/new":                           {303, 403, 403, 403, 200, 303},
 	"POST /admin/projects":                              {403, 403, 403, 403, 422, 303},

@@ -37,6 +37,7 @@ import (
 	"shuangshi/internal/imports"
 	"shuangshi/internal/lists"
 	"shuangshi/internal/locale"
+	"shuangshi/internal/metrics"
 	"shuangshi/internal/notify"
 	"shuangshi/internal/oc4ids"
 	"shuangshi/internal/projects"
@@ -122,6 +123,9 @@ type config struct {
 	// benchCeiling is a file served as a static file at web.CeilingPath,
 	// for the benchmark to compare the dynamic pages with.
 	benchCeiling string
+	// metricsFrom are the networks that may read /metrics without signing
+	// in: the Prometheus server's.
+	metricsFrom []*net.IPNet
 	// backupDir receives a copy of the SQLite database a day, of which
 	// the newest backupKeep are kept; "off" takes none.
 	backupDir  string
@@ -171,6 +175,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"folder for the daily copies of a SQLite database, or off for none; the default is backups/ beside the database (SHUANGSHI_BACKUPS)")
 	backupKeep := fs.String("backup-keep", envOr(getenv, "SHUANGSHI_BACKUP_KEEP", "14"),
 		"how many daily copies to keep, the newest (SHUANGSHI_BACKUP_KEEP)")
+	metricsFrom := fs.String("metrics-from", getenv("SHUANGSHI_METRICS_FROM"),
+		"comma-separated addresses or CIDR ranges that may read /metrics without signing in, such as the Prometheus server's; staff may always (SHUANGSHI_METRICS_FROM)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -189,6 +195,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	var err error
 	if cfg.trustedProxies, err = parseNetworks(*proxies); err != nil {
 		return cfg, startError{err}
+	}
+	if cfg.metricsFrom, err = parseNetworks(*metricsFrom); err != nil {
+		return cfg, startError{fmt.Errorf("-metrics-from: %w", err)}
 	}
 	if cfg.atRiskDays, err = strconv.Atoi(*atRisk); err != nil || cfg.atRiskDays < 0 || cfg.atRiskDays > 365 {
 		return cfg, startError{fmt.Errorf("-at-risk-days: %q is not a number of days from 0 to 365", *atRisk)}
@@ -442,8 +451,10 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	// for every reader who is not signed in.
 	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared,
 		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
+	measured := metrics.New(db.Pools(), db.GroupCommits)
 	e := web.NewServer(web.Config{
-		Logger: log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
+		Observe: measured.Observe,
+		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 		Uploads:        []string{imports.UploadPath},
@@ -475,6 +486,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		Hour: cfg.digestHour, Sender: sender, Log: log,
 	})
 	notify.NewHandler(digester, now).Register(e)
+	e.GET("/metrics", measured.Handler(), metrics.Guard(cfg.metricsFrom, auth.Require(auth.ViewInternal)))
 	return &site{db: db, echo: e, setup: setup, digester: digester}, nil
 }
 

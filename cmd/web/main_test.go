@@ -63,17 +63,18 @@ type server struct {
 	stop func() error
 }
 
-// startServer runs the command with a database at dbPath on a free port and
-// returns once it listens. Stop it with stop; it is stopped at the end of
-// the test otherwise.
-func startServer(t *testing.T, dbPath string) *server {
+// startServer runs the command with a database at dbPath (and any other
+// flags) on a free port and returns once it listens. Stop it with stop; it
+// is stopped at the end of the test otherwise.
+func startServer(t *testing.T, dbPath string, flags ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	rec := &logRecorder{url: make(chan string, 1)}
 	done := make(chan struct{})
 	var runErr error
 	go func() {
-		runErr = run(ctx, []string{"-addr", "127.0.0.1:0", "-db", dbPath}, func(string) string { return "" }, strings.NewReader(""), rec)
+		args := append([]string{"-addr", "127.0.0.1:0", "-db", dbPath}, flags...)
+		runErr = run(ctx, args, func(string) string { return "" }, strings.NewReader(""), rec)
 		close(done)
 	}()
 	stop := func() error {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -92,5 +94,39 @@ func TestBackupRestoreAndVersion(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
 		t.Error("version made a database where there was none")
+	}
+}
+
+// TestMetricsForTheConfiguredAddress: Prometheus's address reads /metrics
+// without signing in, and sees the requests just made, under their routes.
+func TestMetricsForTheConfiguredAddress(t *testing.T) {
+	srv := startServer(t, filepath.Join(t.TempDir(), "shuangshi.db"), "-metrics-from", "127.0.0.1/32")
+	for _, path := range []string{"/years/2022", "/years/2022", "/projects/1"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("/metrics from the configured address: %s, %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{
+		`shuangshi_http_requests_total{method="GET",route="/years/:year",status="200"} 2`,
+		`shuangshi_http_requests_total{method="GET",route="/projects/:id",status="200"} 1`,
+		`go_sql_open_connections{db_name="write"}`,
+		`go_sql_open_connections{db_name="read"}`,
+		`shuangshi_db_commits_total`,
+		`process_resident_memory_bytes`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

@@ -358,6 +358,23 @@ func (db *DB) DataChanged(ctx context.Context) (time.Time, error) {
 	return changed, err
 }
 
+// Pools returns the connection pools by name: the writer and the readers
+// on SQLite, one pool on PostgreSQL.
+func (db *DB) Pools() map[string]*sql.DB {
+	pools := map[string]*sql.DB{}
+	write, err := db.Write.DB()
+	if err != nil {
+		return pools
+	}
+	read, err := db.Read.DB()
+	if err != nil || read == write {
+		pools["pool"] = write
+		return pools
+	}
+	pools["write"], pools["read"] = write, read
+	return pools
+}
+
 // Ping reports whether the database answers a query on the read side.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int

@@ -54,6 +54,9 @@ type Config struct {
 	// Static are: the benchmark's measure of what serving those bytes
 	// costs this binary, for the dynamic pages to be compared with.
 	Ceiling []byte
+	// Observe, when set, sees every request once it has been answered:
+	// the metrics.
+	Observe echo.MiddlewareFunc
 	// TrustedProxies are the networks of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From any
 	// other peer those headers are ignored: anyone can write them.
@@ -81,6 +84,9 @@ func NewServer(cfg Config) *echo.Echo {
 	e.Pre(headAsGet, schemeFromRequest(cfg.TrustedProxies), languageFromRequest(cfg.Catalog))
 	e.Use(middleware.RequestID())
 	e.Use(requestLog(cfg.Logger))
+	if cfg.Observe != nil {
+		e.Use(cfg.Observe)
+	}
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			cfg.Logger.ErrorContext(c.Request().Context(), "panic", "error", err, "stack", string(stack),
