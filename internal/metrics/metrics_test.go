@@ -48,7 +48,7 @@ func TestRequestsAreCountedAsAnswered(t *testing.T) {
 		`shuangshi_http_requests_total{method="GET",route="/projects/:id",status="200"} 2`,
 		`shuangshi_http_requests_total{method="GET",route="/broken",status="500"} 1`,
 		`shuangshi_http_server_errors_total{route="/broken"} 1`,
-		`status="404"} 1`,
+		`shuangshi_http_requests_total{method="GET",route="unrouted",status="404"} 1`,
 		`shuangshi_http_request_duration_seconds_count{method="GET",route="/projects/:id"} 2`,
 		`go_sql_max_open_connections{db_name="read"}`,
 		`shuangshi_db_write_transactions_total 12`,
