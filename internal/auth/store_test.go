@@ -32,14 +32,14 @@ func (c *testClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func newTestStore(t *testing.T) (*Store, *testClock, *database.DB) {
+func newTestStore(t testing.TB) (*Store, *testClock, *database.DB) {
 	t.Helper()
 	db := databasetest.Open(t)
 	clock := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	return NewStore(db, clock.Now), clock, db
 }
 
-func mustCreate(t *testing.T, s *Store, username string, role Role) User {
+func mustCreate(t testing.TB, s *Store, username string, role Role) User {
 	t.Helper()
 	u, err := s.CreateUser(context.Background(), User{Username: username, Role: role, Active: true, PasswordHash: "x"}, CommandLine)
 	if err != nil {

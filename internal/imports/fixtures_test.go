@@ -22,7 +22,7 @@ type seedTarget struct {
 	ListedName string
 }
 
-func readSeedCSV(t *testing.T, name string) [][]string {
+func readSeedCSV(t testing.TB, name string) [][]string {
 	t.Helper()
 	f, err := os.Open("../../data/seed/" + name)
 	if err != nil {
@@ -36,7 +36,7 @@ func readSeedCSV(t *testing.T, name string) [][]string {
 	return records[1:]
 }
 
-func seedTargets(t *testing.T, year int) []seedTarget {
+func seedTargets(t testing.TB, year int) []seedTarget {
 	t.Helper()
 	var out []seedTarget
 	for _, r := range readSeedCSV(t, "targets.csv") {
@@ -99,7 +99,7 @@ func listWord(l projects.List) string {
 // down each list (“双十” 开工 over rows 3–12, “双十” 竣工 over rows 13–22).
 // Some names carry the leading space of the printed table, one a full-width
 // one.
-func table10XLSX(t *testing.T) []byte {
+func table10XLSX(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -137,7 +137,7 @@ func table10XLSX(t *testing.T) []byte {
 	return xlsxBytes(t, f)
 }
 
-func xlsxBytes(t *testing.T, f *excelize.File) []byte {
+func xlsxBytes(t testing.TB, f *excelize.File) []byte {
 	t.Helper()
 	buf, err := f.WriteToBuffer()
 	if err != nil {
@@ -147,7 +147,7 @@ func xlsxBytes(t *testing.T, f *excelize.File) []byte {
 }
 
 // newXLSX builds a one-sheet workbook from rows of cell values.
-func newXLSX(t *testing.T, rows [][]any) []byte {
+func newXLSX(t testing.TB, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -162,7 +162,7 @@ func newXLSX(t *testing.T, rows [][]any) []byte {
 
 // table10CSV is Table 10 as a CSV file with a title line: 年度目标 and
 // 项目名称 columns, the list written 开工 or 竣工 in every row.
-func table10CSV(t *testing.T) string {
+func table10CSV(t testing.TB) string {
 	t.Helper()
 	records := [][]string{{"表十 2023 年区“双十”项目"}, {"年度目标", "项目名称"}}
 	for _, st := range seedTargets(t, 2023) {
@@ -175,7 +175,7 @@ func table10CSV(t *testing.T) string {
 	return csvText(t, records)
 }
 
-func csvText(t *testing.T, records [][]string) string {
+func csvText(t testing.TB, records [][]string) string {
 	t.Helper()
 	var b strings.Builder
 	w := csv.NewWriter(&b)

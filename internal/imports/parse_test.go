@@ -354,3 +354,35 @@ func TestParseXLSXUnzipLimit(t *testing.T) {
 		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
 }
+
+// farRowWorkbook is a header and one cell on the sheet's last row: a few
+// kilobytes that once took seconds to read, row number by row number.
+func farRowWorkbook(t testing.TB) []byte {
+	f := excelize.NewFile()
+	for cell, v := range map[string]string{"A1": "序号", "B1": "项目名称", "C1": "年度目标", "A1048576": "1"} {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return xlsxBytes(t, f)
+}
+
+// TestASheetThatGoesOnTooFarIsRefused: data on row 1,048,576 is too many
+// rows, said so, whatever lies between.
+func TestASheetThatGoesOnTooFarIsRefused(t *testing.T) {
+	_, err := Parse("list.xlsx", farRowWorkbook(t))
+	if !errors.Is(err, ErrTooManyRows) {
+		t.Fatalf("got %v, want ErrTooManyRows", err)
+	}
+}
+
+// BenchmarkParseFarRow is the time such a workbook takes: milliseconds,
+// not the seconds it took before rows were streamed first.
+func BenchmarkParseFarRow(b *testing.B) {
+	data := farRowWorkbook(b)
+	for b.Loop() {
+		if _, err := Parse("list.xlsx", data); !errors.Is(err, ErrTooManyRows) {
+			b.Fatal(err)
+		}
+	}
+}

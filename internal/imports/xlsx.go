@@ -53,6 +53,15 @@ func parseXLSX(data []byte) (Sheet, error) {
 	return sheet, nil
 }
 
+// maxRowNumber is the furthest row read for values: a list with its blank
+// rows fits well within it. maxSheetRows is the furthest row a sheet may
+// have at all: formatting left far below the list (Excel leaves it after a
+// selection was styled) is passed over up to there.
+const (
+	maxRowNumber = 10 * maxRead
+	maxSheetRows = 200_000
+)
+
 // mergedRange is a merged cell's span, 1-based and inclusive.
 type mergedRange struct {
 	top, left, bottom, right int
@@ -61,30 +70,59 @@ type mergedRange struct {
 
 // readWorksheet returns the sheet's rows that are not blank, as raw values
 // (a date is its serial number), with merged cells filled. truncated reports
-// that reading stopped at maxRead rows.
+// that reading stopped at maxRead rows. A sheet with values past row
+// maxRowNumber, or rows of any kind past maxSheetRows, is refused with
+// ErrTooManyRows.
 func readWorksheet(f *excelize.File, sheet string) (out []sheetRow, truncated bool, err error) {
-	merges, err := mergedRanges(f, sheet)
-	if err != nil {
-		return nil, false, err
-	}
+	// The rows are streamed first. Only then are the merged cells asked
+	// for, which makes excelize load the whole sheet with a row for every
+	// number up to the last: asked first, a 6 KB workbook with one cell on
+	// row 1,048,576 took seconds and hundreds of megabytes.
+	var raw [][]string // raw[r-1] is row r, up to maxRowNumber
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
 	}
-	defer rows.Close()
-	var active []*mergedRange
 	// Next steps through every row number, those missing from the file
-	// too, so r is the row's number.
+	// too.
 	for r := 1; rows.Next(); r++ {
-		if len(out) == maxRead {
-			return out, true, nil
+		if r > maxSheetRows {
+			rows.Close()
+			return nil, false, fmt.Errorf("%w: the sheet goes on past row %d", ErrTooManyRows, maxSheetRows)
 		}
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
+			rows.Close()
 			return nil, false, fmt.Errorf("%w: row %d: %v", ErrNotSpreadsheet, r, err)
 		}
 		if len(cells) > maxColumns {
 			cells = cells[:maxColumns]
+		}
+		switch {
+		case r <= maxRowNumber:
+			raw = append(raw, cells)
+		case !blank(cells):
+			// Rows far below are left over formatting, unless they hold
+			// values.
+			rows.Close()
+			return nil, false, fmt.Errorf("%w: row %d has values", ErrTooManyRows, r)
+		}
+	}
+	if err := rows.Error(); err != nil {
+		rows.Close()
+		return nil, false, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
+	}
+	rows.Close()
+
+	merges, err := mergedRanges(f, sheet)
+	if err != nil {
+		return nil, false, err
+	}
+	var active []*mergedRange
+	for i, cells := range raw {
+		r := i + 1
+		if len(out) == maxRead {
+			return out, true, nil
 		}
 		// Merges are sorted by top row: start those beginning here, drop
 		// those that ended above.
@@ -102,9 +140,6 @@ func readWorksheet(f *excelize.File, sheet string) (out []sheetRow, truncated bo
 		if cells = fillMerged(cells, r, active); !blank(cells) {
 			out = append(out, sheetRow{number: r, cells: cells})
 		}
-	}
-	if err := rows.Error(); err != nil {
-		return nil, false, fmt.Errorf("%w: %v", ErrNotSpreadsheet, err)
 	}
 	return out, false, nil
 }
