@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -359,5 +360,79 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 	}
 	if lost, _ := acks.missing(t, dbPath); len(lost) > 0 {
 		t.Errorf("the update answered during shutdown is not in the database: %+v", lost[0])
+	}
+}
+
+// TestWritesOnAFullDiskOrAReadOnlyDatabase: when the database refuses
+// writes (a read-only file; a full disk, made by capping the file at its
+// size), an update answers 503 with a page that says what happened and a
+// log line, nothing of it is stored, and the pages still read.
+func TestWritesOnAFullDiskOrAReadOnlyDatabase(t *testing.T) {
+	for _, c := range []struct {
+		name, pragma, message, logged string
+	}{
+		{"read-only", "PRAGMA query_only = ON", "数据库现在只能读取", "readonly"},
+		{"full disk", "PRAGMA max_page_count = %d", "存储空间已满", "database or disk is full"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			site := newEditingSite(t)
+			li := site.signIn(t, "li", testPassword)
+			db := site.site.db
+			var pages int64
+			if err := db.Read.Raw("PRAGMA page_count").Scan(&pages).Error; err != nil {
+				t.Fatal(err)
+			}
+			pragma := c.pragma
+			if strings.Contains(pragma, "%d") {
+				pragma = fmt.Sprintf(pragma, pages)
+			}
+			// On the writer's one connection: the one every write takes.
+			if err := db.Write.Exec(pragma).Error; err != nil {
+				t.Fatal(err)
+			}
+
+			var refused response
+			var lastSaved, refusedText string
+			for i := range 300 {
+				form := editForm(t, li.get("/projects/3/edit"))
+				text := fmt.Sprintf("第%d次：%s", i, strings.Repeat("进展", 200))
+				for name := range form {
+					if strings.HasPrefix(name, "progress-") {
+						form.Set(name, text)
+					}
+				}
+				r := li.post("/projects/3/edit", form)
+				if r.StatusCode == http.StatusSeeOther {
+					lastSaved = text
+					continue
+				}
+				refused, refusedText = r, text
+				break
+			}
+			if refused.Response == nil {
+				t.Fatal("every write was taken")
+			}
+			wantStatus(t, "the refused write", refused, http.StatusServiceUnavailable)
+			if !strings.Contains(text(refused.Doc.Find("main")), c.message) {
+				t.Errorf("the page says %q, want %q in it", text(refused.Doc.Find("main")), c.message)
+			}
+			if !strings.Contains(site.logs.String(), c.logged) {
+				t.Errorf("no log line says %q", c.logged)
+			}
+			for _, path := range []string{"/projects/3", "/years/2023", "/projects/3/history"} {
+				wantStatus(t, path, li.get(path), http.StatusOK)
+			}
+			page := li.get("/projects/3")
+			if strings.Contains(page.Body, refusedText[:30]) {
+				t.Error("the refused progress is on the project page")
+			}
+			if lastSaved != "" && !strings.Contains(page.Body, lastSaved[:30]) {
+				t.Error("the last progress saved is not on the project page")
+			}
+			var n int64
+			if err := db.Read.Raw("SELECT count(*) FROM changes WHERE new_value = ?", refusedText).Scan(&n).Error; err != nil || n != 0 {
+				t.Errorf("the refused write is in the history (%d, %v)", n, err)
+			}
+		})
 	}
 }

@@ -299,7 +299,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stdout, nil))
+	log := slog.New(web.RequestIDs(slog.NewTextHandler(stdout, nil)))
 
 	if !database.IsPostgres(cfg.dbPath) {
 		// Restore refuses to replace a database a server is using.
@@ -365,6 +365,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// explainStorageProblem answers a write that the disk or the database file
+// refused (full, read-only) with a page that says so, rather than a
+// general error; the error handler logs it.
+func explainStorageProblem(err error) *web.Error {
+	switch database.StorageProblem(err) {
+	case database.ErrStorageFull:
+		return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "error.storage_full", Err: err}
+	case database.ErrStorageReadOnly:
+		return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "error.storage_read_only", Err: err}
 	}
 	return nil
 }
@@ -454,6 +467,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	measured := metrics.New(db.Pools(), db.GroupCommits)
 	e := web.NewServer(web.Config{
 		Observe: measured.Observe,
+		Explain: explainStorageProblem,
 		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
 		TrustedProxies: cfg.trustedProxies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},

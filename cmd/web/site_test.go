@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -49,6 +50,25 @@ type testSite struct {
 	clock *testClock
 	users *auth.Store
 	cfg   config
+	logs  *lockedBuffer // what the site logged
+}
+
+// lockedBuffer is a log that requests write to at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newTestSite(t *testing.T, change ...func(*config)) *testSite {
@@ -70,13 +90,14 @@ func newTestSite(t *testing.T, change ...func(*config)) *testSite {
 func openTestSite(t *testing.T, cfg config) *testSite {
 	t.Helper()
 	clock := &testClock{now: time.Date(2023, time.June, 1, 10, 0, 0, 0, time.UTC)}
-	s, err := newSite(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
+	logs := &lockedBuffer{}
+	s, err := newSite(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, nil)), clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.echo)
 	t.Cleanup(func() { srv.Close(); s.db.Close() })
-	return &testSite{Server: srv, site: s, clock: clock, users: auth.NewStore(s.db, clock.Now), cfg: cfg}
+	return &testSite{Server: srv, site: s, clock: clock, users: auth.NewStore(s.db, clock.Now), cfg: cfg, logs: logs}
 }
 
 // addUser creates an active account with a password.

@@ -58,7 +58,7 @@ func messageForStatus(status int) string {
 // ErrorHandler turns every error a handler returns into a response: an HTML
 // page in the site's layout, or JSON under /api/. A status of 500 or more is
 // logged with its cause; the reader sees only a general message.
-func ErrorHandler(log *slog.Logger, catalog *locale.Catalog) echo.HTTPErrorHandler {
+func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error) *Error) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -69,6 +69,9 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog) echo.HTTPErrorHandl
 		switch {
 		case errors.As(err, &appErr):
 			status, messageID, args = appErr.Status, appErr.MessageID, appErr.Args
+		case explain != nil && explain(err) != nil:
+			e := explain(err)
+			status, messageID, args = e.Status, e.MessageID, e.Args
 		case errors.As(err, &httpErr):
 			status, messageID = httpErr.Code, messageForStatus(httpErr.Code)
 		}

@@ -54,6 +54,9 @@ type Config struct {
 	// Static are: the benchmark's measure of what serving those bytes
 	// costs this binary, for the dynamic pages to be compared with.
 	Ceiling []byte
+	// Explain, when set, gives the answer to an error that is not the
+	// site's own Error, such as a full disk; nil leaves it a 500.
+	Explain func(error) *Error
 	// Observe, when set, sees every request once it has been answered:
 	// the metrics.
 	Observe echo.MiddlewareFunc
@@ -79,10 +82,16 @@ func NewServer(cfg Config) *echo.Echo {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	}
-	e.HTTPErrorHandler = ErrorHandler(cfg.Logger, cfg.Catalog)
+	e.HTTPErrorHandler = ErrorHandler(cfg.Logger, cfg.Catalog, cfg.Explain)
 
 	e.Pre(headAsGet, schemeFromRequest(cfg.TrustedProxies), languageFromRequest(cfg.Catalog))
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		// The id goes into the request's context too, so that every log
+		// line of the request carries it (see RequestIDs).
+		RequestIDHandler: func(c echo.Context, id string) {
+			c.SetRequest(c.Request().WithContext(withRequestID(c.Request().Context(), id)))
+		},
+	}))
 	e.Use(requestLog(cfg.Logger))
 	if cfg.Observe != nil {
 		e.Use(cfg.Observe)
