@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"database/sql"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -33,6 +35,8 @@ func TestHostileRequests(t *testing.T) {
 	site := newEditingSite(t)
 	li := site.signIn(t, "li", testPassword)
 	adm := site.signIn(t, "adm", testPassword)
+	adm.get("/admin/projects") // the session's CSRF token, for the raw requests
+	target := firstTargetID(t, li)
 	script := `<script>alert("x")</script>`
 	img := `"><img src=x onerror=alert(1)>`
 	sqlText := `'; DROP TABLE projects; --`
@@ -50,9 +54,17 @@ func TestHostileRequests(t *testing.T) {
 		{name: "invalid UTF-8 in a field", method: "POST", path: "/projects/3/edit", form: edit("delay_reason", "\xff\xfe坏"), want: []int{303, 422}},
 		{name: "control characters", method: "POST", path: "/projects/3/edit", form: edit("delay_reason", "a\x00b\x07c\x1b[31m"), want: []int{303, 422}},
 		{name: "overlong field", method: "POST", path: "/projects/3/edit", form: edit("delay_reason", strings.Repeat("延", 100_000)), want: []int{422}},
-		{name: "stored script in a progress text", method: "POST", path: "/projects/3/edit", form: edit("progress-"+firstTargetID(t, li), script), want: []int{303}},
+		{name: "stored script in a progress text", method: "POST", path: "/projects/3/edit", form: edit("progress-"+target, script), want: []int{303}},
 		{name: "stored markup in a delay reason", method: "POST", path: "/projects/3/edit", form: edit("delay_reason", img), want: []int{303, 422}},
 		{name: "SQL in a note", method: "POST", path: "/projects/3/edit", form: edit("internal_note", sqlText), want: []int{303}},
+		{name: "stored script in a new project's fields", method: "POST", path: "/admin/projects", admin: true, body: url.Values{
+			"name": {script + "路"}, "name_en": {img}, "category": {"road"}, "extent": {script},
+			"unit": {img}, "description": {script + "\n" + sqlText}, "location": {script},
+		}.Encode(), want: []int{303}},
+		{name: "stored script in a supervisory comment", method: "POST", path: "/targets/" + target + "/comments", admin: true,
+			body: "body=" + url.QueryEscape(script+img), want: []int{303}},
+		{name: "stored script in a user's name", method: "POST", path: "/admin/users", admin: true,
+			body: url.Values{"username": {"xss-user"}, "display_name": {script}, "role": {"engineer"}}.Encode(), want: []int{303}},
 		{name: "unknown project", method: "GET", path: "/projects/999999", want: []int{404}},
 		{name: "malformed id", method: "GET", path: "/projects/abc", want: []int{400, 404}},
 		{name: "negative id", method: "GET", path: "/projects/-1", want: []int{400, 404}},
@@ -118,6 +130,19 @@ func TestHostileRequests(t *testing.T) {
 	if !strings.Contains(li.get("/projects/3").Body, "&lt;script&gt;") {
 		t.Error("the stored script is not on the project page as text")
 	}
+	for _, path := range []string{"/admin/projects", "/admin/users", "/admin/assignments", "/targets/" + target + "/comments", "/my/projects"} {
+		b := adm
+		if path == "/my/projects" {
+			b = li
+		}
+		page := b.get(path)
+		if page.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", path, page.StatusCode)
+		}
+		if strings.Contains(page.Body, script) || strings.Contains(page.Body, "<img src=x") {
+			t.Errorf("%s shows stored markup unescaped", path)
+		}
+	}
 
 	// Nothing corrupt is stored: the database is sound, the tables are all
 	// there, and every text is valid UTF-8 without NUL.
@@ -152,16 +177,20 @@ func TestHostileRequests(t *testing.T) {
 	}
 }
 
-// firstTargetID is the id of the first target on project 3's edit form.
+// firstTargetID is the smallest id of a target on project 3's edit form.
 func firstTargetID(t *testing.T, b *browser) string {
 	t.Helper()
+	var ids []string
 	for name := range editForm(t, b.get("/projects/3/edit")) {
 		if id, ok := strings.CutPrefix(name, "progress-"); ok {
-			return id
+			ids = append(ids, id)
 		}
 	}
-	t.Fatal("project 3 has no target on its edit form")
-	return ""
+	if len(ids) == 0 {
+		t.Fatal("project 3 has no target on its edit form")
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(len(a)-len(b), strings.Compare(a, b)) })
+	return ids[0]
 }
 
 func contains(statuses []int, s int) bool {
