@@ -57,7 +57,9 @@ func messageForStatus(status int) string {
 
 // ErrorHandler turns every error a handler returns into a response: an HTML
 // page in the site's layout, or JSON under /api/. A status of 500 or more is
-// logged with its cause; the reader sees only a general message.
+// logged with its cause; the reader sees only a message of the site's.
+// explain, when not nil, gives the answer to an error that is not an
+// *Error (a full disk, say); without an answer it is a 500.
 func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error) *Error) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -70,8 +72,8 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 		case errors.As(err, &appErr):
 			status, messageID, args = appErr.Status, appErr.MessageID, appErr.Args
 		case explain != nil && explain(err) != nil:
-			e := explain(err)
-			status, messageID, args = e.Status, e.MessageID, e.Args
+			explained := explain(err)
+			status, messageID, args = explained.Status, explained.MessageID, explained.Args
 		case errors.As(err, &httpErr):
 			status, messageID = httpErr.Code, messageForStatus(httpErr.Code)
 		}
