@@ -87,6 +87,21 @@ func integrityCheck(t *testing.T, dbPath string) string {
 	return verdict
 }
 
+// signInWriters signs the generated record's engineer in at site and reads
+// the update forms of the projects the writers will keep.
+func signInWriters(t *testing.T, transport http.RoundTripper, site string, projects []int64) (*http.Client, string, bench.ProgressForms) {
+	t.Helper()
+	engineer, csrf, err := bench.SignIn(transport, site, bench.EngineerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms, err := bench.ReadProgressForms(engineer, site, projects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engineer, csrf, forms
+}
+
 // generatedDatabase writes a generated record of n projects at dbPath.
 func generatedDatabase(t *testing.T, dbPath string, n int) bench.Dataset {
 	t.Helper()
@@ -123,14 +138,7 @@ func TestSoak(t *testing.T) {
 	srv := startServer(t, dbPath)
 
 	transport := &http.Transport{MaxIdleConnsPerHost: writers + readers, DisableCompression: true}
-	engineer, csrf, err := bench.SignIn(transport, srv.URL, bench.EngineerName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forms, err := bench.ReadProgressForms(engineer, srv.URL, set.Edited[:writers])
-	if err != nil {
-		t.Fatal(err)
-	}
+	engineer, csrf, forms := signInWriters(t, transport, srv.URL, set.Edited[:writers])
 	var acks acknowledged
 	year := strconv.Itoa(bench.CurrentYear)
 	pages := []string{"/years/" + year, "/api/v1/years/" + year, "/", "/years/" + year + "/dashboard"}
@@ -198,14 +206,7 @@ func TestKilledWhileWriting(t *testing.T) {
 	for round := range 3 {
 		child := startChild(t, dbPath)
 		transport := &http.Transport{MaxIdleConnsPerHost: writers}
-		engineer, csrf, err := bench.SignIn(transport, child.url, bench.EngineerName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		forms, err := bench.ReadProgressForms(engineer, child.url, set.Edited[:writers])
-		if err != nil {
-			t.Fatal(err)
-		}
+		engineer, csrf, forms := signInWriters(t, transport, child.url, set.Edited[:writers])
 		ctx, cancel := context.WithCancel(context.Background())
 		writing := make(chan bench.Result, 1)
 		go func() {
@@ -282,14 +283,7 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 	dbPath := filepath.Join(dir, "shutdown.db")
 	set := generatedDatabase(t, dbPath, 100)
 	server := startChild(t, dbPath)
-	engineer, csrf, err := bench.SignIn(&http.Transport{}, server.url, bench.EngineerName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forms, err := bench.ReadProgressForms(engineer, server.url, set.Edited[:1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	engineer, csrf, forms := signInWriters(t, &http.Transport{}, server.url, set.Edited[:1])
 	req, err := forms.Post(server.url, csrf)(0, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -464,7 +464,11 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	// for every reader who is not signed in.
 	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared,
 		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
-	measured := metrics.New(db.Pools(), db.GroupCommits)
+	var commits func() (int64, int64) // group commit is SQLite's writer's
+	if !database.IsPostgres(cfg.dbPath) {
+		commits = db.GroupCommits
+	}
+	measured := metrics.New(db.Pools(), commits)
 	e := web.NewServer(web.Config{
 		Observe: measured.Observe,
 		Explain: explainStorageProblem,

@@ -49,12 +49,9 @@ func runBackupCommand(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, dest); err != nil {
-		return err
-	}
-	version, err := database.VerifyFile(ctx, dest)
+	version, err := backups.Take(ctx, db, dest)
 	if err != nil {
-		return fmt.Errorf("the copy does not check out: %w", err)
+		return err
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s (schema version %d)\n", dbPath, dest, version)
 	return nil

@@ -62,7 +62,7 @@ func Restore(ctx context.Context, from, dbPath string, now time.Time) (keptAs st
 	// a rename within one folder: the database is the old one or the new
 	// one, never half of each.
 	incoming := dbPath + ".restoring"
-	if err := copyFile(from, incoming); err != nil {
+	if err := CopyFile(from, incoming); err != nil {
 		os.Remove(incoming)
 		return "", err
 	}
@@ -78,10 +78,32 @@ func Restore(ctx context.Context, from, dbPath string, now time.Time) (keptAs st
 	if err := os.Rename(incoming, dbPath); err != nil {
 		return keptAs, err
 	}
-	return keptAs, syncDir(filepath.Dir(dbPath))
+	return keptAs, sync(filepath.Dir(dbPath))
 }
 
-func copyFile(from, to string) error {
+// Take writes a copy of the database to dest (which must not exist) while
+// it is in use, makes sure the copy and its name are on disk, and checks
+// it. It returns the copy's schema version.
+func Take(ctx context.Context, db *database.DB, dest string) (int64, error) {
+	if err := db.CopyTo(ctx, dest); err != nil {
+		return 0, err
+	}
+	if err := sync(dest); err != nil {
+		return 0, err
+	}
+	if err := sync(filepath.Dir(dest)); err != nil {
+		return 0, err
+	}
+	version, err := database.VerifyFile(ctx, dest)
+	if err != nil {
+		return 0, fmt.Errorf("the copy %s does not check out: %w", dest, err)
+	}
+	return version, nil
+}
+
+// CopyFile copies a closed database file, or any file, and flushes the
+// copy to disk.
+func CopyFile(from, to string) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
@@ -102,13 +124,14 @@ func copyFile(from, to string) error {
 	return dst.Close()
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
+// sync flushes a file, or a folder's entries, to disk.
+func sync(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	return d.Sync()
+	defer f.Close()
+	return f.Sync()
 }
 
 // Keeper takes a copy of the database into Dir once every Every, and keeps
@@ -165,7 +188,7 @@ func (k *Keeper) BackUpIfDue(ctx context.Context) (string, error) {
 		return "", nil
 	}
 	path := filepath.Join(k.Dir, namePrefix+now.Format(nameTime)+nameSuffix)
-	if err := k.DB.Backup(ctx, path); err != nil {
+	if _, err := Take(ctx, k.DB, path); err != nil {
 		return "", err
 	}
 	taken = append(taken, Copy{Path: path, At: now})

@@ -101,7 +101,7 @@ func TestADailyCopyRestoresTheRecordAsItWas(t *testing.T) {
 	// The record as the copy has it: read from the source before any more
 	// writes.
 	at := filepath.Join(dir, "at-the-copy.db")
-	if err := db.Backup(ctx, at); err != nil {
+	if _, err := Take(ctx, db, at); err != nil {
 		t.Fatal(err)
 	}
 	want := dump(t, at)
@@ -176,7 +176,7 @@ func TestRestoreRefusesWhileAServerUsesTheDatabase(t *testing.T) {
 	source := filepath.Join(dir, "shuangshi.db")
 	db := seededDatabase(t, source)
 	copyPath := filepath.Join(dir, "copy.db")
-	if err := db.Backup(context.Background(), copyPath); err != nil {
+	if _, err := Take(context.Background(), db, copyPath); err != nil {
 		t.Fatal(err)
 	}
 	release, err := Claim(source)
@@ -206,7 +206,7 @@ func TestRestoreRefusesABadCopy(t *testing.T) {
 	source := filepath.Join(dir, "shuangshi.db")
 	db := seededDatabase(t, source)
 	good := filepath.Join(dir, "good.db")
-	if err := db.Backup(context.Background(), good); err != nil {
+	if _, err := Take(context.Background(), db, good); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(good)
@@ -223,7 +223,7 @@ func TestRestoreRefusesABadCopy(t *testing.T) {
 	}
 	conn.Close()
 	newer := filepath.Join(dir, "newer.db")
-	if err := db.Backup(context.Background(), newer); err != nil {
+	if _, err := Take(context.Background(), db, newer); err != nil {
 		t.Fatal(err)
 	}
 	conn, err = sql.Open("sqlite3", newer)

@@ -49,13 +49,7 @@ func (r Result) RequestsPerSecond() float64 {
 // another on its own kept-alive connection, for the warm-up and then for
 // the measured duration. Every answer must be 2xx and pass check.
 func Drive(ctx context.Context, client *http.Client, load Load, next Request, check Check) Result {
-	type sample struct {
-		latencies []time.Duration
-		failures  int
-		firstFail string
-		bytes     int
-	}
-	samples := make([]sample, load.Concurrency)
+	workers := make([]Result, load.Concurrency) // each worker's, combined at the end
 	start := time.Now()
 	measureFrom := start.Add(load.Warmup)
 	end := measureFrom.Add(load.Duration)
@@ -64,7 +58,7 @@ func Drive(ctx context.Context, client *http.Client, load Load, next Request, ch
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &samples[w]
+			s := &workers[w]
 			s.latencies = make([]time.Duration, 0, 1<<16)
 			// One buffer per worker, reused: the load generator shares the
 			// machine's two cores with the server, and its garbage is the
@@ -101,31 +95,21 @@ func Drive(ctx context.Context, client *http.Client, load Load, next Request, ch
 					continue
 				}
 				if failure != "" {
-					s.failures++
-					if s.firstFail == "" {
-						s.firstFail = failure
+					s.Failures++
+					if s.FirstFail == "" {
+						s.FirstFail = failure
 					}
 					continue
 				}
 				s.latencies = append(s.latencies, took)
-				s.bytes = len(body)
+				s.Bytes = len(body)
 			}
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(measureFrom)
-
-	var r Result
-	for _, s := range samples {
-		r.latencies = append(r.latencies, s.latencies...)
-		r.Failures += s.failures
-		if r.FirstFail == "" {
-			r.FirstFail = s.firstFail
-		}
-		r.Bytes = max(r.Bytes, s.bytes)
-	}
-	r.Elapsed = elapsed
-	return r.summarized()
+	r := Combine(workers...)
+	r.Elapsed = time.Since(measureFrom) // the workers ran side by side, not one after another
+	return r
 }
 
 // Combine adds up the results of one scenario driven in several spells.

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"shuangshi/internal/backups"
 	"shuangshi/internal/web"
 )
 
@@ -39,8 +40,8 @@ type Scenario struct {
 	Ceiling bool
 	// Cached marks the pages that must reach CeilingShare of the ceiling.
 	Cached bool
-	// Writes marks the scenario that changes the record, driven after the
-	// pages; it is the last.
+	// Writes marks a scenario that changes the record: driven after the
+	// pages, on its own.
 	Writes bool
 }
 
@@ -95,7 +96,12 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	// The servers write (sessions, the updates), so each run serves a
 	// copy: every run starts from the same record.
 	db := filepath.Join(cfg.Work, fmt.Sprintf("serving-%d.db", n))
-	if err := copyDatabase(generated, db); err != nil {
+	for _, stale := range []string{db + "-wal", db + "-shm"} { // an earlier copy's
+		if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return m, err
+		}
+	}
+	if err := backups.CopyFile(generated, db); err != nil {
 		return m, err
 	}
 
@@ -166,12 +172,19 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	// the share of the ceiling compares requests made at the same time.
 	// The updates come last, on their own: each changes the record, and
 	// the pages are measured as they serve between changes.
-	writes := len(drives) - 1 // see Scenario.Writes
+	var pages, writers []int // the scenarios, by index
+	for i, sc := range scenarios {
+		if sc.Writes {
+			writers = append(writers, i)
+		} else {
+			pages = append(pages, i)
+		}
+	}
 	spells := make([][]Result, len(drives))
 	warmup := Load{Concurrency: cfg.Load.Concurrency, Warmup: cfg.Load.Warmup}
-	for i, d := range drives[:writes] {
+	for _, i := range pages {
 		fmt.Fprintf(cfg.Out, "  warming up: %s\n", scenarios[i].Name)
-		Drive(ctx, d.client, warmup, d.next, d.check)
+		Drive(ctx, drives[i].client, warmup, drives[i].next, drives[i].check)
 	}
 	rounds := max(1, int(cfg.Load.Duration/spell))
 	spellLoad := Load{Concurrency: cfg.Load.Concurrency, Duration: cfg.Load.Duration / time.Duration(rounds)}
@@ -179,14 +192,15 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	for round := range rounds {
 		// Each round begins one page further on, so that no page always
 		// follows the same one (and pays for the garbage it left).
-		for j := range writes {
-			i := (round + j) % writes
-			d := drives[i]
-			spells[i] = append(spells[i], Drive(ctx, d.client, spellLoad, d.next, d.check))
+		for j := range pages {
+			i := pages[(round+j)%len(pages)]
+			spells[i] = append(spells[i], Drive(ctx, drives[i].client, spellLoad, drives[i].next, drives[i].check))
 		}
 	}
-	fmt.Fprintf(cfg.Out, "  %s\n", scenarios[writes].Name)
-	spells[writes] = []Result{Drive(ctx, drives[writes].client, cfg.Load, drives[writes].next, drives[writes].check)}
+	for _, i := range writers { // warmed up and measured in one go
+		fmt.Fprintf(cfg.Out, "  %s\n", scenarios[i].Name)
+		spells[i] = []Result{Drive(ctx, drives[i].client, cfg.Load, drives[i].next, drives[i].check)}
+	}
 	for i := range drives {
 		r := Combine(spells[i]...)
 		if r.Requests == 0 {
@@ -233,30 +247,6 @@ func dataset(ctx context.Context, cfg Config, n int) (Dataset, string, error) {
 		return set, "", err
 	}
 	return set, db, os.WriteFile(described, raw, 0o644)
-}
-
-// copyDatabase copies the SQLite file from, closed and checkpointed, to
-// to, without the -wal and -shm files of an earlier copy.
-func copyDatabase(from, to string) error {
-	for _, stale := range []string{to + "-wal", to + "-shm"} {
-		if err := os.Remove(stale); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
 }
 
 func get(client *http.Client, u string) ([]byte, error) {

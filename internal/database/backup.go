@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pressly/goose/v3"
@@ -16,16 +15,16 @@ import (
 // ErrNotSQLite is returned for what only a SQLite database can do.
 var ErrNotSQLite = errors.New("only a SQLite database can be backed up and restored this way; use pg_dump and pg_restore for PostgreSQL")
 
-// Backup writes a consistent copy of the database to dest, while the
-// database is in use, and makes sure it is on disk before returning.
-// dest must not exist. The copy is made by SQLite (VACUUM INTO) as of one
-// moment: writes that commit meanwhile are in the database, not in it.
-func (db *DB) Backup(ctx context.Context, dest string) error {
+// CopyTo writes a consistent copy of the database to dest, which must not
+// exist, while the database is in use: SQLite's VACUUM INTO, as of one
+// moment; writes that commit meanwhile are in the database, not in the
+// copy. The copy is not yet flushed to disk: backups.Take does that.
+func (db *DB) CopyTo(ctx context.Context, dest string) error {
 	if db.dialect != goose.DialectSQLite3 {
 		return ErrNotSQLite
 	}
 	if _, err := os.Lstat(dest); err == nil {
-		return fmt.Errorf("backup %s: %w", dest, fs.ErrExist)
+		return fmt.Errorf("copy to %s: %w", dest, fs.ErrExist)
 	}
 	// A connection of its own: on the writer, the copy would hold up every
 	// write for as long as it takes; the readers may not write files.
@@ -36,22 +35,9 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		os.Remove(dest)
-		return fmt.Errorf("backup to %s: %w", dest, err)
+		return fmt.Errorf("copy to %s: %w", dest, err)
 	}
-	if err := syncFile(dest); err != nil {
-		return fmt.Errorf("backup to %s: %w", dest, err)
-	}
-	return syncFile(filepath.Dir(dest)) // the new name, too
-}
-
-// syncFile flushes a file, or a folder's entries, to the disk.
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
+	return nil
 }
 
 // SchemaVersions returns the migration the database is at and the newest

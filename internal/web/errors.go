@@ -68,12 +68,12 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 		status, messageID, args := http.StatusInternalServerError, "error.500", []any(nil)
 		var appErr *Error
 		var httpErr *echo.HTTPError
+		if !errors.As(err, &appErr) && explain != nil {
+			appErr = explain(err)
+		}
 		switch {
-		case errors.As(err, &appErr):
+		case appErr != nil:
 			status, messageID, args = appErr.Status, appErr.MessageID, appErr.Args
-		case explain != nil && explain(err) != nil:
-			explained := explain(err)
-			status, messageID, args = explained.Status, explained.MessageID, explained.Args
 		case errors.As(err, &httpErr):
 			status, messageID = httpErr.Code, messageForStatus(httpErr.Code)
 		}
