@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"shuangshi/internal/database"
 )
@@ -50,12 +51,17 @@ func TestBackupRestoreAndVersion(t *testing.T) {
 		t.Fatalf("restore while serving: %v", err)
 	}
 
+	// The daily copy is taken in the background once the server listens:
+	// wait for its log line, then for the file it names.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(srv.Log.String(), "daily backup taken"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the daily copy is not in the log:\n%s", srv.Log)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	daily, err := filepath.Glob(filepath.Join(dir, "backups", "shuangshi-*.db"))
 	if err != nil || len(daily) != 1 {
 		t.Errorf("daily copies at start: %v (%v)", daily, err)
-	}
-	if !strings.Contains(srv.Log.String(), "daily backup taken") {
-		t.Errorf("the daily copy is not in the log:\n%s", srv.Log)
 	}
 
 	if err := srv.stop(); err != nil {
