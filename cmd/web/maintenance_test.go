@@ -114,25 +114,38 @@ func TestMetricsForTheConfiguredAddress(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	resp, err := http.Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
-		t.Fatalf("/metrics from the configured address: %s, %s", resp.Status, resp.Header.Get("Content-Type"))
-	}
-	for _, want := range []string{
+	wants := []string{
 		`shuangshi_http_requests_total{method="GET",route="/years/:year",status="200"} 2`,
 		`shuangshi_http_requests_total{method="GET",route="/projects/:id",status="200"} 1`,
 		`go_sql_open_connections{db_name="write"}`,
 		`go_sql_open_connections{db_name="read"}`,
 		`shuangshi_db_commits_total`,
 		`process_resident_memory_bytes`,
-	} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("/metrics lacks %s", want)
+	}
+	// A request is counted once its answer is written, which may be just
+	// after the client has read it: ask again until every line is there.
+	var missing []string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+			t.Fatalf("/metrics from the configured address: %s, %s", resp.Status, resp.Header.Get("Content-Type"))
+		}
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(string(body), want) {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range missing {
+		t.Errorf("/metrics lacks %s", want)
 	}
 }
