@@ -62,6 +62,14 @@ func IsPostgres(source string) bool {
 	return strings.HasPrefix(source, "postgres://") || strings.HasPrefix(source, "postgresql://")
 }
 
+// GORM logs a statement run through Scan by way of a recorder that ignores
+// the logger's ParameterizedQueries and asks this package-level hook of
+// GORM's instead; without it a failed Raw(…).Scan would be logged with its
+// values.
+func init() {
+	logger.RecorderParamsFilter = func(_ context.Context, sql string, _ ...any) (string, []any) { return sql, nil }
+}
+
 // Open opens the database at source: a PostgreSQL database when it is a
 // postgres:// URL, otherwise a SQLite file, created if needed. It does not
 // migrate; call Migrate.
@@ -73,6 +81,10 @@ func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
 				SlowThreshold:             200 * time.Millisecond,
 				LogLevel:                  logger.Warn,
 				IgnoreRecordNotFoundError: true,
+				// A slow or failed statement is logged with its
+				// placeholders, not its values: those are usernames,
+				// addresses and whatever a spreadsheet held.
+				ParameterizedQueries: true,
 			}),
 			// Timestamps are recorded in UTC; pages convert for display.
 			NowFunc: func() time.Time { return time.Now().UTC() },

@@ -263,3 +263,44 @@ func TestCloseTwice(t *testing.T) {
 	}
 	db.Close() // and once more by the cleanup: no panic
 }
+
+// TestFailedStatementsAreLoggedWithoutTheirValues: the log of a failed
+// statement shows its placeholders, not the username or address it carried.
+func TestFailedStatementsAreLoggedWithoutTheirValues(t *testing.T) {
+	var logged strings.Builder
+	var mu sync.Mutex
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"),
+		slog.New(slog.NewTextHandler(lockedWriter{&mu, &logged}, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	const secret = "li.gong@10.0.0.7"
+	// Scan and Exec reach the logger by different ways in GORM.
+	ctx := context.Background()
+	if err := db.Read.WithContext(ctx).Raw("SELECT * FROM no_such_table WHERE name = ?", secret).Scan(&[]struct{}{}).Error; err == nil {
+		t.Fatal("the query on a missing table succeeded")
+	}
+	if err := db.Write.WithContext(ctx).Exec("INSERT INTO no_such_table (name) VALUES (?)", secret).Error; err == nil {
+		t.Fatal("the insert into a missing table succeeded")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logged.String(), "no_such_table") {
+		t.Fatalf("the failed statement was not logged: %q", logged.String())
+	}
+	if strings.Contains(logged.String(), secret) {
+		t.Errorf("the log holds the statement's value %q: %s", secret, logged.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
