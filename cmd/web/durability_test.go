@@ -245,13 +245,25 @@ type child struct {
 
 func startChild(t *testing.T, dbPath string) child {
 	t.Helper()
+	return startChildWithFileLimit(t, dbPath, 0)
+}
+
+// startChildWithFileLimit is startChild with the child's limit on open
+// files set to fileLimit (soft and hard), unless it is 0.
+func startChildWithFileLimit(t *testing.T, dbPath string, fileLimit int) child {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(os.Args[0], "-db", dbPath, "-addr", addr, "-backups", "off")
+	args := []string{"-db", dbPath, "-addr", addr, "-backups", "off"}
+	cmd := exec.Command(os.Args[0], args...)
+	if fileLimit > 0 {
+		// The shell sets the limit, then becomes the server.
+		cmd = exec.Command("/bin/sh", append([]string{"-c", `ulimit -n ` + strconv.Itoa(fileLimit) + ` && exec "$0" "$@"`, os.Args[0]}, args...)...)
+	}
 	cmd.Env = append(os.Environ(), "SHUANGSHI_RUN_MAIN=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -130,6 +130,9 @@ type config struct {
 	// the newest backupKeep are kept; "off" takes none.
 	backupDir  string
 	backupKeep int
+	// connsPerClient bounds the connections one client address may hold
+	// open (see web.ConnLimits).
+	connsPerClient int
 }
 
 // backupDir is where the daily copies go unless -backups says otherwise:
@@ -175,6 +178,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"folder for the daily copies of a SQLite database, or off for none; the default is backups/ beside the database (SHUANGSHI_BACKUPS)")
 	backupKeep := fs.String("backup-keep", envOr(getenv, "SHUANGSHI_BACKUP_KEEP", "14"),
 		"how many daily copies to keep, the newest (SHUANGSHI_BACKUP_KEEP)")
+	connsPerClient := fs.String("conns-per-client", envOr(getenv, "SHUANGSHI_CONNS_PER_CLIENT", strconv.Itoa(defaultConnsPerClient)),
+		"connections one client address may hold open at once; trusted proxies are not limited (SHUANGSHI_CONNS_PER_CLIENT)")
 	metricsFrom := fs.String("metrics-from", getenv("SHUANGSHI_METRICS_FROM"),
 		"comma-separated addresses or CIDR ranges that may read /metrics without signing in, such as the Prometheus server's; staff may always (SHUANGSHI_METRICS_FROM)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
@@ -207,6 +212,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	}
 	if cfg.backupKeep, err = strconv.Atoi(*backupKeep); err != nil || cfg.backupKeep < 1 || cfg.backupKeep > 1000 {
 		return cfg, startError{fmt.Errorf("-backup-keep: %q is not a number of copies from 1 to 1000", *backupKeep)}
+	}
+	if cfg.connsPerClient, err = strconv.Atoi(*connsPerClient); err != nil || cfg.connsPerClient < 1 || cfg.connsPerClient > 100_000 {
+		return cfg, startError{fmt.Errorf("-conns-per-client: %q is not a number of connections from 1 to 100000", *connsPerClient)}
 	}
 	if cfg.backupDir == "" {
 		cfg.backupDir = defaultBackupDir(cfg.dbPath)
@@ -327,16 +335,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return startError{err}
 	}
+	soft, hard := raiseFileLimit()
+	limits := connLimits(soft, cfg)
+	log.Info("file and connection limits", "files_soft", soft, "files_hard", hard,
+		"connections", limits.Total, "connections_per_client", limits.PerClient)
 	srv := &http.Server{
 		Handler:           site.echo,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// An idle connection is kept for a reader's next click, not for
+		// minutes: each one is a file handle.
+		IdleTimeout: 30 * time.Second,
+		// The request line and headers: far more than any browser sends,
+		// far less than what a client could make the log keep.
+		MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(web.LimitConnections(ln, limits, log)) }()
 	digestsDone := make(chan struct{})
 	digestCtx, stopDigests := context.WithCancel(ctx)
 	defer func() { stopDigests(); <-digestsDone }()
@@ -367,6 +384,51 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// maxHeaderBytes bounds a request's line and headers together.
+const maxHeaderBytes = 32 << 10
+
+// defaultConnsPerClient is how many connections one client address may
+// hold open: a browser opens six, and an office's readers may share one
+// address.
+const defaultConnsPerClient = 128
+
+// filesReserved are the file handles kept from connections: the
+// database's files for each of its connections, the backups, the logs.
+const filesReserved = 512
+
+// maxConnections bounds the open connections whatever the file limit: an
+// idle connection costs some 20 kB, and a district's site never needs
+// more at once.
+const maxConnections = 4096
+
+// raiseFileLimit raises the soft limit on open files to the hard limit (Go
+// does so at start too) and returns both. Zero means the limit could not
+// be read.
+func raiseFileLimit() (soft, hard uint64) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, 0
+	}
+	if lim.Cur < lim.Max {
+		raised := syscall.Rlimit{Cur: lim.Max, Max: lim.Max}
+		if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &raised) == nil {
+			lim = raised
+		}
+	}
+	return lim.Cur, lim.Max
+}
+
+// connLimits keeps the connections below the file limit with room for the
+// database, and one client to its share.
+func connLimits(fileLimit uint64, cfg config) web.ConnLimits {
+	total := maxConnections
+	if fileLimit > 0 && fileLimit < maxConnections+filesReserved {
+		// On a low limit, half the handles stay the database's.
+		total = int(fileLimit) - min(filesReserved, int(fileLimit)/2)
+	}
+	return web.ConnLimits{PerClient: min(cfg.connsPerClient, total), Total: total, Exempt: cfg.trustedProxies}
 }
 
 // explainStorageProblem answers a write that the disk or the database file
@@ -474,6 +536,7 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		Explain: explainStorageProblem,
 		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
 		TrustedProxies: cfg.trustedProxies,
+		HTTPSOnly:      cfg.secureCookies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 		Uploads:        []string{imports.UploadPath},
 		Ceiling:        ceiling,

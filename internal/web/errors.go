@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -41,6 +42,16 @@ func BadRequest(messageID string, args ...any) *Error {
 	return &Error{Status: http.StatusBadRequest, MessageID: messageID, Args: args}
 }
 
+// StatusClientClosedRequest is the status logged for a request whose client
+// went away before it was answered (nginx's 499).
+const StatusClientClosedRequest = 499
+
+// ClientGone reports whether the request's client has gone away: its
+// context was cancelled by the server because the connection closed.
+func ClientGone(c echo.Context) bool {
+	return errors.Is(c.Request().Context().Err(), context.Canceled)
+}
+
 // messageForStatus is the general message of a status that came without one
 // of the site's messages, such as echo's own 404 and 405.
 func messageForStatus(status int) string {
@@ -65,6 +76,13 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 		if c.Response().Committed {
 			return
 		}
+		if ClientGone(c) {
+			// Nobody reads the answer: the request is neither a server
+			// error nor worth a page. 499 is nginx's "client closed
+			// request"; the log and the metrics count it as the client's.
+			_ = c.NoContent(StatusClientClosedRequest)
+			return
+		}
 		status, messageID, args := http.StatusInternalServerError, "error.500", []any(nil)
 		var appErr *Error
 		var httpErr *echo.HTTPError
@@ -79,7 +97,7 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 		}
 		if status >= 500 {
 			log.ErrorContext(c.Request().Context(), "request failed", "error", err,
-				"method", c.Request().Method, "uri", c.Request().RequestURI,
+				"method", c.Request().Method, "uri", loggedURI(c),
 				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 		}
 		if locale.FromContext(c.Request().Context()) == nil {

@@ -9,8 +9,10 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
@@ -60,6 +62,10 @@ type Config struct {
 	// Observe, when set, sees every request once it has been answered:
 	// the metrics.
 	Observe echo.MiddlewareFunc
+	// HTTPSOnly says the site is served only over HTTPS (the
+	// -secure-cookies flag): every answer asks browsers to keep to HTTPS,
+	// not only those that came over it.
+	HTTPSOnly bool
 	// TrustedProxies are the networks of reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From any
 	// other peer those headers are ignored: anyone can write them.
@@ -104,12 +110,17 @@ func NewServer(cfg Config) *echo.Echo {
 		},
 	}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
-		XSSProtection:         "0", // the legacy filter is off in browsers; the CSP protects instead
+		// No X-XSS-Protection: the filter it steered is gone from
+		// browsers, and the header is deprecated; the CSP protects
+		// instead. No HSTS from echo either: it would believe anyone's
+		// X-Forwarded-Proto (see strictTransport).
+		XSSProtection:         "",
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		ContentSecurityPolicy: contentSecurityPolicy,
 	}))
+	e.Use(strictTransport(cfg.HTTPSOnly))
 	// Pages made for one reader are compressed as they are sent, at the
 	// fastest level: the kept pages and static files were compressed once,
 	// at the smallest.
@@ -249,6 +260,30 @@ func skipFor(m echo.MiddlewareFunc, prefixes ...string) echo.MiddlewareFunc {
 	}
 }
 
+// permissionsPolicy turns off the powerful browser features the site never
+// uses, so that a script slipped into a page could not ask for them.
+const permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+// hstsMaxAge keeps browsers to HTTPS for a year after a visit. Subdomains
+// are left out: the district's other sites are not this site's to decide.
+const hstsMaxAge = "max-age=31536000"
+
+// strictTransport sends the Permissions-Policy, and Strict-Transport-Security
+// on an answer that went out over HTTPS (see IsHTTPS), or on every answer
+// of a site served only over HTTPS. Over plain HTTP browsers ignore HSTS.
+func strictTransport(httpsOnly bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Permissions-Policy", permissionsPolicy)
+			if httpsOnly || IsHTTPS(c) {
+				h.Set(echo.HeaderStrictTransportSecurity, hstsMaxAge)
+			}
+			return next(c)
+		}
+	}
+}
+
 type httpsKey struct{}
 
 // schemeFromRequest records whether the request reached the site over HTTPS:
@@ -348,15 +383,9 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if v.Status >= 500 {
 				level = slog.LevelError
 			}
-			// An address that is a secret (a calendar's, the setup link)
-			// is logged as its route, so that reading the log gives no key.
-			uri := v.URI
-			if strings.Contains(c.Path(), ":token") {
-				uri = c.Path()
-			}
 			attrs := []slog.Attr{
 				slog.String("method", v.Method),
-				slog.String("uri", uri),
+				slog.String("uri", loggedURI(c)),
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency),
 				slog.String("remote_ip", v.RemoteIP),
@@ -367,6 +396,43 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 		},
 	})
 }
+
+// maxLoggedURI is as much of an address as the log keeps: enough for any
+// address of the site's own, while a client that sends megabyte-long
+// addresses cannot make the log grow by megabytes.
+const maxLoggedURI = 512
+
+// loggedURI is the request's address as the log shows it: at most
+// maxLoggedURI bytes of it, with its length when cut; an address that is a
+// secret (a calendar's, the setup link) as its route, and without the CSRF
+// token an upload form sends in its address (see auth.RequireCSRF), so that
+// reading the log gives no key.
+func loggedURI(c echo.Context) string {
+	if strings.Contains(c.Path(), ":token") {
+		return c.Path()
+	}
+	uri := c.Request().RequestURI
+	if u := c.Request().URL; u.RawQuery != "" && u.Query().Has(CSRFField) {
+		q := u.Query()
+		q.Del(CSRFField)
+		uri = u.EscapedPath()
+		if len(q) > 0 {
+			uri += "?" + q.Encode()
+		}
+	}
+	if len(uri) <= maxLoggedURI {
+		return uri
+	}
+	cut := maxLoggedURI
+	for cut > 0 && !utf8.RuneStart(uri[cut]) {
+		cut--
+	}
+	return uri[:cut] + "…(" + strconv.Itoa(len(uri)) + " bytes)"
+}
+
+// CSRFField is the name of the form field, or the address's parameter,
+// that carries a form's CSRF token.
+const CSRFField = "_csrf"
 
 // health answers 200 when the database answers within two seconds, 503 when
 // it does not.

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,19 +24,24 @@ import (
 
 // newTestServer returns the server frame with a few routes that misbehave on
 // purpose, and the log it writes.
-func newTestServer(t *testing.T, ping func(context.Context) error) (*httptest.Server, *bytes.Buffer) {
+func newTestServer(t *testing.T, ping func(context.Context) error) (*httptest.Server, *syncBuffer) {
+	t.Helper()
+	return newTestServerWith(t, Config{Ping: ping}, nil)
+}
+
+// newTestServerWith is newTestServer with more of the configuration, and
+// more routes when routes is not nil.
+func newTestServerWith(t *testing.T, cfg Config, routes func(*echo.Echo)) (*httptest.Server, *syncBuffer) {
 	t.Helper()
 	catalog, err := locale.NewCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
-	e := NewServer(Config{
-		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
-		Catalog: catalog,
-		Static:  []static.File{{Name: "site.css", HashedName: "site.0123abcd.css", ContentType: "text/css; charset=utf-8", Content: []byte("body{}")}},
-		Ping:    ping,
-	})
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	cfg.Catalog = catalog
+	cfg.Static = []static.File{{Name: "site.css", HashedName: "site.0123abcd.css", ContentType: "text/css; charset=utf-8", Content: []byte("body{}")}}
+	e := NewServer(cfg)
 	e.GET("/fails", func(c echo.Context) error {
 		return errors.New("disk I/O error at /var/secret/path")
 	})
@@ -39,9 +49,31 @@ func newTestServer(t *testing.T, ping func(context.Context) error) (*httptest.Se
 	e.GET("/api/v1/fails", func(c echo.Context) error { return errors.New("internal detail") })
 	e.GET("/secret/:token", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	e.GET("/big", func(c echo.Context) error { return c.String(http.StatusOK, strings.Repeat("双十 ", 2000)) })
+	if routes != nil {
+		routes(e)
+	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return srv, &logs
+	return srv, logs
+}
+
+// syncBuffer is the log of a server under test, written by its goroutines
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func okPing(context.Context) error { return nil }
@@ -172,5 +204,110 @@ func TestClientAddressIsNotTakenFromHeaders(t *testing.T) {
 	fetch(t, http.MethodGet, srv.URL+"/healthz", http.Header{"X-Forwarded-For": {"6.6.6.6"}, "X-Real-Ip": {"6.6.6.6"}})
 	if strings.Contains(logs.String(), "6.6.6.6") || !strings.Contains(logs.String(), "remote_ip=127.0.0.1") {
 		t.Errorf("the log trusts a forwarded address from an untrusted client:\n%s", logs)
+	}
+}
+
+// TestHTTPSHeaders: a site reached over HTTPS asks browsers to keep to it;
+// a client cannot switch that on by writing X-Forwarded-Proto itself; every
+// answer turns off the browser features the site does not use, and the
+// deprecated X-XSS-Protection is gone.
+func TestHTTPSHeaders(t *testing.T) {
+	loopback := []*net.IPNet{{IP: net.IPv4(127, 0, 0, 1), Mask: net.CIDRMask(32, 32)}}
+	forwarded := http.Header{"X-Forwarded-Proto": {"https"}}
+	plain, _ := newTestServerWith(t, Config{Ping: okPing}, nil)
+	proxied, _ := newTestServerWith(t, Config{Ping: okPing, TrustedProxies: loopback}, nil)
+	httpsOnly, _ := newTestServerWith(t, Config{Ping: okPing, HTTPSOnly: true}, nil)
+	for _, tc := range []struct {
+		name     string
+		url      string
+		header   http.Header
+		wantHSTS bool
+	}{
+		{"plain HTTP", plain.URL, nil, false},
+		{"X-Forwarded-Proto from a client that is no proxy", plain.URL, forwarded, false},
+		{"HTTPS through a trusted proxy", proxied.URL, forwarded, true},
+		{"plain HTTP through a trusted proxy", proxied.URL, nil, false},
+		{"a site served only over HTTPS", httpsOnly.URL, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, _ := fetch(t, http.MethodGet, tc.url+"/healthz", tc.header)
+			hsts := resp.Header.Get("Strict-Transport-Security")
+			if got := hsts != ""; got != tc.wantHSTS {
+				t.Errorf("Strict-Transport-Security = %q, want it sent: %v", hsts, tc.wantHSTS)
+			}
+			if tc.wantHSTS && !strings.HasPrefix(hsts, "max-age=31536000") {
+				t.Errorf("Strict-Transport-Security = %q, want a year", hsts)
+			}
+			if p := resp.Header.Get("Permissions-Policy"); !strings.Contains(p, "camera=()") || !strings.Contains(p, "geolocation=()") {
+				t.Errorf("Permissions-Policy = %q", p)
+			}
+			if x, ok := resp.Header["X-Xss-Protection"]; ok {
+				t.Errorf("X-XSS-Protection is sent: %q", x)
+			}
+		})
+	}
+}
+
+// TestTheLogKeepsABoundedPartOfAnAddress: a long address costs the log at
+// most maxLoggedURI bytes of it, cut on a character, with its length.
+func TestTheLogKeepsABoundedPartOfAnAddress(t *testing.T) {
+	srv, logs := newTestServer(t, okPing)
+	long := "/healthz?q=" + strings.Repeat("%E5%8F%8C", 4000) // 36 kB
+	if resp, _ := fetch(t, http.MethodGet, srv.URL+long, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	log := logs.String()
+	if len(log) > 2*maxLoggedURI {
+		t.Errorf("one request of a %d-byte address wrote %d bytes of log:\n%s", len(long), len(log), log)
+	}
+	if !strings.Contains(log, "…("+strconv.Itoa(len(long))+" bytes)") {
+		t.Errorf("the log does not say how long the address was:\n%s", log)
+	}
+}
+
+// TestTheCSRFTokenInAnAddressIsNotLogged: an upload form sends its token in
+// its address; the log keeps the rest.
+func TestTheCSRFTokenInAnAddressIsNotLogged(t *testing.T) {
+	srv, logs := newTestServer(t, okPing)
+	fetch(t, http.MethodGet, srv.URL+"/healthz?_csrf=SECRET-TOKEN&year=2024", nil)
+	if log := logs.String(); strings.Contains(log, "SECRET-TOKEN") || !strings.Contains(log, `uri="/healthz?year=2024"`) {
+		t.Errorf("the log:\n%s", log)
+	}
+}
+
+// TestAnAbandonedRequestIsTheClients: a request whose client went away is
+// logged at INFO as 499, not as a server error.
+func TestAnAbandonedRequestIsTheClients(t *testing.T) {
+	arrived := make(chan struct{})
+	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
+		e.GET("/waits", func(c echo.Context) error {
+			// A slow page, which fails once its client has gone.
+			close(arrived)
+			<-c.Request().Context().Done()
+			return fmt.Errorf("read the record: %w", c.Request().Context().Err())
+		})
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/waits", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { <-arrived; cancel() }()
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("the request was answered")
+	}
+	var line string
+	for deadline := time.Now().Add(5 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, "uri=/waits") {
+				line = l
+			}
+		}
+	}
+	if !strings.Contains(line, "level=INFO") || !strings.Contains(line, "status=499") {
+		t.Errorf("the abandoned request is logged as %q, want INFO and status 499", line)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("an abandoned request is logged as an error:\n%s", logs)
 	}
 }
