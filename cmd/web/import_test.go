@@ -18,12 +18,11 @@ import (
 )
 
 // postFile submits the upload form as a browser does: multipart, with the
-// CSRF token, the year and the file.
+// year and the file, to the form's address, which carries the CSRF token.
 func (b *browser) postFile(path, year, filename string, content []byte) response {
 	b.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	w.WriteField("_csrf", b.csrf)
 	w.WriteField("year", year)
 	if filename != "" {
 		part, err := w.CreateFormFile("file", filename)
@@ -33,7 +32,7 @@ func (b *browser) postFile(path, year, filename string, content []byte) response
 		part.Write(content)
 	}
 	w.Close()
-	req, err := http.NewRequest(http.MethodPost, b.site.URL+path, &body)
+	req, err := http.NewRequest(http.MethodPost, b.site.URL+path+"?_csrf="+url.QueryEscape(b.csrf), &body)
 	if err != nil {
 		b.t.Fatal(err)
 	}

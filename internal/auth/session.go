@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -280,7 +281,14 @@ func TakeStash(c echo.Context, key string) string {
 
 // RequireCSRF refuses, with 403, every request that could change something
 // (any method but GET, HEAD, OPTIONS and TRACE) unless it carries the
-// session's CSRF token in the form field _csrf or the X-CSRF-Token header.
+// session's CSRF token in the X-CSRF-Token header or the form field _csrf.
+//
+// A request without a session is refused before its body is read. So is
+// a file upload (multipart/form-data) without the token in the header or
+// in its address (?_csrf=, see views' uploadAction): its body is read only
+// once the token is right, and then by the handler, after the route's
+// permission check. A body over the size limit is answered 413, whichever
+// reader meets the limit first.
 func RequireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -302,15 +310,38 @@ func RequireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		if st != nil {
 			want, _ = st.session.Values[keyCSRF].(string)
 		}
-		got := c.Request().Header.Get("X-CSRF-Token")
-		if got == "" {
-			got = c.FormValue("_csrf")
+		if want == "" {
+			return &web.Error{Status: http.StatusForbidden, MessageID: "error.csrf"}
 		}
-		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		got, err := csrfTokenOf(c.Request())
+		if err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return &web.Error{Status: http.StatusForbidden, MessageID: "error.csrf"}
 		}
 		return next(c)
 	}
+}
+
+// csrfTokenOf is the token a request carries: in its header, or for an
+// upload in its address, or else in its form, which is read for it. It
+// returns a 413 error for a body over the size limit, and 400 for a form
+// that cannot be read.
+func csrfTokenOf(r *http.Request) (string, error) {
+	if token := r.Header.Get("X-CSRF-Token"); token != "" {
+		return token, nil
+	}
+	if mediaType, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); mediaType == echo.MIMEMultipartForm {
+		return r.URL.Query().Get(web.CSRFField), nil
+	}
+	if err := r.ParseForm(); err != nil {
+		if web.BodyTooLarge(err) {
+			return "", &web.Error{Status: http.StatusRequestEntityTooLarge, MessageID: "error.413", Err: err}
+		}
+		return "", &web.Error{Status: http.StatusBadRequest, MessageID: "error.400", Err: err}
+	}
+	return r.PostForm.Get(web.CSRFField), nil
 }
 
 // Require lets a request through only for a signed-in user who holds the

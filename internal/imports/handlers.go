@@ -110,6 +110,11 @@ func (h *Handler) upload(c echo.Context) error {
 	var content []byte
 	var name string
 	switch file, err := c.FormFile("file"); {
+	case web.BodyTooLarge(err):
+		// The body went past the limit as it was read (it came in
+		// chunks, without a length to refuse it by).
+		problems["file"] = locale.T(ctx, "import.error.too_large", "MaxMB", MaxFileSize>>20)
+		return h.renderUpload(c, http.StatusRequestEntityTooLarge, typedYear, problems)
 	case err != nil:
 		problems["file"] = locale.T(ctx, "import.error.no_file")
 	case file.Size > MaxFileSize:

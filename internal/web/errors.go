@@ -52,6 +52,13 @@ func ClientGone(c echo.Context) bool {
 	return errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
+// BodyTooLarge reports whether err comes from reading a request body past
+// the size limit (the body limit middleware's error).
+func BodyTooLarge(err error) bool {
+	var httpErr *echo.HTTPError
+	return errors.As(err, &httpErr) && httpErr.Code == http.StatusRequestEntityTooLarge
+}
+
 // messageForStatus is the general message of a status that came without one
 // of the site's messages, such as echo's own 404 and 405.
 func messageForStatus(status int) string {
