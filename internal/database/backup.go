@@ -67,8 +67,10 @@ func LatestSchemaVersion() (int64, error) {
 }
 
 // VerifyFile checks that path is a sound SQLite database of this program:
-// it passes SQLite's integrity check and its schema is not newer than
-// the program's. It returns the schema version. The file is opened
+// it passes SQLite's integrity check, its schema is not newer than the
+// program's, and its tables, columns, indexes and triggers are those its
+// recorded schema version has (a *SchemaError names what differs). It
+// returns the schema version. The file is opened
 // read-only and left as it was.
 func VerifyFile(ctx context.Context, path string) (int64, error) {
 	info, err := os.Stat(path)
@@ -103,6 +105,17 @@ func VerifyFile(ctx context.Context, path string) (int64, error) {
 	}
 	if version.Int64 > latest {
 		return 0, fmt.Errorf("%s has schema version %d, newer than this program's %d: restore it with the version that made it", path, version.Int64, latest)
+	}
+	want, err := expectedSchema(ctx, version.Int64)
+	if err != nil {
+		return 0, err
+	}
+	got, err := readSchema(ctx, conn)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if diffs := schemaDifferences(want, got); len(diffs) > 0 {
+		return 0, fmt.Errorf("%s: %w", path, &SchemaError{Version: version.Int64, Differences: diffs})
 	}
 	return version.Int64, nil
 }
