@@ -504,6 +504,9 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		return nil, err
 	}
 	users := auth.NewStore(db, now)
+	if err := warnOfUnreachableUsernames(ctx, users, log); err != nil {
+		return nil, err
+	}
 	sessions := auth.NewSessions(users, auth.SessionConfig{
 		Keys: keys, SecureCookies: cfg.secureCookies, Now: now,
 		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,

@@ -71,6 +71,9 @@ func runUserCommand(ctx context.Context, args []string, getenv func(string) stri
 			return err
 		}
 		u, err := users.CreateUser(ctx, auth.User{Username: username, DisplayName: *name, Role: r, Active: true, PasswordHash: hash}, auth.CommandLine)
+		if errors.Is(err, auth.ErrUsernameTaken) {
+			return fmt.Errorf("username %q: %w", strings.TrimSpace(fs.Arg(0)), auth.UsernameTaken(fs.Arg(0)))
+		}
 		if err != nil {
 			return err
 		}
@@ -173,5 +176,23 @@ func runSessionKeysCommand(args []string, getenv func(string) string, stdout io.
 		return err
 	}
 	fmt.Fprintf(stdout, "added a new session key at the top of %s; restart the server to use it\n", cfg.sessionKeyFile())
+	return nil
+}
+
+// warnOfUnreachableUsernames logs each account whose username was stored
+// before usernames were normalized and checked as they are now (a
+// full-width or look-alike name): no sign-in reaches it under that name,
+// and an administrator should see whether it imitates another account.
+func warnOfUnreachableUsernames(ctx context.Context, users *auth.Store, log *slog.Logger) error {
+	all, err := users.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range all {
+		if err := auth.CheckStoredUsername(u.Username); err != nil {
+			log.Warn("an account's username does not meet the rules usernames are now kept by, and no one can sign in under it: if it imitates another account, disable it; otherwise add the person again under a new name",
+				"user_id", u.ID, "username", u.Username, "role", u.Role, "active", u.Active, "reason", err)
+		}
+	}
 	return nil
 }

@@ -119,7 +119,7 @@ func (h *Handler) createUser(c echo.Context) error {
 		PasswordHash: hash, MustChangePassword: true,
 	}, h.actor(c))
 	if errors.Is(err, auth.ErrUsernameTaken) {
-		page.Errors["username"] = auth.AccountError(c, err)
+		page.Errors["username"] = auth.AccountError(c, auth.UsernameTaken(page.Username))
 		return web.Render(c, http.StatusUnprocessableEntity, views.NewUser(page))
 	}
 	if err != nil {

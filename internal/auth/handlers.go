@@ -163,7 +163,7 @@ func (h *Handler) completeSetup(c echo.Context) error {
 	user, err := h.users.CreateFirstAdmin(ctx, User{Username: username, DisplayName: page.DisplayName, PasswordHash: hash}, by)
 	switch {
 	case errors.Is(err, ErrUsernameTaken):
-		page.Errors["username"] = AccountError(c, err)
+		page.Errors["username"] = AccountError(c, UsernameTaken(page.Username))
 		return web.Render(c, http.StatusUnprocessableEntity, views.Setup(page))
 	case errors.Is(err, ErrAdminExists):
 		h.setup.Use(token)
@@ -283,11 +283,17 @@ func checkNewPassword(password, confirm, username string) error {
 // the message beside the field it concerns.
 func AccountError(c echo.Context, err error) string {
 	ctx := c.Request().Context()
+	var scripts *ScriptsError
+	var taken *TakenError
 	switch {
 	case errors.Is(err, ErrUsernameLength):
 		return locale.T(ctx, "account.username_length", "Min", MinUsernameLength, "Max", MaxUsernameLength)
 	case errors.Is(err, ErrUsernameCharacters):
 		return locale.T(ctx, "account.username_characters")
+	case errors.As(err, &scripts):
+		return locale.T(ctx, "account.username_scripts", "Letters", scripts.Letters(), "Script", scripts.Script)
+	case errors.As(err, &taken):
+		return locale.T(ctx, "account.username_taken_as", "Typed", taken.Typed, "Username", taken.Username)
 	case errors.Is(err, ErrUsernameTaken):
 		return locale.T(ctx, "account.username_taken")
 	case errors.Is(err, ErrDisplayNameLength):

@@ -97,24 +97,6 @@ var (
 	ErrWrongCurrentPassword = errors.New("wrong current password")
 )
 
-// NormalizeUsername trims a username and folds it to lower case, so that
-// "Wang.Li" and "wang.li " are one account.
-func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// CheckUsername checks a normalized username: 2 to 32 letters, digits, dots,
-// hyphens or underscores.
-func CheckUsername(s string) error {
-	if n := utf8.RuneCountInString(s); n < MinUsernameLength || n > MaxUsernameLength {
-		return ErrUsernameLength
-	}
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
-			return ErrUsernameCharacters
-		}
-	}
-	return nil
-}
-
 // MaxEmailLength limits an e-mail address (RFC 5321).
 const MaxEmailLength = 254
 

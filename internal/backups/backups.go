@@ -45,9 +45,12 @@ func Claim(dbPath string) (release func(), err error) {
 }
 
 // Restore replaces the database at dbPath with the copy at from, after
-// checking the copy. It refuses while a server uses the database. The
-// database it replaces is kept beside it, named with the time, and its
-// name is returned ("" when there was none).
+// checking the copy (database.VerifyFile: a copy whose schema is not its
+// version's is refused with a *database.SchemaError). It returns ErrInUse
+// while a server uses the database. The database it replaces is kept
+// beside it, named with the time, and its name is returned ("" when there
+// was none). The restored database and the kept one are readable by their
+// owner only.
 func Restore(ctx context.Context, from, dbPath string, now time.Time) (keptAs string, err error) {
 	release, err := Claim(dbPath)
 	if err != nil {
@@ -70,7 +73,16 @@ func Restore(ctx context.Context, from, dbPath string, now time.Time) (keptAs st
 		keptAs = dbPath + ".before-restore-" + now.UTC().Format("20060102T150405Z")
 		// The WAL and its index go with the file they belong to.
 		for _, suffix := range []string{"", "-wal", "-shm"} {
-			if err := os.Rename(dbPath+suffix, keptAs+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			err := os.Rename(dbPath+suffix, keptAs+suffix)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return "", fmt.Errorf("keep the current database: %w", err)
+			}
+			// A database made by an older version may be readable by
+			// others; what is kept of it is not.
+			if err := os.Chmod(keptAs+suffix, ownerOnly); err != nil {
 				return "", fmt.Errorf("keep the current database: %w", err)
 			}
 		}
@@ -101,16 +113,26 @@ func Take(ctx context.Context, db *database.DB, dest string) (int64, error) {
 	return version, nil
 }
 
+// ownerOnly is the mode of every file that holds the database: it holds
+// password hashes and the security log.
+const ownerOnly = 0o600
+
 // CopyFile copies a closed database file, or any file, and flushes the
-// copy to disk.
+// copy to disk. The copy is readable by its owner only, even when to
+// existed with another mode (a copy left by an interrupted restore).
 func CopyFile(from, to string) error {
 	src, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, ownerOnly)
 	if err != nil {
+		return err
+	}
+	// An existing file keeps its mode through O_TRUNC.
+	if err := dst.Chmod(ownerOnly); err != nil {
+		dst.Close()
 		return err
 	}
 	if _, err := io.Copy(dst, src); err != nil {
@@ -174,7 +196,10 @@ func (k *Keeper) Run(ctx context.Context, checkInterval time.Duration) {
 }
 
 // BackUpIfDue takes a copy if the newest is older than Every, then removes
-// all but the newest Keep. It returns the new copy's path, or "".
+// all but the newest Keep. It returns the new copy's path, or "". The
+// folder is made, or kept, readable by its owner only (mode 0700), and so
+// are the copies in it (0600), those that older versions took included;
+// one it cannot change is logged and the copy still taken.
 func (k *Keeper) BackUpIfDue(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(k.Dir, 0o700); err != nil {
 		return "", err
@@ -182,6 +207,11 @@ func (k *Keeper) BackUpIfDue(ctx context.Context) (string, error) {
 	taken, err := k.Taken()
 	if err != nil {
 		return "", err
+	}
+	// A folder that is not the keeper's to change (another owner's) does
+	// not stop the copies, which are the owner's only.
+	if err := k.tighten(taken); err != nil && k.Log != nil {
+		k.Log.Warn("the backup folder or a copy in it can be read by others", "dir", k.Dir, "error", err)
 	}
 	now := k.Now().UTC()
 	if len(taken) > 0 && now.Sub(taken[len(taken)-1].At) < k.Every {
@@ -199,6 +229,29 @@ func (k *Keeper) BackUpIfDue(ctx context.Context) (string, error) {
 		taken = taken[1:]
 	}
 	return path, nil
+}
+
+// tighten takes from the folder and from the copies any permission for
+// others than their owner: the folder and the copies are the keeper's
+// own, and a folder that others may read would show them the copies'
+// names, a copy they may read every password hash. It returns the first
+// error, having tried every path.
+func (k *Keeper) tighten(taken []Copy) error {
+	paths := []string{k.Dir}
+	for _, c := range taken {
+		paths = append(paths, c.Path)
+	}
+	var first error
+	for _, path := range paths {
+		info, err := os.Stat(path)
+		if err == nil && info.Mode().Perm()&0o077 != 0 {
+			err = os.Chmod(path, info.Mode().Perm()&0o700)
+		}
+		if err != nil && first == nil {
+			first = fmt.Errorf("make %s readable by its owner only: %w", path, err)
+		}
+	}
+	return first
 }
 
 // Copy is one backup in the folder.

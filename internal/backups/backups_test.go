@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -262,4 +263,86 @@ func TestRestoreRefusesABadCopy(t *testing.T) {
 	if entries, _ := filepath.Glob(source + ".*"); len(entries) != 1 || entries[0] != source+".lock" {
 		t.Errorf("a refused restore left files behind: %v", entries)
 	}
+}
+
+// wantMode fails the test unless the file or folder at path has mode want.
+func wantMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := info.Mode().Perm(); got != want {
+		t.Errorf("%s has mode %04o, want %04o", filepath.Base(path), got, want)
+	}
+}
+
+// TestCopiesAreReadableByTheirOwnerOnly: with a umask that takes nothing
+// away, a copy taken, the daily copies and their folder, and the files a
+// restore leaves (the restored database and the one it replaced) are the
+// owner's only; so are a folder and a copy an older version left readable
+// by others, and a stale file of an interrupted restore.
+func TestCopiesAreReadableByTheirOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	source := filepath.Join(dir, "shuangshi.db")
+	db := seededDatabase(t, source)
+	ctx := context.Background()
+
+	taken := filepath.Join(dir, "taken.db")
+	if _, err := Take(ctx, db, taken); err != nil {
+		t.Fatal(err)
+	}
+	wantMode(t, taken, 0o600)
+
+	fresh := &Keeper{DB: db, Dir: filepath.Join(dir, "fresh"), Keep: 3, Every: 24 * time.Hour, Now: time.Now}
+	daily, err := fresh.BackUpIfDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMode(t, fresh.Dir, 0o700)
+	wantMode(t, daily, 0o600)
+
+	// A folder and a copy as an older version left them.
+	loose := &Keeper{DB: db, Dir: filepath.Join(dir, "loose"), Keep: 3, Every: 24 * time.Hour, Now: time.Now}
+	if err := os.Mkdir(loose.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	older := filepath.Join(loose.Dir, "shuangshi-20250101T000000Z.db")
+	if err := CopyFile(taken, older); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(older, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	daily, err = loose.BackUpIfDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMode(t, loose.Dir, 0o700)
+	wantMode(t, older, 0o600)
+	wantMode(t, daily, 0o600)
+
+	// A database an older version made readable by others, and the
+	// restore's own temporary file left by an interrupted restore.
+	target := filepath.Join(dir, "target", "shuangshi.db")
+	if err := os.Mkdir(filepath.Dir(target), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target+".restoring", []byte("half a copy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CopyFile(taken, target); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(target, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keptAs, err := Restore(ctx, daily, target, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMode(t, target, 0o600)
+	wantMode(t, keptAs, 0o600)
 }

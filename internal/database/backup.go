@@ -18,18 +18,29 @@ var ErrNotSQLite = errors.New("only a SQLite database can be backed up and resto
 // CopyTo writes a consistent copy of the database to dest, which must not
 // exist, while the database is in use: SQLite's VACUUM INTO, as of one
 // moment; writes that commit meanwhile are in the database, not in the
-// copy. The copy is not yet flushed to disk: backups.Take does that.
+// copy. The copy, which holds password hashes and the security log, is
+// readable by its owner only (mode 0600), whatever the umask. It is not
+// yet flushed to disk: backups.Take does that. It returns an error
+// wrapping fs.ErrExist when dest exists.
 func (db *DB) CopyTo(ctx context.Context, dest string) error {
 	if db.dialect != goose.DialectSQLite3 {
 		return ErrNotSQLite
 	}
-	if _, err := os.Lstat(dest); err == nil {
-		return fmt.Errorf("copy to %s: %w", dest, fs.ErrExist)
+	// SQLite would create the file with mode 0644 less the umask; VACUUM
+	// INTO also takes an empty file, made here with the mode it must have.
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("copy to %s: %w", dest, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(dest)
+		return fmt.Errorf("copy to %s: %w", dest, err)
 	}
 	// A connection of its own: on the writer, the copy would hold up every
 	// write for as long as it takes; the readers may not write files.
 	conn, err := sql.Open("sqlite3", dsn(db.path, false))
 	if err != nil {
+		os.Remove(dest)
 		return err
 	}
 	defer conn.Close()
@@ -67,8 +78,10 @@ func LatestSchemaVersion() (int64, error) {
 }
 
 // VerifyFile checks that path is a sound SQLite database of this program:
-// it passes SQLite's integrity check and its schema is not newer than
-// the program's. It returns the schema version. The file is opened
+// it passes SQLite's integrity check, its schema is not newer than the
+// program's, and its tables, columns, indexes and triggers are those its
+// recorded schema version has (a *SchemaError names what differs). It
+// returns the schema version. The file is opened
 // read-only and left as it was.
 func VerifyFile(ctx context.Context, path string) (int64, error) {
 	info, err := os.Stat(path)
@@ -103,6 +116,17 @@ func VerifyFile(ctx context.Context, path string) (int64, error) {
 	}
 	if version.Int64 > latest {
 		return 0, fmt.Errorf("%s has schema version %d, newer than this program's %d: restore it with the version that made it", path, version.Int64, latest)
+	}
+	want, err := expectedSchema(ctx, version.Int64)
+	if err != nil {
+		return 0, err
+	}
+	got, err := readSchema(ctx, conn)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if diffs := schemaDifferences(want, got); len(diffs) > 0 {
+		return 0, fmt.Errorf("%s: %w", path, &SchemaError{Version: version.Int64, Differences: diffs})
 	}
 	return version.Int64, nil
 }

@@ -304,19 +304,7 @@ func (db *DB) migrations() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	folder := "migrations/sqlite"
-	if db.dialect == goose.DialectPostgres {
-		folder = "migrations/postgres"
-	}
-	files, err := fs.Sub(migrations, folder)
-	if err != nil {
-		return nil, err
-	}
-	provider, err := goose.NewProvider(db.dialect, sqlDB, files)
-	if err != nil {
-		return nil, fmt.Errorf("load migrations: %w", err)
-	}
-	return provider, nil
+	return newProvider(db.dialect, sqlDB)
 }
 
 // DataVersion returns the version of the public record (see migration
