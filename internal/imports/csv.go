@@ -2,6 +2,7 @@ package imports
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,7 +16,7 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 )
 
-func parseCSV(data []byte) (Sheet, error) {
+func parseCSV(ctx context.Context, data []byte) (Sheet, error) {
 	text, encoding, err := decodeText(data)
 	if err != nil {
 		return Sheet{}, err
@@ -31,8 +32,10 @@ func parseCSV(data []byte) (Sheet, error) {
 	// decimal mark.
 	var readErr error
 	for _, sep := range []rune{',', '\t', ';'} {
-		rows, truncated, err := readDelimited(text, sep)
-		if err != nil {
+		rows, truncated, err := readDelimited(ctx, text, sep)
+		if ctx.Err() != nil {
+			return Sheet{}, context.Cause(ctx)
+		} else if err != nil {
 			readErr = err
 			continue
 		}
@@ -94,14 +97,18 @@ func looksLikeMarkup(text string) bool { return markup.MatchString(text) }
 // readDelimited reads CSV text into its rows that are not blank, each
 // numbered as a spreadsheet program shows it: counting the blank lines,
 // which encoding/csv skips, and a quoted cell spanning lines as one row.
-// truncated reports that reading stopped at maxRead rows.
-func readDelimited(text string, sep rune) (rows []sheetRow, truncated bool, err error) {
+// truncated reports that reading stopped at maxRead rows. It stops with the
+// context's cause once ctx is done.
+func readDelimited(ctx context.Context, text string, sep rune) (rows []sheetRow, truncated bool, err error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = sep
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	number, lastLine := 0, 0 // the previous record's row and the line it ended on
-	for {
+	for n := 1; ; n++ {
+		if n%ctxCheckTokens == 0 && ctx.Err() != nil {
+			return nil, false, context.Cause(ctx)
+		}
 		record, err := r.Read()
 		if err == io.EOF {
 			return rows, false, nil

@@ -80,23 +80,34 @@ func (h *Handler) renderUpload(c echo.Context, status int, year string, problems
 }
 
 // parseErrorMessage is the message, by the file field, of a file that
-// cannot be read as a list.
-func parseErrorMessage(ctx context.Context, err error) string {
+// cannot be read as a list: its id and arguments, as locale.T takes them.
+func parseErrorMessage(err error) (id string, args []any) {
+	var cell *CellError
 	switch {
 	case errors.Is(err, ErrTooLarge):
-		return locale.T(ctx, "import.error.too_large", "MaxMB", MaxFileSize>>20)
+		return "import.error.too_large", []any{"MaxMB", MaxFileSize >> 20}
 	case errors.Is(err, ErrEmpty):
-		return locale.T(ctx, "import.error.empty")
+		return "import.error.empty", nil
 	case errors.Is(err, ErrLegacyExcel):
-		return locale.T(ctx, "import.error.legacy_excel")
+		return "import.error.legacy_excel", nil
 	case errors.Is(err, ErrNotSpreadsheet):
-		return locale.T(ctx, "import.error.not_spreadsheet")
+		return "import.error.not_spreadsheet", nil
 	case errors.Is(err, ErrNoHeader):
-		return locale.T(ctx, "import.error.no_header", "Rows", HeaderSearchRows)
+		return "import.error.no_header", []any{"Rows", HeaderSearchRows}
 	case errors.Is(err, ErrTooManyRows):
-		return locale.T(ctx, "import.error.too_many_rows", "Max", MaxRows)
+		return "import.error.too_many_rows", []any{"Max", MaxRows}
+	case errors.As(err, &cell) && errors.Is(err, ErrBeyondColumns):
+		return "import.error.beyond_columns", []any{"Cell", cell.Cell, "Last", LastColumn}
+	case errors.Is(err, ErrTooManyCells):
+		return "import.error.too_many_cells", []any{"Max", MaxCells}
+	case errors.Is(err, ErrTooManyMerges):
+		return "import.error.too_many_merges", []any{"Max", MaxMerges}
+	case errors.Is(err, ErrTooMuchText):
+		return "import.error.too_much_text", []any{"MaxMB", MaxTextMB}
+	case errors.Is(err, ErrTooSlow):
+		return "import.error.too_slow", []any{"Seconds", int(ParseTime / time.Second)}
 	}
-	return locale.T(ctx, "import.error.not_spreadsheet")
+	return "import.error.not_spreadsheet", nil
 }
 
 func (h *Handler) upload(c echo.Context) error {
@@ -109,6 +120,7 @@ func (h *Handler) upload(c echo.Context) error {
 	}
 	var content []byte
 	var name string
+	var sheet Sheet
 	switch file, err := c.FormFile("file"); {
 	case web.BodyTooLarge(err):
 		// The body went past the limit as it was read (it came in
@@ -130,8 +142,13 @@ func (h *Handler) upload(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := Parse(name, content); err != nil {
-			problems["file"] = parseErrorMessage(ctx, err)
+		sheet, err = Parse(ctx, name, content)
+		switch {
+		case errors.Is(err, context.Canceled):
+			return err // the request was abandoned: no one reads the answer
+		case err != nil:
+			id, args := parseErrorMessage(err)
+			problems["file"] = locale.T(ctx, id, args...)
 		}
 	}
 	if len(problems) > 0 {
@@ -141,20 +158,16 @@ func (h *Handler) upload(c echo.Context) error {
 	if u := auth.CurrentUser(c); u != nil {
 		by = &u.ID
 	}
-	saved, err := h.uploads.Save(ctx, Upload{Year: year, FileName: name, Content: content, CreatedBy: by})
+	saved, err := h.uploads.Save(ctx, Upload{Year: year, FileName: name, Sheet: &sheet, CreatedBy: by})
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, uploadURL(saved.ID))
 }
 
-// preview reads an upload again and works out what importing it into its
-// year would do now, against the projects and lists as they are.
+// preview works out what importing an upload's rows into its year would
+// do now, against the projects and lists as they are.
 func (h *Handler) preview(ctx context.Context, u Upload) ([]Line, []Listed, error) {
-	sheet, err := Parse(u.FileName, u.Content)
-	if err != nil {
-		return nil, nil, err
-	}
 	all, err := h.projects.All(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -181,7 +194,7 @@ func (h *Handler) preview(ctx context.Context, u Upload) ([]Line, []Listed, erro
 	for _, t := range current {
 		listed = append(listed, Listed{ProjectID: t.ProjectID, List: t.List})
 	}
-	lines := Preview(u.Year, sheet.Rows, candidates, listed)
+	lines := Preview(u.Year, u.Sheet.Rows, candidates, listed)
 	for i, l := range lines {
 		// An archived project is offered for no list: restore it first.
 		if l.Match != nil && archived[l.Match.Candidate.ProjectID] && (l.Action == ActionExisting || l.Action == ActionPropose) {
@@ -196,18 +209,36 @@ func (h *Handler) preview(ctx context.Context, u Upload) ([]Line, []Listed, erro
 // restored before it goes on a list.
 const ArchivedProject Code = "archived_project"
 
-// upload reads the :id parameter and returns its upload.
+// uploadOf reads the :id parameter and returns its upload, with its sheet.
 func (h *Handler) uploadOf(c echo.Context) (Upload, error) {
 	raw := c.Param("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
 		return Upload{}, web.BadRequest("error.400")
 	}
-	u, err := h.uploads.Upload(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	u, err := h.uploads.Upload(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return u, web.NotFound("error.404")
+	} else if err != nil || u.Sheet != nil {
+		return u, err
 	}
-	return u, err
+	// An upload kept before sheets were kept has its file: it is read
+	// now, once, with the bounds uploads have today, and its sheet kept
+	// in the file's place. A file those bounds refuse is answered as its
+	// upload would be now.
+	sheet, err := Parse(ctx, u.FileName, u.Content)
+	if errors.Is(err, context.Canceled) {
+		return u, err
+	} else if err != nil {
+		id, args := parseErrorMessage(err)
+		return u, &web.Error{Status: http.StatusUnprocessableEntity, MessageID: id, Args: args, Err: err}
+	}
+	if err := h.uploads.KeepSheet(ctx, u.ID, sheet); err != nil {
+		return u, err
+	}
+	u.Sheet, u.Content = &sheet, nil
+	return u, nil
 }
 
 func (h *Handler) showPreview(c echo.Context) error {

@@ -2,10 +2,12 @@ package imports
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/width"
@@ -14,9 +16,17 @@ import (
 const (
 	// maxUnzipped bounds what an XLSX may unzip to, against zip bombs.
 	maxUnzipped = 32 << 20
-	// maxColumns bounds the cells kept of each row; the list has eight
-	// columns and a report table a few more.
+	// maxColumns bounds the columns read; the list has eight columns and
+	// a report table a few more. An XLSX cell beyond it is refused, so
+	// that what reading costs follows what the sheet holds.
 	maxColumns = 64
+	// maxText bounds the bytes of text kept of the cells: a list of a
+	// thousand rows holds a few hundred kilobytes. Parse keeps no more in
+	// the rows it returns, and an XLSX no more while it is read.
+	maxText = 8 << 20
+	// parseTime bounds how long Parse may take. A list of a thousand
+	// rows takes milliseconds.
+	parseTime = 3 * time.Second
 )
 
 var (
@@ -41,24 +51,35 @@ var (
 // dates come out as YYYY-MM-DD. Blank rows are skipped but counted, so each
 // Row keeps the number a spreadsheet program shows.
 //
+// An XLSX is read as a stream, and what reading it costs is bounded by what
+// the import keeps, not by what the file declares: a cell beyond column
+// maxColumns is refused, as are more than maxCells values, maxMerges merged
+// ranges or maxText bytes of text. Reading stops after parseTime, or when
+// ctx is done.
+//
 // Parse returns an error wrapping ErrTooLarge, ErrEmpty, ErrNotSpreadsheet
-// (ErrLegacyExcel for an .xls), ErrNoHeader or ErrTooManyRows.
-func Parse(filename string, data []byte) (Sheet, error) {
+// (ErrLegacyExcel for an .xls), ErrNoHeader, ErrTooManyRows,
+// ErrBeyondColumns (a *CellError naming the cell), ErrTooManyCells,
+// ErrTooManyMerges, ErrTooMuchText or ErrTooSlow; or, when ctx is done
+// first, its cause (context.Canceled when the request was abandoned).
+func Parse(ctx context.Context, filename string, data []byte) (Sheet, error) {
 	if len(data) > MaxFileSize {
 		return Sheet{}, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxFileSize)
 	}
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0 {
 		return Sheet{}, ErrEmpty
 	}
+	ctx, cancel := context.WithTimeoutCause(ctx, parseTime, ErrTooSlow)
+	defer cancel()
 	switch ext := strings.ToLower(filepath.Ext(filename)); {
 	case bytes.HasPrefix(data, zipMagic):
-		return parseXLSX(data)
+		return parseXLSX(ctx, data)
 	case bytes.HasPrefix(data, oleMagic):
 		return Sheet{}, ErrLegacyExcel
 	case ext == ".xlsx" || ext == ".xlsm":
 		return Sheet{}, fmt.Errorf("%w: %s is not a workbook", ErrNotSpreadsheet, filename)
 	}
-	return parseCSV(data)
+	return parseCSV(ctx, data)
 }
 
 // sheetRow is a row as read, before the header is known: the number a
@@ -94,6 +115,7 @@ func fromRows(rows []sheetRow, truncated bool) (Sheet, error) {
 				sheet.Ignored = append(sheet.Ignored, heading)
 			}
 		}
+		text := 0
 		for _, r := range rows[i+1:] {
 			row := Row{Number: r.number, Cells: map[Column]string{}}
 			empty := true
@@ -101,7 +123,13 @@ func fromRows(rows []sheetRow, truncated bool) (Sheet, error) {
 				if c != "" && j < len(r.cells) {
 					row.Cells[c] = trim(r.cells[j])
 					empty = empty && row.Cells[c] == ""
+					text += len(row.Cells[c])
 				}
+			}
+			// Merged cells repeat a value down their rows, so even a small
+			// file can fill many rows with a long text.
+			if text > maxText {
+				return Sheet{}, fmt.Errorf("%w: at row %d", ErrTooMuchText, r.number)
 			}
 			// A row with cells only in columns the import does not use
 			// has nothing to import.

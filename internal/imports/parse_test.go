@@ -37,7 +37,7 @@ func checkTable10(t *testing.T, sheet Sheet, first int) {
 }
 
 func TestParseTable10XLSX(t *testing.T) {
-	sheet, err := Parse("表十.xlsx", table10XLSX(t))
+	sheet, err := Parse(t.Context(), "表十.xlsx", table10XLSX(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestParseTable10CSV(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sheet, err := Parse("双十.csv", tc.data)
+			sheet, err := Parse(t.Context(), "双十.csv", tc.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +95,7 @@ func TestParseHeadings(t *testing.T) {
 		{"序号", "类别", "项目名称", "“双十”", "范围", "责任单位", "计划开工（日期）", "Planned completion", "节点", "推进情况", "联系人"},
 		{"1", "路", "海安路（军工路-共青路）道路综合整治工程", "竣工", "军工路-共青路", "区建管委", "2022/3/1", "2023.6.30", "2023年12月31日", "", "张三"},
 	})
-	sheet, err := Parse("list.csv", []byte(data))
+	sheet, err := Parse(t.Context(), "list.csv", []byte(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestParseRowNumbers(t *testing.T) {
 			"\"乙路\n道路新建工程\",start\r\n" +
 			"　　　,\u3000\r\n" + // full-width spaces only: blank
 			"丙路道路新建工程,complete\r\n"
-		sheet, err := Parse("list.csv", []byte(data))
+		sheet, err := Parse(t.Context(), "list.csv", []byte(data))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestParseRowNumbers(t *testing.T) {
 			{"", "  "},
 			{"竣工", "丙路道路新建工程"},
 		})
-		sheet, err := Parse("list.xlsx", data)
+		sheet, err := Parse(t.Context(), "list.xlsx", data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestParseXLSXDates(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			sheet, err := Parse("dates.xlsx", xlsxBytes(t, f))
+			sheet, err := Parse(t.Context(), "dates.xlsx", xlsxBytes(t, f))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,7 +241,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sheet, err := Parse(tc.filename, tc.data)
+			sheet, err := Parse(t.Context(), tc.filename, tc.data)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v (%d rows), want %v", err, len(sheet.Rows), tc.want)
 			}
@@ -254,7 +254,7 @@ func TestParseLimits(t *testing.T) {
 	for i := range MaxRows {
 		rows = append(rows, []any{"开工", fmt.Sprintf("第%d号路道路新建工程", i+1)})
 	}
-	sheet, err := Parse("big.xlsx", newXLSX(t, rows))
+	sheet, err := Parse(t.Context(), "big.xlsx", newXLSX(t, rows))
 	if err != nil {
 		t.Fatalf("%d rows: got %v, want them read", MaxRows, err)
 	}
@@ -262,7 +262,7 @@ func TestParseLimits(t *testing.T) {
 		t.Fatalf("got %d rows, the last numbered %d; want %d, the last %d", n, sheet.Rows[n-1].Number, MaxRows, MaxRows+2)
 	}
 	rows = append(rows, []any{"竣工", "最后一条路道路新建工程"})
-	if _, err := Parse("big.xlsx", newXLSX(t, rows)); !errors.Is(err, ErrTooManyRows) {
+	if _, err := Parse(t.Context(), "big.xlsx", newXLSX(t, rows)); !errors.Is(err, ErrTooManyRows) {
 		t.Fatalf("%d rows: got %v, want ErrTooManyRows", MaxRows+1, err)
 	}
 }
@@ -279,7 +279,7 @@ func TestParseXLSXListValues(t *testing.T) {
 		{"完工", "己", "隧"},
 		{"开功", "庚", "桥"},
 	})
-	sheet, err := Parse("list.xlsx", data)
+	sheet, err := Parse(t.Context(), "list.xlsx", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestParseXLSXStrayRows(t *testing.T) {
 	if err := f.SetRowHeight("Sheet1", 100000, 30); err != nil {
 		t.Fatal(err)
 	}
-	sheet, err := Parse("list.xlsx", xlsxBytes(t, f))
+	sheet, err := Parse(t.Context(), "list.xlsx", xlsxBytes(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestParseXLSXUnzipLimit(t *testing.T) {
 	if buf.Len() > MaxFileSize {
 		t.Fatalf("the fixture is %d bytes, over MaxFileSize", buf.Len())
 	}
-	if _, err := Parse("bomb.xlsx", buf.Bytes()); !errors.Is(err, ErrTooLarge) {
+	if _, err := Parse(t.Context(), "bomb.xlsx", buf.Bytes()); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
 }
@@ -370,7 +370,7 @@ func farRowWorkbook(t testing.TB) []byte {
 // TestASheetThatGoesOnTooFarIsRefused: data on row 1,048,576 is too many
 // rows, said so, whatever lies between.
 func TestASheetThatGoesOnTooFarIsRefused(t *testing.T) {
-	_, err := Parse("list.xlsx", farRowWorkbook(t))
+	_, err := Parse(t.Context(), "list.xlsx", farRowWorkbook(t))
 	if !errors.Is(err, ErrTooManyRows) {
 		t.Fatalf("got %v, want ErrTooManyRows", err)
 	}
@@ -381,7 +381,7 @@ func TestASheetThatGoesOnTooFarIsRefused(t *testing.T) {
 func BenchmarkParseFarRow(b *testing.B) {
 	data := farRowWorkbook(b)
 	for b.Loop() {
-		if _, err := Parse("list.xlsx", data); !errors.Is(err, ErrTooManyRows) {
+		if _, err := Parse(b.Context(), "list.xlsx", data); !errors.Is(err, ErrTooManyRows) {
 			b.Fatal(err)
 		}
 	}

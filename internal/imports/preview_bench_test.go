@@ -15,7 +15,7 @@ func BenchmarkPreviewLargeFile(b *testing.B) {
 	for i := range 1000 {
 		fmt.Fprintf(&file, "开工,第%d号路（甲路-乙路）道路新建工程\n", i)
 	}
-	sheet, err := Parse("large.csv", []byte(file.String()))
+	sheet, err := Parse(b.Context(), "large.csv", []byte(file.String()))
 	if err != nil {
 		b.Fatal(err)
 	}

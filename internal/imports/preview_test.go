@@ -32,7 +32,7 @@ func checkActions(t *testing.T, lines []Line, want map[Action][]int) {
 func TestPreviewTable10(t *testing.T) {
 	ids := projectIDs(t)
 	candidates := candidates2022(t)
-	sheet, err := Parse("表十.xlsx", table10XLSX(t))
+	sheet, err := Parse(t.Context(), "表十.xlsx", table10XLSX(t))
 	if err != nil {
 		t.Fatal(err)
 	}

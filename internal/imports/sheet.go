@@ -63,7 +63,44 @@ var (
 	// ErrTooLarge is returned when the file is over MaxFileSize bytes, or
 	// an XLSX workbook unzips to more than its limit.
 	ErrTooLarge = errors.New("the file is too large")
+	// ErrBeyondColumns is returned for an XLSX cell, even an empty one,
+	// beyond the last column the import reads (LastColumn). The error is a
+	// *CellError naming the cell.
+	ErrBeyondColumns = fmt.Errorf("a cell beyond column %s, the last the import reads", LastColumn)
+	// ErrTooManyCells is returned when an XLSX sheet has more than
+	// MaxCells cells with a value in the rows and columns the import
+	// reads.
+	ErrTooManyCells = fmt.Errorf("more than %d cells with a value", MaxCells)
+	// ErrTooManyMerges is returned when an XLSX sheet has more than
+	// MaxMerges merged ranges.
+	ErrTooManyMerges = fmt.Errorf("more than %d merged ranges", MaxMerges)
+	// ErrTooMuchText is returned when the cells read hold more than
+	// MaxTextMB megabytes of text.
+	ErrTooMuchText = fmt.Errorf("more than %d MB of text in the cells", MaxTextMB)
+	// ErrTooSlow is returned when reading the file takes longer than
+	// ParseTime.
+	ErrTooSlow = fmt.Errorf("reading the file took longer than %s", ParseTime)
 )
+
+// The bounds named by Parse's errors, for messages.
+const (
+	LastColumn = "BL" // column maxColumns
+	MaxCells   = maxCells
+	MaxMerges  = maxMerges
+	MaxTextMB  = maxText >> 20
+	ParseTime  = parseTime
+)
+
+// CellError names the cell for which Parse refused a file.
+type CellError struct {
+	Cell string // such as XFD5
+	Err  error
+}
+
+func (e *CellError) Error() string { return "cell " + e.Cell + ": " + e.Err.Error() }
+
+// Unwrap returns the kind of error, such as ErrBeyondColumns.
+func (e *CellError) Unwrap() error { return e.Err }
 
 // Column is a column of the list the import understands.
 type Column string
@@ -119,24 +156,25 @@ const (
 )
 
 // Sheet is what Parse read: the rows under the header, with how they were
-// read, for the preview to show.
+// read, for the preview to show. It is kept as JSON between the upload and
+// its confirmation, under the names in its tags.
 type Sheet struct {
-	Format Format
+	Format Format `json:"format"`
 	// Encoding names the text encoding of a CSV file: "UTF-8",
 	// "UTF-8 with BOM", "GB18030" (which covers GBK and GB2312) or
 	// "UTF-16". Empty for XLSX.
-	Encoding string
+	Encoding string `json:"encoding,omitempty"`
 	// SheetName is the XLSX sheet read: the first one.
-	SheetName string
+	SheetName string `json:"sheet_name,omitempty"`
 	// HeaderRow is the header's row number as a spreadsheet shows it.
-	HeaderRow int
+	HeaderRow int `json:"header_row"`
 	// Headings maps each column found to its heading as the file spells
 	// it. A list column found by its values, under an empty heading, maps
 	// to "".
-	Headings map[Column]string
+	Headings map[Column]string `json:"headings"`
 	// Ignored lists the non-empty headings the import does not use.
-	Ignored []string
-	Rows    []Row
+	Ignored []string `json:"ignored,omitempty"`
+	Rows    []Row    `json:"rows"`
 }
 
 // Row is one data row: its cells, trimmed of spaces (full-width ones too)
@@ -144,10 +182,10 @@ type Sheet struct {
 type Row struct {
 	// Number is the row number a spreadsheet program shows, counting the
 	// title, header and blank rows from 1.
-	Number int
+	Number int `json:"number"`
 	// Cells holds the cell of each column found; a column the sheet lacks
 	// is absent and reads as "".
-	Cells map[Column]string
+	Cells map[Column]string `json:"cells"`
 }
 
 // Cell returns the row's cell in column c, "" when empty or absent.

@@ -13,12 +13,17 @@ import (
 // ErrNotFound is returned for an upload that does not exist.
 var ErrNotFound = errors.New("not found")
 
-// Upload is a spreadsheet kept between its preview and the confirmation:
-// the confirmation reads the same bytes the preview showed.
+// Upload is a spreadsheet kept between its preview and the confirmation,
+// as read when it was uploaded: every view of the preview, and the
+// confirmation, work from the same rows without reading the file again.
 type Upload struct {
-	ID        int64
-	Year      int
-	FileName  string
+	ID       int64
+	Year     int
+	FileName string
+	// Sheet is what Parse read from the file. It is nil for an upload
+	// kept before sheets were (migration 00012), which kept the file in
+	// Content instead, until its preview reads it once (see KeepSheet).
+	Sheet     *Sheet `gorm:"serializer:json"`
 	Content   []byte
 	CreatedBy *int64
 	CreatedAt time.Time
@@ -41,11 +46,19 @@ func NewStore(db *database.DB, now func() time.Time) *Store {
 	return &Store{read: db.Read, write: db.Write, now: func() time.Time { return now().UTC() }}
 }
 
-// Save keeps an upload and returns it with its id.
+// Save keeps an upload and returns it with its id. It keeps the sheet,
+// not the file's content.
 func (s *Store) Save(ctx context.Context, u Upload) (Upload, error) {
-	u.ID, u.CreatedAt, u.AppliedAt, u.AppliedBy = 0, s.now(), nil, nil
+	u.ID, u.Content, u.CreatedAt, u.AppliedAt, u.AppliedBy = 0, nil, s.now(), nil, nil
 	err := s.write.WithContext(ctx).Create(&u).Error
 	return u, err
+}
+
+// KeepSheet keeps the sheet read from an older upload's file in place of
+// the file.
+func (s *Store) KeepSheet(ctx context.Context, id int64, sheet Sheet) error {
+	return s.write.WithContext(ctx).Model(&Upload{ID: id}).Select("sheet", "content").
+		Updates(&Upload{Sheet: &sheet}).Error
 }
 
 // Upload returns an upload, or ErrNotFound.

@@ -29,7 +29,7 @@ func TestValidateProblems(t *testing.T) {
 		{"竣工", "宁国路（长阳路-杨树浦路）综合提升整治工程", "", "2023", "2022", ""},     // 12: completion before start
 		{"竣工", "海安路（军工路-共青路）道路综合整治工程", "", "2022", "六月底", "2023"},   // 13: bad date; a year-only deadline is fine
 	})
-	sheet, err := Parse("problems.csv", []byte(data))
+	sheet, err := Parse(t.Context(), "problems.csv", []byte(data))
 	if err != nil {
 		t.Fatal(err)
 	}
