@@ -1,6 +1,8 @@
 module shuangshi
 
-go 1.26.8
+go 1.26.10
+
+toolchain go1.27.3
 
 require (
 	github.com/BurntSushi/toml v1.6.0
