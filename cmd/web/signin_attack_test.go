@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -255,5 +256,32 @@ func TestCountedFailuresAreWrittenOnShutdown(t *testing.T) {
 	}
 	if count != 3 {
 		t.Fatalf("the log counts %d failed sign-ins after the shutdown, want 3", count)
+	}
+}
+
+// TestSecurityLogRetentionIsConfigured: a year unless the flag or the
+// environment says otherwise, and only a sensible number of days.
+func TestSecurityLogRetentionIsConfigured(t *testing.T) {
+	env := func(days string) func(string) string {
+		return func(k string) string { return map[string]string{"SHUANGSHI_SECURITY_LOG_DAYS": days}[k] }
+	}
+	for _, tc := range []struct {
+		args []string
+		env  string
+		want int
+	}{
+		{nil, "", 365},
+		{nil, "180", 180},
+		{[]string{"-security-log-days", "730"}, "180", 730},
+	} {
+		cfg, err := parseConfig(tc.args, env(tc.env), io.Discard)
+		if err != nil || cfg.securityLogDays != tc.want {
+			t.Errorf("%q with %q in the environment: %d days (%v), want %d", tc.args, tc.env, cfg.securityLogDays, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"0", "-5", "3651", "a year"} {
+		if _, err := parseConfig([]string{"-security-log-days", bad}, env(""), io.Discard); err == nil {
+			t.Errorf("-security-log-days %q accepted", bad)
+		}
 	}
 }

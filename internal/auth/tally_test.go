@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"log/slog"
 	"testing"
 	"time"
@@ -137,5 +138,37 @@ func TestPruneEventsRemovesABoundedBatchOfTheOldest(t *testing.T) {
 	}
 	if left, _ := s.CountEvents(ctx, EventFilter{}); left != 2 {
 		t.Fatalf("%d entries left, want the 2 recent ones", left)
+	}
+}
+
+// TestRunWritesTheCountsAndRemovesOldEntries: Run flushes on its own, removes
+// what is older than it keeps, and writes what is left when it stops.
+func TestRunWritesTheCountsAndRemovesOldEntries(t *testing.T) {
+	tally, s, clock := newTestTally(t)
+	if err := s.Log(t.Context(), CommandLine, ActionSignOut, nil, "an old entry"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(48 * time.Hour)
+	tally.Add(Actor{Address: "10.0.0.5"}, ActionSignInFailed, nil, "unknown-account")
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); tally.Run(ctx, time.Millisecond, 24*time.Hour) }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		events, err := s.SearchEvents(t.Context(), EventFilter{}, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) == 1 && events[0].Action == ActionSignInFailed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Run left the log as %+v", events)
+		}
+	}
+	tally.Add(Actor{Address: "10.0.0.6"}, ActionSignInFailed, nil, "unknown-account")
+	stop()
+	<-done
+	if n, _ := s.CountEvents(t.Context(), EventFilter{Action: ActionSignInFailed}); n != 2 {
+		t.Fatalf("%d entries of failures after Run stopped, want 2", n)
 	}
 }
