@@ -79,15 +79,23 @@ type UserLink struct {
 	URL  string
 }
 
-// EventsPage is the security log.
+// EventsPage is the security log, a page of it at a time, filtered.
 type EventsPage struct {
-	Nav    Nav
-	Events []EventRow
+	Nav     Nav
+	Events  []EventRow
+	Pager   Pager
+	Actions []string // the kinds of entry, to filter by
+	Action  string   // the kind chosen, "" for all
+	Who     string   // a username or an address typed to filter by
 }
 
 // EventRow is one entry of the security log. At is in the district's time.
+// An entry that counts several occurrences (repeated failed or refused
+// sign-ins) has Count above one and FirstAt set; At is the last.
 type EventRow struct {
 	At      time.Time
+	FirstAt time.Time
+	Count   int64
 	Action  string
 	Actor   string
 	Subject string

@@ -84,12 +84,16 @@ const (
 	memoryLimit = 100 << 20
 )
 
+// tuneMemory sets the memory limit to the site's own plus the password
+// hasher's worst case, one argon2id buffer (19 MiB) per hashing slot: with
+// every slot busy, the hashes alone would otherwise hold the heap at the
+// limit and the collector would run after every few of them.
 func tuneMemory(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		debug.SetMemoryLimit(memoryLimit + auth.DefaultHasherLimits().MaxMemory())
 	}
 }
 
@@ -133,6 +137,8 @@ type config struct {
 	// connsPerClient bounds the connections one client address may hold
 	// open (see web.ConnLimits).
 	connsPerClient int
+	// securityLogDays is how long the security log is kept.
+	securityLogDays int
 }
 
 // backupDir is where the daily copies go unless -backups says otherwise:
@@ -182,6 +188,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"connections one client address may hold open at once; trusted proxies are not limited (SHUANGSHI_CONNS_PER_CLIENT)")
 	metricsFrom := fs.String("metrics-from", getenv("SHUANGSHI_METRICS_FROM"),
 		"comma-separated addresses or CIDR ranges that may read /metrics without signing in, such as the Prometheus server's; staff may always (SHUANGSHI_METRICS_FROM)")
+	securityLogDays := fs.String("security-log-days", envOr(getenv, "SHUANGSHI_SECURITY_LOG_DAYS", strconv.Itoa(defaultSecurityLogDays)),
+		"how many days the security log (sign-ins, refusals, changes to accounts) is kept; China's Cybersecurity Law asks for at least 180 (SHUANGSHI_SECURITY_LOG_DAYS)")
 	proxies := fs.String("trusted-proxy", getenv("SHUANGSHI_TRUSTED_PROXY"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (SHUANGSHI_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
@@ -215,6 +223,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	}
 	if cfg.connsPerClient, err = strconv.Atoi(*connsPerClient); err != nil || cfg.connsPerClient < 1 || cfg.connsPerClient > 100_000 {
 		return cfg, startError{fmt.Errorf("-conns-per-client: %q is not a number of connections from 1 to 100000", *connsPerClient)}
+	}
+	if cfg.securityLogDays, err = strconv.Atoi(*securityLogDays); err != nil || cfg.securityLogDays < 1 || cfg.securityLogDays > 3650 {
+		return cfg, startError{fmt.Errorf("-security-log-days: %q is not a number of days from 1 to 3650", *securityLogDays)}
 	}
 	if cfg.backupDir == "" {
 		cfg.backupDir = defaultBackupDir(cfg.dbPath)
@@ -358,6 +369,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	digestCtx, stopDigests := context.WithCancel(ctx)
 	defer func() { stopDigests(); <-digestsDone }()
 	go func() { defer close(digestsDone); site.digester.Run(digestCtx, time.Now) }()
+	tallyCtx, stopTally := context.WithCancel(ctx)
+	tallyDone := make(chan struct{})
+	defer func() { stopTally(); <-tallyDone }()
+	go func() { defer close(tallyDone); site.tally.Run(tallyCtx, securityLogFlush, site.securityLogKeep) }()
 	if cfg.backupDir != "off" {
 		keeper := &backups.Keeper{DB: site.db, Dir: cfg.backupDir, Keep: cfg.backupKeep, Every: 24 * time.Hour, Now: time.Now, Log: log}
 		backupCtx, stopBackups := context.WithCancel(ctx)
@@ -447,12 +462,23 @@ func explainStorageProblem(err error) *web.Error {
 // pageCacheBytes bounds the memory the kept public pages take.
 const pageCacheBytes = 32 << 20
 
+// defaultSecurityLogDays keeps the security log for a year.
+const defaultSecurityLogDays = 365
+
+// securityLogFlush is how often the counted sign-in failures are written to
+// the security log, and old entries removed.
+const securityLogFlush = 10 * time.Second
+
 // site is everything the server is made of, wired together.
 type site struct {
 	db       *database.DB
 	echo     *echo.Echo
 	setup    *auth.Setup // nil when an active administrator exists
 	digester *notify.Digester
+	// tally holds the counted sign-in failures until they are written;
+	// securityLogKeep is how long the log keeps them (0: for ever).
+	tally           *auth.Tally
+	securityLogKeep time.Duration
 }
 
 // newSite opens and migrates the database, loads the seed once, and builds
@@ -511,7 +537,9 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 		Keys: keys, SecureCookies: cfg.secureCookies, Now: now,
 		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
 	})
-	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle())
+	tally := auth.NewTally(users, log)
+	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle(), tally)
+	devices := auth.NewDevices(keys, cfg.secureCookies)
 	var setup *auth.Setup
 	if admins, err := users.CountActiveAdmins(ctx); err != nil {
 		return nil, err
@@ -552,8 +580,8 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	})
 	rule := projects.StatusRule{AtRiskDays: cfg.atRiskDays}
 	projects.NewHandler(store, users, rule, now, district).Register(e)
-	auth.NewHandler(users, sessions, authenticator, hasher, setup, now, log).Register(e)
-	accounts.NewHandler(users, hasher, store, district).Register(e)
+	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(e)
+	accounts.NewHandler(users, hasher, tally, store, district).Register(e)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.staleDays, now, district).Register(e)
 	reports.NewHandler(store, now, district).Register(e)
 	lists.NewHandler(store, now, district).Register(e)
@@ -571,7 +599,8 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	})
 	notify.NewHandler(digester, now).Register(e)
 	e.GET("/metrics", measured.Handler(), metrics.Guard(cfg.metricsFrom, auth.Require(auth.ViewInternal)))
-	return &site{db: db, echo: e, setup: setup, digester: digester}, nil
+	return &site{db: db, echo: e, setup: setup, digester: digester,
+		tally: tally, securityLogKeep: time.Duration(cfg.securityLogDays) * 24 * time.Hour}, nil
 }
 
 // redacted is the database's source for the log: a PostgreSQL URL without

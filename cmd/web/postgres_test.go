@@ -72,7 +72,7 @@ func TestTwoServersShareOnePostgresDatabase(t *testing.T) {
 
 // TestSiteOnPostgres runs the flows that write the most again on
 // PostgreSQL: editing with its conflicts, the year list editor, the
-// import, supervisory comments and the kept pages.
+// import, supervisory comments, the kept pages and the security log.
 func TestSiteOnPostgres(t *testing.T) {
 	databasetest.OnPostgres(t, map[string]func(*testing.T){
 		"EngineerUpdatesAProject":                       TestEngineerUpdatesAProject,
@@ -86,5 +86,6 @@ func TestSiteOnPostgres(t *testing.T) {
 		"ImportANewProjectOnBothLists":                  TestImportANewProjectOnBothLists,
 		"RemovedTargetsAnswerCleanly":                   TestRemovedTargetsAnswerCleanly,
 		"PublicPagesAreKeptUntilTheRecordChanges":       TestPublicPagesAreKeptUntilTheRecordChanges,
+		"AThrottledFloodWritesAFewCountedEntries":       TestAThrottledFloodWritesAFewCountedEntries,
 	})
 }

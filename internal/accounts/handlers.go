@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -25,13 +26,16 @@ import (
 type Handler struct {
 	users    *auth.Store
 	hasher   *auth.Hasher
+	tally    *auth.Tally
 	projects *projects.Store
 	location *time.Location
 }
 
 // NewHandler returns the administration handlers; times are shown in loc.
-func NewHandler(users *auth.Store, hasher *auth.Hasher, projects *projects.Store, loc *time.Location) *Handler {
-	return &Handler{users: users, hasher: hasher, projects: projects, location: loc}
+// tally holds the sign-in failures counted and not yet written to the
+// security log.
+func NewHandler(users *auth.Store, hasher *auth.Hasher, tally *auth.Tally, projects *projects.Store, loc *time.Location) *Handler {
+	return &Handler{users: users, hasher: hasher, tally: tally, projects: projects, location: loc}
 }
 
 // Register adds the routes, all for administrators.
@@ -364,21 +368,80 @@ func (h *Handler) listAssignments(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.Assignments(page))
 }
 
+// EventsPageSize is how many entries of the security log a page shows.
+const EventsPageSize = 100
+
+// maxWhoLength bounds the text the security log is filtered by: longer
+// than any username or address.
+const maxWhoLength = 64
+
+// listEvents shows the security log a page at a time, newest first, with
+// the entries of one kind or about one user or address if asked. The
+// counts of failed sign-ins not yet written are written first, so that the
+// page is up to date.
 func (h *Handler) listEvents(c echo.Context) error {
-	events, err := h.users.Events(c.Request().Context(), 0, 200)
+	ctx := c.Request().Context()
+	if err := h.tally.Flush(ctx); err != nil {
+		return err
+	}
+	page := views.EventsPage{Who: strings.TrimSpace(c.QueryParam("who"))}
+	if len(page.Who) > maxWhoLength {
+		page.Who = ""
+	}
+	for _, a := range auth.Actions() {
+		page.Actions = append(page.Actions, string(a))
+		if string(a) == c.QueryParam("action") {
+			page.Action = string(a)
+		}
+	}
+	filter := auth.EventFilter{Action: auth.Action(page.Action), Who: page.Who}
+	total, err := h.users.CountEvents(ctx, filter)
 	if err != nil {
 		return err
 	}
-	return web.Render(c, http.StatusOK, views.Events(views.EventsPage{Events: h.eventRows(events)}))
+	number, _ := strconv.Atoi(c.QueryParam("page"))
+	var from, to int
+	page.Pager, from, to = views.NewPager(total, number, EventsPageSize, func(n int) string { return eventsPageURL(page, n) })
+	if to > from {
+		events, err := h.users.SearchEvents(ctx, filter, from, to-from)
+		if err != nil {
+			return err
+		}
+		page.Events = h.eventRows(events)
+	}
+	return web.Render(c, http.StatusOK, views.Events(page))
+}
+
+// eventsPageURL is the address of page n of the security log, with the
+// same filter.
+func eventsPageURL(p views.EventsPage, n int) string {
+	q := url.Values{}
+	if p.Action != "" {
+		q.Set("action", p.Action)
+	}
+	if p.Who != "" {
+		q.Set("who", p.Who)
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return "/admin/events"
+	}
+	return "/admin/events?" + q.Encode()
 }
 
 func (h *Handler) eventRows(events []auth.Event) []views.EventRow {
 	rows := make([]views.EventRow, 0, len(events))
 	for _, e := range events {
-		rows = append(rows, views.EventRow{
-			At: e.At.In(h.location), Action: string(e.Action), Actor: e.Actor,
+		row := views.EventRow{
+			At: e.At.In(h.location), Count: e.Count, Action: string(e.Action), Actor: e.Actor,
 			Subject: e.Subject, Detail: e.Detail, Address: e.Address,
-		})
+		}
+		if e.FirstAt != nil {
+			row.FirstAt = e.FirstAt.In(h.location)
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }

@@ -27,11 +27,22 @@ const (
 	ActionCalendarLinkRevoked Action = "calendar-link-revoked"
 )
 
+// Actions returns every kind of entry of the security log.
+func Actions() []Action {
+	return []Action{
+		ActionSignIn, ActionSignInFailed, ActionSignInRefused, ActionSignOut, ActionSignOutEverywhere,
+		ActionUserCreated, ActionRoleChanged, ActionUserDisabled, ActionUserEnabled,
+		ActionPasswordChanged, ActionPasswordReset, ActionAssigned, ActionUnassigned,
+		ActionEmailChanged, ActionCalendarLinkCreated, ActionCalendarLinkRevoked,
+	}
+}
+
 // Event is one entry of the security log. Names are copied into it so that
-// it reads the same after the accounts change.
+// it reads the same after the accounts change. An entry counted by a Tally
+// stands for Count occurrences from FirstAt to At.
 type Event struct {
 	ID        int64
-	At        time.Time
+	At        time.Time // the last occurrence
 	Action    Action
 	ActorID   *int64
 	Actor     string
@@ -39,6 +50,8 @@ type Event struct {
 	Subject   string
 	Detail    string
 	Address   string
+	Count     int64
+	FirstAt   *time.Time // nil for a single occurrence
 }
 
 // TableName keeps the log's table name apart from other kinds of events.
@@ -68,7 +81,7 @@ func ActorOf(u *User, address string) Actor {
 }
 
 func (a Actor) event(action Action, subject *User, detail string, at time.Time) Event {
-	e := Event{At: at, Action: action, Actor: a.Name, Detail: detail, Address: a.Address}
+	e := Event{At: at, Action: action, Actor: a.Name, Detail: detail, Address: a.Address, Count: 1}
 	if a.UserID != 0 {
 		id := a.UserID
 		e.ActorID = &id

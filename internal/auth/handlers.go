@@ -23,6 +23,7 @@ type Handler struct {
 	sessions *Sessions
 	auth     *Authenticator
 	hasher   *Hasher
+	devices  *Devices
 	setup    *Setup // nil when the site has an active administrator
 	now      func() time.Time
 	log      *slog.Logger
@@ -30,8 +31,8 @@ type Handler struct {
 
 // NewHandler returns the sign-in handlers. setup is nil unless the site
 // started without an active administrator.
-func NewHandler(users *Store, sessions *Sessions, auth *Authenticator, hasher *Hasher, setup *Setup, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{users: users, sessions: sessions, auth: auth, hasher: hasher, setup: setup, now: now, log: log}
+func NewHandler(users *Store, sessions *Sessions, auth *Authenticator, hasher *Hasher, devices *Devices, setup *Setup, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{users: users, sessions: sessions, auth: auth, hasher: hasher, devices: devices, setup: setup, now: now, log: log}
 }
 
 // Register adds the routes.
@@ -73,7 +74,7 @@ func (h *Handler) login(c echo.Context) error {
 		return web.Render(c, http.StatusUnprocessableEntity, views.Login(page))
 	}
 
-	user, err := h.auth.Authenticate(ctx, page.Username, password, ActorOf(nil, c.RealIP()))
+	user, err := h.auth.Authenticate(ctx, page.Username, password, ActorOf(nil, c.RealIP()), h.devices.Known(c.Request()))
 	var throttled *ThrottledError
 	switch {
 	case errors.As(err, &throttled):
@@ -84,14 +85,18 @@ func (h *Handler) login(c echo.Context) error {
 	case errors.Is(err, ErrBadCredentials):
 		page.Problem = locale.T(ctx, "login.bad_credentials")
 		return web.Render(c, http.StatusUnauthorized, views.Login(page))
-	case errors.Is(err, ErrAccountDisabled):
-		page.Problem = locale.T(ctx, "login.disabled")
-		return web.Render(c, http.StatusForbidden, views.Login(page))
+	case errors.Is(err, ErrBusy):
+		c.Response().Header().Set("Retry-After", retryWhenBusy)
+		page.Problem = locale.T(ctx, "login.busy")
+		return web.Render(c, http.StatusServiceUnavailable, views.Login(page))
 	case err != nil:
 		return err
 	}
 
 	if err := h.sessions.SignIn(c, user); err != nil {
+		return err
+	}
+	if err := h.devices.Remember(c, user.ID); err != nil {
 		return err
 	}
 	if err := h.users.SetLanguage(ctx, user.ID, locale.Lang(ctx)); err != nil {
@@ -156,7 +161,7 @@ func (h *Handler) completeSetup(c echo.Context) error {
 	}
 	hash, err := h.hasher.Hash(ctx, password)
 	if err != nil {
-		return err
+		return busy(c, err)
 	}
 	by := SetupLink
 	by.Address = c.RealIP()
@@ -222,7 +227,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 	case errors.As(err, &throttled):
 		page.Errors["current_password"] = locale.T(ctx, "login.throttled", "Count", minutesUntil(throttled.Until, h.now()))
 	case err != nil:
-		return err
+		return busy(c, err)
 	case !ok:
 		page.Errors["current_password"] = AccountError(c, ErrWrongCurrentPassword)
 	}
@@ -236,7 +241,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 	}
 	hash, err := h.hasher.Hash(ctx, password)
 	if err != nil {
-		return err
+		return busy(c, err)
 	}
 	// Changing the password ends every session of the user, this one too;
 	// the new session below continues here with the new generation.
@@ -261,6 +266,20 @@ func (h *Handler) signOutEverywhere(c echo.Context) error {
 	}
 	Flash(c, "flash.signed_out_everywhere")
 	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// retryWhenBusy is the Retry-After, in seconds, of a request refused because
+// every hashing slot was taken: the queue drains in well under a second,
+// but retrying at once during a flood only joins it.
+const retryWhenBusy = "5"
+
+// busy answers ErrBusy with 503 and Retry-After; other errors pass.
+func busy(c echo.Context, err error) error {
+	if !errors.Is(err, ErrBusy) {
+		return err
+	}
+	c.Response().Header().Set("Retry-After", retryWhenBusy)
+	return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "login.busy", Err: err}
 }
 
 // minutesUntil is the wait until a time, in whole minutes, rounded up.

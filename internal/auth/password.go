@@ -3,8 +3,12 @@ package auth
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"sync"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 )
@@ -19,20 +23,71 @@ var passwordParams = argon2id.Params{
 	KeyLength:   32,
 }
 
+// HashMemory is the memory one password hash holds while it runs, in bytes:
+// argon2id's memory parameter.
+const HashMemory = int64(19 << 20)
+
+// ErrBusy refuses a password check or hash when every hashing slot is
+// taken and the queue for them is full, or the wait for one ran out. It is
+// answered at once with 503 and Retry-After rather than queued further.
+var ErrBusy = errors.New("password hashing is busy")
+
+// Priority says who goes first when every hashing slot is taken.
+type Priority int
+
+// The priorities: a browser that has signed in to the account before, or a
+// user who is signed in, goes before a sign-in from anywhere else, so that
+// a flood of guesses from strangers does not hold up the staff.
+const (
+	Ordinary Priority = iota
+	Preferred
+)
+
+// HasherLimits bound the hashing work: how many hashes run at once, how many
+// requests of each priority may wait for a slot, and how long one waits.
+type HasherLimits struct {
+	Slots    int
+	MaxQueue int
+	MaxWait  time.Duration
+}
+
+// DefaultHasherLimits runs one hash per CPU the Go runtime uses, and lets
+// four requests per slot wait up to a second: at tens of milliseconds a
+// hash, a request let into the queue is served within a fraction of a
+// second, and one that is not is told so at once.
+func DefaultHasherLimits() HasherLimits {
+	slots := runtime.GOMAXPROCS(0)
+	return HasherLimits{Slots: slots, MaxQueue: 4 * slots, MaxWait: time.Second}
+}
+
+// MaxMemory is the most memory the hashes take at once: one argon2id buffer
+// per slot.
+func (l HasherLimits) MaxMemory() int64 { return int64(l.Slots) * HashMemory }
+
 // Hasher hashes and checks passwords. Each hash takes 19 MiB and tens of
-// milliseconds by design, so a burst of sign-ins waits for a free slot
-// instead of taking the server's memory.
+// milliseconds by design, so hashes run in a few slots; a request waits for
+// a free slot in a bounded queue, for a bounded time, and is refused with
+// ErrBusy beyond either.
 type Hasher struct {
-	slots chan struct{}
+	limits HasherLimits
+	mu     sync.Mutex
+	free   int
+	// waiting holds, for each priority, a channel per waiting request,
+	// oldest first; closing it hands that request a slot.
+	waiting [2][]chan struct{}
 	// dummy is a hash of a random password, checked when a sign-in names
 	// no account, so that an unknown username costs as long as a wrong
 	// password and the timing does not tell which accounts exist.
 	dummy string
 }
 
-// NewHasher returns a hasher that runs at most one hash per CPU at a time.
-func NewHasher() (*Hasher, error) {
-	h := &Hasher{slots: make(chan struct{}, runtime.NumCPU())}
+// NewHasher returns a hasher with DefaultHasherLimits.
+func NewHasher() (*Hasher, error) { return NewHasherWith(DefaultHasherLimits()) }
+
+// NewHasherWith returns a hasher with the given limits.
+func NewHasherWith(limits HasherLimits) (*Hasher, error) {
+	limits.Slots = max(limits.Slots, 1)
+	h := &Hasher{limits: limits, free: limits.Slots}
 	dummy, err := h.Hash(context.Background(), rand.Text())
 	if err != nil {
 		return nil, err
@@ -41,20 +96,70 @@ func NewHasher() (*Hasher, error) {
 	return h, nil
 }
 
-func (h *Hasher) acquire(ctx context.Context) error {
-	select {
-	case h.slots <- struct{}{}:
+// acquire takes a slot: at once if one is free and nobody waits, else after
+// waiting in the queue of its priority. It returns ErrBusy when that queue
+// is full or the wait runs out, and the context's error when it ends first.
+func (h *Hasher) acquire(ctx context.Context, p Priority) error {
+	h.mu.Lock()
+	if h.free > 0 && len(h.waiting[Preferred])+len(h.waiting[Ordinary]) == 0 {
+		h.free--
+		h.mu.Unlock()
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	if len(h.waiting[p]) >= h.limits.MaxQueue {
+		h.mu.Unlock()
+		return ErrBusy
+	}
+	ready := make(chan struct{})
+	h.waiting[p] = append(h.waiting[p], ready)
+	h.mu.Unlock()
+
+	timer := time.NewTimer(h.limits.MaxWait)
+	defer timer.Stop()
+	var err error
+	select {
+	case <-ready:
+		return nil
+	case <-timer.C:
+		err = ErrBusy
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	select {
+	case <-ready:
+		// The slot came at the same moment as the refusal: take it.
+		return nil
+	default:
+	}
+	if i := slices.Index(h.waiting[p], ready); i >= 0 {
+		h.waiting[p] = slices.Delete(h.waiting[p], i, i+1)
+	}
+	return err
 }
 
-func (h *Hasher) release() { <-h.slots }
+// release hands the slot to the oldest waiting request of the highest
+// priority, or frees it.
+func (h *Hasher) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, p := range []Priority{Preferred, Ordinary} {
+		if q := h.waiting[p]; len(q) > 0 {
+			close(q[0])
+			h.waiting[p] = slices.Delete(q, 0, 1)
+			return
+		}
+	}
+	h.free++
+}
 
 // Hash returns the PHC-format argon2id hash of password with a fresh salt.
+// A new password comes from a signed-in user, the setup link or the command
+// line, so it goes before sign-ins from strangers. It returns ErrBusy when
+// no slot came free in time.
 func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
-	if err := h.acquire(ctx); err != nil {
+	if err := h.acquire(ctx, Preferred); err != nil {
 		return "", err
 	}
 	defer h.release()
@@ -67,16 +172,22 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 }
 
 // Verify reports whether password matches hash. An empty hash stands for an
-// unknown account: the check runs against the dummy hash and fails.
-func (h *Hasher) Verify(ctx context.Context, password, hash string) (bool, error) {
+// unknown account: the check runs against the dummy hash and fails. It
+// returns ErrBusy when no slot came free in time.
+func (h *Hasher) Verify(ctx context.Context, password, hash string, p Priority) (bool, error) {
+	if err := h.acquire(ctx, p); err != nil {
+		return false, err
+	}
+	defer h.release()
+	return h.verify(password, hash)
+}
+
+// verify is Verify with a slot already held.
+func (h *Hasher) verify(password, hash string) (bool, error) {
 	known := hash != ""
 	if !known {
 		hash = h.dummy
 	}
-	if err := h.acquire(ctx); err != nil {
-		return false, err
-	}
-	defer h.release()
 	match, err := argon2id.ComparePasswordAndHash(password, hash)
 	if err != nil {
 		return false, fmt.Errorf("check password: %w", err)

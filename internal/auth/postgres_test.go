@@ -16,5 +16,9 @@ func TestStoreOnPostgres(t *testing.T) {
 		"AttemptsAtOnceAreCountedBeforeChecked": TestAttemptsAtOnceAreCountedBeforeTheyAreChecked,
 		"UnknownUsernamesAreNotStored":          TestUnknownUsernamesAreNotStored,
 		"AddressThrottleAndIPv6Networks":        TestAddressThrottleAndIPv6Networks,
+		"ADeviceGetsPastTheLockOnTheAccount":    TestADeviceGetsPastTheLockOnTheAccount,
+		"ARefusedAttemptWritesNothing":          TestARefusedAttemptWritesNothing,
+		"TallyCountsAFloodInOneEntry":           TestTallyCountsAFloodInOneEntry,
+		"PruneEventsRemovesABoundedBatch":       TestPruneEventsRemovesABoundedBatchOfTheOldest,
 	})
 }

@@ -12,13 +12,11 @@ import (
 	"time"
 )
 
-// Sign-in refusals. The same ErrBadCredentials answers an unknown username
-// and a wrong password, so that the answer does not tell which accounts
-// exist.
-var (
-	ErrBadCredentials  = errors.New("wrong username or password")
-	ErrAccountDisabled = errors.New("account disabled")
-)
+// ErrBadCredentials refuses a sign-in. The same error answers an unknown
+// username, a wrong password and the right password of a disabled account,
+// so that the answer does not tell which accounts exist, or which disabled
+// account's password is right.
+var ErrBadCredentials = errors.New("wrong username or password")
 
 // ThrottledError refuses a sign-in until a time, after too many failures.
 type ThrottledError struct{ Until time.Time }
@@ -32,22 +30,27 @@ func (e *ThrottledError) Error() string {
 // typing meets), per account from anywhere (looser, against guessing from
 // many addresses), and per address (against one address trying many
 // accounts; forgotten on a success, so an office behind one address is not
-// locked out by its colleagues' typing).
+// locked out by its colleagues' typing). An attempt from a browser that
+// signed in to the account before (a Device) goes under Device alone, so
+// that guesses from elsewhere cannot lock the account's owner out.
 type Throttle struct {
 	AccountFromAddress ThrottleRule
 	Account            ThrottleRule
 	Address            ThrottleRule
+	Device             ThrottleRule
 }
 
 // DefaultThrottle is five tries, then 1, 2, 4 … minutes up to an hour, for
-// an account from an address; fifty for an account from anywhere; twenty for
-// an address.
+// an account from an address and for a known browser; fifty for an account
+// from anywhere; twenty for an address.
 func DefaultThrottle() Throttle {
 	day := 24 * time.Hour
+	tight := ThrottleRule{FreeFailures: 5, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day}
 	return Throttle{
-		AccountFromAddress: ThrottleRule{FreeFailures: 5, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day},
+		AccountFromAddress: tight,
 		Account:            ThrottleRule{FreeFailures: 50, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day},
 		Address:            ThrottleRule{FreeFailures: 20, FirstDelay: time.Minute, MaxDelay: time.Hour, Forget: day},
+		Device:             tight,
 	}
 }
 
@@ -57,18 +60,23 @@ type Authenticator struct {
 	users    *Store
 	hasher   *Hasher
 	throttle Throttle
+	tally    *Tally
 }
 
 // NewAuthenticator returns an authenticator that slows failures down by the
-// throttle's rules.
-func NewAuthenticator(users *Store, hasher *Hasher, throttle Throttle) *Authenticator {
-	return &Authenticator{users: users, hasher: hasher, throttle: throttle}
+// throttle's rules and counts them in tally.
+func NewAuthenticator(users *Store, hasher *Hasher, throttle Throttle, tally *Tally) *Authenticator {
+	return &Authenticator{users: users, hasher: hasher, throttle: throttle, tally: tally}
 }
 
 // throttleKeys names the counts an attempt on username from address goes
-// under. A name that is no account is hashed: people type their password
-// into the username box, and it must not be stored.
-func (a *Authenticator) throttleKeys(username string, known bool, address string) map[string]ThrottleRule {
+// under: the device's alone when the browser proved it signed in to the
+// account before. A name that is no account is hashed: people type their
+// password into the username box, and it must not be stored.
+func (a *Authenticator) throttleKeys(username string, known bool, address string, device *Device) map[string]ThrottleRule {
+	if device != nil {
+		return map[string]ThrottleRule{"device:" + device.Nonce: a.throttle.Device}
+	}
 	account := username
 	if !known {
 		sum := sha256.Sum256([]byte(username))
@@ -98,11 +106,17 @@ func addressGroup(address string) string {
 }
 
 // Authenticate returns the user whose username and password these are.
+// devices are what the browser's device cookie proves (see Device); one for
+// this account lets the attempt past the account's lock and ahead of
+// strangers in the queue for a hash.
+//
 // It returns a *ThrottledError while the attempts are locked out,
-// ErrBadCredentials for an unknown user or a wrong password, and
-// ErrAccountDisabled for the right password of a disabled account. Every
-// outcome is logged, without the text typed for an unknown user.
-func (a *Authenticator) Authenticate(ctx context.Context, username, password string, by Actor) (User, error) {
+// ErrBadCredentials for an unknown user, a wrong password or a disabled
+// account, ErrBusy when no hashing slot came free in time (nothing is
+// counted then), and the context's error when the client left. Failures
+// and refusals are counted in the tally, without the text typed for an
+// unknown user; a success is logged at once.
+func (a *Authenticator) Authenticate(ctx context.Context, username, password string, by Actor, devices []Device) (User, error) {
 	username = NormalizeUsername(username)
 	var user User
 	known := false
@@ -118,29 +132,36 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	}
 	var subject *User
 	detail := "unknown-account"
+	var device *Device
 	if known {
 		subject, detail = &user, ""
+		device = deviceOf(devices, user)
 	}
-	keys := a.throttleKeys(username, known, by.Address)
-	refusedUntil, lockedAfter, err := a.users.BeginAttempt(ctx, keys)
-	if err != nil {
+	priority := Ordinary
+	if device != nil {
+		priority = Preferred
+	}
+	keys := a.throttleKeys(username, known, by.Address, device)
+	match, lockedAfter, err := a.attempt(ctx, keys, priority, password, user.PasswordHash) // "" for an unknown user
+	var throttled *ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		a.tally.Add(by, ActionSignInRefused, subject, "throttled")
+		return User{}, err
+	case err != nil:
 		return User{}, err
 	}
-	if !refusedUntil.IsZero() {
-		if err := a.users.Log(ctx, by, ActionSignInRefused, subject, "throttled"); err != nil {
-			return User{}, err
-		}
-		return User{}, &ThrottledError{Until: refusedUntil}
-	}
-
-	match, err := a.hasher.Verify(ctx, password, user.PasswordHash) // "" for an unknown user
-	if err != nil {
-		return User{}, err
+	if match && !user.Active {
+		// Answered as a wrong password is, and counted as one; only the
+		// log tells them apart.
+		match, detail = false, "disabled"
 	}
 	if !match {
-		if err := a.users.Log(ctx, by, ActionSignInFailed, subject, detail); err != nil {
-			return User{}, err
+		action := ActionSignInFailed
+		if detail == "disabled" {
+			action = ActionSignInRefused
 		}
+		a.tally.Add(by, action, subject, detail)
 		if !lockedAfter.IsZero() {
 			return User{}, &ThrottledError{Until: lockedAfter}
 		}
@@ -149,34 +170,55 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	if err := a.users.ForgetFailures(ctx, keyNames(keys)...); err != nil {
 		return User{}, err
 	}
-	if !user.Active {
-		if err := a.users.Log(ctx, by, ActionSignInRefused, subject, "disabled"); err != nil {
-			return User{}, err
-		}
-		return User{}, ErrAccountDisabled
-	}
 	return user, a.users.Log(ctx, ActorOf(&user, by.Address), ActionSignIn, subject, "")
+}
+
+// attempt checks password against hash as one attempt under keys. It
+// returns a *ThrottledError, without hashing, when a key is locked;
+// otherwise whether the password matched, and until when the keys stay
+// locked if it did not. The hashing slot is taken before the attempt is
+// counted, so that an attempt refused with ErrBusy counts against nobody;
+// locks are looked up first without writing, so that a throttled flood
+// does not queue for the database's writer.
+func (a *Authenticator) attempt(ctx context.Context, keys map[string]ThrottleRule, p Priority, password, hash string) (match bool, lockedAfter time.Time, err error) {
+	until, err := a.users.LockedUntil(ctx, keyNames(keys))
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	if !until.IsZero() {
+		return false, time.Time{}, &ThrottledError{Until: until}
+	}
+	if err := a.hasher.acquire(ctx, p); err != nil {
+		return false, time.Time{}, err
+	}
+	defer a.hasher.release()
+	refusedUntil, lockedAfter, err := a.users.BeginAttempt(ctx, keys)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	if !refusedUntil.IsZero() {
+		return false, time.Time{}, &ThrottledError{Until: refusedUntil}
+	}
+	match, err = a.hasher.verify(password, hash)
+	return match, lockedAfter, err
 }
 
 // CheckPassword reports whether password is the signed-in user's own, as a
 // page that asks for it again does. Wrong guesses count towards the same
 // throttle as sign-in, so a stolen session cannot try passwords freely; it
-// returns a *ThrottledError while they are locked out.
+// returns a *ThrottledError while they are locked out, and ErrBusy when no
+// hashing slot came free in time.
 func (a *Authenticator) CheckPassword(ctx context.Context, user User, password string, by Actor) (bool, error) {
-	keys := a.throttleKeys(user.Username, true, by.Address)
-	refusedUntil, lockedAfter, err := a.users.BeginAttempt(ctx, keys)
+	keys := a.throttleKeys(user.Username, true, by.Address, nil)
+	match, lockedAfter, err := a.attempt(ctx, keys, Preferred, password, user.PasswordHash)
 	if err != nil {
 		return false, err
 	}
-	if !refusedUntil.IsZero() {
-		return false, &ThrottledError{Until: refusedUntil}
-	}
-	match, err := a.hasher.Verify(ctx, password, user.PasswordHash)
-	if err != nil || !match {
-		if err == nil && !lockedAfter.IsZero() {
-			err = &ThrottledError{Until: lockedAfter}
+	if !match {
+		if !lockedAfter.IsZero() {
+			return false, &ThrottledError{Until: lockedAfter}
 		}
-		return false, err
+		return false, nil
 	}
 	return true, a.users.ForgetFailures(ctx, keyNames(keys)...)
 }

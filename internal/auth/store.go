@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -243,30 +242,6 @@ func (s *Store) EndSessions(ctx context.Context, id int64, by Actor) (User, erro
 	}, nil, "session_generation")
 }
 
-// Log writes an entry of the security log on its own, for events that change
-// no account: sign-ins, sign-outs, refusals.
-func (s *Store) Log(ctx context.Context, by Actor, action Action, subject *User, detail string) error {
-	return s.log(s.write.WithContext(ctx), by.event(action, subject, detail, s.now()))
-}
-
-func (s *Store) log(tx *gorm.DB, e Event) error {
-	if err := tx.Create(&e).Error; err != nil {
-		return fmt.Errorf("security log: %w", err)
-	}
-	return nil
-}
-
-// Events returns the newest entries of the security log, newest first; only
-// those about one user when subjectID is not zero.
-func (s *Store) Events(ctx context.Context, subjectID int64, limit int) ([]Event, error) {
-	q := s.read.WithContext(ctx).Order("at DESC, id DESC").Limit(limit)
-	if subjectID != 0 {
-		q = q.Where("subject_id = ? OR actor_id = ?", subjectID, subjectID)
-	}
-	var events []Event
-	return events, q.Find(&events).Error
-}
-
 // Assignment links an engineer to a project they answer for.
 type Assignment struct {
 	UserID    int64 `gorm:"primaryKey"`
@@ -436,6 +411,21 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// LockedUntil returns until when the latest lock among the keys holds, or
+// the zero time when none is locked. It only reads, so that attempts
+// refused by the throttle cost no write; BeginAttempt checks again in its
+// transaction.
+func (s *Store) LockedUntil(ctx context.Context, keys []string) (time.Time, error) {
+	var locks []time.Time
+	err := s.read.WithContext(ctx).Table("sign_in_failures").
+		Where("key IN ? AND locked_until > ?", keys, s.now()).Pluck("locked_until", &locks).Error
+	var until time.Time
+	for _, t := range locks {
+		until = later(until, t)
+	}
+	return until, err
 }
 
 // ForgetFailures clears the counts under the keys, after a success.

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"shuangshi/internal/auth"
+)
+
+// behindProxy is a site that believes X-Forwarded-For from the loopback,
+// so that a test's browsers can come from any address.
+func behindProxy(t *testing.T) *testSite {
+	t.Helper()
+	trusted, err := parseNetworks("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTestSite(t, func(c *config) { c.trustedProxies = trusted })
+}
+
+// from is a new browser whose requests come from address, with the sign-in
+// form loaded.
+func (s *testSite) from(t *testing.T, address string) *browser {
+	t.Helper()
+	b := s.newBrowser(t)
+	b.header.Set("X-Forwarded-For", address)
+	wantStatus(t, "the sign-in page", b.get("/login"), http.StatusOK)
+	return b
+}
+
+func (s *testSite) countRows(t *testing.T, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.site.db.Read.Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestAThrottledFloodWritesAFewCountedEntries locks an address, then sends
+// 600 more sign-ins from it: they are refused, and the security log gains
+// a counted entry rather than a row each; the administrator reads how many
+// there were, from where, and pages through a long log.
+func TestAThrottledFloodWritesAFewCountedEntries(t *testing.T) {
+	site := behindProxy(t)
+	site.addUser(t, "adm", auth.Admin, testPassword)
+	site.addUser(t, "li", auth.Engineer, testPassword)
+	admin := site.signIn(t, "adm", testPassword)
+
+	attacker := site.from(t, "10.0.0.5")
+	free := auth.DefaultThrottle().Address.FreeFailures
+	for i := range free {
+		attacker.post("/login", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-password"}})
+	}
+	wantStatus(t, "the events page", admin.get("/admin/events"), http.StatusOK) // writes what was counted
+	before := site.countRows(t, "security_events")
+
+	const flood, workers = 600, 8
+	var wg sync.WaitGroup
+	statuses := make(chan int, flood)
+	for w := range workers {
+		b := site.from(t, "10.0.0.5")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range flood / workers {
+				statuses <- b.post("/login", url.Values{"username": {"li"}, "password": {fmt.Sprintf("guess-%d", w)}}).StatusCode
+			}
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s != http.StatusTooManyRequests {
+			t.Fatalf("a request of the flood got %d, want 429", s)
+		}
+	}
+	page := admin.get("/admin/events?action=sign-in-refused&who=10.0.0.5")
+	wantStatus(t, "the events page", page, http.StatusOK)
+	if written := site.countRows(t, "security_events") - before; written > 3 {
+		t.Errorf("%d refused sign-ins wrote %d rows to the security log, want at most 3", flood, written)
+	}
+	rows := page.Doc.Find(`[data-testid="event"]`)
+	if rows.Length() != 1 {
+		t.Fatalf("the log filtered by the attacker's address shows %d entries, want 1", rows.Length())
+	}
+	if count, _ := rows.Attr("data-count"); count != fmt.Sprint(flood) || !strings.Contains(text(rows), "10.0.0.5") ||
+		!strings.Contains(text(rows), "600 次") || rows.Find("time").Length() != 2 {
+		t.Errorf("the entry reads %q (count %s), want 600 refusals from 10.0.0.5 between two times", text(rows), count)
+	}
+
+	// A long log is paged.
+	for range 250 {
+		if err := site.users.Log(t.Context(), auth.ActorOf(nil, "192.0.2.1"), auth.ActionSignOut, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := site.countRows(t, "security_events")
+	seen := 0
+	next := "/admin/events"
+	for pages := 0; next != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("more than 5 pages of 100 entries")
+		}
+		page := admin.get(next)
+		wantStatus(t, next, page, http.StatusOK)
+		n := page.Doc.Find(`[data-testid="event"]`).Length()
+		if n > 100 {
+			t.Fatalf("%s shows %d entries, want at most 100", next, n)
+		}
+		seen += n
+		next, _ = page.Doc.Find(`[data-testid="pager"] a[rel="next"]`).Attr("href")
+	}
+	if int64(seen) != total {
+		t.Errorf("the pages show %d entries of %d", seen, total)
+	}
+}
+
+// TestTheOwnersBrowserSignsInWhileTheAccountIsLocked has guesses from many
+// addresses lock an administrator's account. A browser the owner signed in
+// with before still signs in, from a new address; a fresh browser does not.
+func TestTheOwnersBrowserSignsInWhileTheAccountIsLocked(t *testing.T) {
+	site := behindProxy(t)
+	site.addUser(t, "owner", auth.Admin, testPassword)
+	owner := site.from(t, "192.0.2.1")
+	wantStatus(t, "the owner signs in", owner.post("/login", url.Values{"username": {"owner"}, "password": {testPassword}}), http.StatusSeeOther)
+	wantStatus(t, "the owner's account page", owner.get("/account"), http.StatusOK)
+	wantStatus(t, "the owner signs out", owner.post("/logout", nil), http.StatusSeeOther)
+
+	rule := auth.DefaultThrottle()
+	for i := 0; i*rule.AccountFromAddress.FreeFailures <= rule.Account.FreeFailures; i++ {
+		attacker := site.from(t, fmt.Sprintf("198.51.100.%d", i+1))
+		for range rule.AccountFromAddress.FreeFailures {
+			attacker.post("/login", url.Values{"username": {"owner"}, "password": {"a-wrong-guess"}})
+		}
+	}
+	fresh := site.from(t, "203.0.113.9")
+	wantStatus(t, "a fresh browser with the right password", fresh.post("/login", url.Values{"username": {"owner"}, "password": {testPassword}}), http.StatusTooManyRequests)
+
+	owner.header.Set("X-Forwarded-For", "203.0.113.10")
+	wantStatus(t, "the sign-in page", owner.get("/login"), http.StatusOK)
+	wantStatus(t, "the owner's browser from a new address", owner.post("/login", url.Values{"username": {"owner"}, "password": {testPassword}}), http.StatusSeeOther)
+	wantStatus(t, "the owner's accounts page", owner.get("/admin/users"), http.StatusOK)
+}
+
+// TestASignInIsRefusedAtOnceWhenHashingIsBusy sends many sign-ins at once,
+// each from its own address under a name of its own, so that each needs a
+// password hash: those beyond the queue for the few hashing slots are
+// answered at once with 503, Retry-After and the sign-in page, none with a
+// server error, and every one is answered.
+func TestASignInIsRefusedAtOnceWhenHashingIsBusy(t *testing.T) {
+	site := behindProxy(t)
+	limits := auth.DefaultHasherLimits()
+	burst := 10 * (limits.Slots + limits.MaxQueue)
+	browsers := make([]*browser, burst)
+	for i := range browsers {
+		browsers[i] = site.from(t, fmt.Sprintf("10.1.%d.%d", i/200, i%200+1))
+	}
+	answers := make([]response, burst)
+	var wg sync.WaitGroup
+	for i, b := range browsers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = b.post("/login", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-password"}})
+		}()
+	}
+	wg.Wait()
+	counts := map[int]int{}
+	for _, r := range answers {
+		counts[r.StatusCode]++
+		if r.StatusCode != http.StatusServiceUnavailable {
+			continue
+		}
+		if got := r.Header.Get("Retry-After"); got == "" {
+			t.Error("a 503 without Retry-After")
+		}
+		if got := text(r.Doc.Find(`[data-testid="login-problem"]`)); !strings.Contains(got, "几秒钟后再试") {
+			t.Errorf("the busy page says %q", got)
+		}
+	}
+	t.Logf("%d sign-ins at once: %v", burst, counts)
+	if counts[http.StatusServiceUnavailable] == 0 || counts[http.StatusUnauthorized]+counts[http.StatusServiceUnavailable] != burst {
+		t.Fatalf("answers %v: want some 503 and the rest 401", counts)
+	}
+}
+
+// TestADisabledAccountAnswersAsAWrongPassword: the right and a wrong
+// password of a disabled account get the same answer.
+func TestADisabledAccountAnswersAsAWrongPassword(t *testing.T) {
+	site := newTestSite(t)
+	li := site.addUser(t, "li", auth.Engineer, testPassword)
+	if _, err := site.users.SetActive(t.Context(), li.ID, false, auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	b := site.newBrowser(t)
+	b.get("/login")
+	right := b.post("/login", url.Values{"username": {"li"}, "password": {testPassword}})
+	wrong := b.post("/login", url.Values{"username": {"li"}, "password": {"not-the-password"}})
+	if right.StatusCode != wrong.StatusCode || right.Body != wrong.Body {
+		t.Fatalf("right password: %d %q; wrong password: %d %q: want the same answer",
+			right.StatusCode, text(right.Doc.Find(`[data-testid="login-problem"]`)), wrong.StatusCode, text(wrong.Doc.Find(`[data-testid="login-problem"]`)))
+	}
+	wantStatus(t, "the right password of a disabled account", right, http.StatusUnauthorized)
+}
+
+// TestTheMemoryLimitMakesRoomForTheHashes: the limit is the site's own and
+// one argon2id buffer per hashing slot.
+func TestTheMemoryLimitMakesRoomForTheHashes(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	oldGC := debug.SetGCPercent(-1)
+	debug.SetGCPercent(oldGC)
+	t.Cleanup(func() { debug.SetMemoryLimit(old); debug.SetGCPercent(oldGC) })
+	tuneMemory(func(string) string { return "" })
+	want := int64(memoryLimit) + int64(auth.DefaultHasherLimits().Slots)*19<<20
+	if got := debug.SetMemoryLimit(-1); got != want {
+		t.Fatalf("memory limit %d MiB, want %d MiB", got>>20, want>>20)
+	}
+}
+
+// TestCountedFailuresAreWrittenOnShutdown: the failures counted in memory
+// since the last flush are written when the server stops.
+func TestCountedFailuresAreWrittenOnShutdown(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "tally.db")
+	server := startChild(t, dbPath)
+	site := &testSite{Server: &httptest.Server{URL: server.url}}
+	b := site.newBrowser(t)
+	b.get("/login")
+	for range 3 {
+		wantStatus(t, "a wrong password", b.post("/login", url.Values{"username": {"nobody"}, "password": {"wrong-password"}}), http.StatusUnauthorized)
+	}
+	if err := server.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.cmd.Wait(); err != nil {
+		t.Fatalf("the server's exit: %v", err)
+	}
+	db, err := sql.Open("sqlite3", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var count int64
+	if err := db.QueryRow("SELECT COALESCE(SUM(count), 0) FROM security_events WHERE action = 'sign-in-failed'").Scan(&count); err != nil {
+		t.Fatal(err)
+	}
+	if count != 3 {
+		t.Fatalf("the log counts %d failed sign-ins after the shutdown, want 3", count)
+	}
+}
+
+// TestSecurityLogRetentionIsConfigured: a year unless the flag or the
+// environment says otherwise, and only a sensible number of days.
+func TestSecurityLogRetentionIsConfigured(t *testing.T) {
+	env := func(days string) func(string) string {
+		return func(k string) string { return map[string]string{"SHUANGSHI_SECURITY_LOG_DAYS": days}[k] }
+	}
+	for _, tc := range []struct {
+		args []string
+		env  string
+		want int
+	}{
+		{nil, "", 365},
+		{nil, "180", 180},
+		{[]string{"-security-log-days", "730"}, "180", 730},
+	} {
+		cfg, err := parseConfig(tc.args, env(tc.env), io.Discard)
+		if err != nil || cfg.securityLogDays != tc.want {
+			t.Errorf("%q with %q in the environment: %d days (%v), want %d", tc.args, tc.env, cfg.securityLogDays, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"0", "-5", "3651", "a year"} {
+		if _, err := parseConfig([]string{"-security-log-days", bad}, env(""), io.Discard); err == nil {
+			t.Errorf("-security-log-days %q accepted", bad)
+		}
+	}
+}
