@@ -380,7 +380,13 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 		LogRequestID: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
-			if v.Status >= 500 {
+			switch {
+			case v.Status == http.StatusServiceUnavailable:
+				// Shedding load (a sign-in while hashing is busy) is
+				// the server working as meant; a cause behind a 503
+				// (a full disk) has its own line, from the error handler.
+				level = slog.LevelWarn
+			case v.Status >= 500:
 				level = slog.LevelError
 			}
 			attrs := []slog.Attr{

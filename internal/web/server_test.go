@@ -120,6 +120,20 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 	}
 }
 
+// TestSheddingLoadIsAWarning: a 503 sent on purpose, as a sign-in is while
+// hashing is busy, is logged as a warning, not an error.
+func TestSheddingLoadIsAWarning(t *testing.T) {
+	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
+		e.GET("/busy", func(c echo.Context) error { return c.String(http.StatusServiceUnavailable, "busy") })
+	})
+	if resp, _ := fetch(t, http.MethodGet, srv.URL+"/busy", nil); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if log := logs.String(); !strings.Contains(log, "level=WARN") || strings.Contains(log, "level=ERROR") {
+		t.Errorf("the log:\n%s", log)
+	}
+}
+
 func TestSecretAddressesAreLoggedAsTheirRoute(t *testing.T) {
 	srv, logs := newTestServer(t, okPing)
 	if resp, _ := fetch(t, http.MethodGet, srv.URL+"/secret/KEY-123.ics", nil); resp.StatusCode != http.StatusOK {
