@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -77,7 +75,7 @@ func TestOneClientCannotTakeEveryConnection(t *testing.T) {
 			t.Errorf("GET %s from a second address: status %d, want 200", path, resp.StatusCode)
 		}
 	}
-	if rss := peakRSS(t, srv.cmd.Process.Pid); rss > 150<<20 {
+	if rss := peakMemory(t, srv.cmd.Process.Pid); rss > 150<<20 {
 		t.Errorf("the server's peak RSS is %d MB, want under 150 MB", rss>>20)
 	} else {
 		t.Logf("the server's peak RSS: %d MB", rss>>20)
@@ -98,26 +96,6 @@ func keepAlive(c net.Conn, host string) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
-}
-
-// peakRSS reads a process's peak resident set size (VmHWM), in bytes.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kB, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				t.Fatalf("VmHWM: %q", rest)
-			}
-			return kB << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc/<pid>/status")
-	return 0
 }
 
 // TestLongAddressesAndHeadersCostTheLogLittle sends megabyte addresses and
