@@ -66,7 +66,9 @@ func TestOneClientCannotTakeEveryConnection(t *testing.T) {
 		}).DialContext},
 	}
 	for _, path := range []string{"/healthz", "/", "/years/2023"} {
+		began := time.Now()
 		resp, err := other.Get(srv.url + path)
+		t.Logf("GET %s from 127.0.0.2: %v", path, time.Since(began))
 		if err != nil {
 			t.Fatalf("GET %s from a second address while one address holds %d connections: %v", path, len(held), err)
 		}
