@@ -39,7 +39,7 @@ func parseCSV(ctx context.Context, data []byte) (Sheet, error) {
 			readErr = err
 			continue
 		}
-		sheet, err := fromRows(rows, truncated)
+		sheet, err := fromRows(ctx, rows, truncated)
 		if errors.Is(err, ErrNoHeader) {
 			continue
 		}

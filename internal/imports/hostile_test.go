@@ -103,6 +103,15 @@ func TestHostileSheetsAreRefused(t *testing.T) {
 		{"a text of 2 MB in a cell", sheetXML(`<sheetData><row r="1">` + inline("A1", strings.Repeat("x", 2<<20)) + `</row></sheetData>`), ErrNotSpreadsheet, "", 8 << 20},
 		{"a comment of 30 MB", sheetXML(`<!--` + strings.Repeat("<a>", 10<<20) + `-->`), ErrNotSpreadsheet, "", 8 << 20},
 		{"a document type with entities", sheetXML(`<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>`), ErrNotSpreadsheet, "", 1 << 20},
+		{"a shared text of 2 MB merged over the columns of twenty rows", importstest.Package(map[string]string{
+			"xl/sharedStrings.xml": `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si>` +
+				strings.Repeat(`<r><t>`+strings.Repeat("x", 1<<20)+`</t></r>`, 2) + `</si></sst>`,
+		}, func(w io.Writer) {
+			io.WriteString(w, `<sheetData><row r="1">`+inline("A1", "项目名称")+
+				repeat(maxColumns-1, func(i int) string { return inline(columnName(i+2)+"1", fmt.Sprintf("列%d", i)) })+
+				`</row><row r="2"><c r="B2" t="s"><v>0</v></c></row><row r="21"><c r="A21" s="1"/></row></sheetData>`+
+				`<mergeCells><mergeCell ref="B2:BL21"/></mergeCells>`)
+		}), ErrNoHeader, "", 32 << 20},
 		{"a charset other than UTF-8", importstest.Package(map[string]string{"xl/workbook.xml": `<?xml version="1.0" encoding="GBK"?><workbook/>`}, nil), ErrNotSpreadsheet, "", 1 << 20},
 	}
 	for _, tc := range tests {

@@ -95,11 +95,15 @@ const maxRead = MaxRows + HeaderSearchRows + 1
 
 // fromRows finds the header among the rows in the top HeaderSearchRows and
 // reads the rows under it. truncated says the reader stopped at maxRead.
-func fromRows(rows []sheetRow, truncated bool) (Sheet, error) {
+// It returns the context's cause once ctx is done.
+func fromRows(ctx context.Context, rows []sheetRow, truncated bool) (Sheet, error) {
 	if len(rows) == 0 {
 		return Sheet{}, ErrEmpty
 	}
 	for i := 0; i < len(rows) && rows[i].number <= HeaderSearchRows; i++ {
+		if ctx.Err() != nil {
+			return Sheet{}, context.Cause(ctx)
+		}
 		header := rows[i]
 		columns, ok := headerColumns(header.cells, rows[i+1:])
 		if !ok {
@@ -197,7 +201,15 @@ func isList(s string) bool {
 	return ok
 }
 
+// maxHeadingBytes is the longest cell read as a heading or a list: the
+// longest of either is a few words. A longer cell is neither, and is not
+// folded to be compared, however many times a sheet repeats it.
+const maxHeadingBytes = 128
+
 func columnOf(heading string) Column {
+	if len(heading) > maxHeadingBytes {
+		return ""
+	}
 	h := foldHeading(heading)
 	if h == "" {
 		return ""
@@ -213,6 +225,9 @@ func columnOf(heading string) Column {
 }
 
 func isIgnoredHeading(heading string) bool {
+	if len(heading) > maxHeadingBytes {
+		return false
+	}
 	h := foldHeading(heading)
 	for _, known := range ignoredHeadings {
 		if h == foldHeading(known) {

@@ -40,7 +40,8 @@ func parseXLSX(ctx context.Context, data []byte) (Sheet, error) {
 		}
 		ws.setShared(texts)
 	}
-	sheet, err := fromRows(ws.filledRows())
+	rows, truncated := ws.filledRows()
+	sheet, err := fromRows(ctx, rows, truncated)
 	if err != nil {
 		return Sheet{}, err
 	}
