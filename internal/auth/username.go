@@ -33,12 +33,26 @@ var ErrUsernameScripts = errors.New("username mixes scripts")
 // they should sign in as the name they spell, it lower-cases rather than
 // folds (straße and strasse would be two accounts), and it allows ASCII
 // symbols that CheckUsername refuses.
+//
+// A name typed longer than maxTypedUsername bytes is returned only
+// trimmed: it cannot normalize to a name CheckUsername accepts, and NFKC
+// may make a text eighteen times longer (ﷺ), which anyone could otherwise
+// make the sign-in page do with a megabyte.
 func NormalizeUsername(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > maxTypedUsername {
+		return s
+	}
 	s = cases.Fold().String(norm.NFKC.String(s))
 	// Folding may leave a string that is not in NFKC (İ folds to i and a
 	// combining dot above): normalise once more.
 	return strings.TrimSpace(norm.NFKC.String(s))
 }
+
+// maxTypedUsername bounds the bytes of a username as typed that are
+// normalized: MaxUsernameLength characters of four bytes, each with as
+// many combining marks that NFKC may compose into it.
+const maxTypedUsername = 4 * 4 * MaxUsernameLength
 
 // CheckUsername checks a normalized username: 2 to 32 letters, digits, dots,
 // hyphens or underscores that normalizing again leaves as they are, the

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"errors"
+	"runtime"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -27,6 +29,27 @@ func TestNormalizeUsername(t *testing.T) {
 				t.Errorf("NormalizeUsername(%+q) = %+q, want %+q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestALongUsernameIsNotNormalized: NFKC makes ﷺ eighteen letters, so a
+// megabyte of it typed as a username would be normalized into 18 MB; it
+// is refused as too long without being normalized.
+func TestALongUsernameIsNotNormalized(t *testing.T) {
+	typed := strings.Repeat("\uFDFA", 1<<20/3)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got := NormalizeUsername(typed)
+	runtime.ReadMemStats(&after)
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 1<<20 {
+		t.Errorf("normalizing a 1 MB username allocated %d MB", allocated>>20)
+	}
+	if err := CheckUsername(got); !errors.Is(err, ErrUsernameLength) {
+		t.Errorf("CheckUsername of it: %v, want ErrUsernameLength", err)
+	}
+	// Within the bound, a name is normalized as any other.
+	if got := NormalizeUsername(" " + strings.Repeat("ａ", MaxUsernameLength) + " "); got != strings.Repeat("a", MaxUsernameLength) {
+		t.Errorf("a full-width name of %d letters: %q", MaxUsernameLength, got)
 	}
 }
 
