@@ -51,14 +51,19 @@ type HasherLimits struct {
 	MaxWait  time.Duration
 }
 
-// DefaultHasherLimits runs one hash per CPU the Go runtime uses, and lets
-// four requests per slot wait up to a second: at tens of milliseconds a
-// hash, a request let into the queue is served within a fraction of a
-// second, and one that is not is told so at once.
+// DefaultHasherLimits runs one hash per CPU the Go runtime uses, up to
+// maxHashSlots, and lets four requests per slot wait up to a second: at
+// tens of milliseconds a hash, a request let into the queue is served
+// within a fraction of a second, and one that is not is told so at once.
 func DefaultHasherLimits() HasherLimits {
-	slots := runtime.GOMAXPROCS(0)
+	slots := min(runtime.GOMAXPROCS(0), maxHashSlots)
 	return HasherLimits{Slots: slots, MaxQueue: 4 * slots, MaxWait: time.Second}
 }
+
+// maxHashSlots bounds the hashes that run at once on a machine of many
+// CPUs: four sign-ins at a time serve a district's staff many times over,
+// and each holds 19 MiB while it runs.
+const maxHashSlots = 4
 
 // MaxMemory is the most memory the hashes take at once: one argon2id buffer
 // per slot.
