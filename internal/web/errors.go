@@ -87,6 +87,13 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 			// Nobody reads the answer: the request is neither a server
 			// error nor worth a page. 499 is nginx's "client closed
 			// request"; the log and the metrics count it as the client's.
+			// A failure that is not the cancellation itself (the disk,
+			// say) is still worth a line.
+			if !errors.Is(err, context.Canceled) {
+				log.WarnContext(c.Request().Context(), "request failed after its client went away", "error", err,
+					"method", c.Request().Method, "uri", loggedURI(c),
+					"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			}
 			_ = c.NoContent(StatusClientClosedRequest)
 			return
 		}

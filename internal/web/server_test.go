@@ -290,7 +290,8 @@ func TestTheCSRFTokenInAnAddressIsNotLogged(t *testing.T) {
 }
 
 // TestAnAbandonedRequestIsTheClients: a request whose client went away is
-// logged at INFO as 499, not as a server error.
+// logged at INFO as 499, not as a server error; a failure of its own, other
+// than the cancellation, is still logged, as a warning.
 func TestAnAbandonedRequestIsTheClients(t *testing.T) {
 	arrived := make(chan struct{})
 	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
@@ -323,5 +324,35 @@ func TestAnAbandonedRequestIsTheClients(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("an abandoned request is logged as an error:\n%s", logs)
+	}
+	if strings.Contains(logs.String(), "after its client went away") {
+		t.Errorf("the cancellation itself is logged as a failure:\n%s", logs)
+	}
+}
+
+func TestAFailureAfterTheClientWentAwayIsAWarning(t *testing.T) {
+	arrived := make(chan struct{})
+	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
+		e.GET("/waits", func(c echo.Context) error {
+			close(arrived)
+			<-c.Request().Context().Done()
+			return errors.New("disk I/O error")
+		})
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/waits", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { <-arrived; cancel() }()
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("the request was answered")
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "status=499") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	log := logs.String()
+	if !strings.Contains(log, "level=WARN") || !strings.Contains(log, "disk I/O error") || strings.Contains(log, "level=ERROR") {
+		t.Errorf("the log:\n%s", log)
 	}
 }
