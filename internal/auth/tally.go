@@ -125,11 +125,23 @@ func (t *Tally) Flush(ctx context.Context) error {
 		switch {
 		case err == nil && !p.closed:
 			p.entry.event.ID, p.entry.written = rows[i].ID, rows[i].Count
-		case err != nil && p.closed && t.open[p.key] == nil:
-			t.open[p.key] = p.entry // to be written next time
+		case err != nil && p.closed:
+			t.putBack(p.key, p.entry)
 		}
 	}
 	return err
+}
+
+// putBack returns to the tally an entry that was taken out to be written
+// for the last time, when writing it failed, so that the next flush writes
+// it. Occurrences counted meanwhile under the same key join it. The caller
+// holds t.mu.
+func (t *Tally) putBack(key tallyKey, e *tallied) {
+	if newer := t.open[key]; newer != nil {
+		e.event.Count += newer.event.Count
+		e.event.At = newer.event.At
+	}
+	t.open[key] = e
 }
 
 // Pending returns how many entries are counted and not yet complete.

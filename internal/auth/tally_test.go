@@ -69,6 +69,38 @@ func TestTallyCountsAFloodInOneEntry(t *testing.T) {
 	}
 }
 
+// TestAFailedFlushLosesNoCount: entries whose last write failed are
+// written by the next flush, with what was counted meanwhile under the
+// same key.
+func TestAFailedFlushLosesNoCount(t *testing.T) {
+	tally, s, clock := newTestTally(t)
+	attacker := Actor{Address: "10.0.0.5"}
+	for range 5 {
+		tally.Add(attacker, ActionSignInFailed, nil, "unknown-account")
+	}
+	clock.Advance(2 * tally.Span) // the entry is complete at the next flush
+	failing, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := tally.Flush(failing); err == nil {
+		t.Fatal("a flush on a cancelled context succeeded")
+	}
+	if n := tally.Pending(); n != 1 {
+		t.Fatalf("%d entries pending after the failed flush, want 1", n)
+	}
+	// What a flush took out, and an occurrence counted while it wrote.
+	key := tallyKey{action: ActionSignInFailed, detail: "unknown-account", address: "10.0.0.5"}
+	taken := tally.open[key]
+	delete(tally.open, key)
+	tally.Add(attacker, ActionSignInFailed, nil, "unknown-account")
+	tally.mu.Lock()
+	tally.putBack(key, taken)
+	tally.mu.Unlock()
+	flush(t, tally)
+	if events := allEvents(t, s); len(events) != 1 || events[0].Count != 6 {
+		t.Fatalf("after the failed flush: %+v, want one entry of 6", events)
+	}
+}
+
 // TestTallyEntriesCoverAtMostTheSpan: a flood that goes on longer than the
 // span is told as one entry per span.
 func TestTallyEntriesCoverAtMostTheSpan(t *testing.T) {
