@@ -218,7 +218,17 @@ func (k *Keeper) BackUpIfDue(ctx context.Context) (string, error) {
 		return "", nil
 	}
 	path := filepath.Join(k.Dir, namePrefix+now.Format(nameTime)+nameSuffix)
-	if _, err := Take(ctx, k.DB, path); err != nil {
+	var drift *database.SchemaError
+	switch _, err := Take(ctx, k.DB, path); {
+	case errors.As(err, &drift):
+		// The copy is the database as it is: the database itself was
+		// changed by hand (an index added, say). Copies are still worth
+		// keeping, but restore will refuse them until it is put right.
+		if k.Log != nil {
+			k.Log.Error("the database's schema is not its version's: restore will refuse its copies until the schema is put right",
+				"copy", path, "error", err)
+		}
+	case err != nil:
 		return "", err
 	}
 	taken = append(taken, Copy{Path: path, At: now})

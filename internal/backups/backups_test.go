@@ -170,6 +170,30 @@ func TestTheKeeperKeepsTheNewestCopies(t *testing.T) {
 	}
 }
 
+// TestADatabaseChangedByHandIsStillCopied: an index added to the database
+// by hand makes its schema not its version's. The daily copy is taken all
+// the same, and the log says that restore will refuse it.
+func TestADatabaseChangedByHandIsStillCopied(t *testing.T) {
+	dir := t.TempDir()
+	db := seededDatabase(t, filepath.Join(dir, "shuangshi.db"))
+	if err := db.Write.Exec("CREATE INDEX added_by_hand ON projects (name)").Error; err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	keeper := &Keeper{DB: db, Dir: filepath.Join(dir, "backups"), Keep: 3, Every: 24 * time.Hour, Now: time.Now,
+		Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	path, err := keeper.BackUpIfDue(context.Background())
+	if err != nil || path == "" {
+		t.Fatalf("BackUpIfDue: %q, %v; want a copy", path, err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), "level=ERROR") || !strings.Contains(logged.String(), "added_by_hand") {
+		t.Errorf("the log does not say what differs:\n%s", logged.String())
+	}
+}
+
 // TestRestoreRefusesWhileAServerUsesTheDatabase: the server's claim keeps
 // restore away, and nothing is replaced.
 func TestRestoreRefusesWhileAServerUsesTheDatabase(t *testing.T) {
