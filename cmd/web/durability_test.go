@@ -254,36 +254,49 @@ func startChild(t *testing.T, dbPath string) child {
 // files set to fileLimit (soft and hard), unless it is 0.
 func startChildWithFileLimit(t *testing.T, dbPath string, fileLimit int) child {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	args := []string{"-db", dbPath, "-addr", addr, "-backups", "off"}
-	cmd := exec.Command(os.Args[0], args...)
-	if fileLimit > 0 {
-		// The shell sets the limit, then becomes the server.
-		cmd = exec.Command("/bin/sh", append([]string{"-c", `ulimit -n ` + strconv.Itoa(fileLimit) + ` && exec "$0" "$@"`, os.Args[0]}, args...)...)
-	}
-	cmd.Env = append(os.Environ(), "SHUANGSHI_RUN_MAIN=1")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		resp, err := http.Get(url + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return child{cmd: cmd, url: url}
+	// The free port is found by listening on it and letting it go, so
+	// another process may take it before the child does: then the child
+	// says so and exits, and it is started again on another.
+	for attempt := 1; ; attempt++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		args := []string{"-db", dbPath, "-addr", addr, "-backups", "off"}
+		cmd := exec.Command(os.Args[0], args...)
+		if fileLimit > 0 {
+			// The shell sets the limit, then becomes the server.
+			cmd = exec.Command("/bin/sh", append([]string{"-c", `ulimit -n ` + strconv.Itoa(fileLimit) + ` && exec "$0" "$@"`, os.Args[0]}, args...)...)
+		}
+		cmd.Env = append(os.Environ(), "SHUANGSHI_RUN_MAIN=1")
+		stderr := &lockedBuffer{}
+		cmd.Stderr = stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		url := "http://" + addr
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			resp, err := http.Get(url + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+					return child{cmd: cmd, url: url}
+				}
 			}
+			if strings.Contains(stderr.String(), "address already in use") && attempt < 3 {
+				cmd.Wait()
+				break
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("the server on %s did not answer within 20 s: %v\n%s", addr, err, stderr)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server on %s did not answer within 20 s: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
