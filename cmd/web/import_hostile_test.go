@@ -68,7 +68,7 @@ func TestTheAttacksWorkbooksLeaveTheServerSmall(t *testing.T) {
 	}
 	dbPath := filepath.Join(t.TempDir(), "hostile.db")
 	err := run(t.Context(), []string{"user", "add", "-db", dbPath, "-role", "admin", "adm"},
-		func(string) string { return "" }, strings.NewReader(testPassword+"\n"), io.Discard)
+		func(string) string { return "" }, strings.NewReader(testPassword+"\n"), io.Discard, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

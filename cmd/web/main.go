@@ -50,7 +50,7 @@ import (
 const districtTimeZone = "Asia/Shanghai"
 
 func main() {
-	tuneMemory(os.Getenv)
+	reserveForHashes := tuneMemory(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// After the first signal, a second one kills the process at once
@@ -58,7 +58,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, reserveForHashes)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
@@ -84,17 +84,22 @@ const (
 	memoryLimit = 100 << 20
 )
 
-// tuneMemory sets the memory limit to the site's own plus the password
-// hasher's worst case, one argon2id buffer (19 MiB) per hashing slot: with
-// every slot busy, the hashes alone would otherwise hold the heap at the
-// limit and the collector would run after every few of them.
-func tuneMemory(getenv func(string) string) {
+// tuneMemory sets the collector's pace and the memory limit, unless GOGC
+// and GOMEMLIMIT say otherwise. It returns what keeps the limit making
+// room for the password hashes under way (nil under GOMEMLIMIT): each
+// holds an argon2id buffer of 19 MiB while it runs, and without the room
+// the hashes alone would hold the heap at the limit and the collector
+// would run after every few of them. Between sign-ins the limit is the
+// site's own.
+func tuneMemory(getenv func(string) string) (reserveForHashes func(bytes int64)) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit + auth.DefaultHasherLimits().MaxMemory())
+	if getenv("GOMEMLIMIT") != "" {
+		return nil
 	}
+	debug.SetMemoryLimit(memoryLimit)
+	return func(hashing int64) { debug.SetMemoryLimit(memoryLimit + hashing) }
 }
 
 // startError is a failure to start: a bad flag, a database that cannot be
@@ -139,6 +144,9 @@ type config struct {
 	connsPerClient int
 	// securityLogDays is how long the security log is kept.
 	securityLogDays int
+	// reserveForHashes, when not nil, is told the memory the password
+	// hashes under way hold (see tuneMemory).
+	reserveForHashes func(bytes int64)
 }
 
 // backupDir is where the daily copies go unless -backups says otherwise:
@@ -299,7 +307,9 @@ func envOr(getenv func(string) string, name, fallback string) string {
 // run starts the site and serves until ctx is done, then shuts down
 // gracefully: requests under way finish, new ones are refused, the database
 // is closed. With "user" or "session-keys" first it runs that command.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+// reserveForHashes, when not nil, keeps the process's memory limit making
+// room for the password hashes under way (see tuneMemory).
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer, reserveForHashes func(bytes int64)) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "user":
@@ -318,6 +328,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	cfg.reserveForHashes = reserveForHashes
 	log := slog.New(web.RequestIDs(slog.NewTextHandler(stdout, nil)))
 
 	if !database.IsPostgres(cfg.dbPath) {
@@ -525,7 +536,9 @@ func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, no
 	if err != nil {
 		return nil, err
 	}
-	hasher, err := auth.NewHasher()
+	hashing := auth.DefaultHasherLimits()
+	hashing.Reserve = cfg.reserveForHashes
+	hasher, err := auth.NewHasherWith(hashing)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func startServer(t *testing.T, dbPath string, flags ...string) *server {
 	var runErr error
 	go func() {
 		args := append([]string{"-addr", "127.0.0.1:0", "-db", dbPath}, flags...)
-		runErr = run(ctx, args, func(string) string { return "" }, strings.NewReader(""), rec)
+		runErr = run(ctx, args, func(string) string { return "" }, strings.NewReader(""), rec, nil)
 		close(done)
 	}()
 	stop := func() error {

@@ -22,7 +22,7 @@ import (
 func runCommand(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out)
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, nil)
 	return out.String(), err
 }
 

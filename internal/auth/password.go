@@ -49,6 +49,10 @@ type HasherLimits struct {
 	Slots    int
 	MaxQueue int
 	MaxWait  time.Duration
+	// Reserve, when set, is told the memory the hashes under way hold
+	// (HashMemory each) whenever it changes, so that the process's memory
+	// limit can make room for them while they run and only then.
+	Reserve func(bytes int64)
 }
 
 // DefaultHasherLimits runs one hash per CPU the Go runtime uses, up to
@@ -65,9 +69,6 @@ func DefaultHasherLimits() HasherLimits {
 // and each holds 19 MiB while it runs.
 const maxHashSlots = 4
 
-// MaxMemory is the most memory the hashes take at once: one argon2id buffer
-// per slot.
-func (l HasherLimits) MaxMemory() int64 { return int64(l.Slots) * HashMemory }
 
 // Hasher hashes and checks passwords. Each hash takes 19 MiB and tens of
 // milliseconds by design, so hashes run in a few slots; a request waits for
@@ -108,6 +109,7 @@ func (h *Hasher) acquire(ctx context.Context, p Priority) error {
 	h.mu.Lock()
 	if h.free > 0 && len(h.waiting[Preferred])+len(h.waiting[Ordinary]) == 0 {
 		h.free--
+		h.reserve()
 		h.mu.Unlock()
 		return nil
 	}
@@ -151,12 +153,21 @@ func (h *Hasher) release() {
 	defer h.mu.Unlock()
 	for _, p := range []Priority{Preferred, Ordinary} {
 		if q := h.waiting[p]; len(q) > 0 {
-			close(q[0])
+			close(q[0]) // the slot goes to it as it is
 			h.waiting[p] = slices.Delete(q, 0, 1)
 			return
 		}
 	}
 	h.free++
+	h.reserve()
+}
+
+// reserve tells Reserve what the hashes under way hold. The caller holds
+// h.mu, so that the calls come in the order the slots changed.
+func (h *Hasher) reserve() {
+	if h.limits.Reserve != nil {
+		h.limits.Reserve(int64(h.limits.Slots-h.free) * HashMemory)
+	}
 }
 
 // Hash returns the PHC-format argon2id hash of password with a fresh salt.
