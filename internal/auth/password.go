@@ -69,7 +69,6 @@ func DefaultHasherLimits() HasherLimits {
 // and each holds 19 MiB while it runs.
 const maxHashSlots = 4
 
-
 // Hasher hashes and checks passwords. Each hash takes 19 MiB and tens of
 // milliseconds by design, so hashes run in a few slots; a request waits for
 // a free slot in a bounded queue, for a bounded time, and is refused with
