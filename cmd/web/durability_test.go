@@ -129,7 +129,7 @@ func durationFromEnv(t *testing.T, name string, short time.Duration) time.Durati
 // TestSoak drives the real server on a real SQLite file with 50 writers
 // and 200 readers at once. Afterwards: no answer but 2xx, no "database is
 // locked" in the log, and every update acknowledged is in the database.
-// CI runs it for 5 s; `go tool task soak` for 60 (SHUANGSHI_SOAK=60s).
+// CI runs it for 5 s; the soak task for 60 (SHUANGSHI_SOAK=60s).
 func TestSoak(t *testing.T) {
 	duration := durationFromEnv(t, "SHUANGSHI_SOAK", 5*time.Second)
 	const writers, readers = 50, 200
