@@ -86,6 +86,35 @@ func (p *part) skip() error {
 	return nil
 }
 
+// children reads the rest of the element whose start was the last token,
+// handing each child element named local to each, which may read into it;
+// whatever of a child each leaves, and every other child, is skipped.
+func (p *part) children(local string, each func(xml.StartElement) error) error {
+	for depth := p.depth; ; {
+		tok, err := p.next()
+		if err != nil {
+			return unexpectedEOF(p, err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if p.depth < depth {
+				return nil
+			}
+		case xml.StartElement:
+			if t.Name.Local == local {
+				if err := each(t); err != nil {
+					return err
+				}
+			}
+			if p.depth > depth {
+				if err := p.skip(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
 // text returns the text of the element whose start was the last token, as
 // a spreadsheet shows it: the <t> elements within, its own and those of
 // its rich-text runs, but not the phonetic reading (<rPh>) some East Asian

@@ -81,81 +81,44 @@ func readWorksheet(p *part) (*worksheet, error) {
 
 func (ws *worksheet) readRows(p *part) error {
 	prev := 0
-	for depth := p.depth; ; {
-		tok, err := p.next()
-		if err != nil {
-			return unexpectedEOF(p, err)
-		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if p.depth < depth {
-				return nil
-			}
-		case xml.StartElement:
-			if t.Name.Local != "row" {
-				if err := p.skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			r := prev + 1
-			if v, ok := attr(t, "r"); ok {
-				if r, err = strconv.Atoi(v); err != nil || r <= prev {
-					return fmt.Errorf("%w: row %.20q after row %d", ErrNotSpreadsheet, v, prev)
-				}
-			}
-			if r > maxSheetRows {
-				return fmt.Errorf("%w: the sheet goes on past row %d", ErrTooManyRows, maxSheetRows)
-			}
-			prev, ws.lastRow = r, min(r, maxRowNumber)
-			if err := ws.readRow(p, r); err != nil {
-				return err
+	return p.children("row", func(t xml.StartElement) error {
+		r := prev + 1
+		if v, ok := attr(t, "r"); ok {
+			var err error
+			if r, err = strconv.Atoi(v); err != nil || r <= prev {
+				return fmt.Errorf("%w: row %.20q after row %d", ErrNotSpreadsheet, v, prev)
 			}
 		}
-	}
+		if r > maxSheetRows {
+			return fmt.Errorf("%w: the sheet goes on past row %d", ErrTooManyRows, maxSheetRows)
+		}
+		prev, ws.lastRow = r, min(r, maxRowNumber)
+		return ws.readRow(p, r)
+	})
 }
 
 func (ws *worksheet) readRow(p *part, r int) error {
 	col := 0
-	for depth := p.depth; ; {
-		tok, err := p.next()
+	return p.children("c", func(t xml.StartElement) error {
+		c := col + 1
+		if ref, ok := attr(t, "r"); ok {
+			if c, _, ok = parseCellRef(ref); !ok {
+				return fmt.Errorf("%w: row %d: cell reference %.20q", ErrNotSpreadsheet, r, ref)
+			}
+		}
+		switch {
+		case c <= col:
+			return fmt.Errorf("%w: cell %s after column %s", ErrNotSpreadsheet, cellName(c, r), columnName(col))
+		case c > maxColumns:
+			return &CellError{Cell: cellName(c, r), Err: ErrBeyondColumns}
+		}
+		col = c
+		value, shared, err := readCell(p, t)
 		if err != nil {
-			return unexpectedEOF(p, err)
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if p.depth < depth {
-				return nil
-			}
-		case xml.StartElement:
-			if t.Name.Local != "c" {
-				if err := p.skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			c := col + 1
-			if ref, ok := attr(t, "r"); ok {
-				if c, _, ok = parseCellRef(ref); !ok {
-					return fmt.Errorf("%w: row %d: cell reference %.20q", ErrNotSpreadsheet, r, ref)
-				}
-			}
-			switch {
-			case c <= col:
-				return fmt.Errorf("%w: cell %s after column %s", ErrNotSpreadsheet, cellName(c, r), columnName(col))
-			case c > maxColumns:
-				return &CellError{Cell: cellName(c, r), Err: ErrBeyondColumns}
-			}
-			col = c
-			value, shared, err := readCell(p, t)
-			if err != nil {
-				return err
-			}
-			if err := ws.keep(r, c, value, shared); err != nil {
-				return err
-			}
-		}
-	}
+		return ws.keep(r, c, value, shared)
+	})
 }
 
 // readCell reads a cell's value as the file holds it: the text of an
@@ -240,35 +203,19 @@ func (ws *worksheet) keep(r, c int, value string, shared int) error {
 // columns read, cut to them.
 func (ws *worksheet) readMerges(p *part) error {
 	count := 0
-	for depth := p.depth; ; {
-		tok, err := p.next()
-		if err != nil {
-			return unexpectedEOF(p, err)
+	return p.children("mergeCell", func(t xml.StartElement) error {
+		if count++; count > maxMerges {
+			return fmt.Errorf("%w: the sheet has more", ErrTooManyMerges)
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			if p.depth < depth {
-				return nil
-			}
-		case xml.StartElement:
-			if t.Name.Local != "mergeCell" {
-				if err := p.skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			if count++; count > maxMerges {
-				return fmt.Errorf("%w: the sheet has more", ErrTooManyMerges)
-			}
-			ref, _ := attr(t, "ref")
-			m, ok := parseRange(ref)
-			if !ok || m.left > maxColumns || m.top > ws.lastRow {
-				continue
-			}
-			m.right, m.bottom = min(m.right, maxColumns), min(m.bottom, ws.lastRow)
-			ws.merges = append(ws.merges, m)
+		ref, _ := attr(t, "ref")
+		m, ok := parseRange(ref)
+		if !ok || m.left > maxColumns || m.top > ws.lastRow {
+			return nil
 		}
-	}
+		m.right, m.bottom = min(m.right, maxColumns), min(m.bottom, ws.lastRow)
+		ws.merges = append(ws.merges, m)
+		return nil
+	})
 }
 
 // setShared fills in the cells holding shared strings from texts, by
