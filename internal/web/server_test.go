@@ -293,50 +293,42 @@ func TestTheCSRFTokenInAnAddressIsNotLogged(t *testing.T) {
 // logged at INFO as 499, not as a server error; a failure of its own, other
 // than the cancellation, is still logged, as a warning.
 func TestAnAbandonedRequestIsTheClients(t *testing.T) {
-	arrived := make(chan struct{})
-	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
-		e.GET("/waits", func(c echo.Context) error {
-			// A slow page, which fails once its client has gone.
-			close(arrived)
-			<-c.Request().Context().Done()
-			return fmt.Errorf("read the record: %w", c.Request().Context().Err())
-		})
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/waits", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { <-arrived; cancel() }()
-	if _, err := http.DefaultClient.Do(req); err == nil {
-		t.Fatal("the request was answered")
-	}
+	log := abandon(t, func(ctx context.Context) error { return fmt.Errorf("read the record: %w", ctx.Err()) })
 	var line string
-	for deadline := time.Now().Add(5 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		for _, l := range strings.Split(logs.String(), "\n") {
-			if strings.Contains(l, "uri=/waits") {
-				line = l
-			}
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, "uri=/waits") {
+			line = l
 		}
 	}
 	if !strings.Contains(line, "level=INFO") || !strings.Contains(line, "status=499") {
 		t.Errorf("the abandoned request is logged as %q, want INFO and status 499", line)
 	}
-	if strings.Contains(logs.String(), "level=ERROR") {
-		t.Errorf("an abandoned request is logged as an error:\n%s", logs)
+	if strings.Contains(log, "level=ERROR") {
+		t.Errorf("an abandoned request is logged as an error:\n%s", log)
 	}
-	if strings.Contains(logs.String(), "after its client went away") {
-		t.Errorf("the cancellation itself is logged as a failure:\n%s", logs)
+	if strings.Contains(log, "after its client went away") {
+		t.Errorf("the cancellation itself is logged as a failure:\n%s", log)
 	}
 }
 
 func TestAFailureAfterTheClientWentAwayIsAWarning(t *testing.T) {
+	log := abandon(t, func(context.Context) error { return errors.New("disk I/O error") })
+	if !strings.Contains(log, "level=WARN") || !strings.Contains(log, "disk I/O error") || strings.Contains(log, "level=ERROR") {
+		t.Errorf("the log:\n%s", log)
+	}
+}
+
+// abandon asks for a slow page and goes away once the page has the
+// request; the page then fails with what fail makes of its context. It
+// returns the log once the request's line is in it.
+func abandon(t *testing.T, fail func(context.Context) error) string {
+	t.Helper()
 	arrived := make(chan struct{})
 	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
 		e.GET("/waits", func(c echo.Context) error {
 			close(arrived)
 			<-c.Request().Context().Done()
-			return errors.New("disk I/O error")
+			return fail(c.Request().Context())
 		})
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -348,11 +340,8 @@ func TestAFailureAfterTheClientWentAwayIsAWarning(t *testing.T) {
 	if _, err := http.DefaultClient.Do(req); err == nil {
 		t.Fatal("the request was answered")
 	}
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "status=499") && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "uri=/waits") && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
-	log := logs.String()
-	if !strings.Contains(log, "level=WARN") || !strings.Contains(log, "disk I/O error") || strings.Contains(log, "level=ERROR") {
-		t.Errorf("the log:\n%s", log)
-	}
+	return logs.String()
 }
