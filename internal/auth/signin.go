@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"shuangshi/internal/web"
 )
 
 // ErrBadCredentials refuses a sign-in. The same error answers an unknown
@@ -90,19 +92,17 @@ func (a *Authenticator) throttleKeys(username string, known bool, address string
 	}
 }
 
-// addressGroup is the part of a client address that one party controls: the
-// whole IPv4 address, or the /64 network of an IPv6 address, since anyone
-// with one IPv6 address has the 2^64 around it.
+// addressGroup is the part of a client address that one party controls
+// (web.ClientNetwork), written as the address itself when it is one.
 func addressGroup(address string) string {
 	ip, err := netip.ParseAddr(address)
-	if err != nil || ip.Is4() || ip.Is4In6() {
-		return address
-	}
-	prefix, err := ip.Prefix(64)
 	if err != nil {
 		return address
 	}
-	return prefix.String()
+	if network := web.ClientNetwork(ip); !network.IsSingleIP() {
+		return network.String()
+	}
+	return address
 }
 
 // Authenticate returns the user whose username and password these are.

@@ -12,8 +12,8 @@ import (
 // can take every file handle the process has: each connection is one, and
 // the database needs its own.
 type ConnLimits struct {
-	// PerClient bounds the connections open from one client address (an
-	// IPv6 client's whole /64, which one party holds).
+	// PerClient bounds the connections open from one client's network
+	// (see ClientNetwork).
 	PerClient int
 	// Total bounds the connections open from everyone.
 	Total int
@@ -68,19 +68,26 @@ func (l *limitedListener) clientOf(addr net.Addr) (client netip.Prefix, exempt b
 	if !ok {
 		return netip.Prefix{}, true // not a network client: a Unix socket
 	}
-	ip, _ := netip.AddrFromSlice(tcp.IP)
-	ip = ip.Unmap()
 	for _, n := range l.limits.Exempt {
 		if n.Contains(tcp.IP) {
 			return netip.Prefix{}, true
 		}
 	}
+	ip, _ := netip.AddrFromSlice(tcp.IP)
+	return ClientNetwork(ip), false
+}
+
+// ClientNetwork is the part of a client's address that one party controls:
+// the whole IPv4 address, or the /64 network of an IPv6 address, since
+// anyone with one IPv6 address has the 2^64 around it.
+func ClientNetwork(ip netip.Addr) netip.Prefix {
+	ip = ip.Unmap()
 	bits := 32
 	if ip.Is6() {
 		bits = 64
 	}
-	client, _ = ip.Prefix(bits)
-	return client, false
+	network, _ := ip.Prefix(bits)
+	return network
 }
 
 func (l *limitedListener) admit(client netip.Prefix, exempt bool) bool {

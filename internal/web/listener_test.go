@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -97,5 +98,18 @@ func TestConnectionLimits(t *testing.T) {
 	}
 	if kept, _ := dial("127.0.0.2"); kept {
 		t.Error("a closed connection gave its place back twice")
+	}
+}
+
+func TestClientNetwork(t *testing.T) {
+	for _, tc := range []struct{ ip, want string }{
+		{"10.0.0.5", "10.0.0.5/32"},
+		{"::ffff:10.0.0.5", "10.0.0.5/32"},
+		{"2001:db8:1:2::a", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"},
+	} {
+		if got := ClientNetwork(netip.MustParseAddr(tc.ip)).String(); got != tc.want {
+			t.Errorf("ClientNetwork(%s) = %s, want %s", tc.ip, got, tc.want)
+		}
 	}
 }
