@@ -201,15 +201,7 @@ func isList(s string) bool {
 	return ok
 }
 
-// maxHeadingBytes is the longest cell read as a heading or a list: the
-// longest of either is a few words. A longer cell is neither, and is not
-// folded to be compared, however many times a sheet repeats it.
-const maxHeadingBytes = 128
-
 func columnOf(heading string) Column {
-	if len(heading) > maxHeadingBytes {
-		return ""
-	}
 	h := foldHeading(heading)
 	if h == "" {
 		return ""
@@ -225,9 +217,6 @@ func columnOf(heading string) Column {
 }
 
 func isIgnoredHeading(heading string) bool {
-	if len(heading) > maxHeadingBytes {
-		return false
-	}
 	h := foldHeading(heading)
 	for _, known := range ignoredHeadings {
 		if h == foldHeading(known) {
@@ -239,10 +228,19 @@ func isIgnoredHeading(heading string) bool {
 
 var bracketed = regexp.MustCompile(`\([^)]*\)`)
 
+// maxHeadingBytes is the longest cell read as a heading or a list: the
+// longest of either is a few words.
+const maxHeadingBytes = 128
+
 // foldHeading reduces a heading to the form in which it is compared:
 // narrow forms, lower case, without spaces, quotes, underscores, dashes,
-// dots or a bracketed note such as （年月日）.
+// dots or a bracketed note such as （年月日）. A text longer than
+// maxHeadingBytes, which is no heading and no list, folds to "" without
+// being read, however many times a sheet repeats it.
 func foldHeading(s string) string {
+	if len(s) > maxHeadingBytes {
+		return ""
+	}
 	s = strings.ToLower(width.Fold.String(trim(s)))
 	s = bracketed.ReplaceAllString(s, "")
 	return strings.Map(func(r rune) rune {

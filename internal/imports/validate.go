@@ -195,9 +195,6 @@ func Validate(year int, rows []Row) []Line {
 // within “双十” (“双十”开工, as Table 10's merged cells read), the codes start
 // and complete in any case, and 完工, which people write for 竣工.
 func parseList(s string) (projects.List, bool) {
-	if len(s) > maxHeadingBytes {
-		return "", false
-	}
 	v := foldHeading(s)
 	v = strings.TrimPrefix(v, "双十")
 	v = strings.TrimSuffix(v, "项目")
