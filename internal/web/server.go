@@ -418,12 +418,15 @@ func loggedURI(c echo.Context) string {
 		return c.Path()
 	}
 	uri := c.Request().RequestURI
-	if u := c.Request().URL; u.RawQuery != "" && u.Query().Has(CSRFField) {
-		q := u.Query()
-		q.Del(CSRFField)
-		uri = u.EscapedPath()
-		if len(q) > 0 {
-			uri += "?" + q.Encode()
+	// The query is parsed only when the token may be in it: this runs for
+	// every request.
+	if u := c.Request().URL; strings.Contains(u.RawQuery, CSRFField) {
+		if q := u.Query(); q.Has(CSRFField) {
+			q.Del(CSRFField)
+			uri = u.EscapedPath()
+			if len(q) > 0 {
+				uri += "?" + q.Encode()
+			}
 		}
 	}
 	if len(uri) <= maxLoggedURI {
