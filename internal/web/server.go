@@ -113,14 +113,14 @@ func NewServer(cfg Config) *echo.Echo {
 		// No X-XSS-Protection: the filter it steered is gone from
 		// browsers, and the header is deprecated; the CSP protects
 		// instead. No HSTS from echo either: it would believe anyone's
-		// X-Forwarded-Proto (see strictTransport).
+		// X-Forwarded-Proto (see policyHeaders).
 		XSSProtection:         "",
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		ContentSecurityPolicy: contentSecurityPolicy,
 	}))
-	e.Use(strictTransport(cfg.HTTPSOnly))
+	e.Use(policyHeaders(cfg.HTTPSOnly))
 	// Pages made for one reader are compressed as they are sent, at the
 	// fastest level: the kept pages and static files were compressed once,
 	// at the smallest.
@@ -268,10 +268,10 @@ const permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(),
 // are left out: the district's other sites are not this site's to decide.
 const hstsMaxAge = "max-age=31536000"
 
-// strictTransport sends the Permissions-Policy, and Strict-Transport-Security
+// policyHeaders sends the Permissions-Policy, and Strict-Transport-Security
 // on an answer that went out over HTTPS (see IsHTTPS), or on every answer
 // of a site served only over HTTPS. Over plain HTTP browsers ignore HSTS.
-func strictTransport(httpsOnly bool) echo.MiddlewareFunc {
+func policyHeaders(httpsOnly bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
