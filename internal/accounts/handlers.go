@@ -368,8 +368,8 @@ func (h *Handler) listAssignments(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.Assignments(page))
 }
 
-// EventsPageSize is how many entries of the security log a page shows.
-const EventsPageSize = 100
+// eventsPageSize is how many entries of the security log a page shows.
+const eventsPageSize = 100
 
 // maxWhoLength bounds the text the security log is filtered by: longer
 // than any username or address.
@@ -401,7 +401,7 @@ func (h *Handler) listEvents(c echo.Context) error {
 	}
 	number, _ := strconv.Atoi(c.QueryParam("page"))
 	var from, to int
-	page.Pager, from, to = views.NewPager(total, number, EventsPageSize, func(n int) string { return eventsPageURL(page, n) })
+	page.Pager, from, to = views.NewPager(total, number, eventsPageSize, func(n int) string { return eventsPageURL(page, n) })
 	if to > from {
 		events, err := h.users.SearchEvents(ctx, filter, from, to-from)
 		if err != nil {

@@ -42,13 +42,13 @@ func BadRequest(messageID string, args ...any) *Error {
 	return &Error{Status: http.StatusBadRequest, MessageID: messageID, Args: args}
 }
 
-// StatusClientClosedRequest is the status logged for a request whose client
+// statusClientClosedRequest is the status logged for a request whose client
 // went away before it was answered (nginx's 499).
-const StatusClientClosedRequest = 499
+const statusClientClosedRequest = 499
 
-// ClientGone reports whether the request's client has gone away: its
+// clientGone reports whether the request's client has gone away: its
 // context was cancelled by the server because the connection closed.
-func ClientGone(c echo.Context) bool {
+func clientGone(c echo.Context) bool {
 	return errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
@@ -83,7 +83,7 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 		if c.Response().Committed {
 			return
 		}
-		if ClientGone(c) {
+		if clientGone(c) {
 			// Nobody reads the answer: the request is neither a server
 			// error nor worth a page. 499 is nginx's "client closed
 			// request"; the log and the metrics count it as the client's.
@@ -94,7 +94,7 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 					"method", c.Request().Method, "uri", loggedURI(c),
 					"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 			}
-			_ = c.NoContent(StatusClientClosedRequest)
+			_ = c.NoContent(statusClientClosedRequest)
 			return
 		}
 		status, messageID, args := http.StatusInternalServerError, "error.500", []any(nil)
