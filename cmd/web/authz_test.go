@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"shuangshi/internal/site/sitetest"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,23 +119,23 @@ var authorizationMatrix = map[string][actors]int{
 // The routes come from the router itself, so a route added without an
 // entry in the matrix fails here.
 func TestAuthorizationMatrix(t *testing.T) {
-	site := newTestSite(t)
+	site := sitetest.New(t)
 	const password = "matrix-password-1"
-	site.addUser(t, "eng.a", auth.Engineer, password)
-	site.addUser(t, "eng.b", auth.Engineer, password)
-	site.addUser(t, "sup", auth.Supervisor, password)
-	site.addUser(t, "adm", auth.Admin, password)
-	victim := site.addUser(t, "victim", auth.Engineer, password)
-	reset := site.addUser(t, "reset", auth.Engineer, password)
-	if _, err := site.users.SetPassword(t.Context(), reset.ID, mustHash(t, password), true, auth.CommandLine); err != nil {
+	site.AddUser(t, "eng.a", auth.Engineer, password)
+	site.AddUser(t, "eng.b", auth.Engineer, password)
+	site.AddUser(t, "sup", auth.Supervisor, password)
+	site.AddUser(t, "adm", auth.Admin, password)
+	victim := site.AddUser(t, "victim", auth.Engineer, password)
+	reset := site.AddUser(t, "reset", auth.Engineer, password)
+	if _, err := site.Users.SetPassword(t.Context(), reset.ID, mustHash(t, password), true, auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
-	engA, _ := site.users.UserByUsername(t.Context(), "eng.a")
-	if err := site.users.Assign(t.Context(), engA.ID, 1, "#1", auth.CommandLine); err != nil {
+	engA, _ := site.Users.UserByUsername(t.Context(), "eng.a")
+	if err := site.Users.Assign(t.Context(), engA.ID, 1, "#1", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	// Comment 1, on target 1 of project 1, waits for eng.a's answer.
-	if _, err := projects.NewStore(site.site.db, time.Now).AddComment(t.Context(), 1, "请说明进度", auth.CommandLine); err != nil {
+	if _, err := projects.NewStore(site.Site.DB, time.Now).AddComment(t.Context(), 1, "请说明进度", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	usernames := [actors]string{"", "eng.a", "eng.b", "sup", "adm", "reset"}
@@ -156,26 +157,26 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// request ends the session (signing out), the actor signs in again.
 	base := mustParseURL(t, site.URL)
 	cookies := [actors][]*http.Cookie{}
-	ready := func(t *testing.T, a int) *browser {
-		b := site.newBrowser(t)
+	ready := func(t *testing.T, a int) *sitetest.Browser {
+		b := site.NewBrowser(t)
 		if a == anonymous {
-			b.get("/login") // a page with a form, for the CSRF token
+			b.Get("/login") // a page with a form, for the CSRF token
 			return b
 		}
 		if cookies[a] != nil {
-			b.client.Jar.SetCookies(base, cookies[a])
-			if b.get("/account").StatusCode == http.StatusOK {
+			b.Client.Jar.SetCookies(base, cookies[a])
+			if b.Get("/account").StatusCode == http.StatusOK {
 				return b
 			}
 		}
-		b = site.signIn(t, usernames[a], password)
-		cookies[a] = b.client.Jar.Cookies(base)
-		b.get("/account")
+		b = site.SignIn(t, usernames[a], password)
+		cookies[a] = b.Client.Jar.Cookies(base)
+		b.Get("/account")
 		return b
 	}
 
 	seen := map[string]bool{}
-	routes := site.site.echo.Routes()
+	routes := site.Site.Routes()
 	sort.Slice(routes, func(i, j int) bool { return routes[i].Path+routes[i].Method < routes[j].Path+routes[j].Method })
 	for _, route := range routes {
 		key := route.Method + " " + route.Path
@@ -193,13 +194,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Run(key, func(t *testing.T) {
 			for a := range actors {
 				b := ready(t, a)
-				var resp response
+				var resp sitetest.Response
 				path := concrete(route.Path)
 				switch route.Method {
 				case http.MethodGet:
-					resp = b.get(path)
+					resp = b.Get(path)
 				case http.MethodPost:
-					resp = b.post(path, url.Values{})
+					resp = b.Post(path, url.Values{})
 				default:
 					t.Fatalf("no request for method %s", route.Method)
 				}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -64,22 +65,6 @@ func describe(violations []axeViolation) string {
 	return b.String()
 }
 
-// signInWithBrowser signs in through the form, as a person does.
-func signInWithBrowser(t *testing.T, ctx context.Context, site *testSite, username string) {
-	t.Helper()
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(site.URL+"/login"),
-		chromedp.SendKeys(chromedp.CSS("#username"), username),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // pageType is one kind of page of the site, reached as someone.
 type pageType struct {
 	name string
@@ -94,19 +79,19 @@ type pageType struct {
 // in English, at a desktop and a phone width, runs axe-core on it (zero
 // violations of WCAG 2.1 A and AA) and writes a screenshot to artifacts/.
 func TestAccessibilityOfEveryPageType(t *testing.T) {
-	site := newEditingSite(t)
-	site.addUser(t, "sup", auth.Supervisor, testPassword)
+	site := sitetest.NewEditing(t)
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
 	// The account pages act on an account of their own: resetting li's
 	// password would sign li out of the pages that follow.
-	victim := site.addUser(t, "zhang", auth.Engineer, testPassword)
-	fresh := newTestSite(t) // no administrator yet: it offers the setup link
+	victim := site.AddUser(t, "zhang", auth.Engineer, sitetest.Password)
+	fresh := sitetest.New(t) // no administrator yet: it offers the setup link
 	submitEdit := func(path string, set map[string]string) func(t *testing.T, ctx context.Context) {
 		return func(t *testing.T, ctx context.Context) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+path)); err != nil {
 				t.Fatal(err)
 			}
 			for id, v := range set {
-				evaluate[bool](t, ctx, fmt.Sprintf(`(document.getElementById(%q).value = %q) !== null`, id, v))
+				sitetest.Evaluate[bool](t, ctx, fmt.Sprintf(`(document.getElementById(%q).value = %q) !== null`, id, v))
 			}
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
 				t.Fatal(err)
@@ -130,11 +115,11 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/projects/3/edit")); err != nil {
 				t.Fatal(err)
 			}
-			other := site.signIn(t, "adm", testPassword)
-			form := editForm(t, other.get("/projects/3/edit"))
+			other := site.SignIn(t, "adm", sitetest.Password)
+			form := editForm(t, other.Get("/projects/3/edit"))
 			form.Set("percent", "30")
-			wantStatus(t, "the other save", other.post("/projects/3/edit", form), http.StatusSeeOther)
-			evaluate[bool](t, ctx, `(document.getElementById('percent').value = '35') !== null`)
+			sitetest.WantStatus(t, "the other save", other.Post("/projects/3/edit", form), http.StatusSeeOther)
+			sitetest.Evaluate[bool](t, ctx, `(document.getElementById('percent').value = '35') !== null`)
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
 				t.Fatal(err)
 			}
@@ -156,10 +141,10 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 		{name: "digest-all", who: "sup", path: "/digest"},
 		{name: "users", who: "adm", path: "/admin/users"},
 		{name: "new-user", who: "adm", path: "/admin/users/new"},
-		{name: "user", who: "adm", path: "/admin/users/" + itoa(victim.ID)},
-		{name: "confirm", who: "adm", path: "/admin/users/" + itoa(victim.ID) + "/disable"},
+		{name: "user", who: "adm", path: "/admin/users/" + sitetest.ID(victim.ID)},
+		{name: "confirm", who: "adm", path: "/admin/users/" + sitetest.ID(victim.ID) + "/disable"},
 		{name: "temporary-password", who: "adm", reach: func(t *testing.T, ctx context.Context) {
-			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/users/"+itoa(victim.ID)+"/password")); err != nil {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/users/"+sitetest.ID(victim.ID)+"/password")); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`))); err != nil {
@@ -183,32 +168,32 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 		{name: "carry-over", who: "adm", path: "/admin/years/2023/carry-over"},
 		{name: "import", who: "adm", path: "/admin/import"},
 		{name: "import-preview", who: "adm", reach: func(t *testing.T, ctx context.Context) {
-			uploader := site.signIn(t, "adm", testPassword)
-			uploader.get("/admin/import")
+			uploader := site.SignIn(t, "adm", sitetest.Password)
+			uploader.Get("/admin/import")
 			file := workbook(t, "2024", []string{"年度目标", "项目名称"}, [][]string{
 				{"开工", "长海路（国和路-嫩江路）道路新建工程"}, {"竣工", "海安路（军工路-共青路）道路整治工程"},
 				{"竣工", "新江湾东排水泵站控污调蓄设施工程"}, {"竣工", ""},
 			})
-			uploaded := uploader.postFile("/admin/import", "2024", "2024.xlsx", file)
+			uploaded := uploader.PostFile("/admin/import", "2024", "2024.xlsx", file)
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+uploaded.Header.Get("Location"))); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{name: "security-log", who: "adm", path: "/admin/events"},
-		{name: "setup", who: "-", path: fresh.site.setup.Path()},
+		{name: "setup", who: "-", path: fresh.Site.SetupPath()},
 	}
 	for _, language := range []struct{ name, header string }{{"zh", "zh-CN,zh"}, {"en", "en-GB,en"}} {
 		t.Run(language.name, func(t *testing.T) {
 			browsers := map[string]context.Context{}
-			var errs []*consoleErrors
+			var errs []*sitetest.ConsoleErrors
 			browserFor := func(t *testing.T, who string) context.Context {
 				if ctx, ok := browsers[who]; ok {
 					return ctx
 				}
-				ctx, consoleErrs := newBrowserWith(t, 1280, language.header, true)
+				ctx, consoleErrs := sitetest.ChromiumWith(t, 1280, language.header, true)
 				errs = append(errs, consoleErrs)
 				if who != "" && who != "-" {
-					signInWithBrowser(t, ctx, site, who)
+					sitetest.SignInWithChromium(t, ctx, site, who)
 				}
 				browsers[who] = ctx
 				return ctx
@@ -224,7 +209,7 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 				} else if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path)); err != nil {
 					t.Fatalf("%s: %v", p.name, err)
 				}
-				if lang := evaluate[string](t, ctx, `document.documentElement.lang`); !strings.HasPrefix(lang, language.name) {
+				if lang := sitetest.Evaluate[string](t, ctx, `document.documentElement.lang`); !strings.HasPrefix(lang, language.name) {
 					t.Errorf("%s: lang=%q in %s", p.name, lang, language.name)
 				}
 				for _, width := range []int{1280, 360} {
@@ -234,14 +219,14 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 					if v := runAxe(t, ctx); len(v) > 0 {
 						t.Errorf("%s (%s, %d px): %d axe violations:\n%s", p.name, language.name, width, len(v), describe(v))
 					}
-					if w, cw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`), evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
+					if w, cw := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollWidth`), sitetest.Evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
 						t.Errorf("%s (%s) is %d px wide in a %d px window", p.name, language.name, w, cw)
 					}
 					shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 					if err != nil {
 						t.Fatal(err)
 					}
-					saveArtifact(t, fmt.Sprintf("page-%s-%s-%dpx.png", p.name, language.name, width), shot)
+					sitetest.SaveArtifact(t, fmt.Sprintf("page-%s-%s-%dpx.png", p.name, language.name, width), shot)
 				}
 				if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 					t.Fatal(err)
@@ -249,7 +234,7 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			}
 			for _, e := range errs {
 				var unexpected []string
-				for _, msg := range e.all() {
+				for _, msg := range e.All() {
 					// Pages that answer 403, 404, 409 or 422 on purpose.
 					if !strings.Contains(msg, "the server responded with a status of 4") {
 						unexpected = append(unexpected, msg)
@@ -267,12 +252,12 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 // page given an image without a text alternative and an unlabelled field
 // must be reported.
 func TestAxeFindsViolations(t *testing.T) {
-	site := newTestSite(t)
-	ctx, _ := newBrowser(t, 1280)
+	site := sitetest.New(t)
+	ctx, _ := sitetest.Chromium(t, 1280)
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2022")); err != nil {
 		t.Fatal(err)
 	}
-	evaluate[bool](t, ctx, `document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/static/favicon.svg"><input type="text">') === undefined`)
+	sitetest.Evaluate[bool](t, ctx, `document.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/static/favicon.svg"><input type="text">') === undefined`)
 	found := map[string]bool{}
 	for _, v := range runAxe(t, ctx) {
 		found[v.ID] = true

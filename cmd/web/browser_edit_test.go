@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -14,13 +15,13 @@ import (
 func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 	for _, width := range []int{1280, 360} {
 		t.Run(fmt.Sprintf("%dpx", width), func(t *testing.T) {
-			site := newEditingSite(t)
-			ctx, consoleErrs := newBrowser(t, width)
+			site := sitetest.NewEditing(t)
+			ctx, consoleErrs := sitetest.Chromium(t, width)
 			progress := fmt.Sprintf("路面施工中（%d）", width)
 			err := chromedp.Do(ctx,
 				chromedp.Navigate(site.URL+"/login"),
 				chromedp.SendKeys(chromedp.CSS("#username"), "li"),
-				chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+				chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password),
 			)
 			if err != nil {
 				t.Fatal(err)
@@ -32,7 +33,7 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The 2023 completion target's progress field.
-			field := evaluate[string](t, ctx, `[...document.querySelectorAll('.target-edit')].find(e => e.querySelector('h3').textContent.includes('2023')).querySelector('textarea').id`)
+			field := sitetest.Evaluate[string](t, ctx, `[...document.querySelectorAll('.target-edit')].find(e => e.querySelector('h3').textContent.includes('2023')).querySelector('textarea').id`)
 			if field == "" {
 				t.Fatal("no progress field for the 2023 target")
 			}
@@ -40,16 +41,16 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			saveArtifact(t, fmt.Sprintf("edit-project-%dpx.png", width), shot)
+			sitetest.SaveArtifact(t, fmt.Sprintf("edit-project-%dpx.png", width), shot)
 			// Empty the field as a person would select its text and delete it.
-			evaluate[bool](t, ctx, `(document.getElementById('`+field+`').value = '') === ''`)
+			sitetest.Evaluate[bool](t, ctx, `(document.getElementById('`+field+`').value = '') === ''`)
 			if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#"+field), progress)); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
 				t.Fatal(err)
 			}
-			if flash := evaluate[string](t, ctx, `document.querySelector('[data-testid="flash"]')?.textContent.trim() ?? ''`); flash != "已保存。" {
+			if flash := sitetest.Evaluate[string](t, ctx, `document.querySelector('[data-testid="flash"]')?.textContent.trim() ?? ''`); flash != "已保存。" {
 				t.Fatalf("after saving the page says %q", flash)
 			}
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
@@ -58,14 +59,14 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2023")); err != nil {
 				t.Fatal(err)
 			}
-			got := evaluate[string](t, ctx, `document.querySelector('tr[data-position="12"] .targets__progress').textContent.trim()`)
+			got := sitetest.Evaluate[string](t, ctx, `document.querySelector('tr[data-position="12"] .targets__progress').textContent.trim()`)
 			if got != progress {
 				t.Errorf("the public page shows %q, want %q", got, progress)
 			}
-			if signedIn := evaluate[bool](t, ctx, `!!document.querySelector('[data-testid="signed-in"]')`); signedIn {
+			if signedIn := sitetest.Evaluate[bool](t, ctx, `!!document.querySelector('[data-testid="signed-in"]')`); signedIn {
 				t.Error("still signed in after signing out")
 			}
-			if errs := consoleErrs.all(); len(errs) > 0 {
+			if errs := consoleErrs.All(); len(errs) > 0 {
 				t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 			}
 		})
@@ -76,12 +77,12 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 // list on a phone: htmx swaps the project's card in place, within the
 // content security policy, without leaving the page.
 func TestBrowserQuickUpdateInPlace(t *testing.T) {
-	site := newEditingSite(t)
-	ctx, consoleErrs := newBrowser(t, 360)
+	site := sitetest.NewEditing(t)
+	ctx, consoleErrs := sitetest.Chromium(t, 360)
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(site.URL+"/login"),
 		chromedp.SendKeys(chromedp.CSS("#username"), "li"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -89,13 +90,13 @@ func TestBrowserQuickUpdateInPlace(t *testing.T) {
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
 		t.Fatal(err)
 	}
-	if !evaluate[bool](t, ctx, `typeof htmx === 'object'`) {
+	if !sitetest.Evaluate[bool](t, ctx, `typeof htmx === 'object'`) {
 		t.Fatal("htmx did not load on the staff page")
 	}
 	// Mark the page, to tell an in-place update from a new page.
-	evaluate[bool](t, ctx, `(window.marker = 'same page') === 'same page'`)
-	field := evaluate[string](t, ctx, `document.querySelector('form.quick-update textarea').id`)
-	evaluate[bool](t, ctx, `(document.getElementById('`+field+`').value = '') === ''`)
+	sitetest.Evaluate[bool](t, ctx, `(window.marker = 'same page') === 'same page'`)
+	field := sitetest.Evaluate[string](t, ctx, `document.querySelector('form.quick-update textarea').id`)
+	sitetest.Evaluate[bool](t, ctx, `(document.getElementById('`+field+`').value = '') === ''`)
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS("#"+field), "路面摊铺完成"),
 		chromedp.Click(chromedp.CSS(`form.quick-update button[type="submit"]`)),
@@ -103,18 +104,18 @@ func TestBrowserQuickUpdateInPlace(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if marker := evaluate[string](t, ctx, `window.marker ?? ''`); marker != "same page" {
+	if marker := sitetest.Evaluate[string](t, ctx, `window.marker ?? ''`); marker != "same page" {
 		t.Error("the update loaded a new page instead of updating in place")
 	}
-	if got := evaluate[string](t, ctx, `document.getElementById('`+field+`').value`); got != "路面摊铺完成" {
+	if got := sitetest.Evaluate[string](t, ctx, `document.getElementById('`+field+`').value`); got != "路面摊铺完成" {
 		t.Errorf("the card shows %q after the update", got)
 	}
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveArtifact(t, "my-projects-quick-update-360px.png", shot)
-	if errs := consoleErrs.all(); len(errs) > 0 {
+	sitetest.SaveArtifact(t, "my-projects-quick-update-360px.png", shot)
+	if errs := consoleErrs.All(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -20,9 +21,9 @@ import (
 func TestBrowserFlows(t *testing.T) {
 	for _, javascript := range []bool{true, false} {
 		t.Run(fmt.Sprintf("javascript=%v", javascript), func(t *testing.T) {
-			site := newEditingSite(t)
-			site.addUser(t, "sup", auth.Supervisor, testPassword)
-			ctx, consoleErrs := newBrowserWith(t, 360, "zh-CN,zh", javascript)
+			site := sitetest.NewEditing(t)
+			site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+			ctx, consoleErrs := sitetest.ChromiumWith(t, 360, "zh-CN,zh", javascript)
 			step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 				t.Helper()
 				if err := chromedp.Do(ctx, actions...); err != nil {
@@ -35,7 +36,7 @@ func TestBrowserFlows(t *testing.T) {
 					t.Fatalf("%s: %v", name, err)
 				}
 			}
-			text := func(selector string) string {
+			textOf := func(selector string) string {
 				t.Helper()
 				v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(selector)))
 				if err != nil {
@@ -47,41 +48,41 @@ func TestBrowserFlows(t *testing.T) {
 			// A resident: the year, a project, the other language and back.
 			step("open the site", chromedp.Navigate(site.URL+"/"))
 			click("the 2022 link", `.year-nav a[href="/years/2022"]`)
-			if h1 := text("h1"); h1 != "2022年区“双十”项目" {
+			if h1 := textOf("h1"); h1 != "2022年区“双十”项目" {
 				t.Fatalf("year page h1 %q", h1)
 			}
 			click("a project", `tr[data-position="3"] .targets__name a`)
-			if h1 := text("h1"); !strings.Contains(h1, "海安路") {
+			if h1 := textOf("h1"); !strings.Contains(h1, "海安路") {
 				t.Fatalf("project page h1 %q", h1)
 			}
 			click("switch to English", `[data-testid="language-switch"]`)
-			if h1 := text("h1"); !strings.Contains(h1, "Haian Road") || !strings.Contains(h1, "海安路") {
+			if h1 := textOf("h1"); !strings.Contains(h1, "Haian Road") || !strings.Contains(h1, "海安路") {
 				t.Fatalf("after switching the project page h1 is %q", h1)
 			}
 			click("the years in English", `.year-nav a[href="/years/2023"]`)
-			if h1 := text("h1"); h1 != "Double Ten projects 2023" {
+			if h1 := textOf("h1"); h1 != "Double Ten projects 2023" {
 				t.Fatalf("the language was not remembered: %q", h1)
 			}
 			click("switch back", `[data-testid="language-switch"]`)
-			if h1 := text("h1"); h1 != "2023年区“双十”项目" {
+			if h1 := textOf("h1"); h1 != "2023年区“双十”项目" {
 				t.Fatalf("after switching back: %q", h1)
 			}
 
 			// An engineer: sign in, a refused form, its linked message, a save.
 			click("staff sign-in", `.sign-in-link`)
-			step("sign in", chromedp.SendKeys(chromedp.CSS("#username"), "li"), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+			step("sign in", chromedp.SendKeys(chromedp.CSS("#username"), "li"), chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password))
 			click("sign in", `form[action="/login"] button[type="submit"]`)
-			if h1 := text("h1"); h1 != "我的项目" {
+			if h1 := textOf("h1"); h1 != "我的项目" {
 				t.Fatalf("the engineer landed on %q", h1)
 			}
 			// The staff page's script ran only when scripts may run.
-			if ran := evaluate[bool](t, ctx, `typeof htmx === 'object'`); ran != javascript {
+			if ran := sitetest.Evaluate[bool](t, ctx, `typeof htmx === 'object'`); ran != javascript {
 				t.Fatalf("htmx loaded = %v with JavaScript %v", ran, javascript)
 			}
 			click("update progress", `[data-testid="my-project"] a[href$="/edit"]`)
 			step("a bad percent", chromedp.SendKeys(chromedp.CSS("#percent"), "150"))
 			click("save", `form.edit-form button[type="submit"]`)
-			if summary := text(`[data-testid="error-summary"]`); !strings.Contains(summary, "0 到 100") {
+			if summary := textOf(`[data-testid="error-summary"]`); !strings.Contains(summary, "0 到 100") {
 				t.Fatalf("the error summary says %q", summary)
 			}
 			click("the summary's link", `[data-testid="error-summary"] a[href="#percent"]`)
@@ -96,27 +97,27 @@ func TestBrowserFlows(t *testing.T) {
 				chromedp.Clear(chromedp.CSS("#percent")), chromedp.SendKeys(chromedp.CSS("#percent"), "65"),
 				chromedp.SendKeys(chromedp.CSS("#"+field), "沥青面层施工中"))
 			click("save", `form.edit-form button[type="submit"]`)
-			if flash := text(`[data-testid="flash"]`); flash != "已保存。" {
+			if flash := textOf(`[data-testid="flash"]`); flash != "已保存。" {
 				t.Fatalf("after saving: %q", flash)
 			}
 			click("sign out", `form[action="/logout"] button`)
 			step("the public year page", chromedp.Navigate(site.URL+"/years/2023"))
-			if got := text(`tr[data-position="12"] .targets__progress`); got != "沥青面层施工中" {
+			if got := textOf(`tr[data-position="12"] .targets__progress`); got != "沥青面层施工中" {
 				t.Errorf("the public page shows %q", got)
 			}
 
 			// A supervisor: the overdue list, then sign out.
 			click("staff sign-in", `.sign-in-link`)
-			step("sign in", chromedp.SendKeys(chromedp.CSS("#username"), "sup"), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+			step("sign in", chromedp.SendKeys(chromedp.CSS("#username"), "sup"), chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password))
 			click("sign in", `form[action="/login"] button[type="submit"]`)
-			if h1 := text("h1"); h1 != "逾期与风险" {
+			if h1 := textOf("h1"); h1 != "逾期与风险" {
 				t.Fatalf("the supervisor landed on %q", h1)
 			}
 			click("sign out", `form[action="/logout"] button`)
-			if flash := text(`[data-testid="flash"]`); flash != "已退出登录。" {
+			if flash := textOf(`[data-testid="flash"]`); flash != "已退出登录。" {
 				t.Errorf("after signing out: %q", flash)
 			}
-			if errs := consoleErrs.all(); len(errs) > 0 {
+			if errs := consoleErrs.All(); len(errs) > 0 {
 				var unexpected []string
 				for _, e := range errs {
 					if !strings.Contains(e, "status of 422") {
@@ -138,7 +139,7 @@ func evaluateOr(t *testing.T, ctx context.Context, allowed bool, expression, fal
 	if !allowed {
 		return fallback
 	}
-	return evaluate[string](t, ctx, expression)
+	return sitetest.Evaluate[string](t, ctx, expression)
 }
 
 func attribute(t *testing.T, ctx context.Context, selector, name string) string {
@@ -153,24 +154,24 @@ func attribute(t *testing.T, ctx context.Context, selector, name string) string 
 // TestKeyboard checks that the first Tab reaches the skip link, that focus
 // is visible, and that the link takes the reader past the header.
 func TestKeyboard(t *testing.T) {
-	site := newTestSite(t)
-	ctx, _ := newBrowser(t, 1280)
+	site := sitetest.New(t)
+	ctx, _ := sitetest.Chromium(t, 1280)
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2022"), chromedp.KeyEvent(kb.Tab)); err != nil {
 		t.Fatal(err)
 	}
-	if got := evaluate[string](t, ctx, `document.activeElement.className`); got != "skip-link" {
+	if got := sitetest.Evaluate[string](t, ctx, `document.activeElement.className`); got != "skip-link" {
 		t.Fatalf("the first Tab reaches %q, want the skip link", got)
 	}
-	if outline := evaluate[string](t, ctx, `getComputedStyle(document.activeElement).outlineStyle`); outline == "none" {
+	if outline := sitetest.Evaluate[string](t, ctx, `getComputedStyle(document.activeElement).outlineStyle`); outline == "none" {
 		t.Error("the focused skip link shows no outline")
 	}
-	if top := evaluate[float64](t, ctx, `document.activeElement.getBoundingClientRect().top`); top < 0 {
+	if top := sitetest.Evaluate[float64](t, ctx, `document.activeElement.getBoundingClientRect().top`); top < 0 {
 		t.Error("the focused skip link stays off screen")
 	}
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
-	if hash := evaluate[string](t, ctx, `location.hash`); hash != "#main" {
+	if hash := sitetest.Evaluate[string](t, ctx, `location.hash`); hash != "#main" {
 		t.Errorf("Enter on the skip link went to %q", hash)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -18,15 +19,15 @@ import (
 // sideways, axe finds nothing, no console errors.
 func TestLongListsInTheBrowser(t *testing.T) {
 	site, _ := generatedSite(t, 3000)
-	site.addUser(t, "sup", auth.Supervisor, testPassword)
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
 	year := fmt.Sprint(bench.CurrentYear)
 	for _, c := range []struct {
 		width     int
 		languages string
 	}{{1280, "zh-CN,zh"}, {360, "zh-CN,zh"}, {360, "en"}} {
 		t.Run(fmt.Sprintf("%dpx-%s", c.width, c.languages[:2]), func(t *testing.T) {
-			ctx, consoleErrs := newBrowserWith(t, c.width, c.languages, true)
-			signInWithBrowser(t, ctx, site, "sup")
+			ctx, consoleErrs := sitetest.ChromiumWith(t, c.width, c.languages, true)
+			sitetest.SignInWithChromium(t, ctx, site, "sup")
 			for _, page := range []struct{ name, path string }{
 				{"year-page-2", "/years/" + year + "?page=2"},
 				{"console-page-2", "/overdue?page-overdue=2"},
@@ -34,10 +35,10 @@ func TestLongListsInTheBrowser(t *testing.T) {
 				if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+page.path), chromedp.WaitVisible(chromedp.CSS(`[data-testid="pager"]`))); err != nil {
 					t.Fatalf("%s: %v", page.name, err)
 				}
-				if links := evaluate[int](t, ctx, `document.querySelectorAll('[data-testid="pager"] a').length`); links == 0 {
+				if links := sitetest.Evaluate[int](t, ctx, `document.querySelectorAll('[data-testid="pager"] a').length`); links == 0 {
 					t.Errorf("%s: the pager has no links", page.name)
 				}
-				if sw, cw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`), evaluate[int](t, ctx, `document.documentElement.clientWidth`); sw > cw {
+				if sw, cw := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollWidth`), sitetest.Evaluate[int](t, ctx, `document.documentElement.clientWidth`); sw > cw {
 					t.Errorf("%s: the page is %d px wide in a %d px window", page.name, sw, cw)
 				}
 				if v := runAxe(t, ctx); len(v) > 0 {
@@ -52,9 +53,9 @@ func TestLongListsInTheBrowser(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				saveArtifact(t, fmt.Sprintf("%s-%dpx-%s.png", page.name, c.width, c.languages[:2]), shot)
+				sitetest.SaveArtifact(t, fmt.Sprintf("%s-%dpx-%s.png", page.name, c.width, c.languages[:2]), shot)
 			}
-			if errs := consoleErrs.all(); len(errs) > 0 {
+			if errs := consoleErrs.All(); len(errs) > 0 {
 				t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 			}
 		})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -15,17 +16,17 @@ import (
 // phone width, and checks that each renders its heading with no console
 // error and nothing wider than the screen. The screenshots go to artifacts/.
 func TestBrowserStaffPages(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	eng := site.addUser(t, "li.gong", auth.Engineer, testPassword)
-	if err := site.users.Assign(t.Context(), eng.ID, 1, "#1", auth.CommandLine); err != nil {
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	eng := site.AddUser(t, "li.gong", auth.Engineer, sitetest.Password)
+	if err := site.Users.Assign(t.Context(), eng.ID, 1, "#1", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	pages := map[string][]struct{ path, h1 string }{
 		"adm": {
 			{"/admin/users", "账户"},
 			{"/admin/users/new", "新建账户"},
-			{"/admin/users/" + itoa(eng.ID), "li.gong"},
+			{"/admin/users/" + sitetest.ID(eng.ID), "li.gong"},
 			{"/admin/assignments", "项目负责人"},
 			{"/admin/events", "安全日志"},
 			{"/overdue", "逾期与风险"},
@@ -39,11 +40,11 @@ func TestBrowserStaffPages(t *testing.T) {
 	for _, width := range []int{1280, 360} {
 		for _, username := range []string{"adm", "li.gong"} {
 			t.Run(fmt.Sprintf("%s-%dpx", username, width), func(t *testing.T) {
-				ctx, consoleErrs := newBrowser(t, width)
+				ctx, consoleErrs := sitetest.Chromium(t, width)
 				err := chromedp.Do(ctx,
 					chromedp.Navigate(site.URL+"/login"),
 					chromedp.SendKeys(chromedp.CSS("#username"), username),
-					chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+					chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password),
 				)
 				if err != nil {
 					t.Fatal(err)
@@ -51,26 +52,26 @@ func TestBrowserStaffPages(t *testing.T) {
 				if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
 					t.Fatal(err)
 				}
-				if who := evaluate[string](t, ctx, `document.querySelector('[data-testid="signed-in"]')?.textContent ?? ''`); !strings.Contains(who, username) {
+				if who := sitetest.Evaluate[string](t, ctx, `document.querySelector('[data-testid="signed-in"]')?.textContent ?? ''`); !strings.Contains(who, username) {
 					t.Fatalf("after signing in the header says %q", who)
 				}
 				for _, p := range pages[username] {
 					if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+p.path)); err != nil {
 						t.Fatal(err)
 					}
-					if h1 := evaluate[string](t, ctx, `document.querySelector('h1').textContent.trim()`); h1 != p.h1 {
+					if h1 := sitetest.Evaluate[string](t, ctx, `document.querySelector('h1').textContent.trim()`); h1 != p.h1 {
 						t.Errorf("%s: h1 %q, want %q", p.path, h1, p.h1)
 					}
-					if w, cw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`), evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
+					if w, cw := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollWidth`), sitetest.Evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
 						t.Errorf("%s is %d px wide in a %d px window", p.path, w, cw)
 					}
 					shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 					if err != nil {
 						t.Fatal(err)
 					}
-					saveArtifact(t, fmt.Sprintf("staff%s-%dpx.png", strings.ReplaceAll(p.path, "/", "-"), width), shot)
+					sitetest.SaveArtifact(t, fmt.Sprintf("staff%s-%dpx.png", strings.ReplaceAll(p.path, "/", "-"), width), shot)
 				}
-				if errs := consoleErrs.all(); len(errs) > 0 {
+				if errs := consoleErrs.All(); len(errs) > 0 {
 					t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 				}
 			})

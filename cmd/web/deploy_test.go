@@ -31,7 +31,7 @@ func TestTheSystemdUnitsFlagsAreTheProgramsFlags(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the unit's flags: %v", err)
 	}
-	if !cfg.secureCookies || len(cfg.trustedProxies) == 0 || cfg.backupDir != "/var/lib/shuangshi/backups" || len(cfg.metricsFrom) == 0 {
+	if !cfg.site.SecureCookies || len(cfg.site.TrustedProxies) == 0 || cfg.site.BackupDir != "/var/lib/shuangshi/backups" || len(cfg.site.MetricsFrom) == 0 {
 		t.Errorf("the unit should serve behind its proxy with secure cookies, backups and metrics: %+v", cfg)
 	}
 }

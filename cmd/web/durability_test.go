@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"sync"
@@ -271,7 +272,7 @@ func startChildWithFileLimit(t *testing.T, dbPath string, fileLimit int) child {
 			cmd = exec.Command("/bin/sh", append([]string{"-c", `ulimit -n ` + strconv.Itoa(fileLimit) + ` && exec "$0" "$@"`, os.Args[0]}, args...)...)
 		}
 		cmd.Env = append(os.Environ(), "SHUANGSHI_RUN_MAIN=1")
-		stderr := &lockedBuffer{}
+		stderr := &sitetest.LockedBuffer{}
 		cmd.Stderr = stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -396,9 +397,9 @@ func TestWritesOnAFullDiskOrAReadOnlyDatabase(t *testing.T) {
 		{"full disk", "PRAGMA max_page_count = %d", "存储空间已满", "database or disk is full"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			site := newEditingSite(t)
-			li := site.signIn(t, "li", testPassword)
-			db := site.site.db
+			site := sitetest.NewEditing(t)
+			li := site.SignIn(t, "li", sitetest.Password)
+			db := site.Site.DB
 			var pages int64
 			if err := db.Read.Raw("PRAGMA page_count").Scan(&pages).Error; err != nil {
 				t.Fatal(err)
@@ -412,17 +413,17 @@ func TestWritesOnAFullDiskOrAReadOnlyDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			var refused response
+			var refused sitetest.Response
 			var lastSaved, refusedText string
 			for i := range 300 {
-				form := editForm(t, li.get("/projects/3/edit"))
+				form := editForm(t, li.Get("/projects/3/edit"))
 				text := fmt.Sprintf("第%d次：%s", i, strings.Repeat("进展", 200))
 				for name := range form {
 					if strings.HasPrefix(name, "progress-") {
 						form.Set(name, text)
 					}
 				}
-				r := li.post("/projects/3/edit", form)
+				r := li.Post("/projects/3/edit", form)
 				if r.StatusCode == http.StatusSeeOther {
 					lastSaved = text
 					continue
@@ -433,17 +434,17 @@ func TestWritesOnAFullDiskOrAReadOnlyDatabase(t *testing.T) {
 			if refused.Response == nil {
 				t.Fatal("every write was taken")
 			}
-			wantStatus(t, "the refused write", refused, http.StatusServiceUnavailable)
-			if !strings.Contains(text(refused.Doc.Find("main")), c.message) {
-				t.Errorf("the page says %q, want %q in it", text(refused.Doc.Find("main")), c.message)
+			sitetest.WantStatus(t, "the refused write", refused, http.StatusServiceUnavailable)
+			if !strings.Contains(sitetest.Text(refused.Doc.Find("main")), c.message) {
+				t.Errorf("the page says %q, want %q in it", sitetest.Text(refused.Doc.Find("main")), c.message)
 			}
-			if !strings.Contains(site.logs.String(), c.logged) {
+			if !strings.Contains(site.Logs.String(), c.logged) {
 				t.Errorf("no log line says %q", c.logged)
 			}
 			for _, path := range []string{"/projects/3", "/years/2023", "/projects/3/history"} {
-				wantStatus(t, path, li.get(path), http.StatusOK)
+				sitetest.WantStatus(t, path, li.Get(path), http.StatusOK)
 			}
-			page := li.get("/projects/3")
+			page := li.Get("/projects/3")
 			if strings.Contains(page.Body, refusedText[:30]) {
 				t.Error("the refused progress is on the project page")
 			}

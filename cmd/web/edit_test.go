@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 )
 
 // editForm reads the edit page's form as a browser would submit it.
-func editForm(t *testing.T, page response) url.Values {
+func editForm(t *testing.T, page sitetest.Response) url.Values {
 	t.Helper()
 	values := url.Values{}
 	page.Doc.Find("form.edit-form input, form.edit-form textarea, form.edit-form select").Each(func(_ int, s *goquery.Selection) {
@@ -35,33 +36,15 @@ func editForm(t *testing.T, page response) url.Values {
 	return values
 }
 
-// newEditingSite is a site on 1 June 2023 with an engineer assigned to
-// project 12 (海安路, started in 2022, to be completed in 2023) and one who
-// is not, and an administrator.
-func newEditingSite(t *testing.T) *testSite {
-	t.Helper()
-	site := newTestSite(t)
-	li := site.addUser(t, "li", auth.Engineer, testPassword)
-	site.addUser(t, "wang", auth.Engineer, testPassword)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	if err := site.users.Assign(t.Context(), li.ID, haian, "#3", auth.CommandLine); err != nil {
-		t.Fatal(err)
-	}
-	return site
-}
-
-// haian is the id of 海安路, the third project of the seed.
-const haian = 3
-
 func TestEngineerUpdatesAProject(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	edit := b.get("/projects/3/edit")
-	wantStatus(t, "the edit page", edit, http.StatusOK)
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	edit := b.Get("/projects/3/edit")
+	sitetest.WantStatus(t, "the edit page", edit, http.StatusOK)
 	form := editForm(t, edit)
 	completionTarget := ""
 	edit.Doc.Find(`[data-testid^="target-"]`).Each(func(_ int, s *goquery.Selection) {
-		if strings.Contains(text(s.Find("h3")), "2023年 竣工") {
+		if strings.Contains(sitetest.Text(s.Find("h3")), "2023年 竣工") {
 			id, _ := s.Attr("data-testid")
 			completionTarget = "progress-" + strings.TrimPrefix(id, "target-")
 		}
@@ -73,31 +56,31 @@ func TestEngineerUpdatesAProject(t *testing.T) {
 	form.Set("percent", "60")
 	form.Set(completionTarget, "主体工程完成60%")
 	form.Set("internal_note", "SECRET-NOTE 需协调北横通道借地")
-	resp := b.post("/projects/3/edit", form)
-	wantStatus(t, "save", resp, http.StatusSeeOther)
+	resp := b.Post("/projects/3/edit", form)
+	sitetest.WantStatus(t, "save", resp, http.StatusSeeOther)
 
-	page := b.get("/projects/3")
-	if got := text(page.Doc.Find(`[data-testid="flash"]`)); got != "已保存。" {
+	page := b.Get("/projects/3")
+	if got := sitetest.Text(page.Doc.Find(`[data-testid="flash"]`)); got != "已保存。" {
 		t.Errorf("flash %q", got)
 	}
-	if got := text(page.Doc.Find(`[data-testid="percent"]`)); !strings.Contains(got, "60%") {
+	if got := sitetest.Text(page.Doc.Find(`[data-testid="percent"]`)); !strings.Contains(got, "60%") {
 		t.Errorf("percent shows %q", got)
 	}
-	if got := text(page.Doc.Find(`[data-testid="internal-note"]`)); !strings.Contains(got, "SECRET-NOTE") {
+	if got := sitetest.Text(page.Doc.Find(`[data-testid="internal-note"]`)); !strings.Contains(got, "SECRET-NOTE") {
 		t.Errorf("the engineer does not see the internal note: %q", got)
 	}
-	public := site.newBrowser(t).get("/years/2023")
-	if got := text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "主体工程完成60%" {
+	public := site.NewBrowser(t).Get("/years/2023")
+	if got := sitetest.Text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "主体工程完成60%" {
 		t.Errorf("the public year page shows %q", got)
 	}
 
 	// History: each field with its old and new value, and who.
-	history := b.get("/projects/3/history")
+	history := b.Get("/projects/3/history")
 	rows := history.Doc.Find(`[data-testid="change"]`)
 	fields := map[string]string{}
 	rows.Each(func(_ int, r *goquery.Selection) {
 		f, _ := r.Attr("data-field")
-		fields[f] = text(r)
+		fields[f] = sitetest.Text(r)
 	})
 	for field, want := range map[string]string{
 		"planned_completion": "2023年11月30日",
@@ -112,17 +95,17 @@ func TestEngineerUpdatesAProject(t *testing.T) {
 }
 
 func TestARejectedFormKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	form := editForm(t, b.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	form := editForm(t, b.Get("/projects/3/edit"))
 	form.Set("actual_completion", "2023-05-01") // but no actual completion before the start? start is 2022: fine
 	form.Set("actual_start", "")                // completion without a start
 	form.Set("percent", "150")
 	form.Set("internal_note", "保留这段文字")
-	resp := b.post("/projects/3/edit", form)
-	wantStatus(t, "an invalid form", resp, http.StatusUnprocessableEntity)
+	resp := b.Post("/projects/3/edit", form)
+	sitetest.WantStatus(t, "an invalid form", resp, http.StatusUnprocessableEntity)
 	for field, want := range map[string]string{"actual_start": "请同时填写实际开工日期", "percent": "0 到 100"} {
-		if got := text(resp.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, want) {
+		if got := sitetest.Text(resp.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, want) {
 			t.Errorf("message of %s = %q, want %q", field, got, want)
 		}
 		if resp.Doc.Find(`#`+field+`[aria-describedby~="`+field+`-error"]`).Length() != 1 {
@@ -142,35 +125,35 @@ func TestARejectedFormKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
 		t.Errorf("the completion date was not kept: %q", v)
 	}
 	var changes int64
-	site.site.db.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
+	site.Site.DB.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
 	var version int64
-	site.site.db.Read.Raw("SELECT version FROM projects WHERE id = 3").Scan(&version)
+	site.Site.DB.Read.Raw("SELECT version FROM projects WHERE id = 3").Scan(&version)
 	if changes != 0 || version != 1 {
 		t.Errorf("a refused form saved something: %d changes, version %d", changes, version)
 	}
 }
 
 func TestAConflictingEditShowsBothAndKeepsTheFirst(t *testing.T) {
-	site := newEditingSite(t)
-	engineer := site.signIn(t, "li", testPassword)
-	admin := site.signIn(t, "adm", testPassword)
-	first := editForm(t, engineer.get("/projects/3/edit"))
-	second := editForm(t, admin.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	engineer := site.SignIn(t, "li", sitetest.Password)
+	admin := site.SignIn(t, "adm", sitetest.Password)
+	first := editForm(t, engineer.Get("/projects/3/edit"))
+	second := editForm(t, admin.Get("/projects/3/edit"))
 
 	first.Set("percent", "40")
-	wantStatus(t, "the first save", engineer.post("/projects/3/edit", first), http.StatusSeeOther)
+	sitetest.WantStatus(t, "the first save", engineer.Post("/projects/3/edit", first), http.StatusSeeOther)
 
 	second.Set("percent", "45")
 	second.Set("internal_note", "管理员的备注")
-	conflict := admin.post("/projects/3/edit", second)
-	wantStatus(t, "the second save", conflict, http.StatusConflict)
-	notice := text(conflict.Doc.Find(`[data-testid="conflict"]`))
+	conflict := admin.Post("/projects/3/edit", second)
+	sitetest.WantStatus(t, "the second save", conflict, http.StatusConflict)
+	notice := sitetest.Text(conflict.Doc.Find(`[data-testid="conflict"]`))
 	if !strings.Contains(notice, "li 于") {
 		t.Errorf("the conflict does not say who saved: %q", notice)
 	}
 	rows := map[string]string{}
 	conflict.Doc.Find(`[data-testid="conflict-row"]`).Each(func(_ int, r *goquery.Selection) {
-		rows[text(r.Find("th"))] = text(r.Find(".conflict__yours")) + " | " + text(r.Find(".conflict__current"))
+		rows[sitetest.Text(r.Find("th"))] = sitetest.Text(r.Find(".conflict__yours")) + " | " + sitetest.Text(r.Find(".conflict__current"))
 	})
 	if rows["完成比例（%）"] != "45 | 40" {
 		t.Errorf("the percent row shows %q, want yours 45 beside the current 40", rows["完成比例（%）"])
@@ -182,37 +165,37 @@ func TestAConflictingEditShowsBothAndKeepsTheFirst(t *testing.T) {
 		t.Errorf("the conflict form lost the typed note: %q", got)
 	}
 	var percent int
-	site.site.db.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
+	site.Site.DB.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
 	if percent != 40 {
 		t.Fatalf("the first save was overwritten: percent %d", percent)
 	}
 	// Re-applying from the conflict page saves the second version.
 	again := editForm(t, conflict)
-	wantStatus(t, "re-applying", admin.post("/projects/3/edit", again), http.StatusSeeOther)
-	site.site.db.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
+	sitetest.WantStatus(t, "re-applying", admin.Post("/projects/3/edit", again), http.StatusSeeOther)
+	site.Site.DB.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
 	if percent != 45 {
 		t.Errorf("after re-applying percent is %d, want 45", percent)
 	}
 }
 
 func TestOnlyAssignedEngineersAndAdminsMayEdit(t *testing.T) {
-	site := newEditingSite(t)
-	li := site.signIn(t, "li", testPassword)
-	form := editForm(t, li.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	li := site.SignIn(t, "li", sitetest.Password)
+	form := editForm(t, li.Get("/projects/3/edit"))
 	form.Set("percent", "99")
-	wang := site.signIn(t, "wang", testPassword)
-	wang.get("/account")
-	resp := wang.post("/projects/3/edit", form)
-	wantStatus(t, "an unassigned engineer's hand-made POST", resp, http.StatusForbidden)
-	wantStatus(t, "another project's edit page for li", li.get("/projects/4/edit"), http.StatusForbidden)
+	wang := site.SignIn(t, "wang", sitetest.Password)
+	wang.Get("/account")
+	resp := wang.Post("/projects/3/edit", form)
+	sitetest.WantStatus(t, "an unassigned engineer's hand-made POST", resp, http.StatusForbidden)
+	sitetest.WantStatus(t, "another project's edit page for li", li.Get("/projects/4/edit"), http.StatusForbidden)
 	var changes int64
-	site.site.db.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
+	site.Site.DB.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
 	if changes != 0 {
 		t.Fatalf("a refused edit left %d changes", changes)
 	}
-	admin := site.signIn(t, "adm", testPassword)
-	wantStatus(t, "an administrator's edit page", admin.get("/projects/4/edit"), http.StatusOK)
-	if li.get("/projects/3").Doc.Find(`[data-testid="edit-link"]`).Length() != 1 || wang.get("/projects/3").Doc.Find(`[data-testid="edit-link"]`).Length() != 0 {
+	admin := site.SignIn(t, "adm", sitetest.Password)
+	sitetest.WantStatus(t, "an administrator's edit page", admin.Get("/projects/4/edit"), http.StatusOK)
+	if li.Get("/projects/3").Doc.Find(`[data-testid="edit-link"]`).Length() != 1 || wang.Get("/projects/3").Doc.Find(`[data-testid="edit-link"]`).Length() != 0 {
 		t.Error("the edit button is shown to the wrong people")
 	}
 }
@@ -220,61 +203,61 @@ func TestOnlyAssignedEngineersAndAdminsMayEdit(t *testing.T) {
 // TestInternalNotesStayInternal writes an internal note and a delay reason,
 // then looks for them everywhere the public can look.
 func TestInternalNotesStayInternal(t *testing.T) {
-	site := newEditingSite(t)
-	site.clock.Advance(365 * 24 * time.Hour) // 2024: the 2023 targets are overdue, a delay reason is needed
-	zhou := site.addUser(t, "zhou.xiaoming", auth.Engineer, testPassword)
-	if err := site.users.Assign(t.Context(), zhou.ID, haian, "#3", auth.CommandLine); err != nil {
+	site := sitetest.NewEditing(t)
+	site.Clock.Advance(365 * 24 * time.Hour) // 2024: the 2023 targets are overdue, a delay reason is needed
+	zhou := site.AddUser(t, "zhou.xiaoming", auth.Engineer, sitetest.Password)
+	if err := site.Users.Assign(t.Context(), zhou.ID, sitetest.Haian, "#3", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
-	b := site.signIn(t, "zhou.xiaoming", testPassword)
-	form := editForm(t, b.get("/projects/3/edit"))
+	b := site.SignIn(t, "zhou.xiaoming", sitetest.Password)
+	form := editForm(t, b.Get("/projects/3/edit"))
 	form.Set("internal_note", "INTERNAL-7f3a 不对外")
 	form.Set("delay_reason", "DELAY-9c1e 征收未完成")
-	wantStatus(t, "save", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	sitetest.WantStatus(t, "save", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 
-	public := site.newBrowser(t)
+	public := site.NewBrowser(t)
 	for _, path := range []string{"/", "/years/2023", "/years/2022", "/projects/3", "/projects/3/history",
 		"/years/2023/table.csv", "/api/v1/years/2023", "/api/v1/projects/3"} {
-		resp := public.get(path)
-		wantStatus(t, path, resp, http.StatusOK)
+		resp := public.Get(path)
+		sitetest.WantStatus(t, path, resp, http.StatusOK)
 		for _, secret := range []string{"INTERNAL-7f3a", "DELAY-9c1e", "zhou.xiaoming"} {
 			if strings.Contains(resp.Body, secret) {
 				t.Errorf("the public %s shows %q", path, secret)
 			}
 		}
 	}
-	history := public.get("/projects/3/history")
+	history := public.Get("/projects/3/history")
 	if history.Doc.Find(`[data-testid="change"][data-field="internal_note"], [data-testid="change"][data-field="delay_reason"]`).Length() != 0 {
 		t.Error("the public history lists the internal fields")
 	}
-	staff := b.get("/projects/3")
+	staff := b.Get("/projects/3")
 	if !strings.Contains(staff.Body, "INTERNAL-7f3a") || !strings.Contains(staff.Body, "DELAY-9c1e") {
 		t.Error("staff do not see the internal note and the delay reason")
 	}
-	site.addUser(t, "sup", auth.Supervisor, testPassword)
-	overdue := site.signIn(t, "sup", testPassword).get("/overdue")
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	overdue := site.SignIn(t, "sup", sitetest.Password).Get("/overdue")
 	if !strings.Contains(overdue.Body, "DELAY-9c1e") {
 		t.Error("the supervisor's overdue list does not show the delay reason")
 	}
 }
 
 func TestHistoryIsAppendOnly(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	form := editForm(t, b.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	form := editForm(t, b.Get("/projects/3/edit"))
 	form.Set("percent", "10")
-	wantStatus(t, "save", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	sitetest.WantStatus(t, "save", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 	for _, statement := range []string{"UPDATE changes SET new_value = '99'", "DELETE FROM changes"} {
-		if err := site.site.db.Write.Exec(statement).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
+		if err := site.Site.DB.Write.Exec(statement).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want the append-only refusal", statement, err)
 		}
 	}
 }
 
 func TestEditPageKeepsAYearOnlyDate(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	edit := b.get("/projects/3/edit")
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	edit := b.Get("/projects/3/edit")
 	input := edit.Doc.Find("#actual_start")
 	if typ, _ := input.Attr("type"); typ != "text" {
 		t.Fatalf("a year-only actual start is in an input of type %q, which would lose it", typ)
@@ -283,9 +266,9 @@ func TestEditPageKeepsAYearOnlyDate(t *testing.T) {
 		t.Fatalf("actual start value %q, want 2022", v)
 	}
 	// Saving the form untouched changes nothing.
-	resp := b.post("/projects/3/edit", editForm(t, edit))
-	wantStatus(t, "save unchanged", resp, http.StatusSeeOther)
-	if got := text(b.get("/projects/3").Doc.Find(`[data-testid="flash"]`)); got != "没有改动，未保存。" {
+	resp := b.Post("/projects/3/edit", editForm(t, edit))
+	sitetest.WantStatus(t, "save unchanged", resp, http.StatusSeeOther)
+	if got := sitetest.Text(b.Get("/projects/3").Doc.Find(`[data-testid="flash"]`)); got != "没有改动，未保存。" {
 		t.Errorf("flash %q", got)
 	}
 }
@@ -293,18 +276,18 @@ func TestEditPageKeepsAYearOnlyDate(t *testing.T) {
 // TestReapplyingKeepsTheOtherPersonsChanges: two people edit different
 // fields from the same page; the second save must not undo the first.
 func TestReapplyingKeepsTheOtherPersonsChanges(t *testing.T) {
-	site := newEditingSite(t)
-	engineer := site.signIn(t, "li", testPassword)
-	admin := site.signIn(t, "adm", testPassword)
-	mine := editForm(t, admin.get("/projects/3/edit"))
-	theirs := editForm(t, engineer.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	engineer := site.SignIn(t, "li", sitetest.Password)
+	admin := site.SignIn(t, "adm", sitetest.Password)
+	mine := editForm(t, admin.Get("/projects/3/edit"))
+	theirs := editForm(t, engineer.Get("/projects/3/edit"))
 	theirs.Set("internal_note", "ENG-NOTE 北侧管线")
-	wantStatus(t, "the engineer saves the note", engineer.post("/projects/3/edit", theirs), http.StatusSeeOther)
+	sitetest.WantStatus(t, "the engineer saves the note", engineer.Post("/projects/3/edit", theirs), http.StatusSeeOther)
 
 	mine.Set("percent", "55")
-	conflict := admin.post("/projects/3/edit", mine)
-	wantStatus(t, "the administrator's save from the older page", conflict, http.StatusConflict)
-	if got := text(conflict.Doc.Find(`[data-testid="conflict-taken"]`)); !strings.Contains(got, "内部备注") {
+	conflict := admin.Post("/projects/3/edit", mine)
+	sitetest.WantStatus(t, "the administrator's save from the older page", conflict, http.StatusConflict)
+	if got := sitetest.Text(conflict.Doc.Find(`[data-testid="conflict-taken"]`)); !strings.Contains(got, "内部备注") {
 		t.Errorf("the page does not say the note was taken from the other save: %q", got)
 	}
 	if conflict.Doc.Find(`[data-testid="conflict-row"]`).Length() != 0 {
@@ -313,56 +296,56 @@ func TestReapplyingKeepsTheOtherPersonsChanges(t *testing.T) {
 	if got := conflict.Doc.Find("#internal_note").Text(); got != "ENG-NOTE 北侧管线" {
 		t.Errorf("the merged form's note is %q, want the engineer's", got)
 	}
-	wantStatus(t, "saving the merged form", admin.post("/projects/3/edit", editForm(t, conflict)), http.StatusSeeOther)
+	sitetest.WantStatus(t, "saving the merged form", admin.Post("/projects/3/edit", editForm(t, conflict)), http.StatusSeeOther)
 	var row struct {
 		Percent int
 		Note    string
 	}
-	site.site.db.Read.Raw("SELECT percent_complete AS percent, internal_note AS note FROM projects WHERE id = 3").Scan(&row)
+	site.Site.DB.Read.Raw("SELECT percent_complete AS percent, internal_note AS note FROM projects WHERE id = 3").Scan(&row)
 	if row.Percent != 55 || row.Note != "ENG-NOTE 北侧管线" {
 		t.Fatalf("after both saves: percent %d, note %q; want 55 and the engineer's note", row.Percent, row.Note)
 	}
 }
 
 func TestAFormWithoutItsVersionLosesNothing(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	form := editForm(t, b.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	form := editForm(t, b.Get("/projects/3/edit"))
 	form.Del("version")
 	form.Set("percent", "33")
-	resp := b.post("/projects/3/edit", form)
-	wantStatus(t, "no version", resp, http.StatusConflict)
+	resp := b.Post("/projects/3/edit", form)
+	sitetest.WantStatus(t, "no version", resp, http.StatusConflict)
 	if v, _ := resp.Doc.Find("#percent").Attr("value"); v != "33" {
 		t.Fatalf("the typed percent was lost: %q", v)
 	}
 }
 
 func TestHistoryShowsWhoAndWhyToStaffOnly(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	form := editForm(t, b.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	form := editForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_completion", "2023-10-31")
-	wantStatus(t, "set a baseline", b.post("/projects/3/edit", form), http.StatusSeeOther)
-	form = editForm(t, b.get("/projects/3/edit"))
+	sitetest.WantStatus(t, "set a baseline", b.Post("/projects/3/edit", form), http.StatusSeeOther)
+	form = editForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_completion", "2023-12-15")
 	form.Set("rebaseline_reason", "REASON-51 雨季停工")
 	form.Set("delay_reason", "雨季")
-	wantStatus(t, "re-baseline", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	sitetest.WantStatus(t, "re-baseline", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 
-	staff := b.get("/projects/3/history")
+	staff := b.Get("/projects/3/history")
 	row := staff.Doc.Find(`[data-testid="change"][data-field="planned_completion"]`).First()
 	cells := row.Find("td")
-	if who := text(cells.Eq(3)); who != "li" {
+	if who := sitetest.Text(cells.Eq(3)); who != "li" {
 		t.Errorf("who = %q, want li", who)
 	}
-	if why := text(cells.Eq(4)); why != "REASON-51 雨季停工" {
+	if why := sitetest.Text(cells.Eq(4)); why != "REASON-51 雨季停工" {
 		t.Errorf("reason = %q", why)
 	}
-	if got := text(b.get("/projects/3").Doc.Find(`[data-testid="original-baseline"]`)); !strings.Contains(got, "2023年10月31日") || !strings.Contains(got, "推迟 45 天") {
+	if got := sitetest.Text(b.Get("/projects/3").Doc.Find(`[data-testid="original-baseline"]`)); !strings.Contains(got, "2023年10月31日") || !strings.Contains(got, "推迟 45 天") {
 		t.Errorf("the project page shows the baseline as %q, want the original and a 45-day slip", got)
 	}
 
-	public := site.newBrowser(t).get("/projects/3/history")
+	public := site.NewBrowser(t).Get("/projects/3/history")
 	if strings.Contains(public.Body, "REASON-51") || public.Doc.Find("thead th").Length() != 4 {
 		t.Errorf("the public history shows reasons or extra columns (%d headings)", public.Doc.Find("thead th").Length())
 	}
@@ -372,9 +355,9 @@ func TestHistoryShowsWhoAndWhyToStaffOnly(t *testing.T) {
 }
 
 func TestQuickProgressUpdate(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	list := b.get("/my/projects")
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	list := b.Get("/my/projects")
 	form := url.Values{}
 	list.Doc.Find(`form.quick-update input, form.quick-update textarea`).Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
@@ -396,45 +379,45 @@ func TestQuickProgressUpdate(t *testing.T) {
 
 	// Without JavaScript: a plain POST and a redirect back to the list.
 	form.Set(field, "基层施工")
-	resp := b.post("/projects/3/progress", form)
-	wantStatus(t, "quick update", resp, http.StatusSeeOther)
+	resp := b.Post("/projects/3/progress", form)
+	sitetest.WantStatus(t, "quick update", resp, http.StatusSeeOther)
 	if resp.Header.Get("Location") != "/my/projects" {
 		t.Errorf("redirected to %q", resp.Header.Get("Location"))
 	}
 
 	// With htmx: the card alone comes back. The list's version is now old,
 	// and nobody else touched the field, so the update merges and saves.
-	b.header.Set("HX-Request", "true")
+	b.Header.Set("HX-Request", "true")
 	form.Set("base-"+field, "基层施工")
 	form.Set(field, "面层施工")
-	fragment := b.post("/projects/3/progress", form)
-	wantStatus(t, "quick update with htmx", fragment, http.StatusOK)
+	fragment := b.Post("/projects/3/progress", form)
+	sitetest.WantStatus(t, "quick update with htmx", fragment, http.StatusOK)
 	if strings.Contains(fragment.Body, "<html") || fragment.Doc.Find(`[data-testid="quick-saved"]`).Length() != 1 {
 		t.Fatalf("the htmx answer is not the saved card:\n%s", fragment.Body)
 	}
-	history := b.get("/projects/3/history")
+	history := b.Get("/projects/3/history")
 	if got := history.Doc.Find(`[data-testid="change"][data-field="progress"]`).Length(); got != 2 {
 		t.Errorf("%d progress changes in the history, want 2", got)
 	}
-	public := site.newBrowser(t).get("/years/2023")
-	if got := text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "面层施工" {
+	public := site.NewBrowser(t).Get("/years/2023")
+	if got := sitetest.Text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "面层施工" {
 		t.Errorf("public progress %q", got)
 	}
 
 	// A year later the target is overdue and the project has no delay
 	// reason: the quick update is refused, in place, and keeps the text.
-	site.clock.Advance(365 * 24 * time.Hour)
-	b = site.signIn(t, "li", testPassword) // a year is longer than a session
-	b.header.Set("HX-Request", "true")
-	b.get("/my/projects")
-	form.Set("_csrf", b.csrf)
+	site.Clock.Advance(365 * 24 * time.Hour)
+	b = site.SignIn(t, "li", sitetest.Password) // a year is longer than a session
+	b.Header.Set("HX-Request", "true")
+	b.Get("/my/projects")
+	form.Set("_csrf", b.CSRF)
 	form.Set("version", "3")
 	form.Set("base-version", "3")
 	form.Set("base-"+field, "面层施工")
 	form.Set(field, "验收中")
-	refused := b.post("/projects/3/progress", form)
-	wantStatus(t, "a quick update that needs a delay reason", refused, http.StatusUnprocessableEntity)
-	if got := text(refused.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, "延误原因") {
+	refused := b.Post("/projects/3/progress", form)
+	sitetest.WantStatus(t, "a quick update that needs a delay reason", refused, http.StatusUnprocessableEntity)
+	if got := sitetest.Text(refused.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, "延误原因") {
 		t.Errorf("the refusal says %q", got)
 	}
 	if got := refused.Doc.Find("#" + field).Text(); got != "验收中" {

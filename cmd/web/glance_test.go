@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,27 +12,27 @@ import (
 )
 
 func TestDashboardCountsPlannedAgainstAchieved(t *testing.T) {
-	site := newTestSite(t) // 1 June 2023
-	b := site.newBrowser(t)
-	page := b.get("/years/2022/dashboard")
-	wantStatus(t, "the 2022 dashboard", page, http.StatusOK)
+	site := sitetest.New(t) // 1 June 2023
+	b := site.NewBrowser(t)
+	page := b.Get("/years/2022/dashboard")
+	sitetest.WantStatus(t, "the 2022 dashboard", page, http.StatusOK)
 	figure := func(list string) string {
-		return text(page.Doc.Find(`[data-testid="glance-` + list + `"] .summary__figure`))
+		return sitetest.Text(page.Doc.Find(`[data-testid="glance-` + list + `"] .summary__figure`))
 	}
 	// Table 5: ten started; nine completed and 眉州路 partly.
 	if figure("start") != "10/10" || figure("complete") != "9/10" {
 		t.Errorf("2022: start %q, complete %q; want 10/10 and 9/10", figure("start"), figure("complete"))
 	}
-	if !strings.Contains(text(page.Doc.Find(`[data-testid="glance-complete"]`)), "部分达成 1 项") {
-		t.Errorf("the partly achieved target is not noted: %q", text(page.Doc.Find(`[data-testid="glance-complete"]`)))
+	if !strings.Contains(sitetest.Text(page.Doc.Find(`[data-testid="glance-complete"]`)), "部分达成 1 项") {
+		t.Errorf("the partly achieved target is not noted: %q", sitetest.Text(page.Doc.Find(`[data-testid="glance-complete"]`)))
 	}
 
 	// The category table adds up to the lists, and each chart is described.
 	started, planned := 0, 0
 	page.Doc.Find(`[data-testid="table-by-category"] tbody tr`).Each(func(_ int, row *goquery.Selection) {
 		var a, n int
-		if _, err := fmt.Sscanf(text(row.Find("td").Eq(0)), "%d/%d", &a, &n); err != nil {
-			t.Fatalf("cell %q: %v", text(row.Find("td").Eq(0)), err)
+		if _, err := fmt.Sscanf(sitetest.Text(row.Find("td").Eq(0)), "%d/%d", &a, &n); err != nil {
+			t.Fatalf("cell %q: %v", sitetest.Text(row.Find("td").Eq(0)), err)
 		}
 		started, planned = started+a, planned+n
 	})
@@ -40,7 +41,7 @@ func TestDashboardCountsPlannedAgainstAchieved(t *testing.T) {
 	}
 	for _, id := range []string{"by-category", "by-year"} {
 		svg := page.Doc.Find(`[data-testid="chart-` + id + `"] svg[role="img"]`)
-		if text(svg.Find("title").First()) == "" || text(svg.Find("desc").First()) == "" {
+		if sitetest.Text(svg.Find("title").First()) == "" || sitetest.Text(svg.Find("desc").First()) == "" {
 			t.Errorf("the %s chart has no title or description", id)
 		}
 	}
@@ -48,46 +49,46 @@ func TestDashboardCountsPlannedAgainstAchieved(t *testing.T) {
 	if n := page.Doc.Find(`[data-testid="table-by-year"] tbody tr`).Length(); n != 1 {
 		t.Errorf("the 2022 dashboard compares %d years", n)
 	}
-	years := b.get("/years/2023/dashboard").Doc.Find(`[data-testid="table-by-year"] tbody tr th`)
-	if years.Length() != 2 || !strings.Contains(text(years.Eq(0)), "2022") || !strings.Contains(text(years.Eq(1)), "2023") {
-		t.Errorf("the year-over-year table has %q", text(years))
+	years := b.Get("/years/2023/dashboard").Doc.Find(`[data-testid="table-by-year"] tbody tr th`)
+	if years.Length() != 2 || !strings.Contains(sitetest.Text(years.Eq(0)), "2022") || !strings.Contains(sitetest.Text(years.Eq(1)), "2023") {
+		t.Errorf("the year-over-year table has %q", sitetest.Text(years))
 	}
 }
 
 func TestTimelineShowsBaselinesActualsAndToday(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	form := editForm(t, b.get("/projects/3/edit"))
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	form := editForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_start", "2022-09-01")
 	form.Set("planned_completion", "2023-10-31")
-	wantStatus(t, "set a baseline", b.post("/projects/3/edit", form), http.StatusSeeOther)
-	form = editForm(t, b.get("/projects/3/edit"))
+	sitetest.WantStatus(t, "set a baseline", b.Post("/projects/3/edit", form), http.StatusSeeOther)
+	form = editForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_completion", "2023-12-15")
 	form.Set("rebaseline_reason", "雨季停工")
 	form.Set("delay_reason", "雨季")
-	wantStatus(t, "re-baseline", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	sitetest.WantStatus(t, "re-baseline", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 
-	page := site.newBrowser(t).get("/years/2023/timeline")
-	wantStatus(t, "the timeline", page, http.StatusOK)
+	page := site.NewBrowser(t).Get("/years/2023/timeline")
+	sitetest.WantStatus(t, "the timeline", page, http.StatusOK)
 	rows := page.Doc.Find(`[data-testid="timeline-row"]`)
 	if rows.Length() != page.Doc.Find(`[data-testid="timeline-table"] tbody tr`).Length() || rows.Length() == 0 {
 		t.Fatalf("%d rows drawn, %d in the table", rows.Length(), page.Doc.Find(`[data-testid="timeline-table"] tbody tr`).Length())
 	}
-	var haian *goquery.Selection
+	var haianRow *goquery.Selection
 	rows.Each(func(_ int, row *goquery.Selection) {
-		if strings.Contains(text(row.Find("title")), "海安路") {
-			haian = row
+		if strings.Contains(sitetest.Text(row.Find("title")), "海安路") {
+			haianRow = row
 		}
 	})
-	if haian == nil {
+	if haianRow == nil {
 		t.Fatal("海安路 is not on the 2023 timeline")
 	}
-	if haian.Find("rect.gantt__planned").Length() != 1 || haian.Find("rect.gantt__original").Length() != 1 || haian.Find("path.gantt__deadline").Length() != 1 {
+	if haianRow.Find("rect.gantt__planned").Length() != 1 || haianRow.Find("rect.gantt__original").Length() != 1 || haianRow.Find("path.gantt__deadline").Length() != 1 {
 		t.Errorf("海安路's row: %d planned, %d original bars, %d deadline markers; want 1, 1, 1",
-			haian.Find("rect.gantt__planned").Length(), haian.Find("rect.gantt__original").Length(), haian.Find("path.gantt__deadline").Length())
+			haianRow.Find("rect.gantt__planned").Length(), haianRow.Find("rect.gantt__original").Length(), haianRow.Find("path.gantt__deadline").Length())
 	}
 	width := func(selector string) int {
-		w, _ := haian.Find(selector).Attr("width")
+		w, _ := haianRow.Find(selector).Attr("width")
 		n, err := strconv.Atoi(w)
 		if err != nil {
 			t.Fatalf("%s width %q", selector, w)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"shuangshi/internal/site/sitetest"
 	"slices"
 	"strings"
 	"testing"
@@ -32,17 +33,17 @@ type hostileRequest struct {
 // expected statuses, never a 5xx; pages that show what was sent escape it;
 // and afterwards the database is sound and holds only valid text.
 func TestHostileRequests(t *testing.T) {
-	site := newEditingSite(t)
-	li := site.signIn(t, "li", testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	adm.get("/admin/projects") // the session's CSRF token, for the raw requests
+	site := sitetest.NewEditing(t)
+	li := site.SignIn(t, "li", sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	adm.Get("/admin/projects") // the session's CSRF token, for the raw requests
 	target := firstTargetID(t, li)
 	script := `<script>alert("x")</script>`
 	img := `"><img src=x onerror=alert(1)>`
 	sqlText := `'; DROP TABLE projects; --`
 	edit := func(field, value string) func() string {
 		return func() string {
-			form := editForm(t, li.get("/projects/3/edit"))
+			form := editForm(t, li.Get("/projects/3/edit"))
 			form.Set(field, value)
 			form.Del("_csrf")
 			return form.Encode()
@@ -119,7 +120,7 @@ func TestHostileRequests(t *testing.T) {
 
 	// What was stored is shown escaped, where the public and the staff see it.
 	for _, path := range []string{"/projects/3", "/projects/3/history", "/years/2023", "/projects/3/edit", "/feed.atom"} {
-		page := li.get(path)
+		page := li.Get(path)
 		if page.StatusCode != http.StatusOK {
 			t.Errorf("%s: status %d", path, page.StatusCode)
 		}
@@ -127,7 +128,7 @@ func TestHostileRequests(t *testing.T) {
 			t.Errorf("%s shows stored markup unescaped", path)
 		}
 	}
-	if !strings.Contains(li.get("/projects/3").Body, "&lt;script&gt;") {
+	if !strings.Contains(li.Get("/projects/3").Body, "&lt;script&gt;") {
 		t.Error("the stored script is not on the project page as text")
 	}
 	for _, path := range []string{"/admin/projects", "/admin/users", "/admin/assignments", "/targets/" + target + "/comments", "/my/projects"} {
@@ -135,7 +136,7 @@ func TestHostileRequests(t *testing.T) {
 		if path == "/my/projects" {
 			b = li
 		}
-		page := b.get(path)
+		page := b.Get(path)
 		if page.StatusCode != http.StatusOK {
 			t.Errorf("%s: status %d", path, page.StatusCode)
 		}
@@ -146,7 +147,7 @@ func TestHostileRequests(t *testing.T) {
 
 	// Nothing corrupt is stored: the database is sound, the tables are all
 	// there, and every text is valid UTF-8 without NUL.
-	db, err := sql.Open("sqlite3", site.cfg.dbPath)
+	db, err := sql.Open("sqlite3", site.Config.Source)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,10 +179,10 @@ func TestHostileRequests(t *testing.T) {
 }
 
 // firstTargetID is the smallest id of a target on project 3's edit form.
-func firstTargetID(t *testing.T, b *browser) string {
+func firstTargetID(t *testing.T, b *sitetest.Browser) string {
 	t.Helper()
 	var ids []string
-	for name := range editForm(t, b.get("/projects/3/edit")) {
+	for name := range editForm(t, b.Get("/projects/3/edit")) {
 		if id, ok := strings.CutPrefix(name, "progress-"); ok {
 			ids = append(ids, id)
 		}
@@ -205,7 +206,7 @@ func contains(statuses []int, s int) bool {
 // sendRaw sends the request over a connection of its own, with the path
 // exactly as written (Go's client would clean it), the browser's cookies
 // and, for a form, its CSRF token.
-func sendRaw(t *testing.T, site string, b *browser, c hostileRequest) (int, http.Header, string) {
+func sendRaw(t *testing.T, site string, b *sitetest.Browser, c hostileRequest) (int, http.Header, string) {
 	t.Helper()
 	u, err := url.Parse(site)
 	if err != nil {
@@ -219,7 +220,7 @@ func sendRaw(t *testing.T, site string, b *browser, c hostileRequest) (int, http
 	var req strings.Builder
 	req.WriteString(c.method + " " + c.path + " HTTP/1.1\r\nHost: " + u.Host + "\r\nConnection: close\r\n")
 	cookies := []string{}
-	for _, k := range b.client.Jar.Cookies(u) {
+	for _, k := range b.Client.Jar.Cookies(u) {
 		cookies = append(cookies, k.Name+"="+k.Value)
 	}
 	if v, ok := c.header["Cookie"]; ok {
@@ -235,10 +236,10 @@ func sendRaw(t *testing.T, site string, b *browser, c hostileRequest) (int, http
 	}
 	body := c.body
 	if c.method == "POST" {
-		body = "_csrf=" + url.QueryEscape(b.csrf) + "&" + body
+		body = "_csrf=" + url.QueryEscape(b.CSRF) + "&" + body
 		req.WriteString("Content-Type: application/x-www-form-urlencoded\r\n")
 	}
-	req.WriteString("Content-Length: " + itoa(int64(len(body))) + "\r\n\r\n" + body)
+	req.WriteString("Content-Length: " + sitetest.ID(int64(len(body))) + "\r\n\r\n" + body)
 	// A server that refuses an oversized body answers and closes before
 	// reading it all: the write may fail, and the answer is still there.
 	reader := bufio.NewReader(conn)

@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
+	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,29 +16,6 @@ import (
 
 	"shuangshi/internal/auth"
 )
-
-// postFile submits the upload form as a browser does: multipart, with the
-// year and the file, to the form's address, which carries the CSRF token.
-func (b *browser) postFile(path, year, filename string, content []byte) response {
-	b.t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("year", year)
-	if filename != "" {
-		part, err := w.CreateFormFile("file", filename)
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		part.Write(content)
-	}
-	w.Close()
-	req, err := http.NewRequest(http.MethodPost, b.site.URL+path+"?_csrf="+url.QueryEscape(b.csrf), &body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return b.do(req)
-}
 
 // workbook writes rows as an XLSX file: a title row, a heading row, then
 // the rows, with the list column merged over each run of one list as the
@@ -99,7 +76,7 @@ func table10(t *testing.T) [][]string {
 	return rows
 }
 
-func lineActions(p response) map[string]string {
+func lineActions(p sitetest.Response) map[string]string {
 	out := map[string]string{}
 	p.Doc.Find(`[data-testid="import-line"]`).Each(func(_ int, s *goquery.Selection) {
 		row, _ := s.Attr("data-row")
@@ -110,15 +87,15 @@ func lineActions(p response) map[string]string {
 }
 
 func TestImportingTable10IntoItsOwnYearChangesNothing(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	adm.get("/admin/import")
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	adm.Get("/admin/import")
 	file := workbook(t, "表十 2023 年区“双十”项目", []string{"", "项目名称"}, table10(t))
 
-	uploaded := adm.postFile("/admin/import", "2023", "表十.xlsx", file)
-	wantStatus(t, "upload Table 10", uploaded, http.StatusSeeOther)
-	preview := adm.get(uploaded.Header.Get("Location"))
+	uploaded := adm.PostFile("/admin/import", "2023", "表十.xlsx", file)
+	sitetest.WantStatus(t, "upload Table 10", uploaded, http.StatusSeeOther)
+	preview := adm.Get(uploaded.Header.Get("Location"))
 	actions := lineActions(preview)
 	if len(actions) != 20 {
 		t.Fatalf("%d lines in the preview, want 20", len(actions))
@@ -128,17 +105,17 @@ func TestImportingTable10IntoItsOwnYearChangesNothing(t *testing.T) {
 			t.Errorf("row %d: %q, want listed (the seed has the 2023 list)", row, actions[strconv.Itoa(row)])
 		}
 	}
-	wantStatus(t, "confirm", adm.post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
-	if got := site.newBrowser(t).get("/years/2023").Doc.Find(`tr[data-position]`).Length(); got != 20 {
+	sitetest.WantStatus(t, "confirm", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
+	if got := site.NewBrowser(t).Get("/years/2023").Doc.Find(`tr[data-position]`).Length(); got != 20 {
 		t.Errorf("2023 has %d targets after importing its own list, want 20", got)
 	}
 }
 
 func TestImportANewYearsList(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	adm.get("/admin/import")
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	adm.Get("/admin/import")
 	rows := [][]string{
 		{"开工", "长海路（国和路-嫩江路）道路新建工程", "", "2024-06-30"},
 		{"竣工", "海安路（军工路-共青路）道路整治工程", "", ""},          // 2022's name for project 3: the same project
@@ -146,10 +123,10 @@ func TestImportANewYearsList(t *testing.T) {
 	}
 	file := workbook(t, "2024年区“双十”项目", []string{"年度目标", "项目名称", "类别", "节点"}, rows)
 
-	uploaded := adm.postFile("/admin/import", "2024", "2024双十.xlsx", file)
-	wantStatus(t, "upload", uploaded, http.StatusSeeOther)
+	uploaded := adm.PostFile("/admin/import", "2024", "2024双十.xlsx", file)
+	sitetest.WantStatus(t, "upload", uploaded, http.StatusSeeOther)
 	previewURL := uploaded.Header.Get("Location")
-	preview := adm.get(previewURL)
+	preview := adm.Get(previewURL)
 	want := map[string]string{"3": "new", "4": "existing", "5": "propose"}
 	if got := lineActions(preview); len(got) != 3 || got["3"] != want["3"] || got["4"] != want["4"] || got["5"] != want["5"] {
 		t.Fatalf("actions %v, want %v", got, want)
@@ -157,79 +134,79 @@ func TestImportANewYearsList(t *testing.T) {
 	if preview.Doc.Find(`[data-testid="size-warning-start"]`).Length() != 1 {
 		t.Error("no warning that the lists will not have ten projects")
 	}
-	if !strings.Contains(text(preview.Doc.Find(`[data-row="5"] [data-testid="proposal"]`)), "新江湾东排水泵站控污调蓄设施建设工程") {
-		t.Errorf("the proposal: %q", text(preview.Doc.Find(`[data-row="5"]`)))
+	if !strings.Contains(sitetest.Text(preview.Doc.Find(`[data-row="5"] [data-testid="proposal"]`)), "新江湾东排水泵站控污调蓄设施建设工程") {
+		t.Errorf("the proposal: %q", sitetest.Text(preview.Doc.Find(`[data-row="5"]`)))
 	}
-	if site.newBrowser(t).get("/years/2024").StatusCode != http.StatusNotFound {
+	if site.NewBrowser(t).Get("/years/2024").StatusCode != http.StatusNotFound {
 		t.Fatal("the preview changed the record")
 	}
 
-	unanswered := adm.post(previewURL, nil)
-	wantStatus(t, "confirm without answering", unanswered, http.StatusUnprocessableEntity)
-	wantStatus(t, "confirm", adm.post(previewURL, url.Values{"match-5": {"yes"}}), http.StatusSeeOther)
+	unanswered := adm.Post(previewURL, nil)
+	sitetest.WantStatus(t, "confirm without answering", unanswered, http.StatusUnprocessableEntity)
+	sitetest.WantStatus(t, "confirm", adm.Post(previewURL, url.Values{"match-5": {"yes"}}), http.StatusSeeOther)
 
-	public := site.newBrowser(t).get("/years/2024")
-	wantStatus(t, "the 2024 page", public, http.StatusOK)
+	public := site.NewBrowser(t).Get("/years/2024")
+	sitetest.WantStatus(t, "the 2024 page", public, http.StatusOK)
 	listed := public.Doc.Find(`tr[data-position]`)
 	if listed.Length() != 3 {
 		t.Fatalf("2024 has %d targets, want 3", listed.Length())
 	}
-	if !strings.Contains(text(listed.Eq(0)), "2024年6月30日") {
-		t.Errorf("the node date was not imported: %q", text(listed.Eq(0)))
+	if !strings.Contains(sitetest.Text(listed.Eq(0)), "2024年6月30日") {
+		t.Errorf("the node date was not imported: %q", sitetest.Text(listed.Eq(0)))
 	}
 	// The matched project keeps its identity, under this year's name.
-	haian := site.newBrowser(t).get("/projects/3")
-	if !strings.Contains(text(haian.Doc.Find("main")), "2024") {
+	haian := site.NewBrowser(t).Get("/projects/3")
+	if !strings.Contains(sitetest.Text(haian.Doc.Find("main")), "2024") {
 		t.Error("海安路's page does not show its 2024 target")
 	}
-	projects := adm.get("/admin/projects")
+	projects := adm.Get("/admin/projects")
 	if n := projects.Doc.Find(`[data-testid="project-row"]`).Length(); n != 35 {
 		t.Errorf("%d projects after the import, want the 34 seeded and one new", n)
 	}
 
 	// The same file again changes nothing, and the first upload cannot be
 	// confirmed twice.
-	adm.get("/admin/import")
-	again := adm.postFile("/admin/import", "2024", "2024双十.xlsx", file)
-	wantStatus(t, "upload again", again, http.StatusSeeOther)
-	for row, action := range lineActions(adm.get(again.Header.Get("Location"))) {
+	adm.Get("/admin/import")
+	again := adm.PostFile("/admin/import", "2024", "2024双十.xlsx", file)
+	sitetest.WantStatus(t, "upload again", again, http.StatusSeeOther)
+	for row, action := range lineActions(adm.Get(again.Header.Get("Location"))) {
 		if action != "listed" {
 			t.Errorf("second upload, row %s: %s, want listed", row, action)
 		}
 	}
-	wantStatus(t, "confirm the second upload", adm.post(again.Header.Get("Location"), nil), http.StatusSeeOther)
-	adm.get(previewURL)
-	wantStatus(t, "confirm the first upload again", adm.post(previewURL, url.Values{"match-5": {"yes"}}), http.StatusConflict)
-	if got := site.newBrowser(t).get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != 3 {
+	sitetest.WantStatus(t, "confirm the second upload", adm.Post(again.Header.Get("Location"), nil), http.StatusSeeOther)
+	adm.Get(previewURL)
+	sitetest.WantStatus(t, "confirm the first upload again", adm.Post(previewURL, url.Values{"match-5": {"yes"}}), http.StatusConflict)
+	if got := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != 3 {
 		t.Errorf("2024 has %d targets after importing twice, want 3", got)
 	}
 }
 
 func TestImportShowsEveryProblemWithItsRow(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	adm.get("/admin/import")
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	adm.Get("/admin/import")
 	csvFile := "\uFEFF年度目标,项目名称,类别,计划开工\n" +
 		"开工,甲路新建工程,路,2024-03-01\n" +
 		"开工,,路,\n" + // row 3: no name
 		"竣工,乙河整治工程,河,\n" + // row 4: unknown category
 		"开工,甲路新建工程,路,\n" + // row 5: the same as row 2
 		"竣工,丙站工程,电,2024-13-45\n" // row 6: a bad date
-	uploaded := adm.postFile("/admin/import", "2024", "list.csv", []byte(csvFile))
-	wantStatus(t, "upload", uploaded, http.StatusSeeOther)
-	preview := adm.get(uploaded.Header.Get("Location"))
+	uploaded := adm.PostFile("/admin/import", "2024", "list.csv", []byte(csvFile))
+	sitetest.WantStatus(t, "upload", uploaded, http.StatusSeeOther)
+	preview := adm.Get(uploaded.Header.Get("Location"))
 	for row, want := range map[string]string{"3": "项目名称", "4": "河", "5": "第 2 行", "6": "2024-13-45"} {
 		line := preview.Doc.Find(`[data-row="` + row + `"]`)
-		if action, _ := line.Attr("data-action"); action != "error" || !strings.Contains(text(line.Find(`[data-testid="problems"]`)), want) {
-			t.Errorf("row %s: %s %q, want an error naming %q", row, action, text(line.Find(`[data-testid="problems"]`)), want)
+		if action, _ := line.Attr("data-action"); action != "error" || !strings.Contains(sitetest.Text(line.Find(`[data-testid="problems"]`)), want) {
+			t.Errorf("row %s: %s %q, want an error naming %q", row, action, sitetest.Text(line.Find(`[data-testid="problems"]`)), want)
 		}
 	}
 	if preview.Doc.Find(`[data-testid="confirm"]`).Length() != 0 {
 		t.Error("a file with problems can be confirmed")
 	}
-	wantStatus(t, "confirm anyway", adm.post(uploaded.Header.Get("Location"), nil), http.StatusUnprocessableEntity)
-	if site.newBrowser(t).get("/years/2024").StatusCode != http.StatusNotFound {
+	sitetest.WantStatus(t, "confirm anyway", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusUnprocessableEntity)
+	if site.NewBrowser(t).Get("/years/2024").StatusCode != http.StatusNotFound {
 		t.Error("a refused import changed the record")
 	}
 
@@ -243,36 +220,36 @@ func TestImportShowsEveryProblemWithItsRow(t *testing.T) {
 		{"too large", "huge.csv", bytes.Repeat([]byte("开工,某路\n"), 5<<20/12), "MB"},
 		{"no header", "notes.csv", []byte("说明,备注\n一,二\n"), "表头"},
 	} {
-		adm.get("/admin/import")
-		resp := adm.postFile("/admin/import", "2024", bad.filename, bad.content)
-		wantStatus(t, bad.name, resp, http.StatusUnprocessableEntity)
-		if got := text(resp.Doc.Find("#file-error")); !strings.Contains(got, bad.says) {
+		adm.Get("/admin/import")
+		resp := adm.PostFile("/admin/import", "2024", bad.filename, bad.content)
+		sitetest.WantStatus(t, bad.name, resp, http.StatusUnprocessableEntity)
+		if got := sitetest.Text(resp.Doc.Find("#file-error")); !strings.Contains(got, bad.says) {
 			t.Errorf("%s: the message by the file says %q", bad.name, got)
 		}
 		if v, _ := resp.Doc.Find("#year").Attr("value"); v != "2024" {
 			t.Errorf("%s: the year was lost: %q", bad.name, v)
 		}
 	}
-	adm.get("/admin/import")
-	noFile := adm.postFile("/admin/import", "20x4", "", nil)
-	wantStatus(t, "no file and a bad year", noFile, http.StatusUnprocessableEntity)
-	if text(noFile.Doc.Find("#year-error")) == "" || text(noFile.Doc.Find("#file-error")) == "" {
+	adm.Get("/admin/import")
+	noFile := adm.PostFile("/admin/import", "20x4", "", nil)
+	sitetest.WantStatus(t, "no file and a bad year", noFile, http.StatusUnprocessableEntity)
+	if sitetest.Text(noFile.Doc.Find("#year-error")) == "" || sitetest.Text(noFile.Doc.Find("#file-error")) == "" {
 		t.Error("no message by the year or the file")
 	}
 }
 
 // A new project on both lists of the year is two rows and one project.
 func TestImportANewProjectOnBothLists(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	adm.get("/admin/import")
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	adm.Get("/admin/import")
 	file := "年度目标,项目名称\n开工,甲路新建工程\n竣工,甲路新建工程\n"
-	uploaded := adm.postFile("/admin/import", "2030", "both.csv", []byte(file))
-	wantStatus(t, "upload", uploaded, http.StatusSeeOther)
-	wantStatus(t, "confirm", adm.post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
+	uploaded := adm.PostFile("/admin/import", "2030", "both.csv", []byte(file))
+	sitetest.WantStatus(t, "upload", uploaded, http.StatusSeeOther)
+	sitetest.WantStatus(t, "confirm", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
 
-	rows := site.newBrowser(t).get("/years/2030").Doc.Find(`tr[data-position]`)
+	rows := site.NewBrowser(t).Get("/years/2030").Doc.Find(`tr[data-position]`)
 	if rows.Length() != 2 {
 		t.Fatalf("2030 has %d targets, want 2", rows.Length())
 	}

@@ -1,7 +1,8 @@
-// Command web serves the 双十 site: it opens (or creates) the SQLite
-// database, brings its schema up to date, loads the seed dataset once and
-// serves the pages until it is told to stop. Its user subcommands manage
-// staff accounts from the command line.
+// Command web serves the 双十 site: it reads its flags, builds the site
+// (internal/site) on a SQLite file, created if missing, or a PostgreSQL
+// database, listens, and serves until it is told to stop. Its subcommands
+// manage staff accounts, session keys, backups and restores from the
+// command line.
 package main
 
 import (
@@ -25,29 +26,13 @@ import (
 	"time"
 	_ "time/tzdata" // the district's time zone must be known on any machine
 
-	"github.com/labstack/echo/v4"
-
-	"shuangshi/data"
-	"shuangshi/internal/accounts"
-	"shuangshi/internal/auth"
 	"shuangshi/internal/backups"
-	"shuangshi/internal/civil"
 	"shuangshi/internal/console"
 	"shuangshi/internal/database"
-	"shuangshi/internal/imports"
-	"shuangshi/internal/lists"
-	"shuangshi/internal/locale"
-	"shuangshi/internal/metrics"
-	"shuangshi/internal/notify"
-	"shuangshi/internal/oc4ids"
 	"shuangshi/internal/projects"
-	"shuangshi/internal/reports"
+	"shuangshi/internal/site"
 	"shuangshi/internal/web"
-	"shuangshi/static"
 )
-
-// districtTimeZone is where the works are: a deadline passes at midnight there.
-const districtTimeZone = "Asia/Shanghai"
 
 func main() {
 	reserveForHashes := tuneMemory(os.Getenv)
@@ -108,87 +93,54 @@ type startError struct{ error }
 
 func (e startError) Unwrap() error { return e.error }
 
-// config is what the command line and the environment decide.
+// config is what the command line and the environment decide: the site's
+// configuration, and what the command itself does with the listener.
 type config struct {
-	addr           string
-	dbPath         string
-	secureCookies  bool
-	trustedProxies []*net.IPNet
-	// sessionKeys, from SHUANGSHI_SESSION_KEYS, replace the key file.
-	sessionKeys string
-	// atRiskDays: a target whose deadline is this close is at risk.
-	atRiskDays int
-	// staleDays: a project not updated for this long is flagged stale.
-	staleDays int
-	// publicURL is the site's address as its readers reach it, for the
-	// links in e-mails and feeds; "" takes it from each request.
-	publicURL string
-	// smtp is the mail server the daily digests go through; Addr "" sends
-	// none (the digest is still on its page).
-	smtp notify.SMTP
-	// digestHour is the hour of the day, in the district, from which the
-	// day's digests are sent.
-	digestHour int
-	// benchCeiling is a file served as a static file at web.CeilingPath,
-	// for the benchmark to compare the dynamic pages with.
-	benchCeiling string
-	// metricsFrom are the networks that may read /metrics without signing
-	// in: the Prometheus server's.
-	metricsFrom []*net.IPNet
-	// backupDir receives a copy of the SQLite database a day, of which
-	// the newest backupKeep are kept; "off" takes none.
-	backupDir  string
-	backupKeep int
+	addr string
 	// connsPerClient bounds the connections one client address may hold
 	// open (see web.ConnLimits).
 	connsPerClient int
-	// securityLogDays is how long the security log is kept.
-	securityLogDays int
-	// reserveForHashes, when not nil, is told the memory the password
-	// hashes under way hold (see tuneMemory).
-	reserveForHashes func(bytes int64)
+	// benchCeiling is a file served as a static file at web.CeilingPath,
+	// for the benchmark to compare the dynamic pages with.
+	benchCeiling string
+	site         site.Config
 }
 
-// backupDir is where the daily copies go unless -backups says otherwise:
-// beside the database.
+// defaultBackupDir is where the daily copies go unless -backups says
+// otherwise: beside the database.
 func defaultBackupDir(dbPath string) string {
 	return filepath.Join(filepath.Dir(dbPath), "backups")
-}
-
-// sessionKeyFile is where the session keys are kept: beside the database.
-func (c config) sessionKeyFile() string {
-	return strings.TrimSuffix(c.dbPath, ".db") + ".session-keys"
 }
 
 // parseConfig reads the flags; each has an environment variable that sets its
 // default, and the flag wins over both.
 func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (config, error) {
-	cfg := config{sessionKeys: getenv("SHUANGSHI_SESSION_KEYS")}
-	cfg.smtp.Password = getenv("SHUANGSHI_SMTP_PASSWORD")
+	cfg := config{site: site.Config{SessionKeys: getenv("SHUANGSHI_SESSION_KEYS")}}
+	cfg.site.SMTP.Password = getenv("SHUANGSHI_SMTP_PASSWORD")
 	fs := flag.NewFlagSet("shuangshi", flag.ContinueOnError)
 	// The flag package's own messages run to several lines; main prints one.
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "SHUANGSHI_ADDR", ":8080"), "address to listen on (SHUANGSHI_ADDR)")
-	fs.StringVar(&cfg.dbPath, "db", envOr(getenv, "SHUANGSHI_DB", "data/shuangshi.db"),
+	fs.StringVar(&cfg.site.Source, "db", envOr(getenv, "SHUANGSHI_DB", "data/shuangshi.db"),
 		"SQLite database file, created if missing, or a postgres:// URL for servers that share one database (SHUANGSHI_DB)")
-	fs.BoolVar(&cfg.secureCookies, "secure-cookies", getenv("SHUANGSHI_SECURE_COOKIES") == "true",
+	fs.BoolVar(&cfg.site.SecureCookies, "secure-cookies", getenv("SHUANGSHI_SECURE_COOKIES") == "true",
 		"mark every cookie Secure, for a site served only over HTTPS (SHUANGSHI_SECURE_COOKIES=true)")
 	atRisk := fs.String("at-risk-days", envOr(getenv, "SHUANGSHI_AT_RISK_DAYS", strconv.Itoa(projects.DefaultAtRiskDays)),
 		"a target whose deadline is this many days away or fewer is at risk (SHUANGSHI_AT_RISK_DAYS)")
 	stale := fs.String("stale-days", envOr(getenv, "SHUANGSHI_STALE_DAYS", strconv.Itoa(console.DefaultStaleDays)),
 		"a project not updated for this many days is flagged stale (SHUANGSHI_STALE_DAYS)")
-	fs.StringVar(&cfg.publicURL, "public-url", getenv("SHUANGSHI_PUBLIC_URL"),
+	fs.StringVar(&cfg.site.PublicURL, "public-url", getenv("SHUANGSHI_PUBLIC_URL"),
 		"the site's address as readers reach it, such as https://shuangshi.example.gov.cn, for links in e-mails and feeds (SHUANGSHI_PUBLIC_URL)")
-	fs.StringVar(&cfg.smtp.Addr, "smtp-addr", getenv("SHUANGSHI_SMTP_ADDR"),
+	fs.StringVar(&cfg.site.SMTP.Addr, "smtp-addr", getenv("SHUANGSHI_SMTP_ADDR"),
 		"host:port of the mail server for the daily digests; none are e-mailed without it (SHUANGSHI_SMTP_ADDR)")
-	fs.StringVar(&cfg.smtp.From, "smtp-from", getenv("SHUANGSHI_SMTP_FROM"), "sender address of the digests (SHUANGSHI_SMTP_FROM)")
-	fs.StringVar(&cfg.smtp.Username, "smtp-user", getenv("SHUANGSHI_SMTP_USER"),
+	fs.StringVar(&cfg.site.SMTP.From, "smtp-from", getenv("SHUANGSHI_SMTP_FROM"), "sender address of the digests (SHUANGSHI_SMTP_FROM)")
+	fs.StringVar(&cfg.site.SMTP.Username, "smtp-user", getenv("SHUANGSHI_SMTP_USER"),
 		"user name on the mail server; the password is read from SHUANGSHI_SMTP_PASSWORD only, never a flag (SHUANGSHI_SMTP_USER)")
 	digestHour := fs.String("digest-hour", envOr(getenv, "SHUANGSHI_DIGEST_HOUR", "8"),
 		"hour of the day, district time, from which the daily digests are e-mailed (SHUANGSHI_DIGEST_HOUR)")
 	fs.StringVar(&cfg.benchCeiling, "bench-ceiling", "",
 		"for the benchmark: serve this file at "+web.CeilingPath+" the way static files are served")
-	fs.StringVar(&cfg.backupDir, "backups", getenv("SHUANGSHI_BACKUPS"),
+	fs.StringVar(&cfg.site.BackupDir, "backups", getenv("SHUANGSHI_BACKUPS"),
 		"folder for the daily copies of a SQLite database, or off for none; the default is backups/ beside the database (SHUANGSHI_BACKUPS)")
 	backupKeep := fs.String("backup-keep", envOr(getenv, "SHUANGSHI_BACKUP_KEEP", "14"),
 		"how many daily copies to keep, the newest (SHUANGSHI_BACKUP_KEEP)")
@@ -214,60 +166,62 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		return cfg, startError{fmt.Errorf("unexpected argument %q (run with -h for the flags)", fs.Arg(0))}
 	}
 	var err error
-	if cfg.trustedProxies, err = parseNetworks(*proxies); err != nil {
+	if cfg.site.TrustedProxies, err = parseNetworks(*proxies); err != nil {
 		return cfg, startError{err}
 	}
-	if cfg.metricsFrom, err = parseNetworks(*metricsFrom); err != nil {
+	if cfg.site.MetricsFrom, err = parseNetworks(*metricsFrom); err != nil {
 		return cfg, startError{fmt.Errorf("-metrics-from: %w", err)}
 	}
-	if cfg.atRiskDays, err = strconv.Atoi(*atRisk); err != nil || cfg.atRiskDays < 0 || cfg.atRiskDays > 365 {
+	if cfg.site.AtRiskDays, err = strconv.Atoi(*atRisk); err != nil || cfg.site.AtRiskDays < 0 || cfg.site.AtRiskDays > 365 {
 		return cfg, startError{fmt.Errorf("-at-risk-days: %q is not a number of days from 0 to 365", *atRisk)}
 	}
-	if cfg.staleDays, err = strconv.Atoi(*stale); err != nil || cfg.staleDays < 1 || cfg.staleDays > 365 {
+	if cfg.site.StaleDays, err = strconv.Atoi(*stale); err != nil || cfg.site.StaleDays < 1 || cfg.site.StaleDays > 365 {
 		return cfg, startError{fmt.Errorf("-stale-days: %q is not a number of days from 1 to 365", *stale)}
 	}
-	if cfg.backupKeep, err = strconv.Atoi(*backupKeep); err != nil || cfg.backupKeep < 1 || cfg.backupKeep > 1000 {
+	if cfg.site.BackupKeep, err = strconv.Atoi(*backupKeep); err != nil || cfg.site.BackupKeep < 1 || cfg.site.BackupKeep > 1000 {
 		return cfg, startError{fmt.Errorf("-backup-keep: %q is not a number of copies from 1 to 1000", *backupKeep)}
 	}
 	if cfg.connsPerClient, err = strconv.Atoi(*connsPerClient); err != nil || cfg.connsPerClient < 1 || cfg.connsPerClient > 100_000 {
 		return cfg, startError{fmt.Errorf("-conns-per-client: %q is not a number of connections from 1 to 100000", *connsPerClient)}
 	}
-	if cfg.securityLogDays, err = strconv.Atoi(*securityLogDays); err != nil || cfg.securityLogDays < 1 || cfg.securityLogDays > 3650 {
+	if cfg.site.SecurityLogDays, err = strconv.Atoi(*securityLogDays); err != nil || cfg.site.SecurityLogDays < 1 || cfg.site.SecurityLogDays > 3650 {
 		return cfg, startError{fmt.Errorf("-security-log-days: %q is not a number of days from 1 to 3650", *securityLogDays)}
 	}
-	if cfg.backupDir == "" {
-		cfg.backupDir = defaultBackupDir(cfg.dbPath)
+	switch {
+	case database.IsPostgres(cfg.site.Source):
+		cfg.site.BackupDir = "" // PostgreSQL has pg_dump
+	case cfg.site.BackupDir == "off":
+		cfg.site.BackupDir = ""
+	case cfg.site.BackupDir == "":
+		cfg.site.BackupDir = defaultBackupDir(cfg.site.Source)
 	}
-	if database.IsPostgres(cfg.dbPath) {
-		cfg.backupDir = "off" // PostgreSQL has pg_dump
-	}
-	if cfg.digestHour, err = strconv.Atoi(*digestHour); err != nil || cfg.digestHour < 0 || cfg.digestHour > 23 {
+	if cfg.site.DigestHour, err = strconv.Atoi(*digestHour); err != nil || cfg.site.DigestHour < 0 || cfg.site.DigestHour > 23 {
 		return cfg, startError{fmt.Errorf("-digest-hour: %q is not an hour from 0 to 23", *digestHour)}
 	}
-	if cfg.publicURL != "" {
-		u, err := url.Parse(cfg.publicURL)
+	if cfg.site.PublicURL != "" {
+		u, err := url.Parse(cfg.site.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return cfg, startError{fmt.Errorf("-public-url: %q is not an address such as https://shuangshi.example.gov.cn", cfg.publicURL)}
+			return cfg, startError{fmt.Errorf("-public-url: %q is not an address such as https://shuangshi.example.gov.cn", cfg.site.PublicURL)}
 		}
-		cfg.publicURL = strings.TrimSuffix(cfg.publicURL, "/")
+		cfg.site.PublicURL = strings.TrimSuffix(cfg.site.PublicURL, "/")
 	}
-	if database.IsPostgres(cfg.dbPath) && cfg.sessionKeys == "" {
+	if database.IsPostgres(cfg.site.Source) && cfg.site.SessionKeys == "" {
 		// Servers sharing a database must share the keys their session
 		// cookies are signed with, or a session started on one is a
 		// stranger to the next.
 		return cfg, startError{errors.New("with a PostgreSQL database, set SHUANGSHI_SESSION_KEYS to the same keys on every server " +
 			"(base64 of 64 random bytes, comma-separated; `openssl rand -base64 64 | tr -d '\\n'` makes one)")}
 	}
-	if cfg.smtp.Addr != "" {
+	if cfg.site.SMTP.Addr != "" {
 		// An e-mail's links must open from wherever it is read.
-		if cfg.publicURL == "" {
+		if cfg.site.PublicURL == "" {
 			return cfg, startError{errors.New("-smtp-addr needs -public-url, for the links in the e-mails")}
 		}
-		if _, _, err := net.SplitHostPort(cfg.smtp.Addr); err != nil {
-			return cfg, startError{fmt.Errorf("-smtp-addr: %q is not host:port", cfg.smtp.Addr)}
+		if _, _, err := net.SplitHostPort(cfg.site.SMTP.Addr); err != nil {
+			return cfg, startError{fmt.Errorf("-smtp-addr: %q is not host:port", cfg.site.SMTP.Addr)}
 		}
-		if _, err := mail.ParseAddress(cfg.smtp.From); err != nil {
-			return cfg, startError{fmt.Errorf("-smtp-from: %q is not an e-mail address", cfg.smtp.From)}
+		if _, err := mail.ParseAddress(cfg.site.SMTP.From); err != nil {
+			return cfg, startError{fmt.Errorf("-smtp-from: %q is not an e-mail address", cfg.site.SMTP.From)}
 		}
 	}
 	return cfg, nil
@@ -328,26 +282,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	cfg.reserveForHashes = reserveForHashes
+	cfg.site.ReserveForHashes = reserveForHashes
 	log := slog.New(web.RequestIDs(slog.NewTextHandler(stdout, nil)))
-
-	if !database.IsPostgres(cfg.dbPath) {
-		// Restore refuses to replace a database a server is using.
-		if err := os.MkdirAll(filepath.Dir(cfg.dbPath), 0o750); err != nil {
+	cfg.site.Log, cfg.site.Now = log, time.Now
+	if cfg.benchCeiling != "" {
+		if cfg.site.Ceiling, err = os.ReadFile(cfg.benchCeiling); err != nil {
 			return startError{err}
 		}
-		release, err := backups.Claim(cfg.dbPath)
+	}
+
+	if !database.IsPostgres(cfg.site.Source) {
+		// Restore refuses to replace a database a server is using.
+		if err := os.MkdirAll(filepath.Dir(cfg.site.Source), 0o750); err != nil {
+			return startError{err}
+		}
+		release, err := backups.Claim(cfg.site.Source)
 		if err != nil {
-			return startError{fmt.Errorf("%s: %w", cfg.dbPath, err)}
+			return startError{fmt.Errorf("%s: %w", cfg.site.Source, err)}
 		}
 		defer release()
 	}
-	site, err := newSite(ctx, cfg, log, time.Now)
+	s, err := site.Open(ctx, cfg.site)
 	if err != nil {
 		return startError{err}
 	}
 	defer func() {
-		if err := site.db.Close(); err != nil {
+		if err := s.Close(); err != nil {
 			log.Error("close database", "error", err)
 		}
 	}()
@@ -362,7 +322,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log.Info("file and connection limits", "files_soft", soft, "files_hard", hard,
 		"connections", limits.Total, "connections_per_client", limits.PerClient)
 	srv := &http.Server{
-		Handler:           site.echo,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -376,26 +336,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(web.LimitConnections(ln, limits, log)) }()
-	digestsDone := make(chan struct{})
-	digestCtx, stopDigests := context.WithCancel(ctx)
-	defer func() { stopDigests(); <-digestsDone }()
-	go func() { defer close(digestsDone); site.digester.Run(digestCtx, time.Now) }()
-	tallyCtx, stopTally := context.WithCancel(ctx)
-	tallyDone := make(chan struct{})
-	defer func() { stopTally(); <-tallyDone }()
-	go func() { defer close(tallyDone); site.tally.Run(tallyCtx, securityLogFlush, site.securityLogKeep) }()
-	if cfg.backupDir != "off" {
-		keeper := &backups.Keeper{DB: site.db, Dir: cfg.backupDir, Keep: cfg.backupKeep, Every: 24 * time.Hour, Now: time.Now, Log: log}
-		backupCtx, stopBackups := context.WithCancel(ctx)
-		backupsDone := make(chan struct{})
-		defer func() { stopBackups(); <-backupsDone }()
-		go func() { defer close(backupsDone); keeper.Run(backupCtx, 10*time.Minute) }()
-	}
+	// The background work stops after the last request has been answered,
+	// and before the database closes.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	defer func() { stopJobs(); <-jobsDone }()
+	go func() { defer close(jobsDone); s.Run(jobsCtx) }()
 	url := siteURL(ln.Addr())
-	log.Info("listening", "url", url, "db", redacted(cfg.dbPath))
-	if site.setup != nil {
+	log.Info("listening", "url", url, "db", redacted(cfg.site.Source))
+	if setup := s.SetupPath(); setup != "" {
 		log.Warn("there is no active administrator: open this link, once, to create one; it works until it is used or the server restarts",
-			"setup_url", url+site.setup.Path())
+			"setup_url", url+setup)
 	}
 
 	select {
@@ -449,167 +400,11 @@ func connLimits(fileLimit uint64, cfg config) web.ConnLimits {
 		// On a low limit, half the handles stay the database's.
 		total = int(fileLimit) - min(filesReserved, int(fileLimit)/2)
 	}
-	return web.ConnLimits{PerClient: min(cfg.connsPerClient, total), Total: total, Exempt: cfg.trustedProxies}
+	return web.ConnLimits{PerClient: min(cfg.connsPerClient, total), Total: total, Exempt: cfg.site.TrustedProxies}
 }
-
-// explainStorageProblem answers a write that the disk or the database file
-// refused (full, read-only) with a page that says so, rather than a
-// general error; the error handler logs it.
-func explainStorageProblem(err error) *web.Error {
-	switch database.StorageProblem(err) {
-	case database.ErrStorageFull:
-		return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "error.storage_full", Err: err}
-	case database.ErrStorageReadOnly:
-		return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "error.storage_read_only", Err: err}
-	}
-	return nil
-}
-
-// pageCacheBytes bounds the memory the kept public pages take.
-const pageCacheBytes = 32 << 20
 
 // defaultSecurityLogDays keeps the security log for a year.
 const defaultSecurityLogDays = 365
-
-// securityLogFlush is how often the counted sign-in failures are written to
-// the security log, and old entries removed.
-const securityLogFlush = 10 * time.Second
-
-// site is everything the server is made of, wired together.
-type site struct {
-	db       *database.DB
-	echo     *echo.Echo
-	setup    *auth.Setup // nil when an active administrator exists
-	digester *notify.Digester
-	// tally holds the counted sign-in failures until they are written;
-	// securityLogKeep is how long the log keeps its entries.
-	tally           *auth.Tally
-	securityLogKeep time.Duration
-}
-
-// newSite opens and migrates the database, loads the seed once, and builds
-// the stores, handlers and routes. The clock now is the site's time.
-func newSite(ctx context.Context, cfg config, log *slog.Logger, now func() time.Time) (*site, error) {
-	db, err := database.Open(ctx, cfg.dbPath, log)
-	if err != nil {
-		return nil, err
-	}
-	s, err := wire(ctx, db, cfg, log, now)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-func wire(ctx context.Context, db *database.DB, cfg config, log *slog.Logger, now func() time.Time) (*site, error) {
-	if err := db.Migrate(ctx); err != nil {
-		return nil, err
-	}
-	store := projects.NewStore(db, now)
-	dataset, err := projects.ReadDataset(data.Seed())
-	if err != nil {
-		return nil, fmt.Errorf("seed dataset: %w", err)
-	}
-	loaded, err := store.Seed(ctx, data.SeedName, dataset)
-	if err != nil {
-		return nil, err
-	}
-	if loaded {
-		log.Info("loaded the seed dataset", "name", data.SeedName, "projects", len(dataset))
-	}
-
-	catalog, err := locale.NewCatalog()
-	if err != nil {
-		return nil, err
-	}
-	district, err := time.LoadLocation(districtTimeZone)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := auth.LoadKeys(cfg.sessionKeyFile(), cfg.sessionKeys)
-	if err != nil {
-		return nil, err
-	}
-	hashing := auth.DefaultHasherLimits()
-	hashing.Reserve = cfg.reserveForHashes
-	hasher, err := auth.NewHasherWith(hashing)
-	if err != nil {
-		return nil, err
-	}
-	users := auth.NewStore(db, now)
-	if err := warnOfUnreachableUsernames(ctx, users, log); err != nil {
-		return nil, err
-	}
-	sessions := auth.NewSessions(users, auth.SessionConfig{
-		Keys: keys, SecureCookies: cfg.secureCookies, Now: now,
-		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
-	})
-	tally := auth.NewTally(users, log)
-	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle(), tally)
-	devices := auth.NewDevices(keys, cfg.secureCookies)
-	var setup *auth.Setup
-	if admins, err := users.CountActiveAdmins(ctx); err != nil {
-		return nil, err
-	} else if admins == 0 {
-		setup = auth.NewSetup()
-	}
-
-	var ceiling []byte
-	if cfg.benchCeiling != "" {
-		if ceiling, err = os.ReadFile(cfg.benchCeiling); err != nil {
-			return nil, err
-		}
-	}
-	// The public pages are made once per change of the record and kept
-	// for every reader who is not signed in.
-	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared,
-		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
-	var commits func() (int64, int64) // group commit is SQLite's writer's
-	if !database.IsPostgres(cfg.dbPath) {
-		commits = db.GroupCommits
-	}
-	measured := metrics.New(db.Pools(), commits)
-	e := web.NewServer(web.Config{
-		Observe: measured.Observe,
-		Explain: explainStorageProblem,
-		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
-		TrustedProxies: cfg.trustedProxies,
-		HTTPSOnly:      cfg.secureCookies,
-		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
-		Uploads:        []string{imports.UploadPath},
-		Ceiling:        ceiling,
-		PageCache:      pageCache,
-		Cached: []string{
-			"/", "/years/:year", "/years/:year/table.csv", "/years/:year/dashboard", "/years/:year/timeline",
-			"/projects/:id", "/projects/:id/history", "/feed.atom",
-			"/api/v1/years/:year", "/api/v1/projects/:id", "/api/v1/oc4ids/years/:year", "/api/v1/oc4ids/projects/:id",
-		},
-	})
-	rule := projects.StatusRule{AtRiskDays: cfg.atRiskDays}
-	projects.NewHandler(store, users, rule, now, district).Register(e)
-	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(e)
-	accounts.NewHandler(users, hasher, tally, store, district).Register(e)
-	console.NewHandler(store, users, db.DataVersion, rule, cfg.staleDays, now, district).Register(e)
-	reports.NewHandler(store, now, district).Register(e)
-	lists.NewHandler(store, now, district).Register(e)
-	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(e)
-	openData := oc4ids.NewHandler(store, cfg.publicURL, now, district)
-	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
-	openData.Register(e)
-	var sender notify.Sender
-	if cfg.smtp.Addr != "" {
-		sender = cfg.smtp
-	}
-	digester := notify.NewDigester(store, users, notify.NewStore(db, now), catalog, notify.DigesterConfig{
-		Rule: rule, StaleDays: cfg.staleDays, Location: district, SiteURL: cfg.publicURL,
-		Hour: cfg.digestHour, Sender: sender, Log: log,
-	})
-	notify.NewHandler(digester, now).Register(e)
-	e.GET("/metrics", measured.Handler(), metrics.Guard(cfg.metricsFrom, auth.Require(auth.ViewInternal)))
-	return &site{db: db, echo: e, setup: setup, digester: digester,
-		tally: tally, securityLogKeep: time.Duration(cfg.securityLogDays) * 24 * time.Hour}, nil
-}
 
 // redacted is the database's source for the log: a PostgreSQL URL without
 // its password.

@@ -186,8 +186,8 @@ func TestParseConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cfg.addr != tc.wantAddr || cfg.dbPath != tc.wantDB {
-				t.Fatalf("got addr %q db %q, want %q %q", cfg.addr, cfg.dbPath, tc.wantAddr, tc.wantDB)
+			if cfg.addr != tc.wantAddr || cfg.site.Source != tc.wantDB {
+				t.Fatalf("got addr %q db %q, want %q %q", cfg.addr, cfg.site.Source, tc.wantAddr, tc.wantDB)
 			}
 		})
 	}
@@ -197,7 +197,7 @@ func TestParseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mail.publicURL != "https://shuangshi.example.gov.cn" || mail.smtp.Password != "secret" || mail.smtp.Username != "shuangshi" || mail.digestHour != 7 {
+	if mail.site.PublicURL != "https://shuangshi.example.gov.cn" || mail.site.SMTP.Password != "secret" || mail.site.SMTP.Username != "shuangshi" || mail.site.DigestHour != 7 {
 		t.Errorf("mail settings: %+v", mail)
 	}
 	for _, bad := range [][]string{

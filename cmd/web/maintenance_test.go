@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"syscall"
@@ -198,7 +199,7 @@ func wantOwnerOnly(t *testing.T, path string) {
 func TestBackupsAreReadableByTheirOwnerOnly(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "shuangshi.db")
-	if out, err := runWithoutUmask(t, testPassword+"\n", "user", "add", "-db", dbPath, "-role", "admin", "admin"); err != nil {
+	if out, err := runWithoutUmask(t, sitetest.Password+"\n", "user", "add", "-db", dbPath, "-role", "admin", "admin"); err != nil {
 		t.Fatalf("user add: %v\n%s", err, out)
 	}
 

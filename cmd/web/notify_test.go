@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"sync"
 	"testing"
@@ -27,15 +29,15 @@ import (
 
 // makeCalendarAddress makes a user's calendar address on the account page
 // and returns it as the page shows it, once.
-func makeCalendarAddress(t *testing.T, b *browser) string {
+func makeCalendarAddress(t *testing.T, b *sitetest.Browser) string {
 	t.Helper()
-	b.get("/account/calendar")
-	resp := b.post("/account/calendar", nil)
-	wantStatus(t, "make the calendar address", resp, http.StatusSeeOther)
-	page := b.get(resp.Header.Get("Location"))
+	b.Get("/account/calendar")
+	resp := b.Post("/account/calendar", nil)
+	sitetest.WantStatus(t, "make the calendar address", resp, http.StatusSeeOther)
+	page := b.Get(resp.Header.Get("Location"))
 	address, _ := page.Doc.Find(`[data-testid="feed-url"]`).Attr("value")
 	if address == "" {
-		t.Fatalf("the page does not show the new address: %s", text(page.Doc.Find("main")))
+		t.Fatalf("the page does not show the new address: %s", sitetest.Text(page.Doc.Find("main")))
 	}
 	return address
 }
@@ -105,10 +107,10 @@ func deadlineSummaries(cal *ical.Calendar) []string {
 }
 
 func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
-	site := newEditingSite(t)
-	site.addUser(t, "sup", auth.Supervisor, testPassword)
-	li := site.signIn(t, "li", testPassword)
-	if li.get("/account/calendar").Doc.Find(`[data-testid="no-feed"]`).Length() != 1 {
+	site := sitetest.NewEditing(t)
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	li := site.SignIn(t, "li", sitetest.Password)
+	if li.Get("/account/calendar").Doc.Find(`[data-testid="no-feed"]`).Length() != 1 {
 		t.Fatal("a new user's calendar page does not say there is no address")
 	}
 	address := makeCalendarAddress(t, li)
@@ -135,14 +137,14 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 		}
 	}
 	// Each deadline event falls on its target's deadline.
-	project, err := projects.NewStore(site.site.db, time.Now).Project(t.Context(), haian)
+	project, err := projects.NewStore(site.Site.DB, time.Now).Project(t.Context(), sitetest.Haian)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, target := range project.Targets {
 		found := false
 		for _, e := range cal.Events() {
-			if uid, _ := e.Props.Text(ical.PropUID); uid == "target-"+itoa(target.ID)+"@shuangshi" {
+			if uid, _ := e.Props.Text(ical.PropUID); uid == "target-"+sitetest.ID(target.ID)+"@shuangshi" {
 				start, err := e.DateTimeStart(time.UTC)
 				found = err == nil && start.Format("2006-01-02") == target.Deadline.String()
 			}
@@ -153,20 +155,20 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	}
 
 	// The address is shown once: afterwards the page says when it was made.
-	again := li.get("/account/calendar")
+	again := li.Get("/account/calendar")
 	if again.Doc.Find(`[data-testid="feed-url"]`).Length() != 0 || again.Doc.Find(`[data-testid="feed-since"]`).Length() != 1 {
 		t.Error("the address is shown again, or its date is not")
 	}
 
 	// A supervisor's calendar has every target of every year, in the
 	// language the supervisor signed in with.
-	supBrowser := site.newBrowser(t)
-	supBrowser.header.Set("Accept-Language", "en")
-	supBrowser.get("/login")
-	wantStatus(t, "sign in", supBrowser.post("/login", url.Values{"username": {"sup"}, "password": {testPassword}}), http.StatusSeeOther)
+	supBrowser := site.NewBrowser(t)
+	supBrowser.Header.Set("Accept-Language", "en")
+	supBrowser.Get("/login")
+	sitetest.WantStatus(t, "sign in", supBrowser.Post("/login", url.Values{"username": {"sup"}, "password": {sitetest.Password}}), http.StatusSeeOther)
 	supAddress := makeCalendarAddress(t, supBrowser)
 	_, supBody := fetchCalendar(t, supAddress)
-	saveArtifact(t, "calendar-supervisor-en.ics", supBody)
+	sitetest.SaveArtifact(t, "calendar-supervisor-en.ics", supBody)
 	all := deadlineSummaries(parseCalendar(t, supBody))
 	if len(all) != 40 {
 		t.Errorf("the supervisor's calendar has %d deadlines, want the 40 targets of 2022 and 2023", len(all))
@@ -176,7 +178,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	}
 
 	// Signing out everywhere ends the calendar with the sessions.
-	wantStatus(t, "sign out everywhere", supBrowser.post("/account/sign-out-everywhere", nil), http.StatusSeeOther)
+	sitetest.WantStatus(t, "sign out everywhere", supBrowser.Post("/account/sign-out-everywhere", nil), http.StatusSeeOther)
 	if resp, _ := fetchCalendar(t, supAddress); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the calendar of a user signed out everywhere answers %d", resp.StatusCode)
 	}
@@ -189,7 +191,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	if resp, _ := fetchCalendar(t, newAddress); resp.StatusCode != http.StatusOK {
 		t.Errorf("the new address answers %d", resp.StatusCode)
 	}
-	wantStatus(t, "stop the address", li.post("/account/calendar/revoke", nil), http.StatusSeeOther)
+	sitetest.WantStatus(t, "stop the address", li.Post("/account/calendar/revoke", nil), http.StatusSeeOther)
 	if resp, _ := fetchCalendar(t, newAddress); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a revoked address answers %d", resp.StatusCode)
 	}
@@ -198,7 +200,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 			t.Errorf("%s answers %d", bad, resp.StatusCode)
 		}
 	}
-	events, err := site.users.Events(t.Context(), mustUser(t, site, "li").ID, 10)
+	events, err := site.Users.Events(t.Context(), mustUser(t, site, "li").ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,9 +213,9 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	}
 
 	// A disabled account's calendar stops with it.
-	wang := site.signIn(t, "wang", testPassword)
+	wang := site.SignIn(t, "wang", sitetest.Password)
 	wangAddress := makeCalendarAddress(t, wang)
-	if _, err := site.users.SetActive(t.Context(), mustUser(t, site, "wang").ID, false, auth.CommandLine); err != nil {
+	if _, err := site.Users.SetActive(t.Context(), mustUser(t, site, "wang").ID, false, auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := fetchCalendar(t, wangAddress); resp.StatusCode != http.StatusNotFound {
@@ -325,48 +327,48 @@ func subject(t *testing.T, m *mail.Message) string {
 
 func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
 	box, addr := startMailbox(t)
-	site := newTestSite(t, func(c *config) {
-		c.publicURL = "https://shuangshi.example.gov.cn"
-		c.smtp = notify.SMTP{Addr: addr, From: "双十 <shuangshi@example.gov.cn>", Username: "shuangshi", Password: "smtp-secret"}
-		c.digestHour = 8
+	site := sitetest.New(t, func(c *site.Config) {
+		c.PublicURL = "https://shuangshi.example.gov.cn"
+		c.SMTP = notify.SMTP{Addr: addr, From: "双十 <shuangshi@example.gov.cn>", Username: "shuangshi", Password: "smtp-secret"}
+		c.DigestHour = 8
 	})
-	li := site.addUser(t, "li", auth.Engineer, testPassword)
-	wang := site.addUser(t, "wang", auth.Engineer, testPassword)
-	sup := site.addUser(t, "sup", auth.Supervisor, testPassword)
-	if err := site.users.Assign(t.Context(), li.ID, haian, "#3", auth.CommandLine); err != nil {
+	li := site.AddUser(t, "li", auth.Engineer, sitetest.Password)
+	wang := site.AddUser(t, "wang", auth.Engineer, sitetest.Password)
+	sup := site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	if err := site.Users.Assign(t.Context(), li.ID, sitetest.Haian, "#3", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []auth.User{li, wang, sup} {
-		if _, err := site.users.SetEmail(t.Context(), u.ID, u.Username+"@example.gov.cn", auth.CommandLine); err != nil {
+		if _, err := site.Users.SetEmail(t.Context(), u.ID, u.Username+"@example.gov.cn", auth.CommandLine); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// 8 December 2023, 18:00 in Shanghai: every 2023 target is within 30
 	// days of its deadline, 眉州路's partly achieved 2022 target is overdue,
 	// and nothing has been updated since January.
-	site.clock.Advance(190 * 24 * time.Hour)
+	site.Clock.Advance(190 * 24 * time.Hour)
 
 	// On the site: each role sees its own digest.
-	liPage := site.signIn(t, "li", testPassword).get("/digest")
-	wantStatus(t, "li's digest", liPage, http.StatusOK)
-	count := func(p response, group string) int {
+	liPage := site.SignIn(t, "li", sitetest.Password).Get("/digest")
+	sitetest.WantStatus(t, "li's digest", liPage, http.StatusOK)
+	count := func(p sitetest.Response, group string) int {
 		return p.Doc.Find(`[data-testid="digest-` + group + `"] [data-testid="digest-item"]`).Length()
 	}
 	if count(liPage, "overdue") != 0 || count(liPage, "at-risk") != 1 || count(liPage, "stale") != 1 {
 		t.Errorf("li's digest: %d overdue, %d at risk, %d stale; want 0, 1 (海安路), 1",
 			count(liPage, "overdue"), count(liPage, "at-risk"), count(liPage, "stale"))
 	}
-	if !strings.Contains(text(liPage.Doc.Find(`[data-testid="digest-at-risk"]`)), "海安路") {
+	if !strings.Contains(sitetest.Text(liPage.Doc.Find(`[data-testid="digest-at-risk"]`)), "海安路") {
 		t.Error("li's at-risk item is not 海安路")
 	}
-	if !strings.Contains(text(liPage.Doc.Find(`[data-testid="digest-mail"]`)), "li@example.gov.cn") {
-		t.Errorf("li's page does not say where the digest goes: %q", text(liPage.Doc.Find(`[data-testid="digest-mail"]`)))
+	if !strings.Contains(sitetest.Text(liPage.Doc.Find(`[data-testid="digest-mail"]`)), "li@example.gov.cn") {
+		t.Errorf("li's page does not say where the digest goes: %q", sitetest.Text(liPage.Doc.Find(`[data-testid="digest-mail"]`)))
 	}
-	wangPage := site.signIn(t, "wang", testPassword).get("/digest")
+	wangPage := site.SignIn(t, "wang", sitetest.Password).Get("/digest")
 	if n := wangPage.Doc.Find(`[data-testid="digest-item"]`).Length(); n != 0 {
 		t.Errorf("wang answers for nothing but his digest has %d items", n)
 	}
-	supPage := site.signIn(t, "sup", testPassword).get("/digest")
+	supPage := site.SignIn(t, "sup", sitetest.Password).Get("/digest")
 	if count(supPage, "overdue") != 1 || count(supPage, "at-risk") != 20 || count(supPage, "stale") != 21 {
 		t.Errorf("the supervisor's digest: %d overdue, %d at risk, %d stale; want 1, 20, 21",
 			count(supPage, "overdue"), count(supPage, "at-risk"), count(supPage, "stale"))
@@ -374,10 +376,10 @@ func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
 
 	// By e-mail: li and the supervisor, each once, in the language they
 	// last signed in with; wang's digest is empty.
-	if err := site.users.SetLanguage(t.Context(), li.ID, "en"); err != nil {
+	if err := site.Users.SetLanguage(t.Context(), li.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
-	sent, err := site.site.digester.SendDue(t.Context(), site.clock.Now())
+	sent, err := site.Site.SendDueDigests(t.Context(), site.Clock.Now())
 	if err != nil || sent != 2 {
 		t.Fatalf("first round: %d sent, %v", sent, err)
 	}
@@ -409,31 +411,31 @@ func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
 	}
 
 	// Later the same day, and after a restart, nothing more is sent.
-	site.clock.Advance(2 * time.Hour)
-	if sent, err := site.site.digester.SendDue(t.Context(), site.clock.Now()); err != nil || sent != 0 {
+	site.Clock.Advance(2 * time.Hour)
+	if sent, err := site.Site.SendDueDigests(t.Context(), site.Clock.Now()); err != nil || sent != 0 {
 		t.Errorf("second round the same day: %d sent, %v", sent, err)
 	}
 	site.Close()
-	site.site.db.Close()
-	restarted := openTestSite(t, site.cfg)
-	restarted.clock.now = site.clock.Now()
-	if sent, err := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); err != nil || sent != 0 {
+	site.Site.DB.Close()
+	restarted := sitetest.Open(t, site.Config)
+	restarted.Clock.Set(site.Clock.Now())
+	if sent, err := restarted.Site.SendDueDigests(t.Context(), restarted.Clock.Now()); err != nil || sent != 0 {
 		t.Errorf("after a restart the same day: %d sent, %v", sent, err)
 	}
 
 	// The next day, before the hour, nothing; from the hour, a new digest,
 	// and one the mail server refuses is tried again in the next round.
-	restarted.clock.now = time.Date(2023, time.December, 9, 23, 30, 0, 0, time.UTC) // 10 December, 07:30 in Shanghai
-	if sent, _ := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); sent != 0 {
+	restarted.Clock.Set(time.Date(2023, time.December, 9, 23, 30, 0, 0, time.UTC)) // 10 December, 07:30 in Shanghai
+	if sent, _ := restarted.Site.SendDueDigests(t.Context(), restarted.Clock.Now()); sent != 0 {
 		t.Errorf("%d sent before the digest hour", sent)
 	}
-	restarted.clock.Advance(time.Hour)
+	restarted.Clock.Advance(time.Hour)
 	box.refuse(true)
-	if sent, _ := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); sent != 0 {
+	if sent, _ := restarted.Site.SendDueDigests(t.Context(), restarted.Clock.Now()); sent != 0 {
 		t.Errorf("%d sent while the mail server refuses", sent)
 	}
 	box.refuse(false)
-	if sent, err := restarted.site.digester.SendDue(t.Context(), restarted.clock.Now()); err != nil || sent != 2 {
+	if sent, err := restarted.Site.SendDueDigests(t.Context(), restarted.Clock.Now()); err != nil || sent != 2 {
 		t.Errorf("the refused digests were not sent in the next round: %d, %v", sent, err)
 	}
 	if messages, _ := box.received(); len(messages) != 4 {
@@ -442,9 +444,9 @@ func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
 }
 
 func TestAtomFeedOfPublicStatusChanges(t *testing.T) {
-	site := newEditingSite(t)
-	b := site.signIn(t, "li", testPassword)
-	page := b.get("/projects/3/edit")
+	site := sitetest.NewEditing(t)
+	b := site.SignIn(t, "li", sitetest.Password)
+	page := b.Get("/projects/3/edit")
 	form := editForm(t, page)
 	// The 2023 completion target's progress is still empty; the 2022
 	// start target's says 已开工.
@@ -454,7 +456,7 @@ func TestAtomFeedOfPublicStatusChanges(t *testing.T) {
 		}
 	}
 	form.Set("internal_note", "内部备注不对外")
-	wantStatus(t, "edit", b.post("/projects/3/edit", form), http.StatusSeeOther)
+	sitetest.WantStatus(t, "edit", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 
 	resp, body := fetchCalendar(t, site.URL+"/feed.atom?lang=en")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
@@ -495,7 +497,7 @@ func TestAtomFeedOfPublicStatusChanges(t *testing.T) {
 	if strings.Contains(string(body), "内部备注") || strings.Contains(string(body), "<name>li</name>") {
 		t.Error("the public feed carries an internal note or the editor's name")
 	}
-	home := site.newBrowser(t).get("/")
+	home := site.NewBrowser(t).Get("/")
 	if href, _ := home.Doc.Find(`link[rel="alternate"][type="application/atom+xml"]`).Attr("href"); href != "/feed.atom?lang=zh-CN" {
 		t.Errorf("the pages announce the feed at %q", href)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -19,53 +21,53 @@ import (
 func TestTwoServersShareOnePostgresDatabase(t *testing.T) {
 	key := make([]byte, 64)
 	rand.Read(key)
-	cfg := config{
-		addr: "127.0.0.1:0", dbPath: databasetest.NewPostgres(t), atRiskDays: 30, staleDays: 30,
-		sessionKeys: base64.StdEncoding.EncodeToString(key),
+	cfg := site.Config{
+		Source: databasetest.NewPostgres(t), AtRiskDays: 30, StaleDays: 30,
+		SessionKeys: base64.StdEncoding.EncodeToString(key),
 	}
-	first, second := openTestSite(t, cfg), openTestSite(t, cfg)
-	li := first.addUser(t, "li", auth.Engineer, testPassword)
-	if err := first.users.Assign(t.Context(), li.ID, haian, "#3", auth.CommandLine); err != nil {
+	first, second := sitetest.Open(t, cfg), sitetest.Open(t, cfg)
+	li := first.AddUser(t, "li", auth.Engineer, sitetest.Password)
+	if err := first.Users.Assign(t.Context(), li.ID, sitetest.Haian, "#3", auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 
 	// Both servers show the seed, loaded once.
-	for name, site := range map[string]*testSite{"first": first, "second": second} {
-		if rows := site.newBrowser(t).get("/years/2022").Doc.Find(`tr[data-testid="target"]`).Length(); rows != 20 {
+	for name, site := range map[string]*sitetest.Site{"first": first, "second": second} {
+		if rows := site.NewBrowser(t).Get("/years/2022").Doc.Find(`tr[data-testid="target"]`).Length(); rows != 20 {
 			t.Errorf("the %s server shows %d rows of 2022, want 20", name, rows)
 		}
 	}
 
 	// Signed in on the first server, the engineer goes on on the second.
-	engineer := first.signIn(t, "li", testPassword)
+	engineer := first.SignIn(t, "li", sitetest.Password)
 	firstURL, _ := url.Parse(first.URL)
 	secondURL, _ := url.Parse(second.URL)
-	engineer.client.Jar.SetCookies(secondURL, engineer.client.Jar.Cookies(firstURL))
-	engineer.site = second
-	mine := engineer.get("/my/projects")
-	wantStatus(t, "My projects on the second server", mine, http.StatusOK)
+	engineer.Client.Jar.SetCookies(secondURL, engineer.Client.Jar.Cookies(firstURL))
+	engineer.MoveTo(second)
+	mine := engineer.Get("/my/projects")
+	sitetest.WantStatus(t, "My projects on the second server", mine, http.StatusOK)
 	if !strings.Contains(mine.Body, `data-testid="signed-in"`) {
 		t.Fatal("the session started on the first server is not valid on the second")
 	}
 
 	// The reader's page is kept on the first server; the edit is made on
 	// the second; the first shows it on the next request.
-	reader := first.newBrowser(t)
-	before := reader.get("/years/2023")
+	reader := first.NewBrowser(t)
+	before := reader.Get("/years/2023")
 	if strings.Contains(before.Body, "两台服务器：主体完成") {
 		t.Fatal("the text is there before the edit")
 	}
-	form := editForm(t, engineer.get("/projects/3/edit"))
+	form := editForm(t, engineer.Get("/projects/3/edit"))
 	for name := range form {
 		if strings.HasPrefix(name, "progress-") {
 			form.Set(name, "两台服务器：主体完成")
 		}
 	}
-	wantStatus(t, "save on the second server", engineer.post("/projects/3/edit", form), http.StatusSeeOther)
-	if after := reader.get("/years/2023"); !strings.Contains(after.Body, "两台服务器：主体完成") {
+	sitetest.WantStatus(t, "save on the second server", engineer.Post("/projects/3/edit", form), http.StatusSeeOther)
+	if after := reader.Get("/years/2023"); !strings.Contains(after.Body, "两台服务器：主体完成") {
 		t.Error("the first server's next page does not show the edit made on the second")
 	}
-	if api := first.newBrowser(t).get("/api/v1/projects/3"); !strings.Contains(api.Body, "两台服务器：主体完成") {
+	if api := first.NewBrowser(t).Get("/api/v1/projects/3"); !strings.Contains(api.Body, "两台服务器：主体完成") {
 		t.Error("the first server's JSON does not show the edit made on the second")
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,27 +15,27 @@ import (
 )
 
 func TestAdministratorsCreateEditAndArchiveProjects(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	adm.get("/admin/projects/new")
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	adm.Get("/admin/projects/new")
 
-	refused := adm.post("/admin/projects", url.Values{"name": {""}, "category": {"x"}, "extent": {"军工路-共青路"}})
-	wantStatus(t, "a project without a name", refused, http.StatusUnprocessableEntity)
-	if text(refused.Doc.Find("#name-error")) == "" || text(refused.Doc.Find("#category-error")) == "" {
-		t.Errorf("no message by the name or the category: %s", text(refused.Doc.Find(".error-summary")))
+	refused := adm.Post("/admin/projects", url.Values{"name": {""}, "category": {"x"}, "extent": {"军工路-共青路"}})
+	sitetest.WantStatus(t, "a project without a name", refused, http.StatusUnprocessableEntity)
+	if sitetest.Text(refused.Doc.Find("#name-error")) == "" || sitetest.Text(refused.Doc.Find("#category-error")) == "" {
+		t.Errorf("no message by the name or the category: %s", sitetest.Text(refused.Doc.Find(".error-summary")))
 	}
 	if v, _ := refused.Doc.Find("#extent").Attr("value"); v != "军工路-共青路" {
 		t.Errorf("the refused form lost the extent: %q", v)
 	}
-	taken := adm.post("/admin/projects", url.Values{"name": {"海安路（军工路-共青路）道路综合整治工程"}, "category": {"road"}})
-	wantStatus(t, "a name another project has", taken, http.StatusUnprocessableEntity)
+	taken := adm.Post("/admin/projects", url.Values{"name": {"海安路（军工路-共青路）道路综合整治工程"}, "category": {"road"}})
+	sitetest.WantStatus(t, "a name another project has", taken, http.StatusUnprocessableEntity)
 
-	created := adm.post("/admin/projects", url.Values{"name": {"  长海路（国和路-嫩江路）道路新建工程 "}, "category": {"路"},
+	created := adm.Post("/admin/projects", url.Values{"name": {"  长海路（国和路-嫩江路）道路新建工程 "}, "category": {"路"},
 		"name_en": {"Changhai Road: new road"}, "unit": {"区建设管理委员会"}, "location": {"杨浦区新江湾城"}})
-	wantStatus(t, "a new project", created, http.StatusSeeOther)
+	sitetest.WantStatus(t, "a new project", created, http.StatusSeeOther)
 	record := created.Header.Get("Location")
-	page := adm.get(record)
+	page := adm.Get(record)
 	if v, _ := page.Doc.Find("#name").Attr("value"); v != "长海路（国和路-嫩江路）道路新建工程" {
 		t.Errorf("stored name %q", v)
 	}
@@ -44,7 +45,7 @@ func TestAdministratorsCreateEditAndArchiveProjects(t *testing.T) {
 
 	// Two administrators edit at once: the second save shows both versions
 	// and keeps the first.
-	other := site.signIn(t, "adm", testPassword)
+	other := site.SignIn(t, "adm", sitetest.Password)
 	form := url.Values{}
 	page.Doc.Find("form.form input, form.form select, form.form textarea").Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
@@ -61,61 +62,61 @@ func TestAdministratorsCreateEditAndArchiveProjects(t *testing.T) {
 	for k, v := range form {
 		otherForm[k] = v
 	}
-	other.get(record)
-	otherForm.Set("_csrf", other.csrf)
+	other.Get(record)
+	otherForm.Set("_csrf", other.CSRF)
 	otherForm.Set("unit", "区建管委")
-	wantStatus(t, "the first save", other.post(record, otherForm), http.StatusSeeOther)
+	sitetest.WantStatus(t, "the first save", other.Post(record, otherForm), http.StatusSeeOther)
 	form.Set("unit", "区市政所")
-	conflict := adm.post(record, form)
-	wantStatus(t, "the second save", conflict, http.StatusConflict)
+	conflict := adm.Post(record, form)
+	sitetest.WantStatus(t, "the second save", conflict, http.StatusConflict)
 	row := conflict.Doc.Find(`[data-testid="conflict-row"]`)
-	if row.Length() != 1 || !strings.Contains(text(row), "区市政所") || !strings.Contains(text(row), "区建管委") {
-		t.Errorf("the conflict shows %q", text(conflict.Doc.Find(`[data-testid="conflict"]`)))
+	if row.Length() != 1 || !strings.Contains(sitetest.Text(row), "区市政所") || !strings.Contains(sitetest.Text(row), "区建管委") {
+		t.Errorf("the conflict shows %q", sitetest.Text(conflict.Doc.Find(`[data-testid="conflict"]`)))
 	}
 	if v, _ := conflict.Doc.Find("#unit").Attr("value"); v != "区市政所" {
 		t.Errorf("the form lost the typed unit: %q", v)
 	}
-	if got := adm.get(record).Doc.Find("#unit"); got.AttrOr("value", "") != "区建管委" {
+	if got := adm.Get(record).Doc.Find("#unit"); got.AttrOr("value", "") != "区建管委" {
 		t.Errorf("the first save was overwritten: %q", got.AttrOr("value", ""))
 	}
 
 	// Archived: not offered for a list, still on its pages and in history.
-	adm.get(record)
-	wantStatus(t, "archive", adm.post(record+"/archive", nil), http.StatusSeeOther)
-	if adm.get(record).Doc.Find(`[data-testid="archived"]`).Length() != 1 {
+	adm.Get(record)
+	sitetest.WantStatus(t, "archive", adm.Post(record+"/archive", nil), http.StatusSeeOther)
+	if adm.Get(record).Doc.Find(`[data-testid="archived"]`).Length() != 1 {
 		t.Error("the project page does not say it is archived")
 	}
-	editor := adm.get("/admin/years/2024/list")
-	if strings.Contains(text(editor.Doc.Find("#project")), "长海路") {
+	editor := adm.Get("/admin/years/2024/list")
+	if strings.Contains(sitetest.Text(editor.Doc.Find("#project")), "长海路") {
 		t.Error("an archived project is offered for a list")
 	}
-	archived := adm.get("/admin/projects?archived=1")
-	if !strings.Contains(text(archived.Doc.Find(`[data-testid="projects"]`)), "长海路") {
+	archived := adm.Get("/admin/projects?archived=1")
+	if !strings.Contains(sitetest.Text(archived.Doc.Find(`[data-testid="projects"]`)), "长海路") {
 		t.Error("the archived project is not in the archived list")
 	}
 	id := strings.TrimPrefix(record, "/admin/projects/")
-	history := adm.get("/projects/" + id + "/history")
+	history := adm.Get("/projects/" + id + "/history")
 	for _, field := range []string{"created", "unit", "archived"} {
 		if history.Doc.Find(`[data-testid="change"][data-field="`+field+`"]`).Length() == 0 {
 			t.Errorf("the history has no %s change", field)
 		}
 	}
-	wantStatus(t, "restore", adm.post(record+"/restore", nil), http.StatusSeeOther)
-	if !strings.Contains(text(adm.get("/admin/years/2024/list").Doc.Find("#project")), "长海路") {
+	sitetest.WantStatus(t, "restore", adm.Post(record+"/restore", nil), http.StatusSeeOther)
+	if !strings.Contains(sitetest.Text(adm.Get("/admin/years/2024/list").Doc.Find("#project")), "长海路") {
 		t.Error("a restored project is not offered")
 	}
 }
 
 func TestYearListEditor(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
-	editor := adm.get("/admin/years/2024/list")
-	wantStatus(t, "an empty year", editor, http.StatusOK)
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	editor := adm.Get("/admin/years/2024/list")
+	sitetest.WantStatus(t, "an empty year", editor, http.StatusOK)
 	if editor.Doc.Find(`[data-testid="size-warning-start"]`).Length() != 1 {
 		t.Error("an empty list carries no warning")
 	}
-	option := func(p response, name string) string {
+	option := func(p sitetest.Response, name string) string {
 		var id string
 		p.Doc.Find("#project option").Each(func(_ int, s *goquery.Selection) {
 			if strings.Contains(s.Text(), name) {
@@ -129,10 +130,10 @@ func TestYearListEditor(t *testing.T) {
 	}
 	haian, anpu := option(editor, "海安路"), option(editor, "安浦路")
 
-	refused := adm.post("/admin/years/2024/targets", url.Values{"project": {haian}, "list": {""}, "deadline": {"2025-06-30"}, "listed_name": {"海安路道路整治"}})
-	wantStatus(t, "no list, a deadline in another year", refused, http.StatusUnprocessableEntity)
-	if text(refused.Doc.Find("#list-error")) == "" || !strings.Contains(text(refused.Doc.Find("#deadline-error")), "2024") {
-		t.Errorf("messages: list %q, deadline %q", text(refused.Doc.Find("#list-error")), text(refused.Doc.Find("#deadline-error")))
+	refused := adm.Post("/admin/years/2024/targets", url.Values{"project": {haian}, "list": {""}, "deadline": {"2025-06-30"}, "listed_name": {"海安路道路整治"}})
+	sitetest.WantStatus(t, "no list, a deadline in another year", refused, http.StatusUnprocessableEntity)
+	if sitetest.Text(refused.Doc.Find("#list-error")) == "" || !strings.Contains(sitetest.Text(refused.Doc.Find("#deadline-error")), "2024") {
+		t.Errorf("messages: list %q, deadline %q", sitetest.Text(refused.Doc.Find("#list-error")), sitetest.Text(refused.Doc.Find("#deadline-error")))
 	}
 	if v, _ := refused.Doc.Find("#project option[selected]").Attr("value"); v != haian {
 		t.Errorf("the refused form lost the project: %q", v)
@@ -146,52 +147,52 @@ func TestYearListEditor(t *testing.T) {
 		{"project": {anpu}, "list": {"start"}, "deadline": {"2024-06-30"}},
 		{"project": {haian}, "list": {"start"}},
 	} {
-		wantStatus(t, "add "+add.Get("project"), adm.post("/admin/years/2024/targets", add), http.StatusSeeOther)
+		sitetest.WantStatus(t, "add "+add.Get("project"), adm.Post("/admin/years/2024/targets", add), http.StatusSeeOther)
 	}
-	wantStatus(t, "add twice", adm.post("/admin/years/2024/targets", url.Values{"project": {haian}, "list": {"complete"}}), http.StatusUnprocessableEntity)
+	sitetest.WantStatus(t, "add twice", adm.Post("/admin/years/2024/targets", url.Values{"project": {haian}, "list": {"complete"}}), http.StatusUnprocessableEntity)
 
-	public := site.newBrowser(t).get("/years/2024")
-	wantStatus(t, "the public 2024 page", public, http.StatusOK)
+	public := site.NewBrowser(t).Get("/years/2024")
+	sitetest.WantStatus(t, "the public 2024 page", public, http.StatusOK)
 	rows := public.Doc.Find(`tr[data-position]`)
-	if rows.Length() != 3 || !strings.Contains(text(rows.Eq(0)), "安浦路") || !strings.Contains(text(rows.Eq(2)), "海安路") {
-		t.Errorf("public 2024 rows: %q", text(rows))
+	if rows.Length() != 3 || !strings.Contains(sitetest.Text(rows.Eq(0)), "安浦路") || !strings.Contains(sitetest.Text(rows.Eq(2)), "海安路") {
+		t.Errorf("public 2024 rows: %q", sitetest.Text(rows))
 	}
-	if !strings.Contains(text(rows.Eq(0)), "2024年6月30日") {
-		t.Errorf("the node date is not shown: %q", text(rows.Eq(0)))
+	if !strings.Contains(sitetest.Text(rows.Eq(0)), "2024年6月30日") {
+		t.Errorf("the node date is not shown: %q", sitetest.Text(rows.Eq(0)))
 	}
 
 	// Move 海安路 up the start list, then give it a node date, badly and well.
-	editor = adm.get("/admin/years/2024/list")
+	editor = adm.Get("/admin/years/2024/list")
 	start := editor.Doc.Find(`[data-testid="editor-start"] [data-testid="editor-target"]`)
 	second := start.Eq(1)
 	moveURL, _ := second.Find(`form.editor__move`).Attr("action")
-	wantStatus(t, "move up", adm.post(moveURL, url.Values{"direction": {"up"}}), http.StatusSeeOther)
-	editor = adm.get("/admin/years/2024/list")
+	sitetest.WantStatus(t, "move up", adm.Post(moveURL, url.Values{"direction": {"up"}}), http.StatusSeeOther)
+	editor = adm.Get("/admin/years/2024/list")
 	first := editor.Doc.Find(`[data-testid="editor-start"] [data-testid="editor-target"]`).First()
-	if !strings.Contains(text(first), "海安路") {
-		t.Fatalf("after moving up, the start list begins with %q", text(first))
+	if !strings.Contains(sitetest.Text(first), "海安路") {
+		t.Fatalf("after moving up, the start list begins with %q", sitetest.Text(first))
 	}
 	deadlineURL, _ := first.Find(`form.editor__deadline`).Attr("action")
-	bad := adm.post(deadlineURL, url.Values{"deadline": {"2023-09-30"}})
-	wantStatus(t, "a deadline in another year", bad, http.StatusUnprocessableEntity)
+	bad := adm.Post(deadlineURL, url.Values{"deadline": {"2023-09-30"}})
+	sitetest.WantStatus(t, "a deadline in another year", bad, http.StatusUnprocessableEntity)
 	if v, _ := bad.Doc.Find(`form.editor__deadline input[aria-invalid="true"]`).Attr("value"); v != "2023-09-30" {
 		t.Errorf("the refused deadline is not shown again: %q", v)
 	}
-	wantStatus(t, "a node date", adm.post(deadlineURL, url.Values{"deadline": {"2024-09-30"}}), http.StatusSeeOther)
+	sitetest.WantStatus(t, "a node date", adm.Post(deadlineURL, url.Values{"deadline": {"2024-09-30"}}), http.StatusSeeOther)
 
 	// Off the list, with a reason.
 	removeURL, _ := first.Find(`a.button--danger`).Attr("href")
-	adm.get(removeURL)
-	wantStatus(t, "remove without a reason", adm.post(removeURL, url.Values{"reason": {"  "}}), http.StatusUnprocessableEntity)
-	wantStatus(t, "remove", adm.post(removeURL, url.Values{"reason": {"改列竣工清单"}}), http.StatusSeeOther)
-	public = site.newBrowser(t).get("/years/2024")
+	adm.Get(removeURL)
+	sitetest.WantStatus(t, "remove without a reason", adm.Post(removeURL, url.Values{"reason": {"  "}}), http.StatusUnprocessableEntity)
+	sitetest.WantStatus(t, "remove", adm.Post(removeURL, url.Values{"reason": {"改列竣工清单"}}), http.StatusSeeOther)
+	public = site.NewBrowser(t).Get("/years/2024")
 	if got := public.Doc.Find(`tr[data-position]`).Length(); got != 2 {
 		t.Errorf("%d rows after the removal, want 2", got)
 	}
-	history := adm.get("/projects/3/history")
+	history := adm.Get("/projects/3/history")
 	removal := history.Doc.Find(`[data-testid="change"][data-field="unlisted"]`)
-	if removal.Length() != 1 || !strings.Contains(text(removal), "改列竣工清单") {
-		t.Errorf("the history of the removal: %q", text(removal))
+	if removal.Length() != 1 || !strings.Contains(sitetest.Text(removal), "改列竣工清单") {
+		t.Errorf("the history of the removal: %q", sitetest.Text(removal))
 	}
 	if history.Doc.Find(`[data-testid="change"][data-field="deadline"]`).Length() != 1 {
 		t.Error("the node date is not in the history")
@@ -199,13 +200,13 @@ func TestYearListEditor(t *testing.T) {
 }
 
 func TestCarryOverProposesNextYearsList(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	adm := site.signIn(t, "adm", testPassword)
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	adm := site.SignIn(t, "adm", sitetest.Password)
 
 	// Every 2023 target is pending in the seed: each is proposed for 2024.
-	page := adm.get("/admin/years/2023/carry-over")
-	wantStatus(t, "carry over", page, http.StatusOK)
+	page := adm.Get("/admin/years/2023/carry-over")
+	sitetest.WantStatus(t, "carry over", page, http.StatusOK)
 	proposals := page.Doc.Find(`[data-testid="proposal"]`)
 	if proposals.Length() < 20 {
 		t.Fatalf("%d proposals, want at least the 20 unfinished 2023 targets", proposals.Length())
@@ -216,31 +217,31 @@ func TestCarryOverProposesNextYearsList(t *testing.T) {
 	proposals.Each(func(i int, s *goquery.Selection) {
 		v, _ := s.Find("input").Attr("value")
 		if i == 0 {
-			left = text(s.Find("label"))
+			left = sitetest.Text(s.Find("label"))
 			return
 		}
 		form.Add("carry", v)
 	})
-	done := adm.post("/admin/years/2023/carry-over", form)
-	wantStatus(t, "confirm", done, http.StatusSeeOther)
+	done := adm.Post("/admin/years/2023/carry-over", form)
+	sitetest.WantStatus(t, "confirm", done, http.StatusSeeOther)
 	if done.Header.Get("Location") != "/admin/years/2024/list" {
 		t.Errorf("after carrying over: %q", done.Header.Get("Location"))
 	}
-	listed := site.newBrowser(t).get("/years/2024").Doc.Find(`tr[data-position]`)
+	listed := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`)
 	if listed.Length() != proposals.Length()-1 {
 		t.Errorf("2024 has %d targets, want %d", listed.Length(), proposals.Length()-1)
 	}
-	if strings.Contains(text(listed), strings.Fields(left)[0]) {
+	if strings.Contains(sitetest.Text(listed), strings.Fields(left)[0]) {
 		t.Errorf("the unticked %q was carried over", left)
 	}
 
 	// Again: what is already listed is shown so, and nothing is added twice.
-	again := adm.get("/admin/years/2023/carry-over")
+	again := adm.Get("/admin/years/2023/carry-over")
 	if got := again.Doc.Find(`[data-testid="proposal"] input[disabled]`).Length(); got != proposals.Length()-1 {
 		t.Errorf("%d proposals shown as listed, want %d", got, proposals.Length()-1)
 	}
-	wantStatus(t, "confirm again", adm.post("/admin/years/2023/carry-over", form), http.StatusUnprocessableEntity)
-	if got := site.newBrowser(t).get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != proposals.Length()-1 {
+	sitetest.WantStatus(t, "confirm again", adm.Post("/admin/years/2023/carry-over", form), http.StatusUnprocessableEntity)
+	if got := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != proposals.Length()-1 {
 		t.Errorf("carrying over twice made %d targets", got)
 	}
 }
@@ -248,31 +249,31 @@ func TestCarryOverProposesNextYearsList(t *testing.T) {
 // A remove clicked twice, and a supervisory comment answered after its
 // target was removed, are ordinary answers, not server errors.
 func TestRemovedTargetsAnswerCleanly(t *testing.T) {
-	site := newEditingSite(t)
-	site.addUser(t, "sup", auth.Supervisor, testPassword)
-	site.clock.Advance(190 * 24 * time.Hour)
-	sup := site.signIn(t, "sup", testPassword)
-	link := sup.get("/overdue?engineer="+itoa(mustUser(t, site, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).AttrOr("href", "")
+	site := sitetest.NewEditing(t)
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	site.Clock.Advance(190 * 24 * time.Hour)
+	sup := site.SignIn(t, "sup", sitetest.Password)
+	link := sup.Get("/overdue?engineer="+sitetest.ID(mustUser(t, site, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).AttrOr("href", "")
 	if link == "" {
 		t.Fatal("no comment link for li's overdue target")
 	}
-	sup.get(link)
-	wantStatus(t, "comment", sup.post(link, url.Values{"body": {"请报送计划"}}), http.StatusSeeOther)
+	sup.Get(link)
+	sitetest.WantStatus(t, "comment", sup.Post(link, url.Values{"body": {"请报送计划"}}), http.StatusSeeOther)
 	targetID := strings.TrimSuffix(strings.TrimPrefix(link, "/targets/"), "/comments")
 
-	li := site.signIn(t, "li", testPassword)
-	comment := li.get("/my/projects").Doc.Find(`[data-testid="open-comments"] [data-testid="comment"]`)
+	li := site.SignIn(t, "li", sitetest.Password)
+	comment := li.Get("/my/projects").Doc.Find(`[data-testid="open-comments"] [data-testid="comment"]`)
 	action, field := comment.Find("form").AttrOr("action", ""), comment.Find("textarea").AttrOr("name", "")
 
-	adm := site.signIn(t, "adm", testPassword)
+	adm := site.SignIn(t, "adm", sitetest.Password)
 	remove := "/admin/targets/" + targetID + "/remove"
-	adm.get(remove)
+	adm.Get(remove)
 	for i := range 2 {
-		wantStatus(t, "remove, click "+strconv.Itoa(i+1), adm.post(remove, url.Values{"reason": {"调整至次年清单"}}), http.StatusSeeOther)
+		sitetest.WantStatus(t, "remove, click "+strconv.Itoa(i+1), adm.Post(remove, url.Values{"reason": {"调整至次年清单"}}), http.StatusSeeOther)
 	}
-	wantStatus(t, "move the removed target", adm.post("/admin/targets/"+targetID+"/move", url.Values{"direction": {"up"}}), http.StatusNotFound)
+	sitetest.WantStatus(t, "move the removed target", adm.Post("/admin/targets/"+targetID+"/move", url.Values{"direction": {"up"}}), http.StatusNotFound)
 
-	if r := li.post(action, url.Values{field: {"已报送"}}); r.StatusCode >= 500 {
+	if r := li.Post(action, url.Values{field: {"已报送"}}); r.StatusCode >= 500 {
 		t.Errorf("answering the comment of a removed target: status %d", r.StatusCode)
 	}
 }

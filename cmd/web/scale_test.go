@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,23 +24,23 @@ import (
 
 // generatedSite serves a database of n generated projects (the benchmark's
 // generator), with its engineer and supervisor.
-func generatedSite(t *testing.T, n int) (*testSite, bench.Dataset) {
+func generatedSite(t *testing.T, n int) (*sitetest.Site, bench.Dataset) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "generated.db")
 	set, err := bench.Generate(context.Background(), path, n, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return openTestSite(t, config{addr: "127.0.0.1:0", dbPath: path, atRiskDays: 30, staleDays: 30}), set
+	return sitetest.Open(t, site.Config{Source: path, AtRiskDays: 30, StaleDays: 30}), set
 }
 
 // countStatements counts every SQL statement the site sends, on both sides
 // of the database.
-func countStatements(t *testing.T, site *testSite) *atomic.Int64 {
+func countStatements(t *testing.T, site *sitetest.Site) *atomic.Int64 {
 	t.Helper()
 	var n atomic.Int64
 	count := func(*gorm.DB) { n.Add(1) }
-	for _, db := range []*gorm.DB{site.site.db.Read, site.site.db.Write} {
+	for _, db := range []*gorm.DB{site.Site.DB.Read, site.Site.DB.Write} {
 		cb := db.Callback()
 		for _, err := range []error{
 			cb.Query().After("gorm:query").Register("test:count", count),
@@ -64,16 +66,16 @@ func TestPagesIssueAsManyStatementsAtAnySize(t *testing.T) {
 	counts := map[int]map[string]int64{}
 	for _, n := range []int{100, 3000} {
 		site, set := generatedSite(t, n)
-		supervisor := site.signIn(t, bench.SupervisorName, bench.Password)
-		engineer := site.signIn(t, bench.EngineerName, bench.Password)
-		reader := site.newBrowser(t)
+		supervisor := site.SignIn(t, bench.SupervisorName, bench.Password)
+		engineer := site.SignIn(t, bench.EngineerName, bench.Password)
+		reader := site.NewBrowser(t)
 		statements := countStatements(t, site)
 		year := strconv.Itoa(bench.CurrentYear)
 		project := strconv.FormatInt(set.Sample[0], 10)
 		edited := strconv.FormatInt(set.Edited[0], 10)
 
 		counts[n] = map[string]int64{}
-		measure := func(name string, do func() response) {
+		measure := func(name string, do func() sitetest.Response) {
 			t.Helper()
 			before := statements.Load()
 			if r := do(); r.StatusCode >= 400 {
@@ -81,14 +83,14 @@ func TestPagesIssueAsManyStatementsAtAnySize(t *testing.T) {
 			}
 			counts[n][name] = statements.Load() - before
 		}
-		measure("year page", func() response { return reader.get("/years/" + year) })
-		measure("year page, kept", func() response { return reader.get("/years/" + year) })
-		measure("project page", func() response { return reader.get("/projects/" + project) })
-		measure("JSON API", func() response { return reader.get("/api/v1/years/" + year) })
-		measure("overdue console", func() response { return supervisor.get("/overdue") })
-		measure("overdue console, second page", func() response { return supervisor.get("/overdue?page-overdue=2") })
-		measure("my projects", func() response { return engineer.get("/my/projects") })
-		card := engineer.get("/my/projects").Doc.Find(`form[action="/projects/` + edited + `/progress"]`)
+		measure("year page", func() sitetest.Response { return reader.Get("/years/" + year) })
+		measure("year page, kept", func() sitetest.Response { return reader.Get("/years/" + year) })
+		measure("project page", func() sitetest.Response { return reader.Get("/projects/" + project) })
+		measure("JSON API", func() sitetest.Response { return reader.Get("/api/v1/years/" + year) })
+		measure("overdue console", func() sitetest.Response { return supervisor.Get("/overdue") })
+		measure("overdue console, second page", func() sitetest.Response { return supervisor.Get("/overdue?page-overdue=2") })
+		measure("my projects", func() sitetest.Response { return engineer.Get("/my/projects") })
+		card := engineer.Get("/my/projects").Doc.Find(`form[action="/projects/` + edited + `/progress"]`)
 		form := url.Values{}
 		card.Find("input, textarea").Each(func(_ int, s *goquery.Selection) {
 			form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
@@ -98,7 +100,7 @@ func TestPagesIssueAsManyStatementsAtAnySize(t *testing.T) {
 				form.Set(name, "规模测试：进展更新。")
 			}
 		}
-		measure("progress update", func() response { return engineer.post("/projects/"+edited+"/progress", form) })
+		measure("progress update", func() sitetest.Response { return engineer.Post("/projects/"+edited+"/progress", form) })
 	}
 	for name, small := range counts[100] {
 		if large := counts[3000][name]; large != small {
@@ -118,10 +120,10 @@ func TestPagesIssueAsManyStatementsAtAnySize(t *testing.T) {
 // the rows on all pages.
 func TestConsolePagesLongLists(t *testing.T) {
 	site, _ := generatedSite(t, 3000)
-	supervisor := site.signIn(t, bench.SupervisorName, bench.Password)
-	first := supervisor.get("/overdue")
-	wantStatus(t, "the console", first, http.StatusOK)
-	total, err := strconv.Atoi(text(first.Doc.Find(`#group-overdue .list__count`)))
+	supervisor := site.SignIn(t, bench.SupervisorName, bench.Password)
+	first := supervisor.Get("/overdue")
+	sitetest.WantStatus(t, "the console", first, http.StatusOK)
+	total, err := strconv.Atoi(sitetest.Text(first.Doc.Find(`#group-overdue .list__count`)))
 	if err != nil || total <= 2*50 {
 		t.Fatalf("%d overdue targets (%v): the generated record should have more than two pages", total, err)
 	}
@@ -129,23 +131,23 @@ func TestConsolePagesLongLists(t *testing.T) {
 	seen := map[string]bool{}
 	next, pages := "/overdue", 0
 	for next != "" {
-		page := supervisor.get(next)
-		wantStatus(t, next, page, http.StatusOK)
+		page := supervisor.Get(next)
+		sitetest.WantStatus(t, next, page, http.StatusOK)
 		rows := page.Doc.Find(`[data-testid="group-overdue"] [data-testid="console-row"]`)
 		if rows.Length() > 50 || rows.Length() == 0 {
 			t.Fatalf("%s: %d rows", next, rows.Length())
 		}
 		rows.Each(func(_ int, r *goquery.Selection) {
-			key := r.Find("a").First().AttrOr("href", "") + " " + text(r.Find("td").First())
+			key := r.Find("a").First().AttrOr("href", "") + " " + sitetest.Text(r.Find("td").First())
 			if seen[key] {
 				t.Errorf("%s shown twice", key)
 			}
 			seen[key] = true
 		})
 		pages++
-		wantRange := regexp.MustCompile(`(\d+)–(\d+)`).FindStringSubmatch(text(page.Doc.Find(`[data-testid="group-overdue"] .pager__range`)))
+		wantRange := regexp.MustCompile(`(\d+)–(\d+)`).FindStringSubmatch(sitetest.Text(page.Doc.Find(`[data-testid="group-overdue"] .pager__range`)))
 		if wantRange == nil || wantRange[1] != strconv.Itoa((pages-1)*50+1) {
-			t.Errorf("page %d says %q", pages, text(page.Doc.Find(`[data-testid="group-overdue"] .pager__range`)))
+			t.Errorf("page %d says %q", pages, sitetest.Text(page.Doc.Find(`[data-testid="group-overdue"] .pager__range`)))
 		}
 		next = page.Doc.Find(`[data-testid="group-overdue"] a[rel="next"]`).AttrOr("href", "")
 	}
@@ -154,26 +156,26 @@ func TestConsolePagesLongLists(t *testing.T) {
 	}
 
 	// A page beyond the last shows the last; a page that is not a number is a 400.
-	last := supervisor.get("/overdue?page-overdue=100000")
-	if got := text(last.Doc.Find(`[data-testid="group-overdue"] .pager__range`)); !strings.HasSuffix(got, strconv.Itoa(total)+" 项") && !strings.Contains(got, "共 "+strconv.Itoa(total)) {
+	last := supervisor.Get("/overdue?page-overdue=100000")
+	if got := sitetest.Text(last.Doc.Find(`[data-testid="group-overdue"] .pager__range`)); !strings.HasSuffix(got, strconv.Itoa(total)+" 项") && !strings.Contains(got, "共 "+strconv.Itoa(total)) {
 		t.Errorf("page 100000 says %q", got)
 	}
-	wantStatus(t, "page 0", supervisor.get("/overdue?page-overdue=0"), http.StatusBadRequest)
-	wantStatus(t, "page x", supervisor.get("/overdue?page-at-risk=x"), http.StatusBadRequest)
+	sitetest.WantStatus(t, "page 0", supervisor.Get("/overdue?page-overdue=0"), http.StatusBadRequest)
+	sitetest.WantStatus(t, "page x", supervisor.Get("/overdue?page-at-risk=x"), http.StatusBadRequest)
 }
 
 // TestYearPagesAndDocumentsPageLongLists walks a large year's page and its
 // JSON document page by page: every target once, in the table's order.
 func TestYearPagesAndDocumentsPageLongLists(t *testing.T) {
 	site, _ := generatedSite(t, 3000)
-	reader := site.newBrowser(t)
+	reader := site.NewBrowser(t)
 	year := strconv.Itoa(bench.CurrentYear)
 
 	positions := map[string]bool{}
 	next, pages, last := "/years/"+year, 0, 0
 	for next != "" {
-		page := reader.get(next)
-		wantStatus(t, next, page, http.StatusOK)
+		page := reader.Get(next)
+		sitetest.WantStatus(t, next, page, http.StatusOK)
 		rows := page.Doc.Find(`tr[data-testid="target"]`)
 		if rows.Length() == 0 || rows.Length() > 100 {
 			t.Fatalf("%s: %d rows", next, rows.Length())
@@ -197,8 +199,8 @@ func TestYearPagesAndDocumentsPageLongLists(t *testing.T) {
 	seen := 0
 	for next := "/api/v1/years/" + year; next != ""; next = doc.Next {
 		doc.Next = ""
-		r := reader.get(next)
-		wantStatus(t, next, r, http.StatusOK)
+		r := reader.Get(next)
+		sitetest.WantStatus(t, next, r, http.StatusOK)
 		if err := json.Unmarshal([]byte(r.Body), &doc); err != nil {
 			t.Fatal(err)
 		}
@@ -213,10 +215,10 @@ func TestYearPagesAndDocumentsPageLongLists(t *testing.T) {
 		t.Errorf("%d rows on %d pages; the document: %d targets, total %d, %d pages", len(positions), pages, seen, doc.Total, doc.Pages)
 	}
 
-	wantStatus(t, "page 0", reader.get("/years/"+year+"?page=0"), http.StatusBadRequest)
-	wantStatus(t, "document page 0", reader.get("/api/v1/years/"+year+"?page=0"), http.StatusBadRequest)
-	wantStatus(t, "document page 99", reader.get("/api/v1/years/"+year+"?page=99"), http.StatusNotFound)
-	if beyond := reader.get("/years/" + year + "?page=99"); beyond.StatusCode != http.StatusOK || beyond.Doc.Find(`a[rel="next"]`).Length() != 0 {
+	sitetest.WantStatus(t, "page 0", reader.Get("/years/"+year+"?page=0"), http.StatusBadRequest)
+	sitetest.WantStatus(t, "document page 0", reader.Get("/api/v1/years/"+year+"?page=0"), http.StatusBadRequest)
+	sitetest.WantStatus(t, "document page 99", reader.Get("/api/v1/years/"+year+"?page=99"), http.StatusNotFound)
+	if beyond := reader.Get("/years/" + year + "?page=99"); beyond.StatusCode != http.StatusOK || beyond.Doc.Find(`a[rel="next"]`).Length() != 0 {
 		t.Errorf("page 99 of %d: status %d, or it is not the last", pages, beyond.StatusCode)
 	}
 }

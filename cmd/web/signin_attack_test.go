@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"runtime/debug"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 	"slices"
 	"strings"
 	"sync"
@@ -21,32 +22,23 @@ import (
 
 // behindProxy is a site that believes X-Forwarded-For from the loopback,
 // so that a test's browsers can come from any address.
-func behindProxy(t *testing.T) *testSite {
+func behindProxy(t *testing.T) *sitetest.Site {
 	t.Helper()
 	trusted, err := parseNetworks("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newTestSite(t, func(c *config) { c.trustedProxies = trusted })
+	return sitetest.New(t, func(c *site.Config) { c.TrustedProxies = trusted })
 }
 
 // from is a new browser whose requests come from address, with the sign-in
 // form loaded.
-func (s *testSite) from(t *testing.T, address string) *browser {
+func from(t *testing.T, s *sitetest.Site, address string) *sitetest.Browser {
 	t.Helper()
-	b := s.newBrowser(t)
-	b.header.Set("X-Forwarded-For", address)
-	wantStatus(t, "the sign-in page", b.get("/login"), http.StatusOK)
+	b := s.NewBrowser(t)
+	b.Header.Set("X-Forwarded-For", address)
+	sitetest.WantStatus(t, "the sign-in page", b.Get("/login"), http.StatusOK)
 	return b
-}
-
-func (s *testSite) countRows(t *testing.T, table string) int64 {
-	t.Helper()
-	var n int64
-	if err := s.site.db.Read.Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // TestAThrottledFloodWritesAFewCountedEntries locks an address, then sends
@@ -55,28 +47,28 @@ func (s *testSite) countRows(t *testing.T, table string) int64 {
 // there were, from where, and pages through a long log.
 func TestAThrottledFloodWritesAFewCountedEntries(t *testing.T) {
 	site := behindProxy(t)
-	site.addUser(t, "adm", auth.Admin, testPassword)
-	site.addUser(t, "li", auth.Engineer, testPassword)
-	admin := site.signIn(t, "adm", testPassword)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	site.AddUser(t, "li", auth.Engineer, sitetest.Password)
+	admin := site.SignIn(t, "adm", sitetest.Password)
 
-	attacker := site.from(t, "10.0.0.5")
+	attacker := from(t, site, "10.0.0.5")
 	free := auth.DefaultThrottle().Address.FreeFailures
 	for i := range free {
-		attacker.post("/login", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-password"}})
+		attacker.Post("/login", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-password"}})
 	}
-	wantStatus(t, "the events page", admin.get("/admin/events"), http.StatusOK) // writes what was counted
-	before := site.countRows(t, "security_events")
+	sitetest.WantStatus(t, "the events page", admin.Get("/admin/events"), http.StatusOK) // writes what was counted
+	before := site.Count(t, "security_events")
 
 	const flood, workers = 600, 8
 	var wg sync.WaitGroup
 	statuses := make(chan int, flood)
 	for w := range workers {
-		b := site.from(t, "10.0.0.5")
+		b := from(t, site, "10.0.0.5")
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for range flood / workers {
-				statuses <- b.post("/login", url.Values{"username": {"li"}, "password": {fmt.Sprintf("guess-%d", w)}}).StatusCode
+				statuses <- b.Post("/login", url.Values{"username": {"li"}, "password": {fmt.Sprintf("guess-%d", w)}}).StatusCode
 			}
 		}()
 	}
@@ -87,35 +79,35 @@ func TestAThrottledFloodWritesAFewCountedEntries(t *testing.T) {
 			t.Fatalf("a request of the flood got %d, want 429", s)
 		}
 	}
-	page := admin.get("/admin/events?action=sign-in-refused&who=10.0.0.5")
-	wantStatus(t, "the events page", page, http.StatusOK)
-	if written := site.countRows(t, "security_events") - before; written > 3 {
+	page := admin.Get("/admin/events?action=sign-in-refused&who=10.0.0.5")
+	sitetest.WantStatus(t, "the events page", page, http.StatusOK)
+	if written := site.Count(t, "security_events") - before; written > 3 {
 		t.Errorf("%d refused sign-ins wrote %d rows to the security log, want at most 3", flood, written)
 	}
 	rows := page.Doc.Find(`[data-testid="event"]`)
 	if rows.Length() != 1 {
 		t.Fatalf("the log filtered by the attacker's address shows %d entries, want 1", rows.Length())
 	}
-	if count, _ := rows.Attr("data-count"); count != fmt.Sprint(flood) || !strings.Contains(text(rows), "10.0.0.5") ||
-		!strings.Contains(text(rows), "600 次") || rows.Find("time").Length() != 2 {
-		t.Errorf("the entry reads %q (count %s), want 600 refusals from 10.0.0.5 between two times", text(rows), count)
+	if count, _ := rows.Attr("data-count"); count != fmt.Sprint(flood) || !strings.Contains(sitetest.Text(rows), "10.0.0.5") ||
+		!strings.Contains(sitetest.Text(rows), "600 次") || rows.Find("time").Length() != 2 {
+		t.Errorf("the entry reads %q (count %s), want 600 refusals from 10.0.0.5 between two times", sitetest.Text(rows), count)
 	}
 
 	// A long log is paged.
 	for range 250 {
-		if err := site.users.Log(t.Context(), auth.ActorOf(nil, "192.0.2.1"), auth.ActionSignOut, nil, ""); err != nil {
+		if err := site.Users.Log(t.Context(), auth.ActorOf(nil, "192.0.2.1"), auth.ActionSignOut, nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	total := site.countRows(t, "security_events")
+	total := site.Count(t, "security_events")
 	seen := 0
 	next := "/admin/events"
 	for pages := 0; next != ""; pages++ {
 		if pages > 5 {
 			t.Fatal("more than 5 pages of 100 entries")
 		}
-		page := admin.get(next)
-		wantStatus(t, next, page, http.StatusOK)
+		page := admin.Get(next)
+		sitetest.WantStatus(t, next, page, http.StatusOK)
 		n := page.Doc.Find(`[data-testid="event"]`).Length()
 		if n > 100 {
 			t.Fatalf("%s shows %d entries, want at most 100", next, n)
@@ -133,26 +125,26 @@ func TestAThrottledFloodWritesAFewCountedEntries(t *testing.T) {
 // with before still signs in, from a new address; a fresh browser does not.
 func TestTheOwnersBrowserSignsInWhileTheAccountIsLocked(t *testing.T) {
 	site := behindProxy(t)
-	site.addUser(t, "owner", auth.Admin, testPassword)
-	owner := site.from(t, "192.0.2.1")
-	wantStatus(t, "the owner signs in", owner.post("/login", url.Values{"username": {"owner"}, "password": {testPassword}}), http.StatusSeeOther)
-	wantStatus(t, "the owner's account page", owner.get("/account"), http.StatusOK)
-	wantStatus(t, "the owner signs out", owner.post("/logout", nil), http.StatusSeeOther)
+	site.AddUser(t, "owner", auth.Admin, sitetest.Password)
+	owner := from(t, site, "192.0.2.1")
+	sitetest.WantStatus(t, "the owner signs in", owner.Post("/login", url.Values{"username": {"owner"}, "password": {sitetest.Password}}), http.StatusSeeOther)
+	sitetest.WantStatus(t, "the owner's account page", owner.Get("/account"), http.StatusOK)
+	sitetest.WantStatus(t, "the owner signs out", owner.Post("/logout", nil), http.StatusSeeOther)
 
 	rule := auth.DefaultThrottle()
 	for i := 0; i*rule.AccountFromAddress.FreeFailures <= rule.Account.FreeFailures; i++ {
-		attacker := site.from(t, fmt.Sprintf("198.51.100.%d", i+1))
+		attacker := from(t, site, fmt.Sprintf("198.51.100.%d", i+1))
 		for range rule.AccountFromAddress.FreeFailures {
-			attacker.post("/login", url.Values{"username": {"owner"}, "password": {"a-wrong-guess"}})
+			attacker.Post("/login", url.Values{"username": {"owner"}, "password": {"a-wrong-guess"}})
 		}
 	}
-	fresh := site.from(t, "203.0.113.9")
-	wantStatus(t, "a fresh browser with the right password", fresh.post("/login", url.Values{"username": {"owner"}, "password": {testPassword}}), http.StatusTooManyRequests)
+	fresh := from(t, site, "203.0.113.9")
+	sitetest.WantStatus(t, "a fresh browser with the right password", fresh.Post("/login", url.Values{"username": {"owner"}, "password": {sitetest.Password}}), http.StatusTooManyRequests)
 
-	owner.header.Set("X-Forwarded-For", "203.0.113.10")
-	wantStatus(t, "the sign-in page", owner.get("/login"), http.StatusOK)
-	wantStatus(t, "the owner's browser from a new address", owner.post("/login", url.Values{"username": {"owner"}, "password": {testPassword}}), http.StatusSeeOther)
-	wantStatus(t, "the owner's accounts page", owner.get("/admin/users"), http.StatusOK)
+	owner.Header.Set("X-Forwarded-For", "203.0.113.10")
+	sitetest.WantStatus(t, "the sign-in page", owner.Get("/login"), http.StatusOK)
+	sitetest.WantStatus(t, "the owner's browser from a new address", owner.Post("/login", url.Values{"username": {"owner"}, "password": {sitetest.Password}}), http.StatusSeeOther)
+	sitetest.WantStatus(t, "the owner's accounts page", owner.Get("/admin/users"), http.StatusOK)
 }
 
 // TestASignInIsRefusedAtOnceWhenHashingIsBusy sends many sign-ins at once,
@@ -164,17 +156,17 @@ func TestASignInIsRefusedAtOnceWhenHashingIsBusy(t *testing.T) {
 	site := behindProxy(t)
 	limits := auth.DefaultHasherLimits()
 	burst := 10 * (limits.Slots + limits.MaxQueue)
-	browsers := make([]*browser, burst)
+	browsers := make([]*sitetest.Browser, burst)
 	for i := range browsers {
-		browsers[i] = site.from(t, fmt.Sprintf("10.1.%d.%d", i/200, i%200+1))
+		browsers[i] = from(t, site, fmt.Sprintf("10.1.%d.%d", i/200, i%200+1))
 	}
-	answers := make([]response, burst)
+	answers := make([]sitetest.Response, burst)
 	var wg sync.WaitGroup
 	for i, b := range browsers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			answers[i] = b.post("/login", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-password"}})
+			answers[i] = b.Post("/login", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-password"}})
 		}()
 	}
 	wg.Wait()
@@ -187,7 +179,7 @@ func TestASignInIsRefusedAtOnceWhenHashingIsBusy(t *testing.T) {
 		if got := r.Header.Get("Retry-After"); got == "" {
 			t.Error("a 503 without Retry-After")
 		}
-		if got := text(r.Doc.Find(`[data-testid="login-problem"]`)); !strings.Contains(got, "几秒钟后再试") {
+		if got := sitetest.Text(r.Doc.Find(`[data-testid="login-problem"]`)); !strings.Contains(got, "几秒钟后再试") {
 			t.Errorf("the busy page says %q", got)
 		}
 	}
@@ -200,20 +192,20 @@ func TestASignInIsRefusedAtOnceWhenHashingIsBusy(t *testing.T) {
 // TestADisabledAccountAnswersAsAWrongPassword: the right and a wrong
 // password of a disabled account get the same answer.
 func TestADisabledAccountAnswersAsAWrongPassword(t *testing.T) {
-	site := newTestSite(t)
-	li := site.addUser(t, "li", auth.Engineer, testPassword)
-	if _, err := site.users.SetActive(t.Context(), li.ID, false, auth.CommandLine); err != nil {
+	site := sitetest.New(t)
+	li := site.AddUser(t, "li", auth.Engineer, sitetest.Password)
+	if _, err := site.Users.SetActive(t.Context(), li.ID, false, auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
-	b := site.newBrowser(t)
-	b.get("/login")
-	right := b.post("/login", url.Values{"username": {"li"}, "password": {testPassword}})
-	wrong := b.post("/login", url.Values{"username": {"li"}, "password": {"not-the-password"}})
+	b := site.NewBrowser(t)
+	b.Get("/login")
+	right := b.Post("/login", url.Values{"username": {"li"}, "password": {sitetest.Password}})
+	wrong := b.Post("/login", url.Values{"username": {"li"}, "password": {"not-the-password"}})
 	if right.StatusCode != wrong.StatusCode || right.Body != wrong.Body {
 		t.Fatalf("right password: %d %q; wrong password: %d %q: want the same answer",
-			right.StatusCode, text(right.Doc.Find(`[data-testid="login-problem"]`)), wrong.StatusCode, text(wrong.Doc.Find(`[data-testid="login-problem"]`)))
+			right.StatusCode, sitetest.Text(right.Doc.Find(`[data-testid="login-problem"]`)), wrong.StatusCode, sitetest.Text(wrong.Doc.Find(`[data-testid="login-problem"]`)))
 	}
-	wantStatus(t, "the right password of a disabled account", right, http.StatusUnauthorized)
+	sitetest.WantStatus(t, "the right password of a disabled account", right, http.StatusUnauthorized)
 }
 
 // TestTheMemoryLimitMakesRoomForTheHashes: the limit is the site's own
@@ -266,11 +258,11 @@ func mib(bytes []int64) []int64 {
 func TestCountedFailuresAreWrittenOnShutdown(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "tally.db")
 	server := startChild(t, dbPath)
-	site := &testSite{Server: &httptest.Server{URL: server.url}}
-	b := site.newBrowser(t)
-	b.get("/login")
+	site := sitetest.At(server.url)
+	b := site.NewBrowser(t)
+	b.Get("/login")
 	for range 3 {
-		wantStatus(t, "a wrong password", b.post("/login", url.Values{"username": {"nobody"}, "password": {"wrong-password"}}), http.StatusUnauthorized)
+		sitetest.WantStatus(t, "a wrong password", b.Post("/login", url.Values{"username": {"nobody"}, "password": {"wrong-password"}}), http.StatusUnauthorized)
 	}
 	if err := server.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -308,8 +300,8 @@ func TestSecurityLogRetentionIsConfigured(t *testing.T) {
 		{[]string{"-security-log-days", "730"}, "180", 730},
 	} {
 		cfg, err := parseConfig(tc.args, env(tc.env), io.Discard)
-		if err != nil || cfg.securityLogDays != tc.want {
-			t.Errorf("%q with %q in the environment: %d days (%v), want %d", tc.args, tc.env, cfg.securityLogDays, err, tc.want)
+		if err != nil || cfg.site.SecurityLogDays != tc.want {
+			t.Errorf("%q with %q in the environment: %d days (%v), want %d", tc.args, tc.env, cfg.site.SecurityLogDays, err, tc.want)
 		}
 	}
 	for _, bad := range []string{"0", "-5", "3651", "a year"} {

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 	"time"
@@ -45,21 +46,21 @@ func (s *stalledUpload) Read(p []byte) (int, error) {
 // or with the token only inside the body. Each is answered 403 while the
 // body is still coming: nothing was read to refuse it.
 func TestUploadsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
-	site := newEditingSite(t)
-	anonymous := site.newBrowser(t)
-	anonymous.get("/login") // a session, with a token, but nobody signed in
-	engineer := site.signIn(t, "li", testPassword)
-	engineer.get("/")
-	admin := site.signIn(t, "adm", testPassword)
-	admin.get("/admin/import")
+	site := sitetest.NewEditing(t)
+	anonymous := site.NewBrowser(t)
+	anonymous.Get("/login") // a session, with a token, but nobody signed in
+	engineer := site.SignIn(t, "li", sitetest.Password)
+	engineer.Get("/")
+	admin := site.SignIn(t, "adm", sitetest.Password)
+	admin.Get("/admin/import")
 	for _, tc := range []struct {
 		name  string
-		b     *browser
+		b     *sitetest.Browser
 		token string
 	}{
-		{"no session", site.newBrowser(t), ""},
-		{"a session nobody signed in to, with its token", anonymous, anonymous.csrf},
-		{"an engineer, with the right token", engineer, engineer.csrf},
+		{"no session", site.NewBrowser(t), ""},
+		{"a session nobody signed in to, with its token", anonymous, anonymous.CSRF},
+		{"an engineer, with the right token", engineer, engineer.CSRF},
 		{"an administrator, with a wrong token", admin, "not-the-token"},
 		{"an administrator, with the token only in the body", admin, ""},
 	} {
@@ -76,7 +77,7 @@ func TestUploadsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
 			req.ContentLength = 7_900_000 // as a browser declares it
 			req.Header.Set("Content-Type", contentType)
 			req.Header.Set("X-Test", tc.name)
-			resp, err := tc.b.client.Do(req)
+			resp, err := tc.b.Client.Do(req)
 			close(body.answered)
 			if err != nil {
 				t.Fatalf("no answer while the body was still coming: %v", err)
@@ -94,9 +95,9 @@ func TestUploadsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
 // answer is 413 with the upload form saying the file is too large, not a
 // page about a forged form.
 func TestAChunkedUploadOverTheLimitIsTooLarge(t *testing.T) {
-	site := newEditingSite(t)
-	admin := site.signIn(t, "adm", testPassword)
-	admin.get("/admin/import")
+	site := sitetest.NewEditing(t)
+	admin := site.SignIn(t, "adm", sitetest.Password)
+	admin.Get("/admin/import")
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	w.WriteField("year", "2024")
@@ -104,14 +105,14 @@ func TestAChunkedUploadOverTheLimitIsTooLarge(t *testing.T) {
 	part.Write(bytes.Repeat([]byte("x"), 9<<20))
 	w.Close()
 	// Hiding the reader's type keeps the client from knowing the length.
-	req, err := http.NewRequest(http.MethodPost, site.URL+"/admin/import?_csrf="+url.QueryEscape(admin.csrf), io.MultiReader(&body))
+	req, err := http.NewRequest(http.MethodPost, site.URL+"/admin/import?_csrf="+url.QueryEscape(admin.CSRF), io.MultiReader(&body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp := admin.do(req)
-	wantStatus(t, "a chunked 9 MB upload", resp, http.StatusRequestEntityTooLarge)
-	if msg := text(resp.Doc.Find(`[data-testid="error-file"]`)); !strings.Contains(msg, "4 MB") {
+	resp := admin.Do(req)
+	sitetest.WantStatus(t, "a chunked 9 MB upload", resp, http.StatusRequestEntityTooLarge)
+	if msg := sitetest.Text(resp.Doc.Find(`[data-testid="error-file"]`)); !strings.Contains(msg, "4 MB") {
 		t.Errorf("the file's message is %q, want that it is over 4 MB", msg)
 	}
 }

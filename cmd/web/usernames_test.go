@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -17,8 +18,8 @@ import (
 // add аdmin (a Cyrillic а) or ａｄｍｉｎ (full width): the form says why,
 // by the username field, in Chinese and in English, and nothing is stored.
 func TestLookAlikeUsernamesAreRefused(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "admin", auth.Admin, testPassword)
+	site := sitetest.New(t)
+	site.AddUser(t, "admin", auth.Admin, sitetest.Password)
 	cases := []struct {
 		language, username string
 		says               []string
@@ -32,12 +33,12 @@ func TestLookAlikeUsernamesAreRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.language+" "+tc.username, func(t *testing.T) {
-			b := site.signIn(t, "admin", testPassword)
-			b.header.Set("Accept-Language", tc.language)
-			wantStatus(t, "the new account form", b.get("/admin/users/new"), http.StatusOK)
-			resp := b.post("/admin/users", url.Values{"username": {tc.username}, "role": {"admin"}})
-			wantStatus(t, "adding "+tc.username, resp, http.StatusUnprocessableEntity)
-			says := text(resp.Doc.Find(`[data-testid="error-username"]`))
+			b := site.SignIn(t, "admin", sitetest.Password)
+			b.Header.Set("Accept-Language", tc.language)
+			sitetest.WantStatus(t, "the new account form", b.Get("/admin/users/new"), http.StatusOK)
+			resp := b.Post("/admin/users", url.Values{"username": {tc.username}, "role": {"admin"}})
+			sitetest.WantStatus(t, "adding "+tc.username, resp, http.StatusUnprocessableEntity)
+			says := sitetest.Text(resp.Doc.Find(`[data-testid="error-username"]`))
 			for _, want := range tc.says {
 				if !strings.Contains(says, want) {
 					t.Errorf("by the username field: %q, want %q in it", says, want)
@@ -48,7 +49,7 @@ func TestLookAlikeUsernamesAreRefused(t *testing.T) {
 			}
 		})
 	}
-	users, err := site.users.Users(t.Context())
+	users, err := site.Users.Users(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,20 +61,20 @@ func TestLookAlikeUsernamesAreRefused(t *testing.T) {
 // TestAUsernameSignsInWhateverItsWidthAndCase: ＡＤＭＩＮ, typed on a
 // full-width keyboard, signs in as admin.
 func TestAUsernameSignsInWhateverItsWidthAndCase(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "admin", auth.Admin, testPassword)
+	site := sitetest.New(t)
+	site.AddUser(t, "admin", auth.Admin, sitetest.Password)
 	for _, typed := range []string{"ＡＤＭＩＮ", "ａｄｍｉｎ", " Admin\u3000"} {
-		b := site.signIn(t, typed, testPassword)
-		resp := b.get("/admin/users")
-		wantStatus(t, "the accounts page after signing in as "+typed, resp, http.StatusOK)
-		if got := text(resp.Doc.Find(`[data-testid="signed-in"]`)); !strings.Contains(got, "admin") || strings.Contains(got, "ａ") || strings.Contains(got, "Admin") {
+		b := site.SignIn(t, typed, sitetest.Password)
+		resp := b.Get("/admin/users")
+		sitetest.WantStatus(t, "the accounts page after signing in as "+typed, resp, http.StatusOK)
+		if got := sitetest.Text(resp.Doc.Find(`[data-testid="signed-in"]`)); !strings.Contains(got, "admin") || strings.Contains(got, "ａ") || strings.Contains(got, "Admin") {
 			t.Errorf("signed in as %q: the page says %q, want admin", typed, got)
 		}
 	}
 	// A look-alike is not admin, and finds no account.
-	b := site.newBrowser(t)
-	b.get("/login")
-	wantStatus(t, "signing in as \u0430dmin", b.post("/login", url.Values{"username": {"\u0430dmin"}, "password": {testPassword}}), http.StatusUnauthorized)
+	b := site.NewBrowser(t)
+	b.Get("/login")
+	sitetest.WantStatus(t, "signing in as \u0430dmin", b.Post("/login", url.Values{"username": {"\u0430dmin"}, "password": {sitetest.Password}}), http.StatusUnauthorized)
 }
 
 // TestUserAddRefusesLookAlikes: `web user add` refuses аdmin and ａｄｍｉｎ
@@ -83,7 +84,7 @@ func TestUserAddRefusesLookAlikes(t *testing.T) {
 	command := func(args ...string) (string, error) {
 		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), "SHUANGSHI_RUN_MAIN=1")
-		cmd.Stdin = strings.NewReader(testPassword + "\n")
+		cmd.Stdin = strings.NewReader(sitetest.Password + "\n")
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()
@@ -115,17 +116,17 @@ func TestUserAddRefusesLookAlikes(t *testing.T) {
 // let in under a full-width or mixed-script name are named in the log at
 // start, for an administrator to look at; admin is not.
 func TestUsernamesStoredBeforeTheRulesAreLogged(t *testing.T) {
-	site := newTestSite(t)
-	site.addUser(t, "admin", auth.Admin, testPassword)
+	site := sitetest.New(t)
+	site.AddUser(t, "admin", auth.Admin, sitetest.Password)
 	for _, name := range []string{"ａｄｍｉｎ", "\u0430dmin"} {
-		err := site.site.db.Write.Exec(`INSERT INTO users (username, role, password_hash, created_at, updated_at)
+		err := site.Site.DB.Write.Exec(`INSERT INTO users (username, role, password_hash, created_at, updated_at)
 			VALUES (?, 'admin', 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, name).Error
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	again := openTestSite(t, site.cfg)
-	logged := again.logs.String()
+	again := sitetest.Open(t, site.Config)
+	logged := again.Logs.String()
 	for _, want := range []string{"username=ａｄｍｉｎ ", "username=\u0430dmin ", "U+0430"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("the log does not name %s:\n%s", want, logged)

@@ -16,6 +16,7 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/database"
+	"shuangshi/internal/site"
 )
 
 // runUserCommand manages staff accounts from the command line, for scripted
@@ -168,31 +169,12 @@ func runSessionKeysCommand(args []string, getenv func(string) string, stdout io.
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg := config{dbPath: *dbPath}
-	if database.IsPostgres(cfg.dbPath) {
+	if database.IsPostgres(*dbPath) {
 		return errors.New("with PostgreSQL the session keys are SHUANGSHI_SESSION_KEYS on every server: put a new key in front of the old ones there")
 	}
-	if err := auth.RotateKeys(cfg.sessionKeyFile()); err != nil {
+	if err := auth.RotateKeys(site.SessionKeyFile(*dbPath)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "added a new session key at the top of %s; restart the server to use it\n", cfg.sessionKeyFile())
-	return nil
-}
-
-// warnOfUnreachableUsernames logs each account whose username was stored
-// before usernames were normalized and checked as they are now (a
-// full-width or look-alike name): no sign-in reaches it under that name,
-// and an administrator should see whether it imitates another account.
-func warnOfUnreachableUsernames(ctx context.Context, users *auth.Store, log *slog.Logger) error {
-	all, err := users.Users(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range all {
-		if err := auth.CheckStoredUsername(u.Username); err != nil {
-			log.Warn("an account's username does not meet the rules usernames are now kept by, and no one can sign in under it: if it imitates another account, disable it; otherwise add the person again under a new name",
-				"user_id", u.ID, "username", u.Username, "role", u.Role, "active", u.Active, "reason", err)
-		}
-	}
+	fmt.Fprintf(stdout, "added a new session key at the top of %s; restart the server to use it\n", site.SessionKeyFile(*dbPath))
 	return nil
 }

@@ -1,0 +1,313 @@
+// Package site builds the 双十 site from its configuration: it opens and
+// migrates the database, loads the seed once, and wires every feature's
+// stores, handlers and routes into one HTTP handler. The command in
+// cmd/web owns what a process owns (flags, subcommands, signals, the
+// listener); tests build the same site with site.Open.
+package site
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/data"
+	"shuangshi/internal/accounts"
+	"shuangshi/internal/auth"
+	"shuangshi/internal/backups"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/console"
+	"shuangshi/internal/database"
+	"shuangshi/internal/imports"
+	"shuangshi/internal/lists"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/metrics"
+	"shuangshi/internal/notify"
+	"shuangshi/internal/oc4ids"
+	"shuangshi/internal/projects"
+	"shuangshi/internal/reports"
+	"shuangshi/internal/web"
+	"shuangshi/static"
+)
+
+// DistrictTimeZone is where the works are: a deadline passes at midnight there.
+const DistrictTimeZone = "Asia/Shanghai"
+
+// Config is what the site is built from.
+type Config struct {
+	// Source is the database: a SQLite file, or a postgres:// URL for
+	// servers that share one database.
+	Source        string
+	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
+	TrustedProxies []*net.IPNet
+	// SessionKeys, from SHUANGSHI_SESSION_KEYS, replace the key file
+	// beside a SQLite database (see SessionKeyFile).
+	SessionKeys string
+	// AtRiskDays: a target whose deadline is this close is at risk.
+	AtRiskDays int
+	// StaleDays: a project not updated for this long is flagged stale.
+	StaleDays int
+	// PublicURL is the site's address as its readers reach it, for the
+	// links in e-mails and feeds; "" takes it from each request.
+	PublicURL string
+	// SMTP is the mail server the daily digests go through; Addr "" sends
+	// none (the digest is still on its page).
+	SMTP notify.SMTP
+	// DigestHour is the hour of the day, in the district, from which the
+	// day's digests are sent.
+	DigestHour int
+	// Ceiling, when not nil, is served as a static file at
+	// web.CeilingPath, for the benchmark to compare the dynamic pages with.
+	Ceiling []byte
+	// MetricsFrom are the networks that may read /metrics without signing
+	// in: the Prometheus server's.
+	MetricsFrom []*net.IPNet
+	// BackupDir receives a copy of the SQLite database a day, of which
+	// the newest BackupKeep are kept; "" takes none.
+	BackupDir  string
+	BackupKeep int
+	// SecurityLogDays is how long the security log is kept.
+	SecurityLogDays int
+	// ReserveForHashes, when not nil, is told the memory the password
+	// hashes under way hold, to keep the process's memory limit making
+	// room for them.
+	ReserveForHashes func(bytes int64)
+	// Log receives the site's log; Now is its clock.
+	Log *slog.Logger
+	Now func() time.Time
+}
+
+// SessionKeyFile is where the session keys of a SQLite database are kept:
+// beside it.
+func SessionKeyFile(source string) string {
+	return strings.TrimSuffix(source, ".db") + ".session-keys"
+}
+
+// pageCacheBytes bounds the memory the kept public pages take.
+const pageCacheBytes = 32 << 20
+
+// securityLogFlush is how often the counted sign-in failures are written to
+// the security log, and old entries removed.
+const securityLogFlush = 10 * time.Second
+
+// backupCheck is how often the daily copy is looked for: a server that
+// slept through midnight takes it within this.
+const backupCheck = 10 * time.Minute
+
+// Site is everything the server is made of, wired together.
+type Site struct {
+	// DB is the site's database, for the command's maintenance and for
+	// tests that look at what is stored.
+	DB       *database.DB
+	echo     *echo.Echo
+	setup    *auth.Setup // nil when an active administrator exists
+	digester *notify.Digester
+	// tally holds the counted sign-in failures until they are written.
+	tally *auth.Tally
+	cfg   Config
+}
+
+// Open opens and migrates the database, loads the seed once, and builds
+// the stores, handlers and routes. Close the site when done with it.
+func Open(ctx context.Context, cfg Config) (*Site, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	db, err := database.Open(ctx, cfg.Source, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := wire(ctx, db, cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler is the site's HTTP handler.
+func (s *Site) Handler() http.Handler { return s.echo }
+
+// Routes lists every route the site answers, for tests that walk them all.
+func (s *Site) Routes() []*echo.Route { return s.echo.Routes() }
+
+// SetupPath is the one-time link that creates the first administrator, or
+// "" when an active administrator exists.
+func (s *Site) SetupPath() string {
+	if s.setup == nil {
+		return ""
+	}
+	return s.setup.Path()
+}
+
+// SendDueDigests e-mails the digests due at now, as the background work
+// does each hour, and returns how many were sent.
+func (s *Site) SendDueDigests(ctx context.Context, now time.Time) (int, error) {
+	return s.digester.SendDue(ctx, now)
+}
+
+// Run does the site's background work until ctx is done: the daily
+// digests, writing the security log, and the daily copies of a SQLite
+// database. It returns once all of it has stopped, the security log's
+// last counts written.
+func (s *Site) Run(ctx context.Context) {
+	var jobs sync.WaitGroup
+	jobs.Go(func() { s.digester.Run(ctx, s.cfg.Now) })
+	jobs.Go(func() {
+		s.tally.Run(ctx, securityLogFlush, time.Duration(s.cfg.SecurityLogDays)*24*time.Hour)
+	})
+	if s.cfg.BackupDir != "" && !database.IsPostgres(s.cfg.Source) {
+		keeper := &backups.Keeper{DB: s.DB, Dir: s.cfg.BackupDir, Keep: s.cfg.BackupKeep,
+			Every: 24 * time.Hour, Now: s.cfg.Now, Log: s.cfg.Log}
+		jobs.Go(func() { keeper.Run(ctx, backupCheck) })
+	}
+	jobs.Wait()
+}
+
+// Close closes the database.
+func (s *Site) Close() error { return s.DB.Close() }
+
+func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
+	log, now := cfg.Log, cfg.Now
+	if err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	store := projects.NewStore(db, now)
+	dataset, err := projects.ReadDataset(data.Seed())
+	if err != nil {
+		return nil, fmt.Errorf("seed dataset: %w", err)
+	}
+	loaded, err := store.Seed(ctx, data.SeedName, dataset)
+	if err != nil {
+		return nil, err
+	}
+	if loaded {
+		log.Info("loaded the seed dataset", "name", data.SeedName, "projects", len(dataset))
+	}
+
+	catalog, err := locale.NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	district, err := time.LoadLocation(DistrictTimeZone)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := auth.LoadKeys(SessionKeyFile(cfg.Source), cfg.SessionKeys)
+	if err != nil {
+		return nil, err
+	}
+	hashing := auth.DefaultHasherLimits()
+	hashing.Reserve = cfg.ReserveForHashes
+	hasher, err := auth.NewHasherWith(hashing)
+	if err != nil {
+		return nil, err
+	}
+	users := auth.NewStore(db, now)
+	if err := warnOfUnreachableUsernames(ctx, users, log); err != nil {
+		return nil, err
+	}
+	sessions := auth.NewSessions(users, auth.SessionConfig{
+		Keys: keys, SecureCookies: cfg.SecureCookies, Now: now,
+		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
+	})
+	tally := auth.NewTally(users, log)
+	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle(), tally)
+	devices := auth.NewDevices(keys, cfg.SecureCookies)
+	var setup *auth.Setup
+	if admins, err := users.CountActiveAdmins(ctx); err != nil {
+		return nil, err
+	} else if admins == 0 {
+		setup = auth.NewSetup()
+	}
+
+	// The public pages are made once per change of the record and kept
+	// for every reader who is not signed in.
+	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared,
+		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
+	var commits func() (int64, int64) // group commit is SQLite's writer's
+	if !database.IsPostgres(cfg.Source) {
+		commits = db.GroupCommits
+	}
+	measured := metrics.New(db.Pools(), commits)
+	e := web.NewServer(web.Config{
+		Observe: measured.Observe,
+		Explain: explainStorageProblem,
+		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
+		TrustedProxies: cfg.TrustedProxies,
+		HTTPSOnly:      cfg.SecureCookies,
+		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
+		Uploads:        []string{imports.UploadPath},
+		Ceiling:        cfg.Ceiling,
+		PageCache:      pageCache,
+		Cached: []string{
+			"/", "/years/:year", "/years/:year/table.csv", "/years/:year/dashboard", "/years/:year/timeline",
+			"/projects/:id", "/projects/:id/history", "/feed.atom",
+			"/api/v1/years/:year", "/api/v1/projects/:id", "/api/v1/oc4ids/years/:year", "/api/v1/oc4ids/projects/:id",
+		},
+	})
+	rule := projects.StatusRule{AtRiskDays: cfg.AtRiskDays}
+	projects.NewHandler(store, users, rule, now, district).Register(e)
+	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(e)
+	accounts.NewHandler(users, hasher, tally, store, district).Register(e)
+	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(e)
+	reports.NewHandler(store, now, district).Register(e)
+	lists.NewHandler(store, now, district).Register(e)
+	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(e)
+	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
+	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
+	openData.Register(e)
+	var sender notify.Sender
+	if cfg.SMTP.Addr != "" {
+		sender = cfg.SMTP
+	}
+	digester := notify.NewDigester(store, users, notify.NewStore(db, now), catalog, notify.DigesterConfig{
+		Rule: rule, StaleDays: cfg.StaleDays, Location: district, SiteURL: cfg.PublicURL,
+		Hour: cfg.DigestHour, Sender: sender, Log: log,
+	})
+	notify.NewHandler(digester, now).Register(e)
+	e.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
+	return &Site{DB: db, echo: e, setup: setup, digester: digester, tally: tally, cfg: cfg}, nil
+}
+
+// explainStorageProblem answers a write that the disk or the database file
+// refused (full, read-only) with a page that says so, rather than a
+// general error; the error handler logs it.
+func explainStorageProblem(err error) *web.Error {
+	switch database.StorageProblem(err) {
+	case database.ErrStorageFull:
+		return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "error.storage_full", Err: err}
+	case database.ErrStorageReadOnly:
+		return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "error.storage_read_only", Err: err}
+	}
+	return nil
+}
+
+// warnOfUnreachableUsernames logs each account whose username was stored
+// before usernames were normalized and checked as they are now (a
+// full-width or look-alike name): no sign-in reaches it under that name,
+// and an administrator should see whether it imitates another account.
+func warnOfUnreachableUsernames(ctx context.Context, users *auth.Store, log *slog.Logger) error {
+	all, err := users.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range all {
+		if err := auth.CheckStoredUsername(u.Username); err != nil {
+			log.Warn("an account's username does not meet the rules usernames are now kept by, and no one can sign in under it: if it imitates another account, disable it; otherwise add the person again under a new name",
+				"user_id", u.ID, "username", u.Username, "role", u.Role, "active", u.Active, "reason", err)
+		}
+	}
+	return nil
+}
