@@ -39,8 +39,8 @@ func NewHandler(users *auth.Store, hasher *auth.Hasher, tally *auth.Tally, proje
 }
 
 // Register adds the routes, all for administrators.
-func (h *Handler) Register(e *echo.Echo) {
-	g := e.Group("/admin", auth.Require(auth.ManageAccounts))
+func (h *Handler) Register(r *web.Router) {
+	g := r.Group("/admin", auth.Require(auth.ManageAccounts))
 	g.GET("/users", h.listUsers)
 	g.GET("/users/new", h.newUser)
 	g.POST("/users", h.createUser)
@@ -55,6 +55,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	g.POST("/users/:id/assignments/:project/delete", h.unassign)
 	g.GET("/assignments", h.listAssignments)
 	g.GET("/events", h.listEvents)
+	manage := auth.Shows(auth.ManageAccounts)
+	r.InHeader(web.HeaderLink{Label: "nav.accounts", URL: "/admin/users", Place: web.HeaderAccounts, Shown: manage, Landing: 3})
+	r.InHeader(web.HeaderLink{Label: "nav.assignments", URL: "/admin/assignments", Place: web.HeaderAccounts, Shown: manage})
+	r.InHeader(web.HeaderLink{Label: "nav.security_log", URL: "/admin/events", Place: web.HeaderAccounts, Shown: manage})
 }
 
 // UserURL is the address of an account's administration page.

@@ -36,22 +36,23 @@ func NewHandler(users *Store, sessions *Sessions, auth *Authenticator, hasher *H
 }
 
 // Register adds the routes.
-func (h *Handler) Register(e *echo.Echo) {
-	e.GET("/login", h.showLogin)
-	e.POST("/login", h.login)
-	e.POST("/logout", h.logout)
-	e.GET("/setup/:token", h.showSetup)
-	e.POST("/setup/:token", h.completeSetup)
-	e.GET("/account", h.showAccount, RequireUser)
-	e.GET("/account/password", h.showAccount, RequireUser)
-	e.POST("/account/password", h.changePassword, RequireUser)
-	e.POST("/account/sign-out-everywhere", h.signOutEverywhere, RequireUser)
-	e.POST("/account/email", h.changeEmail, Require(""))
+func (h *Handler) Register(r *web.Router) {
+	r.GET("/login", h.showLogin)
+	r.POST("/login", h.login)
+	r.POST("/logout", h.logout)
+	r.GET("/setup/:token", h.showSetup)
+	r.POST("/setup/:token", h.completeSetup)
+	r.GET(accountPath, h.showAccount, RequireUser)
+	r.GET(passwordPath, h.showAccount, RequireUser)
+	r.POST(passwordPath, h.changePassword, RequireUser)
+	r.POST("/account/sign-out-everywhere", h.signOutEverywhere, RequireUser)
+	r.POST("/account/email", h.changeEmail, Require(""))
+	r.InHeader(web.HeaderLink{Label: "nav.account", URL: accountPath, Place: web.HeaderOwnAccount, Shown: signedIn})
 }
 
 func (h *Handler) showLogin(c echo.Context) error {
 	if user := CurrentUser(c); user != nil {
-		return c.Redirect(http.StatusSeeOther, LandingPage(user))
+		return c.Redirect(http.StatusSeeOther, h.sessions.LandingPage(c.Request().Context(), user))
 	}
 	return web.Render(c, http.StatusOK, views.Login(views.LoginPage{Next: web.LocalPath(c.QueryParam("next"))}))
 }
@@ -104,11 +105,11 @@ func (h *Handler) login(c echo.Context) error {
 	}
 	switch {
 	case user.MustChangePassword:
-		return c.Redirect(http.StatusSeeOther, "/account/password")
+		return c.Redirect(http.StatusSeeOther, passwordPath)
 	case page.Next != "":
 		return c.Redirect(http.StatusSeeOther, page.Next)
 	}
-	return c.Redirect(http.StatusSeeOther, LandingPage(&user))
+	return c.Redirect(http.StatusSeeOther, h.sessions.LandingPage(c.Request().Context(), &user))
 }
 
 // logout signs the user out. Someone whose session has already ended gets
@@ -185,7 +186,7 @@ func (h *Handler) completeSetup(c echo.Context) error {
 		return err
 	}
 	Flash(c, "flash.setup_done")
-	return c.Redirect(http.StatusSeeOther, LandingPage(&user))
+	return c.Redirect(http.StatusSeeOther, h.sessions.LandingPage(c.Request().Context(), &user))
 }
 
 func (h *Handler) showAccount(c echo.Context) error {
@@ -213,7 +214,7 @@ func (h *Handler) changeEmail(c echo.Context) error {
 		}
 	}
 	Flash(c, "flash.email_saved")
-	return c.Redirect(http.StatusSeeOther, "/account")
+	return c.Redirect(http.StatusSeeOther, accountPath)
 }
 
 func (h *Handler) changePassword(c echo.Context) error {
@@ -253,7 +254,7 @@ func (h *Handler) changePassword(c echo.Context) error {
 		return err
 	}
 	Flash(c, "flash.password_changed")
-	return c.Redirect(http.StatusSeeOther, LandingPage(&updated))
+	return c.Redirect(http.StatusSeeOther, h.sessions.LandingPage(c.Request().Context(), &updated))
 }
 
 func (h *Handler) signOutEverywhere(c echo.Context) error {

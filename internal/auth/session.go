@@ -41,6 +41,9 @@ type SessionConfig struct {
 	IdleTimeout time.Duration
 	Lifetime    time.Duration
 	Now         func() time.Time
+	// Header is the links the features put in the staff's header; nil
+	// shows none but the reader's own account.
+	Header *web.Header
 }
 
 // DefaultIdleTimeout and DefaultLifetime are a working day of inactivity
@@ -132,7 +135,7 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := context.WithValue(r.Context(), stateKey{}, st)
 		ctx = views.WithSession(ctx, views.Session{
 			Path:      r.URL.RequestURI(),
-			Viewer:    viewerOf(st.user),
+			Viewer:    s.viewerOf(ctx, st.user),
 			CSRFToken: st.csrfToken,
 			Flashes:   st.flashes,
 		})
@@ -356,7 +359,7 @@ func Require(p Permission) echo.MiddlewareFunc {
 				return signInFirst(c)
 			}
 			if user.MustChangePassword {
-				return c.Redirect(http.StatusSeeOther, "/account/password")
+				return c.Redirect(http.StatusSeeOther, passwordPath)
 			}
 			if p != "" && !Can(user, p) {
 				return &web.Error{Status: http.StatusForbidden, MessageID: "error.403"}
@@ -384,51 +387,56 @@ func signInFirst(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 }
 
-// LandingPage is where a user goes after signing in: an engineer to their
-// projects, a supervisor to the overdue list, an administrator to the
-// accounts.
-func LandingPage(u *User) string {
-	switch u.Role {
-	case Admin:
-		return "/admin/users"
-	case Supervisor:
-		return "/overdue"
+// Shows is a header link's test that its reader may do what p covers.
+func Shows(p Permission) func(context.Context) bool {
+	return func(ctx context.Context) bool { return Can(userOf(ctx), p) }
+}
+
+// signedIn shows a header link to every signed-in reader.
+func signedIn(ctx context.Context) bool { return userOf(ctx) != nil }
+
+// userOf is the signed-in user of a request's context, or nil.
+func userOf(ctx context.Context) *User {
+	if st, _ := ctx.Value(stateKey{}).(*requestState); st != nil {
+		return st.user
 	}
-	return "/my/projects"
+	return nil
+}
+
+// accountPath is the reader's own account; passwordPath is where one who
+// must first replace a password goes, and nowhere else.
+const (
+	accountPath  = "/account"
+	passwordPath = "/account/password"
+)
+
+// LandingPage is where a user goes after signing in: the page of the
+// header link that says so for the user (an engineer's projects, the
+// supervisors' overdue list, the administrators' accounts), or the
+// account page.
+func (s *Sessions) LandingPage(ctx context.Context, u *User) string {
+	if s.cfg.Header != nil {
+		if landing := s.cfg.Header.Landing(context.WithValue(ctx, stateKey{}, &requestState{user: u})); landing != "" {
+			return landing
+		}
+	}
+	return accountPath
 }
 
 // viewerOf returns what the pages show of a user, with the staff pages the
-// user may open.
-func viewerOf(u *User) *views.Viewer {
+// user may open, as the reader of ctx.
+func (s *Sessions) viewerOf(ctx context.Context, u *User) *views.Viewer {
 	if u == nil {
 		return nil
 	}
 	v := &views.Viewer{Name: u.Name(), Role: string(u.Role)}
 	if u.MustChangePassword {
 		// Nothing but the account page until a new password is chosen.
-		v.Links = []views.Link{{Label: "nav.account", URL: "/account/password"}}
+		v.Links = []views.Link{{Label: "nav.account", URL: passwordPath}}
 		return v
 	}
-	if Can(u, HaveAssignments) {
-		v.Links = append(v.Links, views.Link{Label: "nav.my_projects", URL: "/my/projects"})
+	if s.cfg.Header != nil {
+		v.Links = s.cfg.Header.Links(ctx)
 	}
-	if Can(u, Supervise) {
-		v.Links = append(v.Links, views.Link{Label: "nav.overdue", URL: "/overdue"})
-	}
-	if Can(u, ViewInternal) {
-		v.Links = append(v.Links, views.Link{Label: "nav.digest", URL: "/digest"})
-	}
-	if Can(u, ManageRecord) {
-		v.Links = append(v.Links,
-			views.Link{Label: "nav.lists", URL: "/admin/years"},
-			views.Link{Label: "nav.projects", URL: "/admin/projects"})
-	}
-	if Can(u, ManageAccounts) {
-		v.Links = append(v.Links,
-			views.Link{Label: "nav.accounts", URL: "/admin/users"},
-			views.Link{Label: "nav.assignments", URL: "/admin/assignments"},
-			views.Link{Label: "nav.security_log", URL: "/admin/events"})
-	}
-	v.Links = append(v.Links, views.Link{Label: "nav.account", URL: "/account"})
 	return v
 }

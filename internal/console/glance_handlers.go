@@ -12,9 +12,9 @@ import (
 	"shuangshi/views"
 )
 
-func (h *Handler) registerGlance(e *echo.Echo) {
-	e.GET("/years/:year/dashboard", h.showDashboard)
-	e.GET("/years/:year/timeline", h.showTimeline)
+func (h *Handler) registerGlance(r *web.Router) {
+	r.KeptPage("/years/:year/dashboard", h.showDashboard)
+	r.KeptPage("/years/:year/timeline", h.showTimeline)
 }
 
 // year reads :year and loads its targets; see projects.YearFromParam.

@@ -15,6 +15,7 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/lists"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
@@ -34,17 +35,21 @@ func NewHandler(p *projects.Store, uploads *Store, now func() time.Time, loc *ti
 	return &Handler{projects: p, uploads: uploads, now: now, location: loc}
 }
 
-// UploadPath is the address the file is posted to; it takes larger bodies
-// than the site's other forms (see web.Config.Uploads).
+// UploadPath is the address the file is posted to.
 const UploadPath = "/admin/import"
 
+// uploadMegabytes is the body an upload may send: more than MaxFileSize,
+// so that a file too large is refused by the import's own page, which
+// says what the limit is, not by the frame.
+const uploadMegabytes = 8
+
 // Register adds the routes, for administrators only.
-func (h *Handler) Register(e *echo.Echo) {
+func (h *Handler) Register(r *web.Router) {
 	admin := auth.Require(auth.ManageRecord)
-	e.GET(UploadPath, h.showUpload, admin)
-	e.POST(UploadPath, h.upload, admin)
-	e.GET(UploadPath+"/:id", h.showPreview, admin)
-	e.POST(UploadPath+"/:id", h.confirm, admin)
+	r.GET(UploadPath, h.showUpload, admin)
+	r.Upload(UploadPath, uploadMegabytes, h.upload, admin)
+	r.GET(UploadPath+"/:id", h.showPreview, admin)
+	r.POST(UploadPath+"/:id", h.confirm, admin)
 }
 
 func uploadURL(id int64) string { return UploadPath + "/" + strconv.FormatInt(id, 10) }
@@ -261,7 +266,7 @@ func (h *Handler) renderPreview(c echo.Context, status int, u Upload, lines []Li
 	}
 	summary := Summarize(lines, listed)
 	page := views.ImportPreviewPage{
-		Nav: nav, Year: u.Year, FileName: u.FileName, Action: uploadURL(u.ID), ListURL: "/admin/years/" + strconv.Itoa(u.Year) + "/list",
+		Nav: nav, Year: u.Year, FileName: u.FileName, Action: uploadURL(u.ID), ListURL: lists.ListURL(u.Year),
 		Applied: u.AppliedAt != nil, Errors: summary.Errors, Proposals: summary.Proposals, Size: ListSize,
 	}
 	if problem != "" {
@@ -363,5 +368,5 @@ func (h *Handler) confirm(c echo.Context) error {
 		return err
 	}
 	auth.Flash(c, "flash.imported")
-	return c.Redirect(http.StatusSeeOther, "/admin/years/"+strconv.Itoa(u.Year)+"/list")
+	return c.Redirect(http.StatusSeeOther, lists.ListURL(u.Year))
 }

@@ -31,21 +31,29 @@ func NewHandler(store *projects.Store, now func() time.Time, loc *time.Location)
 }
 
 // Register adds the routes, for administrators only.
-func (h *Handler) Register(e *echo.Echo) {
+func (h *Handler) Register(r *web.Router) {
 	admin := auth.Require(auth.ManageRecord)
-	e.GET("/admin/years", h.showYears, admin)
-	e.GET("/admin/years/:year/list", h.showList, admin)
-	e.POST("/admin/years/:year/targets", h.addTarget, admin)
-	e.GET("/admin/years/:year/carry-over", h.showCarryOver, admin)
-	e.POST("/admin/years/:year/carry-over", h.carryOver, admin)
-	e.POST("/admin/targets/:id/move", h.moveTarget, admin)
-	e.POST("/admin/targets/:id/deadline", h.setDeadline, admin)
-	e.GET("/admin/targets/:id/remove", h.confirmRemove, admin)
-	e.POST("/admin/targets/:id/remove", h.removeTarget, admin)
+	r.GET(YearsPath, h.showYears, admin)
+	r.GET(YearsPath+"/:year/list", h.showList, admin)
+	r.POST(YearsPath+"/:year/targets", h.addTarget, admin)
+	r.GET(YearsPath+"/:year/carry-over", h.showCarryOver, admin)
+	r.POST(YearsPath+"/:year/carry-over", h.carryOver, admin)
+	r.POST("/admin/targets/:id/move", h.moveTarget, admin)
+	r.POST("/admin/targets/:id/deadline", h.setDeadline, admin)
+	r.GET("/admin/targets/:id/remove", h.confirmRemove, admin)
+	r.POST("/admin/targets/:id/remove", h.removeTarget, admin)
+	r.InHeader(web.HeaderLink{Label: "nav.lists", URL: YearsPath, Place: web.HeaderRecord, Shown: auth.Shows(auth.ManageRecord)})
 }
 
 // ListURL is the address of a year's list editor.
-func ListURL(year int) string { return "/admin/years/" + strconv.Itoa(year) + "/list" }
+func ListURL(year int) string { return YearsPath + "/" + strconv.Itoa(year) + "/list" }
+
+// YearsPath is the administrators' page of every year's list.
+const YearsPath = "/admin/years"
+
+// carryOverURL is the page that carries a year's unfinished targets into
+// the next year's list.
+func carryOverURL(year int) string { return YearsPath + "/" + strconv.Itoa(year) + "/carry-over" }
 
 func targetURL(id int64) string { return "/admin/targets/" + strconv.FormatInt(id, 10) }
 
@@ -141,7 +149,7 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 	if previous, err := h.yearTargets(ctx, year-1); err != nil {
 		return err
 	} else if len(previous) > 0 {
-		page.CarryOverURL = "/admin/years/" + strconv.Itoa(year-1) + "/carry-over"
+		page.CarryOverURL = carryOverURL(year - 1)
 	}
 	for _, list := range []projects.List{projects.StartList, projects.CompleteList} {
 		el := views.EditorList{List: string(list)}
@@ -400,7 +408,7 @@ func (h *Handler) renderCarryOver(c echo.Context, status int, year int, proposal
 		return err
 	}
 	page := views.CarryOverPage{
-		Nav: nav, Year: year, Next: year + 1, Action: "/admin/years/" + strconv.Itoa(year) + "/carry-over",
+		Nav: nav, Year: year, Next: year + 1, Action: carryOverURL(year),
 	}
 	if problem != "" {
 		page.Error = locale.T(ctx, problem)

@@ -356,6 +356,6 @@ func (d *Digester) Mail(digest Digest, l *locale.Locale) (subject, body string) 
 		line("  " + d.siteURL + projects.ProjectURL(p.ID))
 	}
 	line("")
-	line(l.T("digest.footer", "URL", d.siteURL+"/digest"))
+	line(l.T("digest.footer", "URL", d.siteURL+DigestPath))
 	return subject, b.String()
 }

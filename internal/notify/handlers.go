@@ -34,13 +34,17 @@ const feedEntries = 50
 
 // Register adds the routes. The calendar feed is opened by calendar
 // programs, which sign in to nothing: its secret address is its key.
-func (h *Handler) Register(e *echo.Echo) {
-	e.GET("/calendar/:token", h.calendarFeed)
-	e.GET("/account/calendar", h.showCalendar, auth.Require(auth.ViewInternal))
-	e.POST("/account/calendar", h.makeCalendar, auth.Require(auth.ViewInternal))
-	e.POST("/account/calendar/revoke", h.revokeCalendar, auth.Require(auth.ViewInternal))
-	e.GET("/digest", h.showDigest, auth.Require(auth.ViewInternal))
-	e.GET("/feed.atom", h.atomFeed)
+// DigestPath is the page of the reader's daily digest.
+const DigestPath = "/digest"
+
+func (h *Handler) Register(r *web.Router) {
+	r.GET("/calendar/:token", h.calendarFeed)
+	r.GET("/account/calendar", h.showCalendar, auth.Require(auth.ViewInternal))
+	r.POST("/account/calendar", h.makeCalendar, auth.Require(auth.ViewInternal))
+	r.POST("/account/calendar/revoke", h.revokeCalendar, auth.Require(auth.ViewInternal))
+	r.GET(DigestPath, h.showDigest, auth.Require(auth.ViewInternal))
+	r.KeptPage("/feed.atom", h.atomFeed)
+	r.InHeader(web.HeaderLink{Label: "nav.digest", URL: DigestPath, Place: web.HeaderWork, Shown: auth.Shows(auth.ViewInternal)})
 }
 
 func (h *Handler) siteURL(c echo.Context) string { return web.SiteURL(c, h.digester.siteURL) }

@@ -39,9 +39,9 @@ func NewHandler(store *projects.Store, publicURL string, now func() time.Time, l
 }
 
 // Register adds the public routes of the open data.
-func (h *Handler) Register(e *echo.Echo) {
-	e.GET("/api/v1/oc4ids/years/:year", h.showYearPackage)
-	e.GET("/api/v1/oc4ids/projects/:id", h.showProjectPackage)
+func (h *Handler) Register(r *web.Router) {
+	r.KeptPage("/api/v1/oc4ids/years/:year", h.showYearPackage)
+	r.KeptPage("/api/v1/oc4ids/projects/:id", h.showProjectPackage)
 }
 
 // showYearPackage answers a package of the projects on the year's lists,

@@ -15,10 +15,10 @@ import (
 	"shuangshi/views"
 )
 
-func (h *Handler) registerEditing(e *echo.Echo) {
-	e.GET("/projects/:id/edit", h.editProject, auth.Require(""))
-	e.POST("/projects/:id/edit", h.updateProject, auth.Require(""))
-	e.GET("/projects/:id/history", h.showHistory)
+func (h *Handler) registerEditing(r *web.Router) {
+	r.GET("/projects/:id/edit", h.editProject, auth.Require(""))
+	r.POST("/projects/:id/edit", h.updateProject, auth.Require(""))
+	r.KeptPage("/projects/:id/history", h.showHistory)
 }
 
 // mayEdit refuses, with 403, a user who may not edit project p: only the

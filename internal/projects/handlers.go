@@ -36,16 +36,16 @@ func NewHandler(store *Store, users *auth.Store, rule StatusRule, now func() tim
 }
 
 // Register adds the public routes.
-func (h *Handler) Register(e *echo.Echo) {
-	e.GET("/", h.showNewestYear)
-	e.GET("/years/:year", h.showYear)
-	e.GET("/years/:year/table.csv", h.downloadYearCSV)
-	e.GET("/projects/:id", h.showProject)
-	e.GET("/api/v1/years/:year", h.showYearJSON)
-	e.GET("/api/v1/projects/:id", h.showProjectJSON)
-	h.registerStaff(e)
-	h.registerEditing(e)
-	h.registerRecord(e)
+func (h *Handler) Register(r *web.Router) {
+	r.KeptPage("/", h.showNewestYear)
+	r.KeptPage("/years/:year", h.showYear)
+	r.KeptPage("/years/:year/table.csv", h.downloadYearCSV)
+	r.KeptPage("/projects/:id", h.showProject)
+	r.KeptPage("/api/v1/years/:year", h.showYearJSON)
+	r.KeptPage("/api/v1/projects/:id", h.showProjectJSON)
+	h.registerStaff(r)
+	h.registerEditing(r)
+	h.registerRecord(r)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }

@@ -15,15 +15,16 @@ import (
 )
 
 // registerRecord adds the administrators' pages of projects.
-func (h *Handler) registerRecord(e *echo.Echo) {
+func (h *Handler) registerRecord(r *web.Router) {
 	admin := auth.Require(auth.ManageRecord)
-	e.GET("/admin/projects", h.listProjects, admin)
-	e.GET("/admin/projects/new", h.newProject, admin)
-	e.POST("/admin/projects", h.createProject, admin)
-	e.GET("/admin/projects/:id", h.showProjectRecord, admin)
-	e.POST("/admin/projects/:id", h.updateProjectRecord, admin)
-	e.POST("/admin/projects/:id/archive", h.archiveProject(true), admin)
-	e.POST("/admin/projects/:id/restore", h.archiveProject(false), admin)
+	r.GET("/admin/projects", h.listProjects, admin)
+	r.GET("/admin/projects/new", h.newProject, admin)
+	r.POST("/admin/projects", h.createProject, admin)
+	r.GET("/admin/projects/:id", h.showProjectRecord, admin)
+	r.POST("/admin/projects/:id", h.updateProjectRecord, admin)
+	r.POST("/admin/projects/:id/archive", h.archiveProject(true), admin)
+	r.POST("/admin/projects/:id/restore", h.archiveProject(false), admin)
+	r.InHeader(web.HeaderLink{Label: "nav.projects", URL: "/admin/projects", Place: web.HeaderRecord, Shown: auth.Shows(auth.ManageRecord)})
 }
 
 func recordURL(id int64) string { return "/admin/projects/" + strconv.FormatInt(id, 10) }

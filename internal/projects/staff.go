@@ -19,10 +19,15 @@ import (
 // Both grow into their full form with the milestone editing and the
 // supervisor console.
 
-func (h *Handler) registerStaff(e *echo.Echo) {
-	e.GET("/my/projects", h.showMyProjects, auth.Require(auth.HaveAssignments))
-	e.POST("/projects/:id/progress", h.updateProgress, auth.Require(""))
-	e.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
+// MyProjectsPath is the engineer's list of the projects they answer for.
+const MyProjectsPath = "/my/projects"
+
+func (h *Handler) registerStaff(r *web.Router) {
+	r.GET(MyProjectsPath, h.showMyProjects, auth.Require(auth.HaveAssignments))
+	r.POST("/projects/:id/progress", h.updateProgress, auth.Require(""))
+	r.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
+	r.InHeader(web.HeaderLink{Label: "nav.my_projects", URL: MyProjectsPath, Place: web.HeaderWork,
+		Shown: auth.Shows(auth.HaveAssignments), Landing: 1})
 }
 
 func (h *Handler) showMyProjects(c echo.Context) error {
@@ -169,7 +174,7 @@ func (h *Handler) updateProgress(c echo.Context) error {
 	}
 	if !web.IsHTMX(c) {
 		auth.Flash(c, "flash.project_saved")
-		return c.Redirect(http.StatusSeeOther, "/my/projects")
+		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 	}
 	card, _, _ = h.myProject(saved)
 	card.Saved = len(edit.Changes) > 0
@@ -247,11 +252,11 @@ func (h *Handler) answerComment(c echo.Context) error {
 	err = h.store.AnswerComment(ctx, comment.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
 	if errors.Is(err, ErrAlreadyAnswered) {
 		auth.Flash(c, "flash.comment_already_answered")
-		return c.Redirect(http.StatusSeeOther, "/my/projects")
+		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 	}
 	if err != nil {
 		return err
 	}
 	auth.Flash(c, "flash.comment_answered")
-	return c.Redirect(http.StatusSeeOther, "/my/projects")
+	return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 }

@@ -30,10 +30,10 @@ func NewHandler(store *projects.Store, now func() time.Time, loc *time.Location)
 }
 
 // Register adds the routes. The table is public, as the report is.
-func (h *Handler) Register(e *echo.Echo) {
-	e.GET("/years/:year/report", h.showReport)
-	e.GET("/years/:year/report.xlsx", h.downloadWorkbook)
-	e.GET("/years/:year/report.csv", h.downloadCSV)
+func (h *Handler) Register(r *web.Router) {
+	r.GET("/years/:year/report", h.showReport)
+	r.GET("/years/:year/report.xlsx", h.downloadWorkbook)
+	r.GET("/years/:year/report.csv", h.downloadCSV)
 }
 
 // asOf is the day the table's data is as of: its last change.

@@ -107,7 +107,7 @@ type Site struct {
 	// DB is the site's database, for the command's maintenance and for
 	// tests that look at what is stored.
 	DB       *database.DB
-	echo     *echo.Echo
+	router   *web.Router
 	setup    *auth.Setup // nil when an active administrator exists
 	digester *notify.Digester
 	// tally holds the counted sign-in failures until they are written.
@@ -137,10 +137,10 @@ func Open(ctx context.Context, cfg Config) (*Site, error) {
 }
 
 // Handler is the site's HTTP handler.
-func (s *Site) Handler() http.Handler { return s.echo }
+func (s *Site) Handler() http.Handler { return s.router }
 
 // Routes lists every route the site answers, for tests that walk them all.
-func (s *Site) Routes() []*echo.Route { return s.echo.Routes() }
+func (s *Site) Routes() []*echo.Route { return s.router.Routes() }
 
 // SetupPath is the one-time link that creates the first administrator, or
 // "" when an active administrator exists.
@@ -218,9 +218,12 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	if err := warnOfUnreachableUsernames(ctx, users, log); err != nil {
 		return nil, err
 	}
+	// The features put their links in the header as they register.
+	header := &web.Header{}
 	sessions := auth.NewSessions(users, auth.SessionConfig{
 		Keys: keys, SecureCookies: cfg.SecureCookies, Now: now,
 		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
+		Header: header,
 	})
 	tally := auth.NewTally(users, log)
 	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle(), tally)
@@ -241,33 +244,30 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		commits = db.GroupCommits
 	}
 	measured := metrics.New(db.Pools(), commits)
-	e := web.NewServer(web.Config{
+	r := web.NewServer(web.Config{
 		Observe: measured.Observe,
 		Explain: explainStorageProblem,
 		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
 		TrustedProxies: cfg.TrustedProxies,
 		HTTPSOnly:      cfg.SecureCookies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
-		Uploads:        []string{imports.UploadPath},
 		Ceiling:        cfg.Ceiling,
 		PageCache:      pageCache,
-		Cached: []string{
-			"/", "/years/:year", "/years/:year/table.csv", "/years/:year/dashboard", "/years/:year/timeline",
-			"/projects/:id", "/projects/:id/history", "/feed.atom",
-			"/api/v1/years/:year", "/api/v1/projects/:id", "/api/v1/oc4ids/years/:year", "/api/v1/oc4ids/projects/:id",
-		},
+		Header:         header,
 	})
+	// Within each part of the header, links stand in the order the
+	// features register: the lists before the projects.
 	rule := projects.StatusRule{AtRiskDays: cfg.AtRiskDays}
-	projects.NewHandler(store, users, rule, now, district).Register(e)
-	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(e)
-	accounts.NewHandler(users, hasher, tally, store, district).Register(e)
-	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(e)
-	reports.NewHandler(store, now, district).Register(e)
-	lists.NewHandler(store, now, district).Register(e)
-	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(e)
+	lists.NewHandler(store, now, district).Register(r)
+	projects.NewHandler(store, users, rule, now, district).Register(r)
+	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
+	accounts.NewHandler(users, hasher, tally, store, district).Register(r)
+	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(r)
+	reports.NewHandler(store, now, district).Register(r)
+	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(r)
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
-	openData.Register(e)
+	openData.Register(r)
 	var sender notify.Sender
 	if cfg.SMTP.Addr != "" {
 		sender = cfg.SMTP
@@ -276,9 +276,9 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		Rule: rule, StaleDays: cfg.StaleDays, Location: district, SiteURL: cfg.PublicURL,
 		Hour: cfg.DigestHour, Sender: sender, Log: log,
 	})
-	notify.NewHandler(digester, now).Register(e)
-	e.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
-	return &Site{DB: db, echo: e, setup: setup, digester: digester, tally: tally, cfg: cfg}, nil
+	notify.NewHandler(digester, now).Register(r)
+	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
+	return &Site{DB: db, router: r, setup: setup, digester: digester, tally: tally, cfg: cfg}, nil
 }
 
 // explainStorageProblem answers a write that the disk or the database file

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,14 +43,13 @@ type Config struct {
 	// middleware, but not for static files or /healthz: the sessions and
 	// the CSRF check.
 	PageMiddleware []echo.MiddlewareFunc
-	// Uploads are the paths of the forms that upload a file; they take
-	// larger bodies.
-	Uploads []string
-	// PageCache, when set, keeps the pages of the Cached routes (as echo
-	// names them: "/years/:year") for the readers who share them. It runs
-	// before the PageMiddleware.
+	// PageCache, when set, keeps the pages the features register as kept
+	// (Router.KeptPage) for the readers who share them. It runs before the
+	// PageMiddleware.
 	PageCache *PageCache
-	Cached    []string
+	// Header receives the links the features put in the staff's header
+	// (Router.InHeader), for the sessions to show; nil keeps none.
+	Header *Header
 	// Ceiling, when set, is served at CeilingPath exactly as the files of
 	// Static are: the benchmark's measure of what serving those bytes
 	// costs this binary, for the dynamic pages to be compared with.
@@ -72,10 +70,15 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 }
 
-// NewServer returns an echo server with the site's middleware, error
-// handler, static files and health check.
-func NewServer(cfg Config) *echo.Echo {
+// NewServer returns the router of a server with the site's middleware,
+// error handler, static files and health check, for the features to
+// register their routes with.
+func NewServer(cfg Config) *Router {
 	e := echo.New()
+	if cfg.Header == nil {
+		cfg.Header = &Header{}
+	}
+	router := &Router{Echo: e, kept: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header}
 	e.HideBanner = true
 	e.HidePort = true
 	// Take the client address from the connection; headers such as
@@ -129,18 +132,11 @@ func NewServer(cfg Config) *echo.Echo {
 		panic(err) // the options are constants
 	}
 	e.Use(compressed(compress))
-	// No form of the site comes near a megabyte; a larger body is refused
-	// before anything reads it. A form that uploads a file may send up to
-	// 8 MB, so that its handler can say the file is too large on its own
-	// page.
-	e.Use(skipFor(middleware.BodyLimit("1M"), cfg.Uploads...))
-	for _, prefix := range cfg.Uploads {
-		e.Use(onlyFor(middleware.BodyLimit("8M"), prefix))
-	}
+	e.Use(router.limitBodies())
 	// Kept pages are served before the sessions are read: a reader who
 	// carries no session needs none.
 	if cfg.PageCache != nil {
-		e.Use(onlyRoutes(cfg.PageCache.Middleware, cfg.Cached...))
+		e.Use(router.keptOnly(cfg.PageCache.Middleware))
 	}
 	for _, m := range cfg.PageMiddleware {
 		e.Use(skipFor(m, "/static/", "/healthz"))
@@ -149,7 +145,7 @@ func NewServer(cfg Config) *echo.Echo {
 	e.GET("/static/:name", staticFiles(cfg.Static, cfg.Ceiling))
 	e.GET("/healthz", health(cfg.Ping))
 	e.GET("/language", switchLanguage(cfg.Catalog))
-	return e
+	return router
 }
 
 // headAsGet answers a HEAD request as the GET of the same address would be
@@ -218,34 +214,8 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// onlyFor runs m for the requests whose path begins with prefix.
-func onlyFor(m echo.MiddlewareFunc, prefix string) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		withM := m(next)
-		return func(c echo.Context) error {
-			if strings.HasPrefix(c.Request().URL.Path, prefix) {
-				return withM(c)
-			}
-			return next(c)
-		}
-	}
-}
-
 // skipFor runs m for every path except those that begin with one of the
 // prefixes.
-// onlyRoutes applies m to the requests routed to the given routes.
-func onlyRoutes(m echo.MiddlewareFunc, routes ...string) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		withM := m(next)
-		return func(c echo.Context) error {
-			if slices.Contains(routes, c.Path()) {
-				return withM(c)
-			}
-			return next(c)
-		}
-	}
-}
-
 func skipFor(m echo.MiddlewareFunc, prefixes ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withM := m(next)

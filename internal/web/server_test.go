@@ -31,7 +31,7 @@ func newTestServer(t *testing.T, ping func(context.Context) error) (*httptest.Se
 
 // newTestServerWith is newTestServer with more of the configuration, and
 // more routes when routes is not nil.
-func newTestServerWith(t *testing.T, cfg Config, routes func(*echo.Echo)) (*httptest.Server, *syncBuffer) {
+func newTestServerWith(t *testing.T, cfg Config, routes func(*Router)) (*httptest.Server, *syncBuffer) {
 	t.Helper()
 	catalog, err := locale.NewCatalog()
 	if err != nil {
@@ -123,7 +123,7 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 // TestSheddingLoadIsAWarning: a 503 sent on purpose, as a sign-in is while
 // hashing is busy, is logged as a warning, not an error.
 func TestSheddingLoadIsAWarning(t *testing.T) {
-	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
+	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *Router) {
 		e.GET("/busy", func(c echo.Context) error { return c.String(http.StatusServiceUnavailable, "busy") })
 	})
 	if resp, _ := fetch(t, http.MethodGet, srv.URL+"/busy", nil); resp.StatusCode != http.StatusServiceUnavailable {
@@ -324,7 +324,7 @@ func TestAFailureAfterTheClientWentAwayIsAWarning(t *testing.T) {
 func abandon(t *testing.T, fail func(context.Context) error) string {
 	t.Helper()
 	arrived := make(chan struct{})
-	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
+	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *Router) {
 		e.GET("/waits", func(c echo.Context) error {
 			close(arrived)
 			<-c.Request().Context().Done()

@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"shuangshi/views"
+)
+
+// Router is what a feature registers its routes with: echo's routes, and
+// what the frame must know of them. A page kept for the public, a form
+// that uploads a file, a link in the site's header are each declared by
+// the feature that owns them, with the route, and nowhere else.
+type Router struct {
+	*echo.Echo
+	// kept are the routes, as echo names them ("/years/:year"), whose
+	// pages are kept for readers who share them.
+	kept map[string]bool
+	// uploads are the routes that take a file, with the body each may send.
+	uploads map[string]echo.MiddlewareFunc
+	header  *Header
+}
+
+// KeptPage registers a public page that is made once per change of the
+// record and kept for every reader without a session.
+func (r *Router) KeptPage(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	r.kept[path] = true
+	return r.GET(path, h, m...)
+}
+
+// Upload registers a form that uploads a file of up to megabytes; every
+// other request's body is refused beyond defaultBodyLimit.
+func (r *Router) Upload(path string, megabytes int, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	r.uploads[path] = middleware.BodyLimit(fmt.Sprintf("%dM", megabytes))
+	return r.POST(path, h, m...)
+}
+
+// InHeader puts a link into the header of the staff's pages.
+func (r *Router) InHeader(link HeaderLink) { r.header.add(link) }
+
+// defaultBodyLimit bounds every body but an upload's: no form of the site
+// comes near it, and a larger body is refused before anything reads it.
+const defaultBodyLimit = "1M"
+
+// limitBodies refuses a body larger than its route takes.
+func (r *Router) limitBodies() echo.MiddlewareFunc {
+	limit := middleware.BodyLimit(defaultBodyLimit)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if upload, ok := r.uploads[c.Path()]; ok {
+				return upload(next)(c)
+			}
+			return limit(next)(c)
+		}
+	}
+}
+
+// keptOnly runs m for the kept pages alone.
+func (r *Router) keptOnly(m echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withM := m(next)
+		return func(c echo.Context) error {
+			if c.Request().Method == http.MethodGet && r.kept[c.Path()] {
+				return withM(c)
+			}
+			return next(c)
+		}
+	}
+}
+
+// HeaderPlace is the part of the header a link goes in; within a part,
+// links stand in the order their features registered them.
+type HeaderPlace int
+
+// The parts of the header, from left to right.
+const (
+	// HeaderWork is the day's work: my projects, the overdue list, the digest.
+	HeaderWork HeaderPlace = iota
+	// HeaderRecord is keeping the record: the yearly lists, the projects.
+	HeaderRecord
+	// HeaderAccounts is keeping the accounts: accounts, assignments, the
+	// security log.
+	HeaderAccounts
+	// HeaderOwnAccount is the reader's own account, last.
+	HeaderOwnAccount
+	headerPlaces
+)
+
+// HeaderLink is a link in the staff's header.
+type HeaderLink struct {
+	// Label is the link's message id.
+	Label string
+	URL   string
+	Place HeaderPlace
+	// Shown reports whether the reader of ctx sees the link.
+	Shown func(ctx context.Context) bool
+	// Landing ranks the link as the page a person lands on after signing
+	// in: the shown link of the highest rank; 0 is never.
+	Landing int
+}
+
+// Header is the links of the staff's header, as the features registered
+// them.
+type Header struct {
+	links [headerPlaces][]HeaderLink
+}
+
+func (h *Header) add(link HeaderLink) {
+	h.links[link.Place] = append(h.links[link.Place], link)
+}
+
+// Links are the links the reader of ctx sees, in the header's order.
+func (h *Header) Links(ctx context.Context) []views.Link {
+	var shown []views.Link
+	for _, place := range h.links {
+		for _, link := range place {
+			if link.Shown(ctx) {
+				shown = append(shown, views.Link{Label: link.Label, URL: link.URL})
+			}
+		}
+	}
+	return shown
+}
+
+// Landing is where the reader of ctx lands after signing in: the shown
+// link of the highest landing rank, or "" for none.
+func (h *Header) Landing(ctx context.Context) string {
+	landing, rank := "", 0
+	for _, place := range h.links {
+		for _, link := range place {
+			if link.Landing > rank && link.Shown(ctx) {
+				landing, rank = link.URL, link.Landing
+			}
+		}
+	}
+	return landing
+}
