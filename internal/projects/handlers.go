@@ -43,7 +43,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/projects/:id", h.showProject)
 	e.GET("/api/v1/years/:year", h.showYearJSON)
 	e.GET("/api/v1/projects/:id", h.showProjectJSON)
-	h.registerStaff(e)
+	h.registerMyProjects(e)
 	h.registerEditing(e)
 	h.registerRecord(e)
 }
