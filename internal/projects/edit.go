@@ -187,6 +187,10 @@ func cleanText(s string) string {
 type Problem struct {
 	ID   string
 	Args []any
+	// NeedsDelayReason marks the refusal of a form that lacks a delay
+	// reason (a target is overdue, or a planned date moved later): a form
+	// without that field, such as the quick update, cannot take one.
+	NeedsDelayReason bool
 }
 
 // Problems are the problems of a form, by field name.
@@ -347,7 +351,7 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 		if slipped {
 			id = "edit.delay_reason_slipped"
 		}
-		problems["delay_reason"] = Problem{ID: id}
+		problems["delay_reason"] = Problem{ID: id, NeedsDelayReason: true}
 	}
 	if len(problems) > 0 {
 		return Edit{}, problems

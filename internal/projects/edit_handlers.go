@@ -61,30 +61,17 @@ func (h *Handler) updateProject(c echo.Context) error {
 	if err != nil {
 		return web.BadRequest("error.400")
 	}
-	form := ParseEditForm(values, p)
-	version, err := strconv.ParseInt(form.Version, 10, 64)
-	if err != nil || version != p.Version {
-		// Made from another version (or a page that lost its version): merge
-		// rather than overwrite, and show what clashes.
-		return h.renderConflict(c, p, form)
-	}
-	edit, problems := form.Check(p, h.today())
-	if len(problems) > 0 {
-		return h.renderEdit(c, http.StatusUnprocessableEntity, p, form, problems, nil)
-	}
-	_, err = h.store.SaveEdit(c.Request().Context(), edit, version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
-	if errors.Is(err, ErrConflict) {
-		// Someone saved between reading the project and writing it.
-		current, err := h.store.Project(c.Request().Context(), p.ID)
-		if err != nil {
-			return err
-		}
-		return h.renderConflict(c, current, form)
-	}
+	outcome, err := h.store.Update(c.Request().Context(), p, values, auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), ReviewMerge)
 	if err != nil {
 		return err
 	}
-	if len(edit.Changes) == 0 {
+	switch {
+	case len(outcome.Problems) > 0:
+		return h.renderEdit(c, http.StatusUnprocessableEntity, p, outcome.Form, outcome.Problems, nil)
+	case outcome.Conflict != nil:
+		return h.renderConflict(c, outcome.Form, *outcome.Conflict)
+	}
+	if len(outcome.Changes) == 0 {
 		auth.Flash(c, "flash.no_changes")
 	} else {
 		auth.Flash(c, "flash.project_saved")
@@ -95,8 +82,8 @@ func (h *Handler) updateProject(c echo.Context) error {
 // renderConflict shows the user's form again, merged onto the current
 // version: fields they left alone take what was saved since, fields they
 // changed keep their value, and those both changed are listed side by side.
-func (h *Handler) renderConflict(c echo.Context, current Project, yours EditForm) error {
-	merged, clashes, taken := Merge(yours, FormOf(current))
+func (h *Handler) renderConflict(c echo.Context, yours EditForm, merge Conflict) error {
+	current := merge.Current
 	conflict := &views.Conflict{}
 	if last, err := h.store.LastChange(c.Request().Context(), current.ID); err == nil {
 		conflict.By, conflict.At = last.UserName, last.At.In(h.location)
@@ -105,16 +92,16 @@ func (h *Handler) renderConflict(c echo.Context, current Project, yours EditForm
 	}
 	stored := FormOf(current).Fields()
 	yourValues := yours.Fields()
-	for _, key := range clashes {
+	for _, key := range merge.Clashes {
 		conflict.Rows = append(conflict.Rows, views.ConflictRow{
 			Field: fieldName(key, current), Outcome: strings.HasPrefix(key, "outcome-"),
 			Yours: yourValues[key], Current: stored[key],
 		})
 	}
-	for _, key := range taken {
+	for _, key := range merge.Taken {
 		conflict.Taken = append(conflict.Taken, fieldName(key, current))
 	}
-	return h.renderEdit(c, http.StatusConflict, current, merged, nil, conflict)
+	return h.renderEdit(c, http.StatusConflict, current, merge.Merged, nil, conflict)
 }
 
 // fieldName names a field of the edit page of p for a person.

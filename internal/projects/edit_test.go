@@ -103,7 +103,7 @@ func TestDelayReasonIsNeededForAnOverdueTarget(t *testing.T) {
 	afterDeadline := day(2024, time.January, 2)
 	f := FormOf(p)
 	f.Percent = "40"
-	if _, problems := f.Check(p, afterDeadline); problems["delay_reason"].ID != "edit.delay_reason_overdue" {
+	if _, problems := f.Check(p, afterDeadline); problems["delay_reason"].ID != "edit.delay_reason_overdue" || !problems["delay_reason"].NeedsDelayReason {
 		t.Fatalf("an overdue project saved without a delay reason: %v", problems)
 	}
 	// Starting the works on time makes the target achieved: no reason needed.

@@ -43,7 +43,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.KeptPage("/projects/:id", h.showProject)
 	r.KeptPage("/api/v1/years/:year", h.showYearJSON)
 	r.KeptPage("/api/v1/projects/:id", h.showProjectJSON)
-	h.registerStaff(r)
+	h.registerMyProjects(r)
 	h.registerEditing(r)
 	h.registerRecord(r)
 }

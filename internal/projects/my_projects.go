@@ -15,14 +15,14 @@ import (
 	"shuangshi/views"
 )
 
-// The staff pages of the record: an engineer's projects and the overdue list.
-// Both grow into their full form with the milestone editing and the
-// supervisor console.
+// My projects: the list of the projects an engineer answers for, most
+// pressing first, with the quick update of each one's next target and the
+// supervisory comments waiting for their answer.
 
 // MyProjectsPath is the engineer's list of the projects they answer for.
 const MyProjectsPath = "/my/projects"
 
-func (h *Handler) registerStaff(r *web.Router) {
+func (h *Handler) registerMyProjects(r *web.Router) {
 	r.GET(MyProjectsPath, h.showMyProjects, auth.Require(auth.HaveAssignments))
 	r.POST("/projects/:id/progress", h.updateProgress, auth.Require(""))
 	r.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
@@ -117,9 +117,10 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 }
 
 // updateProgress is the quick update of one target's progress text from
-// the engineer's list. It changes nothing else, goes through the same rules
-// and history as the edit page, and merges with what others saved since the
-// list was loaded. From htmx it answers with the project's card alone.
+// the engineer's list. It changes nothing else, goes through the same
+// update flow as the edit page (see Update), and saves a merge with what
+// others saved since the list was loaded unless it clashes. From htmx it
+// answers with the project's card alone.
 func (h *Handler) updateProgress(c echo.Context) error {
 	p, err := h.project(c)
 	if err != nil {
@@ -132,53 +133,49 @@ func (h *Handler) updateProgress(c echo.Context) error {
 	if err != nil {
 		return web.BadRequest("error.400")
 	}
-	ctx := c.Request().Context()
-	form := ParseEditForm(values, p)
-	card, _, _ := h.myProject(p)
-	refuse := func(messageID string, args ...any) error {
-		card.Problem = locale.T(ctx, messageID, args...)
-		for _, tf := range form.Targets {
-			if strconv.FormatInt(tf.ID, 10) == card.NextKey {
-				card.Progress = tf.Progress
-			}
-		}
-		if web.IsHTMX(c) {
-			return web.Render(c, http.StatusUnprocessableEntity, views.MyProjectCard(card))
-		}
-		page, err := h.myProjects(c, &card)
-		if err != nil {
-			return err
-		}
-		return web.Render(c, http.StatusUnprocessableEntity, views.MyProjects(page))
-	}
-	if version, err := strconv.ParseInt(form.Version, 10, 64); err != nil || version != p.Version {
-		merged, clashes, _ := Merge(form, FormOf(p))
-		if len(clashes) > 0 {
-			return refuse("my.progress_clash")
-		}
-		form = merged
-	}
-	edit, problems := form.Check(p, h.today())
-	for _, problem := range problems {
-		if problem.ID == "edit.delay_reason_overdue" || problem.ID == "edit.delay_reason_slipped" {
-			return refuse("my.progress_needs_delay_reason")
-		}
-		return refuse(problem.ID, problem.Args...)
-	}
-	saved, err := h.store.SaveEdit(ctx, edit, p.Version, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
-	if errors.Is(err, ErrConflict) {
-		return refuse("my.progress_clash")
-	}
+	outcome, err := h.store.Update(c.Request().Context(), p, values, auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), SaveMerge)
 	if err != nil {
 		return err
+	}
+	switch {
+	case len(outcome.Problems) > 0:
+		problem := outcome.Problems.first(outcome.Form)
+		if problem.NeedsDelayReason {
+			// The card has no field for it: the edit page has.
+			return h.refuseProgress(c, p, outcome.Form, "my.progress_needs_delay_reason")
+		}
+		return h.refuseProgress(c, p, outcome.Form, problem.ID, problem.Args...)
+	case outcome.Conflict != nil:
+		return h.refuseProgress(c, p, outcome.Form, "my.progress_clash")
 	}
 	if !web.IsHTMX(c) {
 		auth.Flash(c, "flash.project_saved")
 		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 	}
-	card, _, _ = h.myProject(saved)
-	card.Saved = len(edit.Changes) > 0
+	card, _, _ := h.myProject(outcome.Saved)
+	card.Saved = len(outcome.Changes) > 0
 	return web.Render(c, http.StatusOK, views.MyProjectCard(card))
+}
+
+// refuseProgress answers a refused quick update of project p with 422: its
+// card, showing the message and the progress text of form as typed, alone
+// from htmx, else in the whole list.
+func (h *Handler) refuseProgress(c echo.Context, p Project, form EditForm, messageID string, args ...any) error {
+	card, _, _ := h.myProject(p)
+	card.Problem = locale.T(c.Request().Context(), messageID, args...)
+	for _, tf := range form.Targets {
+		if strconv.FormatInt(tf.ID, 10) == card.NextKey {
+			card.Progress = tf.Progress
+		}
+	}
+	if web.IsHTMX(c) {
+		return web.Render(c, http.StatusUnprocessableEntity, views.MyProjectCard(card))
+	}
+	page, err := h.myProjects(c, &card)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, http.StatusUnprocessableEntity, views.MyProjects(page))
 }
 
 // NextTarget returns the target of p that is due next: the pending one with
