@@ -1,6 +1,10 @@
 package views
 
-import "time"
+import (
+	"time"
+
+	"shuangshi/internal/civil"
+)
 
 // HistoryPage is the history of a project's changes.
 type HistoryPage struct {
@@ -8,8 +12,9 @@ type HistoryPage struct {
 	ProjectName   string
 	ProjectNameEn string
 	ProjectURL    string
-	// Staff see every change, with who made it and why; the public sees the
-	// changes to dates, progress and outcomes only, without names.
+	// Staff see every change, with who made it and why; the public sees
+	// all but the changes to delay reasons and internal notes, without
+	// names.
 	Staff   bool
 	Entries []HistoryEntry
 }
@@ -18,12 +23,29 @@ type HistoryPage struct {
 type HistoryEntry struct {
 	At    time.Time // in the district's time
 	Who   string
-	Field string
+	Field string // the field's code, as "planned_start"
 	// TargetYear and TargetList name the target of a target's field; zero
 	// for a field of the project.
 	TargetYear int
 	TargetList string
-	Old        string
-	New        string
+	Old        HistoryValue
+	New        HistoryValue
 	Reason     string
+}
+
+// HistoryValue is an old or a new value of a change. At most one of its
+// fields is set, and none for an empty value, shown as a dash.
+type HistoryValue struct {
+	Text     string // shown as it is
+	Date     civil.Date
+	Percent  *int
+	Category string // a category's code
+	Archived *bool
+	Outcome  string // an outcome's code
+	// ByHand marks, with Outcome, an outcome recorded by a person; it is
+	// set for staff only.
+	ByHand bool
+	// Year and List are the list a target was put on or taken off.
+	Year int
+	List string
 }
