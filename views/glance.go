@@ -13,15 +13,17 @@ type DashboardPage struct {
 	Year        int
 	AsOf        civil.Date
 	Lists       []ListSummary
-	Categories  []FigureRow // Label is a category code
-	Years       []FigureRow // Label is a year
+	Categories  []FigureRow // by category
+	Years       []FigureRow // by year
 	TimelineURL string
 	ReportURL   string
 }
 
-// FigureRow is one row of the dashboard's tables and charts.
+// FigureRow is one row of the dashboard's tables and charts: the figures
+// of a category (by its code) or of a year.
 type FigureRow struct {
-	Label            string
+	Category         string
+	Year             int
 	StartTotal       int
 	StartAchieved    int
 	CompleteTotal    int
