@@ -97,10 +97,24 @@ type EventRow struct {
 	FirstAt time.Time
 	Count   int64
 	Action  string
-	Actor   string
-	Subject string
-	Detail  string
-	Address string
+	Actor   string // a username
+	// ActorCode names, instead of Actor, an actor that is not an account
+	// ("command-line").
+	ActorCode string
+	Subject   string
+	Detail    EventDetail
+	Address   string
+}
+
+// EventDetail is the detail of a log entry. At most one of its fields is
+// set, and none for an entry without one.
+type EventDetail struct {
+	FromRole, ToRole string // a role change, by the roles' codes
+	Role             string // the role of a new account
+	// Reason is a sign-in's code: why it failed or was refused, or how it
+	// was made ("throttled", "setup").
+	Reason string
+	Text   string // anything else, shown as it is
 }
 
 // ConfirmPage asks an administrator to confirm a change that cannot be

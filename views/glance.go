@@ -13,15 +13,17 @@ type DashboardPage struct {
 	Year        int
 	AsOf        civil.Date
 	Lists       []ListSummary
-	Categories  []FigureRow // Label is a category code
-	Years       []FigureRow // Label is a year
+	Categories  []FigureRow // by category
+	Years       []FigureRow // by year
 	TimelineURL string
 	ReportURL   string
 }
 
-// FigureRow is one row of the dashboard's tables and charts.
+// FigureRow is one row of the dashboard's tables and charts: the figures
+// of a category (by its code) or of a year.
 type FigureRow struct {
-	Label            string
+	Category         string
+	Year             int
 	StartTotal       int
 	StartAchieved    int
 	CompleteTotal    int
@@ -133,26 +135,4 @@ func chartTop(rows []FigureRow) int {
 		top = max(top, r.StartTotal, r.CompleteTotal)
 	}
 	return top
-}
-
-// ReportPage is the year-end table in the layout of the report's Table 5,
-// to print.
-type ReportPage struct {
-	Nav     Nav
-	Year    int
-	AsOf    civil.Date
-	Rows    []ReportRow
-	XLSXURL string
-	CSVURL  string
-}
-
-// ReportRow is one row of the year-end table; CategoryRows is the span of
-// the category cell on the first row of a category, 0 on the others.
-type ReportRow struct {
-	Category     string
-	CategoryRows int
-	Number       int
-	Name         string
-	List         string
-	Progress     string
 }

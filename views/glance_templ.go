@@ -262,11 +262,11 @@ func Dashboard(p DashboardPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = figures("by-category", t(ctx, "glance.by_category", "Year", p.Year), t(ctx, "glance.by_category_desc"), "project.category", p.Categories, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = figures("by-category", t(ctx, "glance.by_category", "Year", p.Year), t(ctx, "glance.by_category_desc"), "project.category", p.Categories).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = figures("by-year", t(ctx, "glance.by_year"), t(ctx, "glance.by_year_desc"), "project.col_year", p.Years, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = figures("by-year", t(ctx, "glance.by_year"), t(ctx, "glance.by_year_desc"), "project.col_year", p.Years).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -281,7 +281,7 @@ func Dashboard(p DashboardPage) templ.Component {
 }
 
 // figures is a bar chart with the table of its numbers beside it.
-func figures(id, title, desc, labelHeading string, rows []FigureRow, categories bool) templ.Component {
+func figures(id, title, desc, labelHeading string, rows []FigureRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -354,7 +354,7 @@ func figures(id, title, desc, labelHeading string, rows []FigureRow, categories 
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = barChart(id, title, desc, rows, categories).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = barChart(id, title, desc, rows).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -511,9 +511,9 @@ func figures(id, title, desc, labelHeading string, rows []FigureRow, categories 
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var33 string
-			templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(figureLabel(ctx, r.Label, categories))
+			templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(figureLabel(ctx, r))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/glance.templ`, Line: 76, Col: 63}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/glance.templ`, Line: 76, Col: 45}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 			if templ_7745c5c3_Err != nil {
@@ -612,7 +612,7 @@ func figures(id, title, desc, labelHeading string, rows []FigureRow, categories 
 
 // barChart draws each row as two bars, the start list and the completion
 // list: the outline is what was planned, the filled part what was achieved.
-func barChart(id, title, desc string, rows []FigureRow, categories bool) templ.Component {
+func barChart(id, title, desc string, rows []FigureRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -730,9 +730,9 @@ func barChart(id, title, desc string, rows []FigureRow, categories bool) templ.C
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var48 string
-			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(figureLabel(ctx, r.Label, categories))
+			templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(figureLabel(ctx, r))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/glance.templ`, Line: 103, Col: 103}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/glance.templ`, Line: 103, Col: 85}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 			if templ_7745c5c3_Err != nil {
@@ -881,12 +881,12 @@ func barChart(id, title, desc string, rows []FigureRow, categories bool) templ.C
 	})
 }
 
-func figureLabel(ctx context.Context, label string, category bool) string {
-	if category {
-		return t(ctx, "category."+label)
+// figureLabel names a row of figures: its category, or its year.
+func figureLabel(ctx context.Context, r FigureRow) string {
+	if r.Category != "" {
+		return t(ctx, "category."+r.Category)
 	}
-	year, _ := strconv.Atoi(label)
-	return t(ctx, "site.nav_year", "Year", year)
+	return t(ctx, "site.nav_year", "Year", r.Year)
 }
 
 // Timeline is a Gantt-style chart of a year's projects: the baseline, the

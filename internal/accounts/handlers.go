@@ -439,8 +439,13 @@ func (h *Handler) eventRows(events []auth.Event) []views.EventRow {
 	rows := make([]views.EventRow, 0, len(events))
 	for _, e := range events {
 		row := views.EventRow{
-			At: e.At.In(h.location), Count: e.Count, Action: string(e.Action), Actor: e.Actor,
-			Subject: e.Subject, Detail: e.Detail, Address: e.Address,
+			At: e.At.In(h.location), Count: e.Count, Action: string(e.Action),
+			Subject: e.Subject, Detail: eventDetail(e.ReadDetail()), Address: e.Address,
+		}
+		if code := auth.ActorCode(e.Actor); code != "" {
+			row.ActorCode = code
+		} else {
+			row.Actor = e.Actor
 		}
 		if e.FirstAt != nil {
 			row.FirstAt = e.FirstAt.In(h.location)
@@ -448,6 +453,10 @@ func (h *Handler) eventRows(events []auth.Event) []views.EventRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+func eventDetail(d auth.EventDetail) views.EventDetail {
+	return views.EventDetail{FromRole: string(d.From), ToRole: string(d.To), Role: string(d.Role), Reason: d.Reason, Text: d.Text}
 }
 
 // user loads the account named by the :id parameter.

@@ -1,6 +1,10 @@
 package auth
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Action names an entry of the security log.
 type Action string
@@ -72,6 +76,18 @@ var CommandLine = Actor{Name: "@command-line"}
 // SetupLink is the actor of the one-time first-administrator setup.
 var SetupLink = Actor{Name: "@setup-link"}
 
+// ActorCode returns the code of an actor that is not an account, by the
+// name the log gives it: "command-line" for CommandLine, "setup-link" for
+// SetupLink. It returns "" for any other name, a user's.
+func ActorCode(name string) string {
+	for _, a := range []Actor{CommandLine, SetupLink} {
+		if name == a.Name {
+			return strings.TrimPrefix(a.Name, "@")
+		}
+	}
+	return ""
+}
+
 // ActorOf returns the actor for a user acting from an address.
 func ActorOf(u *User, address string) Actor {
 	if u == nil {
@@ -91,4 +107,69 @@ func (a Actor) event(action Action, subject *User, detail string, at time.Time) 
 		e.SubjectID, e.Subject = &id, subject.Username
 	}
 	return e
+}
+
+// An entry's Detail is text, and what it means depends on the action: the
+// roles of a role change ("engineer>supervisor"), the role of a new
+// account, a code saying why a sign-in failed or was refused, or text as
+// written (the project of an assignment, a new email address). The forms
+// are written here and read back by ReadDetail, the one place that knows
+// them.
+
+// The codes of a sign-in entry's detail: why it failed or was refused, or
+// how it was made. overflowDetail, of the Tally, is one too.
+const (
+	detailUnknownAccount = "unknown-account"
+	detailDisabled       = "disabled"
+	detailThrottled      = "throttled"
+	detailSetup          = "setup" // signed in by the first-administrator setup link
+)
+
+// roleChangeDetail is how the log writes a role change.
+func roleChangeDetail(from, to Role) string { return string(from) + ">" + string(to) }
+
+// EventDetail is an entry's detail, read. At most one of its fields is set,
+// and none when the entry has no detail.
+type EventDetail struct {
+	// From and To are the roles of a role change.
+	From, To Role
+	// Role is the role a new account was given.
+	Role Role
+	// Reason is a sign-in's code: "unknown-account", "disabled",
+	// "throttled", "setup", or "overflow" for the occurrences counted
+	// together beyond the Tally's keys.
+	Reason string
+	// Text is any other detail, as written, and a detail that does not
+	// have its action's form.
+	Text string
+}
+
+// ReadDetail returns the entry's detail, read.
+func (e Event) ReadDetail() EventDetail { return ReadDetail(e.Action, e.Detail) }
+
+// ReadDetail reads the detail of an entry of action as the log stores it.
+// A detail that does not have the action's form (written by an older
+// version, or naming a role since retired) is read as Text, so that it is
+// shown as stored rather than lost or mistranslated.
+func ReadDetail(action Action, stored string) EventDetail {
+	if stored == "" {
+		return EventDetail{}
+	}
+	switch action {
+	case ActionRoleChanged:
+		from, to, ok := strings.Cut(stored, ">")
+		if ok && slices.Contains(Roles(), Role(from)) && slices.Contains(Roles(), Role(to)) {
+			return EventDetail{From: Role(from), To: Role(to)}
+		}
+	case ActionUserCreated:
+		if slices.Contains(Roles(), Role(stored)) {
+			return EventDetail{Role: Role(stored)}
+		}
+	case ActionSignIn, ActionSignInFailed, ActionSignInRefused:
+		switch stored {
+		case detailUnknownAccount, detailDisabled, detailThrottled, detailSetup, overflowDetail:
+			return EventDetail{Reason: stored}
+		}
+	}
+	return EventDetail{Text: stored}
 }

@@ -179,7 +179,7 @@ func (h *Handler) completeSetup(c echo.Context) error {
 	}
 	h.setup.Use(token)
 	h.log.Info("the first administrator was created; the setup link no longer works", "username", user.Username)
-	if err := h.users.Log(ctx, ActorOf(&user, c.RealIP()), ActionSignIn, &user, "setup"); err != nil {
+	if err := h.users.Log(ctx, ActorOf(&user, c.RealIP()), ActionSignIn, &user, detailSetup); err != nil {
 		return err
 	}
 	if err := h.sessions.SignIn(c, user); err != nil {

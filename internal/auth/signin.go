@@ -131,7 +131,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 		}
 	}
 	var subject *User
-	detail := "unknown-account"
+	detail := detailUnknownAccount
 	var device *Device
 	if known {
 		subject, detail = &user, ""
@@ -146,7 +146,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	var throttled *ThrottledError
 	switch {
 	case errors.As(err, &throttled):
-		a.tally.Add(by, ActionSignInRefused, subject, "throttled")
+		a.tally.Add(by, ActionSignInRefused, subject, detailThrottled)
 		return User{}, err
 	case err != nil:
 		return User{}, err
@@ -154,11 +154,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	if match && !user.Active {
 		// Answered as a wrong password is, and counted as one; only the
 		// log tells them apart.
-		match, detail = false, "disabled"
+		match, detail = false, detailDisabled
 	}
 	if !match {
 		action := ActionSignInFailed
-		if detail == "disabled" {
+		if detail == detailDisabled {
 			action = ActionSignInRefused
 		}
 		a.tally.Add(by, action, subject, detail)

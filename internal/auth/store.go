@@ -169,7 +169,7 @@ func (s *Store) change(ctx context.Context, id int64, by Actor, apply func(u *Us
 // user's assignments, each logged.
 func (s *Store) SetRole(ctx context.Context, id int64, role Role, by Actor) (User, error) {
 	return s.change(ctx, id, by, func(u *User) (Action, string) {
-		detail := string(u.Role) + ">" + string(role)
+		detail := roleChangeDetail(u.Role, role)
 		u.Role = role
 		return ActionRoleChanged, detail
 	}, func(tx *gorm.DB, u *User) error {

@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,9 +21,8 @@ func (h *Handler) year(c echo.Context) (int, []projects.Target, error) {
 	return projects.YearFromParam(c, h.projects)
 }
 
-func figureRow(label string, f Figures) views.FigureRow {
+func figureRow(f Figures) views.FigureRow {
 	return views.FigureRow{
-		Label:      label,
 		StartTotal: f.Start.Total, StartAchieved: f.Start.Achieved,
 		CompleteTotal: f.Complete.Total, CompleteAchieved: f.Complete.Achieved,
 		Overdue: f.Start.Overdue + f.Complete.Overdue, AtRisk: f.Start.AtRisk + f.Complete.AtRisk,
@@ -54,7 +52,9 @@ func (h *Handler) showDashboard(c echo.Context) error {
 		})
 	}
 	for _, cf := range byCategory {
-		page.Categories = append(page.Categories, figureRow(string(cf.Category), cf.Figures))
+		row := figureRow(cf.Figures)
+		row.Category = string(cf.Category)
+		page.Categories = append(page.Categories, row)
 	}
 	// The same figures for this year and the years before it, side by side.
 	for _, y := range years {
@@ -68,7 +68,9 @@ func (h *Handler) showDashboard(c echo.Context) error {
 			}
 		}
 		f, _ := YearFigures(yearTargets, h.rule, today)
-		page.Years = append(page.Years, figureRow(strconv.Itoa(y), f))
+		row := figureRow(f)
+		row.Year = y
+		page.Years = append(page.Years, row)
 	}
 	return web.Render(c, http.StatusOK, views.Dashboard(page))
 }

@@ -71,16 +71,12 @@ func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now
 	}
 	for _, c := range changes {
 		target := l.T("digest.target", "Year", c.Year, "List", l.T("list."+string(c.List)))
-		old, new := c.OldValue, c.NewValue
-		if c.Field == projects.FieldOutcome {
-			old, new = outcomeWords(l, old), outcomeWords(l, new)
-		}
 		feed.Entries = append(feed.Entries, atomEntry{
 			ID:      "tag:" + authority + "," + c.At.UTC().Format("2006-01-02") + ":change-" + strconv.FormatInt(c.ID, 10),
 			Title:   l.T("feed.entry_title", "Name", nameIn(l, c.ProjectName, c.ProjectNameEn), "Target", target, "Field", l.T("history.field."+c.Field)),
 			Updated: c.At.UTC().Format(time.RFC3339),
 			Link:    atomLink{Href: siteURL + projects.ProjectURL(c.ProjectID)},
-			Content: atomText{Type: "text", Text: l.T("feed.entry_content", "Old", orNone(l, old), "New", orNone(l, new))},
+			Content: atomText{Type: "text", Text: l.T("feed.entry_content", "Old", feedValue(l, c.Old()), "New", feedValue(l, c.New()))},
 		})
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
@@ -90,21 +86,14 @@ func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now
 	return append([]byte(xml.Header), out...), nil
 }
 
-func outcomeWords(l *locale.Locale, stored string) string {
-	if stored == "" {
-		return ""
+// feedValue tells an outcome or a progress text, the values the feed
+// carries. Whether an outcome was recorded by hand is for staff, not the
+// feed.
+func feedValue(l *locale.Locale, v projects.ChangeValue) string {
+	if v.Outcome != "" {
+		return l.T("outcome." + string(v.Outcome))
 	}
-	outcome, _, _ := cutByHand(stored)
-	return l.T("outcome." + outcome)
-}
-
-// cutByHand separates an outcome as the history stores it ("partial:by-hand").
-func cutByHand(stored string) (string, bool, bool) {
-	const suffix = ":by-hand"
-	if len(stored) > len(suffix) && stored[len(stored)-len(suffix):] == suffix {
-		return stored[:len(stored)-len(suffix)], true, true
-	}
-	return stored, false, true
+	return orNone(l, v.Text)
 }
 
 func orNone(l *locale.Locale, s string) string {

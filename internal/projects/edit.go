@@ -405,21 +405,6 @@ func diff(before, after Project, rebaselineReason string) []Change {
 	return changes
 }
 
-func percentText(p *int) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.Itoa(*p)
-}
-
-// outcomeText is how the history writes an outcome: by hand is marked.
-func outcomeText(t Target) string {
-	if t.OutcomeByHand {
-		return string(t.Outcome) + ":by-hand"
-	}
-	return string(t.Outcome)
-}
-
 // Change is one entry of a project's history.
 type Change struct {
 	ID        int64

@@ -195,25 +195,11 @@ func (h *Handler) showHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	targets := map[int64]Target{}
-	for _, t := range p.Targets {
-		targets[t.ID] = t
-	}
 	years, err := h.store.Years(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	page := views.HistoryPage{Nav: views.Nav{Years: years}, ProjectName: p.Name, ProjectNameEn: p.NameEn, ProjectURL: ProjectURL(p.ID), Staff: staff}
-	for _, ch := range changes {
-		entry := views.HistoryEntry{At: ch.At.In(h.location), Field: ch.Field, Old: ch.OldValue, New: ch.NewValue}
-		if ch.TargetID != nil {
-			t := targets[*ch.TargetID]
-			entry.TargetYear, entry.TargetList = t.Year, string(t.List)
-		}
-		if staff {
-			entry.Who, entry.Reason = ch.UserName, ch.Reason
-		}
-		page.Entries = append(page.Entries, entry)
-	}
+	page := historyPage(p, changes, staff, h.location)
+	page.Nav = views.Nav{Years: years}
 	return web.Render(c, http.StatusOK, views.History(page))
 }

@@ -143,3 +143,36 @@ func projectTarget(t Target, status Status) views.ProjectTarget {
 		Progress:   t.Progress,
 	}
 }
+
+// historyPage builds the view of a project's history from its changes,
+// newest first, with times in loc. Staff also see who made each change,
+// why, and which outcomes were recorded by hand.
+func historyPage(p Project, changes []Change, staff bool, loc *time.Location) views.HistoryPage {
+	targets := map[int64]Target{}
+	for _, t := range p.Targets {
+		targets[t.ID] = t
+	}
+	page := views.HistoryPage{ProjectName: p.Name, ProjectNameEn: p.NameEn, ProjectURL: ProjectURL(p.ID), Staff: staff}
+	for _, ch := range changes {
+		entry := views.HistoryEntry{
+			At: ch.At.In(loc), Field: ch.Field,
+			Old: historyValue(ch.Old(), staff), New: historyValue(ch.New(), staff),
+		}
+		if ch.TargetID != nil {
+			t := targets[*ch.TargetID]
+			entry.TargetYear, entry.TargetList = t.Year, string(t.List)
+		}
+		if staff {
+			entry.Who, entry.Reason = ch.UserName, ch.Reason
+		}
+		page.Entries = append(page.Entries, entry)
+	}
+	return page
+}
+
+func historyValue(v ChangeValue, staff bool) views.HistoryValue {
+	return views.HistoryValue{
+		Text: v.Text, Date: v.Date, Percent: v.Percent, Category: string(v.Category), Archived: v.Archived,
+		Outcome: string(v.Outcome), ByHand: v.ByHand && staff, Year: v.Year, List: string(v.List),
+	}
+}

@@ -184,7 +184,7 @@ func (s *Store) addTargets(tx *gorm.DB, targets []NewTarget, by auth.Actor) erro
 			return err
 		}
 		id := t.ID
-		if err := record(tx, []Change{{ProjectID: p.ID, TargetID: &id, Field: FieldListed, NewValue: listLabel(t), Public: true}}, now, by); err != nil {
+		if err := record(tx, []Change{{ProjectID: p.ID, TargetID: &id, Field: FieldListed, NewValue: listingText(t), Public: true}}, now, by); err != nil {
 			return err
 		}
 		years[nt.Year] = true
@@ -196,9 +196,6 @@ func (s *Store) addTargets(tx *gorm.DB, targets []NewTarget, by auth.Actor) erro
 	}
 	return nil
 }
-
-// listLabel is how the history writes a target's place: "2024 start".
-func listLabel(t Target) string { return strconv.Itoa(t.Year) + " " + string(t.List) }
 
 // RemoveTarget takes a target off its list, with a reason, and renumbers
 // the year. The target is kept, marked removed, for its history.
@@ -217,7 +214,7 @@ func (s *Store) RemoveTarget(ctx context.Context, id int64, reason string, by au
 			return err
 		}
 		tid := t.ID
-		if err := record(tx, []Change{{ProjectID: t.ProjectID, TargetID: &tid, Field: FieldUnlisted, OldValue: listLabel(t), Reason: reason, Public: true}}, now, by); err != nil {
+		if err := record(tx, []Change{{ProjectID: t.ProjectID, TargetID: &tid, Field: FieldUnlisted, OldValue: listingText(t), Reason: reason, Public: true}}, now, by); err != nil {
 			return err
 		}
 		return renumber(tx, t.Year, nil)

@@ -1,0 +1,93 @@
+package views
+
+import (
+	"time"
+
+	"shuangshi/internal/civil"
+)
+
+// ConsolePage is the supervisors' list of overdue and at-risk targets.
+type ConsolePage struct {
+	Nav       Nav
+	AsOf      civil.Date
+	StaleDays int
+	Overdue   int
+	AtRisk    int
+	Stale     int
+	Filter    ConsoleFilter
+	// Sort and Descending say how the rows are sorted; SortURLs give the
+	// address that sorts by each column (or reverses it).
+	Sort       string
+	Descending bool
+	SortURLs   map[string]string
+	Groups     []ConsoleGroup
+}
+
+// ConsoleFilter is the filter form of the console, with its choices.
+type ConsoleFilter struct {
+	Year, List, Category, Unit, Engineer string // as chosen, "" for all
+	Years                                []int
+	Categories                           []string
+	Units                                []string
+	Engineers                            []Option // Label is a name here, not a message id
+	Active                               bool
+}
+
+// ConsoleGroup is the overdue or the at-risk part of the console.
+type ConsoleGroup struct {
+	Status string
+	Rows   []ConsoleRow // the page shown
+	Pager  Pager
+}
+
+// ConsoleRow is one target on the console.
+type ConsoleRow struct {
+	Year         int
+	List         string
+	Name         string
+	NameEn       string
+	ProjectURL   string
+	Deadline     civil.Date
+	Days         int
+	Status       string
+	Unit         string
+	Engineers    []string
+	LastUpdate   civil.Date
+	Stale        bool
+	DelayReason  string
+	CommentsURL  string
+	OpenComments int
+}
+
+// CommentsPage shows a target's supervisory comments, with the form for a
+// new one to supervisors.
+type CommentsPage struct {
+	Nav        Nav
+	Year       int
+	List       string
+	Name       string
+	NameEn     string
+	ProjectURL string
+	Deadline   civil.Date
+	Status     string
+	Progress   string
+	Comments   []CommentView
+	CanComment bool
+	Action     string
+	Body       string // as typed
+	Errors     FieldErrors
+}
+
+// CommentView is one supervisory comment and its answer.
+type CommentView struct {
+	ID         int64
+	Author     string
+	At         time.Time
+	Body       string
+	Open       bool
+	Answer     string
+	AnsweredBy string
+	AnsweredAt time.Time
+	// AnswerAction is set where the viewer may answer.
+	AnswerAction string
+}

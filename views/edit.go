@@ -1,0 +1,85 @@
+package views
+
+import (
+	"time"
+
+	"shuangshi/internal/civil"
+)
+
+// EditPage is the form on which an engineer keeps a project current. It is
+// also the conflict page: Conflict is set when someone else saved first.
+type EditPage struct {
+	Nav           Nav
+	ProjectName   string
+	ProjectNameEn string
+	ProjectURL    string
+	Action        string
+	Version       string
+	// The fields as typed (or as stored, on a fresh form).
+	PlannedStart      string
+	PlannedCompletion string
+	ActualStart       string
+	ActualCompletion  string
+	RebaselineReason  string
+	Percent           string
+	DelayReason       string
+	InternalNote      string
+	Targets           []EditTarget
+	// The first baseline, when the planned dates were changed, and how many
+	// days each planned date has moved since (positive: later).
+	Rebaselined        bool
+	OriginalStart      civil.Date
+	OriginalCompletion civil.Date
+	SlipStart          *int
+	SlipCompletion     *int
+	Today              string // the latest day an actual date may be
+	// DelayReasonRequired is set when a target is already overdue, so that
+	// the form says so before it is sent.
+	DelayReasonRequired bool
+	// Base is every field's value when the page was loaded, sent back with
+	// the form so that an edit crossing someone else's can be merged.
+	Base     map[string]string
+	Errors   FieldErrors
+	Fields   []string // the fields in page order, for the error summary
+	Conflict *Conflict
+}
+
+// EditTarget is one target of the project on the edit page.
+type EditTarget struct {
+	ID         int64
+	Key        string // the ID as text, for field names
+	Year       int
+	List       string
+	ListedName string
+	Deadline   civil.Date
+	Status     string
+	Progress   string
+	Outcome    string // "auto", "partial" or "missed"
+}
+
+// Conflict shows, beside the form, what someone else saved while the user
+// was editing: the fields both changed, and those taken over from the other
+// save because the user had left them alone.
+type Conflict struct {
+	By    string
+	At    time.Time
+	Rows  []ConflictRow
+	Taken []FieldName
+}
+
+// FieldName names a field of the edit page: a message id, and the year and
+// list of its target for a target's field.
+type FieldName struct {
+	Label      string
+	TargetYear int
+	TargetList string
+}
+
+// ConflictRow is a field both people changed: the user's value and the
+// stored one.
+type ConflictRow struct {
+	Field   FieldName
+	Outcome bool // the values are outcome choices ("auto", "partial" …)
+	Yours   string
+	Current string
+}

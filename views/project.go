@@ -1,0 +1,57 @@
+package views
+
+import "shuangshi/internal/civil"
+
+// ProjectPage is the public page of one project.
+type ProjectPage struct {
+	Nav         Nav
+	AsOf        civil.Date
+	Name        string
+	NameEn      string
+	Category    string
+	Extent      string
+	Unit        string
+	Description string
+	State       string
+	Milestones  Milestones
+	Percent     *int
+	// Rebaselined is set once the planned dates were changed: the original
+	// baseline and the slip in days (positive: later) are shown beside them.
+	Rebaselined        bool
+	OriginalStart      civil.Date
+	OriginalCompletion civil.Date
+	SlipStart          *int
+	SlipCompletion     *int
+	Targets            []ProjectTarget
+	JSONURL            string
+	HistoryURL         string
+	// Internal is set for signed-in staff, who also see who answers for
+	// the project, why it is late and the internal note.
+	Internal     bool
+	Engineers    []string
+	DelayReason  string
+	InternalNote string
+	// EditURL is set for a user who may edit the project.
+	EditURL string
+}
+
+// Milestones are a project's planned and actual dates.
+type Milestones struct {
+	PlannedStart      civil.Date
+	PlannedCompletion civil.Date
+	ActualStart       civil.Date
+	ActualCompletion  civil.Date
+}
+
+// ProjectTarget is one target a project has had.
+type ProjectTarget struct {
+	Year       int
+	YearURL    string
+	ByHand     bool // the outcome was recorded by a person
+	Position   int
+	ListedName string
+	List       string
+	Deadline   civil.Date
+	Status     string
+	Progress   string
+}

@@ -1,0 +1,35 @@
+package views
+
+import "shuangshi/internal/civil"
+
+// MyProjectsPage is an engineer's list of the projects they answer for.
+type MyProjectsPage struct {
+	Nav      Nav
+	Projects []MyProject
+}
+
+// MyProject is one of an engineer's projects: where it stands, and the
+// next target it must meet.
+type MyProject struct {
+	ID      int64
+	Name    string
+	NameEn  string
+	URL     string
+	EditURL string
+	// The quick update of the next target's progress, in place.
+	ProgressAction string
+	Version        string
+	NextKey        string // the next target's id, for the field names
+	Progress       string // as typed, or as stored
+	BaseProgress   string
+	Problem        string // why the quick update was refused
+	Saved          bool
+	// Comments are the supervisory comments waiting for an answer.
+	Comments  []CommentView
+	Category  string
+	State     string
+	UpdatedOn civil.Date
+	// Next is the open target with the nearest deadline, or the latest
+	// target when all are met.
+	Next ProjectTarget
+}

@@ -1,0 +1,70 @@
+package views
+
+import "shuangshi/internal/civil"
+
+// YearPage is the public page of one year's 双十 lists.
+type YearPage struct {
+	Nav  Nav
+	Year int
+	AsOf civil.Date
+	// Unreported counts the overdue targets whose deadline passed after the
+	// data was last changed; the page warns that they may only be late in
+	// being reported.
+	Unreported int
+	Summary    []ListSummary
+	Filter     CategoryFilter
+	Lists      []YearList
+	CSVURL     string
+	JSONURL    string
+	Pager      Pager
+}
+
+// ListSummary counts one list of the year: how many targets it has and
+// where they stand.
+type ListSummary struct {
+	List     string // "start" or "complete"
+	Total    int
+	Achieved int
+	Partial  int
+	Missed   int
+	Overdue  int
+	AtRisk   int
+}
+
+// CategoryFilter offers the categories present in the year.
+type CategoryFilter struct {
+	Selected string // a category code, or "" for all
+	Total    int
+	Options  []CategoryOption
+}
+
+// CategoryOption is one category of the filter with its number of targets.
+type CategoryOption struct {
+	Category string
+	Count    int
+	URL      string
+}
+
+// YearList is one of the year's two lists, as shown (perhaps filtered).
+type YearList struct {
+	List     string
+	Total    int // targets on the list before filtering
+	Filtered int // targets on the list after filtering, on every page
+	Rows     []TargetRow
+}
+
+// TargetRow is one row of a year's table.
+type TargetRow struct {
+	Position   int
+	Category   string
+	Name       string // as the year's table lists it
+	NameEn     string // the project's English name, if any
+	ProjectURL string
+	List       string
+	Deadline   civil.Date
+	// NodeDate is set when the deadline is not the default 31 December, so
+	// the row names it.
+	NodeDate bool
+	Status   string
+	Progress string
+}
