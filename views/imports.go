@@ -2,7 +2,8 @@ package views
 
 // ImportUploadPage is the form that uploads a spreadsheet of a year's list.
 type ImportUploadPage struct {
-	Nav    Nav
+	Nav      Nav
+	ListsURL string // every year's lists
 	Year   string
 	Errors FieldErrors
 	// Headings are the headings each column of the file may have, by

@@ -4,7 +4,8 @@ import "shuangshi/internal/civil"
 
 // YearsAdminPage is where administrators choose a year's list to set up.
 type YearsAdminPage struct {
-	Nav   Nav
+	Nav    Nav
+	Action string // where the form to set up a year goes
 	Years []YearAdminRow
 	Next  int // the year after the newest list, to set up
 	Error string
@@ -14,6 +15,7 @@ type YearsAdminPage struct {
 // YearAdminRow is a year with a list.
 type YearAdminRow struct {
 	Year     int
+	URL      string // the year's list editor
 	Start    int
 	Complete int
 }
@@ -34,6 +36,8 @@ type ListEditorPage struct {
 	// unfinished work; "" when the previous year has no list.
 	CarryOverURL string
 	ImportURL    string
+	ListsURL     string // every year's lists
+	AddAction    string // where the form that adds a project goes
 }
 
 // EditorList is one list of the year in the editor.
@@ -100,6 +104,7 @@ type CarryOverPage struct {
 	Proposals []CarryOverChoice
 	Error     string
 	Action    string
+	ListURL   string // the next year's list editor
 }
 
 // CarryOverChoice is one proposal, checked unless the project is already

@@ -8,6 +8,7 @@ type ProjectsAdminPage struct {
 	Archived bool // the archived projects, rather than the active ones
 	Others   int  // how many projects the other view has
 	Projects []ProjectAdminRow
+	ListsURL string // the yearly lists' page
 }
 
 // ProjectAdminRow is one project in the administrators' list.
@@ -20,10 +21,12 @@ type ProjectAdminRow struct {
 	URL      string // the administrators' page
 }
 
-// ListMark is a list a project is on: a year and "start" or "complete".
+// ListMark is a list a project is on: a year and "start" or "complete",
+// and the address of that year's list editor.
 type ListMark struct {
 	Year int
 	List string
+	URL  string
 }
 
 // ProjectFormPage is the form of a project's identity, new or existing.

@@ -52,6 +52,10 @@ func (h *Handler) Register(r *web.Router) {
 	r.POST(UploadPath+"/:id", h.confirm, admin)
 }
 
+// YearUploadURL is the upload page with the year chosen: what a year's
+// list editor offers.
+func YearUploadURL(year int) string { return UploadPath + "?year=" + strconv.Itoa(year) }
+
 func uploadURL(id int64) string { return UploadPath + "/" + strconv.FormatInt(id, 10) }
 
 func (h *Handler) nav(ctx context.Context) (views.Nav, error) {
@@ -72,7 +76,7 @@ func (h *Handler) renderUpload(c echo.Context, status int, year string, problems
 	if err != nil {
 		return err
 	}
-	page := views.ImportUploadPage{Nav: nav, Year: year, Errors: views.FieldErrors{}, MaxMB: MaxFileSize >> 20, MaxRows: MaxRows}
+	page := views.ImportUploadPage{Nav: nav, ListsURL: lists.YearsPath, Year: year, Errors: views.FieldErrors{}, MaxMB: MaxFileSize >> 20, MaxRows: MaxRows}
 	for k, v := range problems {
 		page.Errors[k] = v
 	}

@@ -23,6 +23,9 @@ type Handler struct {
 	store    *projects.Store
 	now      func() time.Time
 	location *time.Location
+	// ImportURL is the address of the spreadsheet import of a year's list,
+	// which the import owns; the site sets it. Nil offers no import.
+	ImportURL func(year int) string
 }
 
 // NewHandler returns the handlers of the list editor.
@@ -79,13 +82,13 @@ func (h *Handler) showYears(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.YearsAdminPage{Nav: nav, Next: civil.DateOf(h.now().In(h.location)).Year + 1}
+	page := views.YearsAdminPage{Nav: nav, Action: YearsPath, Next: civil.DateOf(h.now().In(h.location)).Year + 1}
 	for _, year := range nav.Years {
 		targets, err := h.yearTargets(ctx, year)
 		if err != nil {
 			return err
 		}
-		row := views.YearAdminRow{Year: year}
+		row := views.YearAdminRow{Year: year, URL: ListURL(year)}
 		for _, t := range targets {
 			if t.List == projects.StartList {
 				row.Start++
@@ -140,11 +143,14 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 	}
 	page := views.ListEditorPage{
 		Nav: nav, Year: year, Size: ListSize, Errors: views.FieldErrors{},
-		Add:       views.AddTargetForm{Project: add.Project, List: add.List, ListedName: add.ListedName, Deadline: add.Deadline},
-		ImportURL: "/admin/import?year=" + strconv.Itoa(year),
+		Add:      views.AddTargetForm{Project: add.Project, List: add.List, ListedName: add.ListedName, Deadline: add.Deadline},
+		ListsURL: YearsPath, AddAction: YearsPath + "/" + strconv.Itoa(year) + "/targets",
 	}
 	if len(targets) > 0 {
 		page.PublicURL = views.YearURL(year)
+	}
+	if h.ImportURL != nil {
+		page.ImportURL = h.ImportURL(year)
 	}
 	if previous, err := h.yearTargets(ctx, year-1); err != nil {
 		return err
@@ -408,7 +414,7 @@ func (h *Handler) renderCarryOver(c echo.Context, status int, year int, proposal
 		return err
 	}
 	page := views.CarryOverPage{
-		Nav: nav, Year: year, Next: year + 1, Action: carryOverURL(year),
+		Nav: nav, Year: year, Next: year + 1, Action: carryOverURL(year), ListURL: ListURL(year + 1),
 	}
 	if problem != "" {
 		page.Error = locale.T(ctx, problem)

@@ -27,6 +27,10 @@ type Handler struct {
 	// passes at midnight where the works are, not where the server is.
 	now      func() time.Time
 	location *time.Location
+	// ListsURL and ListURL are the addresses of the yearly lists and of a
+	// year's list editor, which the lists own; the site sets them.
+	ListsURL string
+	ListURL  func(year int) string
 }
 
 // NewHandler returns the handlers on store, with the assignments kept in

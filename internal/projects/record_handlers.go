@@ -48,7 +48,7 @@ func (h *Handler) listProjects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.ProjectsAdminPage{Nav: views.Nav{Years: years}, Archived: archived}
+	page := views.ProjectsAdminPage{Nav: views.Nav{Years: years}, Archived: archived, ListsURL: h.ListsURL}
 	for _, p := range withTargets {
 		if (p.ArchivedAt != nil) != archived {
 			page.Others++
@@ -56,7 +56,7 @@ func (h *Handler) listProjects(c echo.Context) error {
 		}
 		page.Projects = append(page.Projects, views.ProjectAdminRow{
 			Name: p.Name, NameEn: p.NameEn, Category: string(p.Category), Unit: p.Unit,
-			Targets: listMarks(p.Targets), URL: recordURL(p.ID),
+			Targets: h.listMarks(p.Targets), URL: recordURL(p.ID),
 		})
 	}
 	// The newest projects first: those an administrator is setting up.
@@ -64,10 +64,14 @@ func (h *Handler) listProjects(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.ProjectsAdmin(page))
 }
 
-func listMarks(targets []Target) []views.ListMark {
+func (h *Handler) listMarks(targets []Target) []views.ListMark {
 	var marks []views.ListMark
 	for _, t := range targets {
-		marks = append(marks, views.ListMark{Year: t.Year, List: string(t.List)})
+		mark := views.ListMark{Year: t.Year, List: string(t.List)}
+		if h.ListURL != nil {
+			mark.URL = h.ListURL(t.Year)
+		}
+		marks = append(marks, mark)
 	}
 	return marks
 }
@@ -209,7 +213,7 @@ func (h *Handler) renderProjectForm(c echo.Context, status int, p Project, f Pro
 			page.ArchivedAt = p.ArchivedAt.In(h.location)
 			page.ArchiveURL = recordURL(p.ID) + "/restore"
 		}
-		page.Targets = listMarks(p.Targets)
+		page.Targets = h.listMarks(p.Targets)
 		page.Heading = p.Name // as stored, whatever the field holds
 	}
 	for field, problem := range problems {

@@ -258,8 +258,13 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	// Within each part of the header, links stand in the order the
 	// features register: the lists before the projects.
 	rule := projects.StatusRule{AtRiskDays: cfg.AtRiskDays}
-	lists.NewHandler(store, now, district).Register(r)
-	projects.NewHandler(store, users, rule, now, district).Register(r)
+	// A feature links to another's pages with the paths that one builds.
+	yearLists := lists.NewHandler(store, now, district)
+	yearLists.ImportURL = imports.YearUploadURL
+	yearLists.Register(r)
+	record := projects.NewHandler(store, users, rule, now, district)
+	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
+	record.Register(r)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	accounts.NewHandler(users, hasher, tally, store, district).Register(r)
 	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(r)
