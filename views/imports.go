@@ -4,8 +4,8 @@ package views
 type ImportUploadPage struct {
 	Nav      Nav
 	ListsURL string // every year's lists
-	Year   string
-	Errors FieldErrors
+	Year     string
+	Errors   FieldErrors
 	// Headings are the headings each column of the file may have, by
 	// column, for the page's explanation.
 	Headings []ImportHeading

@@ -6,10 +6,10 @@ import "shuangshi/internal/civil"
 type YearsAdminPage struct {
 	Nav    Nav
 	Action string // where the form to set up a year goes
-	Years []YearAdminRow
-	Next  int // the year after the newest list, to set up
-	Error string
-	Typed string
+	Years  []YearAdminRow
+	Next   int // the year after the newest list, to set up
+	Error  string
+	Typed  string
 }
 
 // YearAdminRow is a year with a list.
