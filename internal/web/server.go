@@ -1,6 +1,8 @@
 // Package web is the HTTP frame that every feature's handlers run in: the
-// middleware, the single error handler, the render helper and the health
-// check. Features register their own routes on the server it returns.
+// middleware, the single error handler, the render helper, the kept public
+// pages and the static files (compressed once, with ETag and 304), the
+// language switch, the health check and the limits on connections.
+// Features register their own routes on the server it returns.
 package web
 
 import (
@@ -73,7 +75,7 @@ type Config struct {
 }
 
 // NewServer returns an echo server with the site's middleware, error
-// handler, static files and health check.
+// handler, static files, language switch and health check.
 func NewServer(cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
@@ -152,9 +154,6 @@ func NewServer(cfg Config) *echo.Echo {
 	return e
 }
 
-// headAsGet answers a HEAD request as the GET of the same address would be
-// answered; net/http leaves out the body. Echo routes HEAD on its own
-// otherwise, and a HEAD of a page would be 405.
 // staticFiles serves the static files, each compressed once, from memory.
 // A content-hashed name never changes its content, so browsers keep it
 // for a year without asking again; a plain name for an hour.
@@ -209,6 +208,9 @@ func compressed(wrap func(http.Handler) http.HandlerFunc) echo.MiddlewareFunc {
 	}
 }
 
+// headAsGet answers a HEAD request as the GET of the same address would be
+// answered; net/http leaves out the body. Echo routes HEAD on its own
+// otherwise, and a HEAD of a page would be 405.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if r := c.Request(); r.Method == http.MethodHead {
@@ -231,8 +233,6 @@ func onlyFor(m echo.MiddlewareFunc, prefix string) echo.MiddlewareFunc {
 	}
 }
 
-// skipFor runs m for every path except those that begin with one of the
-// prefixes.
 // onlyRoutes applies m to the requests routed to the given routes.
 func onlyRoutes(m echo.MiddlewareFunc, routes ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -246,6 +246,8 @@ func onlyRoutes(m echo.MiddlewareFunc, routes ...string) echo.MiddlewareFunc {
 	}
 }
 
+// skipFor runs m for every path except those that begin with one of the
+// prefixes.
 func skipFor(m echo.MiddlewareFunc, prefixes ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withM := m(next)
