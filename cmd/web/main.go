@@ -2,7 +2,7 @@
 // (internal/site) on a SQLite file, created if missing, or a PostgreSQL
 // database, listens, and serves until it is told to stop. Its subcommands
 // manage staff accounts, session keys, backups and restores from the
-// command line.
+// command line, and print the program's and the schema's versions.
 package main
 
 import (
