@@ -48,6 +48,13 @@ func (a *acknowledged) recording(forms bench.ProgressForms) bench.Check {
 	}
 }
 
+// count is the number of updates acknowledged so far.
+func (a *acknowledged) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.saves)
+}
+
 // missing returns the acknowledged updates that are not in the history of
 // the database at dbPath, and how many it checked.
 func (a *acknowledged) missing(t *testing.T, dbPath string) ([]save, int) {
@@ -215,7 +222,11 @@ func TestKilledWhileWriting(t *testing.T) {
 		go func() {
 			writing <- bench.Drive(ctx, engineer, bench.Load{Concurrency: writers, Duration: time.Minute}, forms.Post(child.url, csrf), acks.recording(forms))
 		}()
-		time.Sleep(time.Duration(700+300*round) * time.Millisecond)
+		// Each round is killed later than the one before: once every
+		// writer has had round+1 updates acknowledged in it.
+		for want, deadline := acks.count()+writers*(round+1), time.Now().Add(time.Minute); acks.count() < want && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
 		if err := child.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -316,6 +327,8 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The server says when its handler starts reading the body.
+	req.Header.Set("Expect", "100-continue")
 	for _, c := range engineer.Jar.Cookies(req.URL) {
 		req.AddCookie(c)
 	}
@@ -332,7 +345,15 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 	if _, err := conn.Write(sent[:len(sent)-10]); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the server is reading the body
+	answers := bufio.NewReader(conn)
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if interim, err := answers.ReadString('\n'); err != nil || !strings.HasPrefix(interim, "HTTP/1.1 100 ") {
+		t.Fatalf("the server did not start reading the body: %q, %v", interim, err)
+	}
+	if _, err := answers.ReadString('\n'); err != nil { // the blank line that ends the interim answer
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Time{})
 
 	if err := server.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -353,7 +374,7 @@ func TestShutdownFinishesRequestsUnderWay(t *testing.T) {
 	if _, err := conn.Write(sent[len(sent)-10:]); err != nil {
 		t.Fatalf("the rest of the update could not be sent: %v", err)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	resp, err := http.ReadResponse(answers, req)
 	if err != nil {
 		t.Fatalf("the update under way got no answer: %v", err)
 	}

@@ -2,7 +2,7 @@
 // (internal/site) on a SQLite file, created if missing, or a PostgreSQL
 // database, listens, and serves until it is told to stop. Its subcommands
 // manage staff accounts, session keys, backups and restores from the
-// command line.
+// command line, and print the program's and the schema's versions.
 package main
 
 import (
@@ -260,7 +260,8 @@ func envOr(getenv func(string) string, name, fallback string) string {
 
 // run starts the site and serves until ctx is done, then shuts down
 // gracefully: requests under way finish, new ones are refused, the database
-// is closed. With "user" or "session-keys" first it runs that command.
+// is closed. With "user", "session-keys", "backup", "restore" or "version"
+// first it runs that command instead.
 // reserveForHashes, when not nil, keeps the process's memory limit making
 // room for the password hashes under way (see tuneMemory).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer, reserveForHashes func(bytes int64)) error {

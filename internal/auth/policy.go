@@ -6,8 +6,9 @@ type Permission string
 
 // The permissions of the site.
 const (
-	// ViewInternal is the staff view of the record: every project's internal
-	// page, who answers for it, and (later) internal notes.
+	// ViewInternal is the staff view of the record: on a project's page who
+	// answers for it, its internal note and delay reason; its whole history
+	// with who made each change; the digest and the calendar of deadlines.
 	ViewInternal Permission = "view-internal"
 	// Supervise is the overdue console and supervisory comments.
 	Supervise Permission = "supervise"

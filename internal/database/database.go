@@ -1,6 +1,8 @@
-// Package database opens the application's SQLite database and brings its
-// schema up to date. Feature packages receive the opened handles and keep
-// every query in their own stores.
+// Package database opens the application's database, a SQLite file or a
+// PostgreSQL server, brings its schema up to date with the migrations of
+// its kind, and copies and verifies SQLite files for backups. Feature
+// packages receive the opened handles and keep every query in their own
+// stores.
 package database
 
 import (
@@ -30,10 +32,12 @@ import (
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// DB holds the two sides of the database. SQLite allows one writer at a time,
-// so Write is a single connection that queues writers in the process instead of
-// letting them fail with "database is locked"; Read is a pool that, thanks to
-// WAL, reads alongside the writer.
+// DB holds the two sides of the database. Writes are made one at a time:
+// on SQLite, Write is a single connection whose transactions take turns in
+// the order they asked and are committed in groups (see groups), instead
+// of failing with "database is locked"; on PostgreSQL every writing
+// transaction first takes one advisory lock (see serialized). Read is a
+// pool that reads alongside the writer (on SQLite, thanks to WAL).
 type DB struct {
 	Write *gorm.DB
 	Read  *gorm.DB

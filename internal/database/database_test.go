@@ -3,10 +3,13 @@ package database
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,7 +209,8 @@ func TestWritersTakeTurnsInOrder(t *testing.T) {
 				return nil
 			})
 		}()
-		time.Sleep(20 * time.Millisecond) // each has asked before the next
+		// Each has asked before the next: it waits in line for the turn.
+		eventually(t, fmt.Sprintf("%d writers waiting for the writer", i+1), func() bool { return waitingForTheWriter() == i+1 })
 	}
 	close(release)
 	wg.Wait()
@@ -246,13 +250,57 @@ func TestTheWALIsCheckpointedInTheBackground(t *testing.T) {
 		}
 		return info.Size()
 	}
-	time.Sleep(1500 * time.Millisecond) // the migrations' frames are checkpointed
+	eventually(t, "the migrations' frames checkpointed", func() bool { return checkpointed(t, path) })
 	first := write("a")
-	time.Sleep(1500 * time.Millisecond)
+	eventually(t, "round a checkpointed", func() bool { return checkpointed(t, path) })
 	// Without the checkpoint, round b's 200 commits (about 800 KB of
 	// frames) would be added to the end.
 	if second := write("b"); second > first+first/10 {
 		t.Errorf("the WAL grew from %d to %d bytes: it was not checkpointed between the rounds", first, second)
+	}
+}
+
+// checkpointed reports whether every frame of the WAL has been copied into
+// the database file. It reads the WAL index (the -shm file) as
+// https://www.sqlite.org/walformat.html lays it out: the last valid frame
+// (mxFrame) at byte 16 of its header, the frames copied back (nBackfill)
+// at byte 96, in the machine's byte order.
+func checkpointed(t *testing.T, path string) bool {
+	t.Helper()
+	index, err := os.ReadFile(path + "-shm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(index) < 100 {
+		return false
+	}
+	last, backfilled := binary.NativeEndian.Uint32(index[16:]), binary.NativeEndian.Uint32(index[96:])
+	return last > 0 && backfilled == last
+}
+
+// waitingForTheWriter counts the goroutines that wait in line for the
+// writer's turn: blocked in the select of groups.BeginTx, where the
+// channel hands the turn on in the order they came.
+func waitingForTheWriter() int {
+	stacks := make([]byte, 1<<20)
+	stacks = stacks[:runtime.Stack(stacks, true)]
+	n := 0
+	for _, g := range strings.Split(string(stacks), "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		if strings.Contains(header, "[select") && strings.Contains(g, "database.(*groups).BeginTx") {
+			n++
+		}
+	}
+	return n
+}
+
+// eventually waits, for up to ten seconds, until done reports true.
+func eventually(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !done(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited ten seconds for %s", what)
+		}
 	}
 }
 

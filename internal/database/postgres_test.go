@@ -118,7 +118,7 @@ func TestPostgresWritesAreMadeOneAtATime(t *testing.T) {
 		var mu sync.Mutex
 		var order []string
 		note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
-		firstHasLock := make(chan struct{})
+		firstHasLock, secondAsked := make(chan struct{}), make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() {
@@ -126,7 +126,7 @@ func TestPostgresWritesAreMadeOneAtATime(t *testing.T) {
 			db.Write.Transaction(func(tx *gorm.DB) error {
 				note("first begins")
 				close(firstHasLock)
-				time.Sleep(300 * time.Millisecond)
+				<-secondAsked
 				note("first ends")
 				return nil
 			})
@@ -139,6 +139,20 @@ func TestPostgresWritesAreMadeOneAtATime(t *testing.T) {
 				return nil
 			})
 		}()
+		// The first ends once the second waits for the write lock, or,
+		// should it never wait, after ten seconds, and the order tells.
+		<-firstHasLock
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			var waiting int64
+			if err := db.Read.Raw("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").Scan(&waiting).Error; err != nil {
+				t.Error(err)
+				break
+			}
+			if waiting > 0 {
+				break
+			}
+		}
+		close(secondAsked)
 		wg.Wait()
 		if got := strings.Join(order, ", "); got != "first begins, first ends, second begins" {
 			t.Errorf("order: %s", got)

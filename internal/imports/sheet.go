@@ -5,12 +5,12 @@
 // and need the admin's yes or no, which are already on the list, and what is
 // wrong with the rest, each with the row number a spreadsheet program shows.
 //
-// The package is pure: it reads bytes and compares names. The store, the
-// transaction and the pages are built on top of it.
+// Reading and matching are plain functions: they read bytes and compare
+// names, and touch no database. The uploads' store (store.go) keeps a
+// parsed sheet between its preview and the confirmation, and the
+// administrators' pages (handlers.go) run the steps, in order:
 //
-// The steps, in order:
-//
-//	sheet, err := imports.Parse(filename, data) // XLSX or CSV into rows
+//	sheet, err := imports.Parse(ctx, filename, data) // XLSX or CSV into rows
 //	lines := imports.Preview(year, sheet.Rows, candidates, listed)
 //	summary := imports.Summarize(lines, listed) // counts and warnings
 //	// the admin answers each ActionPropose line, then:

@@ -19,7 +19,8 @@ const MaxNameLength = 200
 // Code says what is wrong with a row.
 type Code string
 
-// The problems a row can have. Each stops the row from being imported.
+// The problems Validate and Preview find in a row; the import's preview
+// also finds ArchivedProject. Each stops the row from being imported.
 const (
 	MissingName     Code = "missing_name"
 	NameTooLong     Code = "name_too_long"

@@ -190,7 +190,8 @@ func message(from *mail.Address, to, subject, body string) []byte {
 	return b.Bytes()
 }
 
-// Digester makes the daily digests and sends them once a day.
+// Digester makes the daily digests and, given a mail server, sends them
+// once a day.
 type Digester struct {
 	projects  *projects.Store
 	users     *auth.Store
@@ -216,7 +217,9 @@ type DigesterConfig struct {
 	Log       *slog.Logger
 }
 
-// NewDigester returns a digester.
+// NewDigester returns a digester that reads the open work from p and users,
+// records in store which digests were sent, and writes them in the words
+// of catalog. Without cfg.Sender it makes the digest page only.
 func NewDigester(p *projects.Store, users *auth.Store, store *Store, catalog *locale.Catalog, cfg DigesterConfig) *Digester {
 	return &Digester{projects: p, users: users, store: store, catalog: catalog, rule: cfg.Rule, staleDays: cfg.StaleDays,
 		location: cfg.Location, siteURL: strings.TrimSuffix(cfg.SiteURL, "/"), hour: cfg.Hour, sender: cfg.Sender, log: cfg.Log}

@@ -136,7 +136,9 @@ func (f EditForm) fields() map[string]string {
 	return m
 }
 
-// Fields is fields for the edit page, which carries them as the base.
+// Fields returns every field of the form by its name on the page. The edit
+// page carries them in hidden fields as the base that Merge compares a
+// save with.
 func (f EditForm) Fields() map[string]string { return f.fields() }
 
 // Merge brings an edit made from an older version of a project up to the
@@ -216,9 +218,11 @@ const (
 	FieldOutcome           = "outcome"
 )
 
-// publicFields are those whose changes the public history shows: the dates,
-// how far along the works are, the progress text and the outcome. Notes,
-// delay reasons and who made a change stay with the staff.
+// publicField reports whether the public history shows the changes of an
+// edit's field: it does the dates, how far along the works are, the
+// progress text and the outcome; the internal note and the delay reason
+// stay with the staff (as does who made a change, which the public
+// history never shows).
 func publicField(field string) bool {
 	switch field {
 	case FieldDelayReason, FieldInternalNote:

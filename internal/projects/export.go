@@ -44,7 +44,9 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 	return buf.Bytes(), nil
 }
 
-// SpreadsheetText is spreadsheetText for the other exports.
+// SpreadsheetText keeps a text cell of an export made outside this package
+// (the year-end table's CSV) from being read as a formula, as
+// spreadsheetText does for this package's own.
 func SpreadsheetText(s string) string { return spreadsheetText(s) }
 
 // spreadsheetText keeps a text cell from being read as a formula: a

@@ -39,7 +39,9 @@ func NewHandler(store *Store, users *auth.Store, rule StatusRule, now func() tim
 	return &Handler{store: store, users: users, rule: rule, now: now, location: loc}
 }
 
-// Register adds the public routes.
+// Register adds the routes of the record: the public pages and the open
+// data, then the staff's list of their projects, the edit pages and the
+// administrators' pages of projects.
 func (h *Handler) Register(r *web.Router) {
 	r.KeptPage("/", h.showNewestYear)
 	r.KeptPage("/years/:year", h.showYear)
@@ -223,7 +225,6 @@ func YearParam(c echo.Context) (int, error) {
 	return year, nil
 }
 
-// categoryParam reads the optional ?category= filter.
 // PageParam reads the page number of a long list: 1 when there is none,
 // 400 when it is not a positive number.
 func PageParam(c echo.Context) (int, error) {
@@ -253,6 +254,8 @@ func yearPageURL(year int, filter Category, number int) string {
 	return views.YearURL(year) + "?" + q.Encode()
 }
 
+// categoryParam reads the optional ?category= filter: none when it is
+// empty, 400 when it names no category.
 func categoryParam(c echo.Context) (Category, error) {
 	raw := c.QueryParam("category")
 	if raw == "" {

@@ -12,7 +12,7 @@ import (
 )
 
 // Store keeps projects and targets. Reads go to the read pool, writes to the
-// single writer.
+// writer, which makes them one at a time (see database.DB).
 type Store struct {
 	read  *gorm.DB
 	write *gorm.DB

@@ -142,11 +142,19 @@ func cachedSite(t *testing.T, shared *atomic.Bool) (*httptest.Server, *atomic.In
 		return c.HTML(http.StatusOK, strings.Repeat("<p>row</p>", 300)+"<p>made "+strconv.FormatInt(n, 10)+" at version "+strconv.FormatInt(version.Load(), 10)+" in "+locale.Lang(c.Request().Context())+"</p>")
 	}, cache.Middleware)
 	e.GET("/missing", func(c echo.Context) error { made.Add(1); return NotFound("error.404") }, cache.Middleware)
+	// /slow is made only once all its requests have arrived (or after five
+	// seconds, should some never come), so that they ask for it at once.
+	var arrived atomic.Int64
+	arrive := func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error { arrived.Add(1); return next(c) }
+	}
 	e.GET("/slow", func(c echo.Context) error {
 		made.Add(1)
-		time.Sleep(100 * time.Millisecond) // long enough for every request to arrive
+		for deadline := time.Now().Add(5 * time.Second); arrived.Load() < slowRequests && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
 		return c.HTML(http.StatusOK, "<p>slow</p>")
-	}, cache.Middleware)
+	}, arrive, cache.Middleware)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv, &version, &made
@@ -242,7 +250,7 @@ func TestPageCacheMakesAMissingPageOnce(t *testing.T) {
 	shared.Store(true)
 	srv, _, made := cachedSite(t, &shared)
 	var wg sync.WaitGroup
-	for range 20 {
+	for range slowRequests {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -253,6 +261,9 @@ func TestPageCacheMakesAMissingPageOnce(t *testing.T) {
 	}
 	wg.Wait()
 	if made.Load() != 1 {
-		t.Errorf("20 requests at once made the page %d times, want 1", made.Load())
+		t.Errorf("%d requests at once made the page %d times, want 1", slowRequests, made.Load())
 	}
 }
+
+// slowRequests is how many requests ask for /slow at once.
+const slowRequests = 20

@@ -1,6 +1,8 @@
 // Package web is the HTTP frame that every feature's handlers run in: the
-// middleware, the single error handler, the render helper and the health
-// check. Features register their own routes on the server it returns.
+// middleware, the single error handler, the render helper, the kept public
+// pages and the static files (compressed once, with ETag and 304), the
+// language switch, the health check and the limits on connections.
+// Features register their own routes on the server it returns.
 package web
 
 import (
@@ -71,8 +73,8 @@ type Config struct {
 }
 
 // NewServer returns the router of a server with the site's middleware,
-// error handler, static files and health check, for the features to
-// register their routes with.
+// error handler, static files, language switch and health check, for the
+// features to register their routes with.
 func NewServer(cfg Config) *Router {
 	e := echo.New()
 	if cfg.Header == nil {
@@ -148,9 +150,6 @@ func NewServer(cfg Config) *Router {
 	return router
 }
 
-// headAsGet answers a HEAD request as the GET of the same address would be
-// answered; net/http leaves out the body. Echo routes HEAD on its own
-// otherwise, and a HEAD of a page would be 405.
 // staticFiles serves the static files, each compressed once, from memory.
 // A content-hashed name never changes its content, so browsers keep it
 // for a year without asking again; a plain name for an hour.
@@ -205,6 +204,9 @@ func compressed(wrap func(http.Handler) http.HandlerFunc) echo.MiddlewareFunc {
 	}
 }
 
+// headAsGet answers a HEAD request as the GET of the same address would be
+// answered; net/http leaves out the body. Echo routes HEAD on its own
+// otherwise, and a HEAD of a page would be 405.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if r := c.Request(); r.Method == http.MethodHead {

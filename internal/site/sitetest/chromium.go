@@ -39,7 +39,7 @@ func findChromium(t *testing.T) string {
 // Chromium starts a headless Chromium with a fresh profile and a viewport
 // width by 900 CSS pixels, whose reader prefers Chinese, and returns its
 // context and the console errors it collects. The context has no deadline
-// of its own: each page is given one with PageDeadline, so that a busy
+// of its own: each page is given one by Page, so that a busy
 // machine slows the test down without failing every page after a slow one.
 func Chromium(t *testing.T, width int) (context.Context, *ConsoleErrors) {
 	t.Helper()

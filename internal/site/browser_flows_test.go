@@ -1,9 +1,8 @@
-package main
+package site_test
 
 import (
 	"context"
 	"fmt"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/site/sitetest"
 )
 
 // TestBrowserFlows walks the site as its users do, in Chromium, once with
@@ -23,21 +23,36 @@ func TestBrowserFlows(t *testing.T) {
 		t.Run(fmt.Sprintf("javascript=%v", javascript), func(t *testing.T) {
 			site := sitetest.NewEditing(t)
 			site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
-			ctx, consoleErrs := sitetest.ChromiumWith(t, 360, "zh-CN,zh", javascript)
+			browser, consoleErrs := sitetest.ChromiumWith(t, 360, "zh-CN,zh", javascript)
+			// Each step, and each look at the page it leads to, has a
+			// deadline of its own (sitetest.Page): a busy machine slows
+			// the walk down instead of failing every step after a slow one.
+			onPage := func(check func(ctx context.Context)) {
+				t.Helper()
+				ctx, cancel := sitetest.Page(browser)
+				defer cancel()
+				check(ctx)
+			}
 			step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 				t.Helper()
+				ctx, cancel := sitetest.Page(browser)
+				defer cancel()
 				if err := chromedp.Do(ctx, actions...); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
 			}
 			click := func(name, selector string) {
 				t.Helper()
+				ctx, cancel := sitetest.Page(browser)
+				defer cancel()
 				if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(selector))); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
 			}
 			textOf := func(selector string) string {
 				t.Helper()
+				ctx, cancel := sitetest.Page(browser)
+				defer cancel()
 				v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(selector)))
 				if err != nil {
 					t.Fatalf("text of %s: %v", selector, err)
@@ -76,9 +91,11 @@ func TestBrowserFlows(t *testing.T) {
 				t.Fatalf("the engineer landed on %q", h1)
 			}
 			// The staff page's script ran only when scripts may run.
-			if ran := sitetest.Evaluate[bool](t, ctx, `typeof htmx === 'object'`); ran != javascript {
-				t.Fatalf("htmx loaded = %v with JavaScript %v", ran, javascript)
-			}
+			onPage(func(ctx context.Context) {
+				if ran := sitetest.Evaluate[bool](t, ctx, `typeof htmx === 'object'`); ran != javascript {
+					t.Fatalf("htmx loaded = %v with JavaScript %v", ran, javascript)
+				}
+			})
 			click("update progress", `[data-testid="my-project"] a[href$="/edit"]`)
 			step("a bad percent", chromedp.SendKeys(chromedp.CSS("#percent"), "150"))
 			click("save", `form.edit-form button[type="submit"]`)
@@ -86,13 +103,16 @@ func TestBrowserFlows(t *testing.T) {
 				t.Fatalf("the error summary says %q", summary)
 			}
 			click("the summary's link", `[data-testid="error-summary"] a[href="#percent"]`)
-			if url := evaluateOr(t, ctx, true, `location.hash`, ""); url != "#percent" {
-				t.Errorf("the summary's link went to %q", url)
-			}
-			if described := attribute(t, ctx, "#percent", "aria-describedby"); !strings.Contains(described, "percent-error") {
-				t.Errorf("the field is described by %q", described)
-			}
-			field := evaluateOr(t, ctx, true, `[...document.querySelectorAll('.target-edit')].find(e => e.querySelector('h3').textContent.includes('2023')).querySelector('textarea').id`, "")
+			var field string
+			onPage(func(ctx context.Context) {
+				if url := evaluateOr(t, ctx, true, `location.hash`, ""); url != "#percent" {
+					t.Errorf("the summary's link went to %q", url)
+				}
+				if described := attribute(t, ctx, "#percent", "aria-describedby"); !strings.Contains(described, "percent-error") {
+					t.Errorf("the field is described by %q", described)
+				}
+				field = evaluateOr(t, ctx, true, `[...document.querySelectorAll('.target-edit')].find(e => e.querySelector('h3').textContent.includes('2023')).querySelector('textarea').id`, "")
+			})
 			step("fix the percent and write progress",
 				chromedp.Clear(chromedp.CSS("#percent")), chromedp.SendKeys(chromedp.CSS("#percent"), "65"),
 				chromedp.SendKeys(chromedp.CSS("#"+field), "沥青面层施工中"))
@@ -155,7 +175,9 @@ func attribute(t *testing.T, ctx context.Context, selector, name string) string 
 // is visible, and that the link takes the reader past the header.
 func TestKeyboard(t *testing.T) {
 	site := sitetest.New(t)
-	ctx, _ := sitetest.Chromium(t, 1280)
+	browser, _ := sitetest.Chromium(t, 1280)
+	ctx, cancel := sitetest.Page(browser)
+	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2022"), chromedp.KeyEvent(kb.Tab)); err != nil {
 		t.Fatal(err)
 	}

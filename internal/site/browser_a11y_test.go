@@ -1,4 +1,4 @@
-package main
+package site_test
 
 import (
 	"context"
@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/site/sitetest"
 )
 
 // axeViolation is what axe-core reports of a rule a page breaks.
@@ -199,38 +199,11 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 				return ctx
 			}
 			for _, p := range pages {
-				ctx := browserFor(t, p.who)
 				base := site.URL
 				if p.who == "-" {
 					base = fresh.URL
 				}
-				if p.reach != nil {
-					p.reach(t, ctx)
-				} else if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path)); err != nil {
-					t.Fatalf("%s: %v", p.name, err)
-				}
-				if lang := sitetest.Evaluate[string](t, ctx, `document.documentElement.lang`); !strings.HasPrefix(lang, language.name) {
-					t.Errorf("%s: lang=%q in %s", p.name, lang, language.name)
-				}
-				for _, width := range []int{1280, 360} {
-					if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
-						t.Fatal(err)
-					}
-					if v := runAxe(t, ctx); len(v) > 0 {
-						t.Errorf("%s (%s, %d px): %d axe violations:\n%s", p.name, language.name, width, len(v), describe(v))
-					}
-					if w, cw := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollWidth`), sitetest.Evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
-						t.Errorf("%s (%s) is %d px wide in a %d px window", p.name, language.name, w, cw)
-					}
-					shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-					if err != nil {
-						t.Fatal(err)
-					}
-					sitetest.SaveArtifact(t, fmt.Sprintf("page-%s-%s-%dpx.png", p.name, language.name, width), shot)
-				}
-				if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-					t.Fatal(err)
-				}
+				checkPage(t, browserFor(t, p.who), p, base, language.name)
 			}
 			for _, e := range errs {
 				var unexpected []string
@@ -248,12 +221,51 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 	}
 }
 
+// checkPage opens one page, under a deadline of its own so that a slow page
+// on a busy machine fails alone, and checks it at both widths: its
+// language, axe-core, nothing wider than the window; it saves a screenshot
+// of each width.
+func checkPage(t *testing.T, browser context.Context, p pageType, base, language string) {
+	t.Helper()
+	ctx, cancel := sitetest.Page(browser)
+	defer cancel()
+	if p.reach != nil {
+		p.reach(t, ctx)
+	} else if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path)); err != nil {
+		t.Fatalf("%s: %v", p.name, err)
+	}
+	if lang := sitetest.Evaluate[string](t, ctx, `document.documentElement.lang`); !strings.HasPrefix(lang, language) {
+		t.Errorf("%s: lang=%q in %s", p.name, lang, language)
+	}
+	for _, width := range []int{1280, 360} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+			t.Fatal(err)
+		}
+		if v := runAxe(t, ctx); len(v) > 0 {
+			t.Errorf("%s (%s, %d px): %d axe violations:\n%s", p.name, language, width, len(v), describe(v))
+		}
+		if w, cw := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollWidth`), sitetest.Evaluate[int](t, ctx, `document.documentElement.clientWidth`); w > cw {
+			t.Errorf("%s (%s) is %d px wide in a %d px window", p.name, language, w, cw)
+		}
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sitetest.SaveArtifact(t, fmt.Sprintf("page-%s-%s-%dpx.png", p.name, language, width), shot)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestAxeFindsViolations proves that the accessibility check can fail: a
 // page given an image without a text alternative and an unlabelled field
 // must be reported.
 func TestAxeFindsViolations(t *testing.T) {
 	site := sitetest.New(t)
-	ctx, _ := sitetest.Chromium(t, 1280)
+	browser, _ := sitetest.Chromium(t, 1280)
+	ctx, cancel := sitetest.Page(browser)
+	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2022")); err != nil {
 		t.Fatal(err)
 	}
