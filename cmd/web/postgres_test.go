@@ -73,21 +73,12 @@ func TestTwoServersShareOnePostgresDatabase(t *testing.T) {
 }
 
 // TestSiteOnPostgres runs the flows that write the most again on
-// PostgreSQL: editing with its conflicts, the year list editor, the
-// import, supervisory comments, the kept pages and the security log.
+// PostgreSQL: the kept pages and the security log. Editing with its
+// conflicts, the year list editor, the import and answering comments of
+// removed targets run again in their features' packages.
 func TestSiteOnPostgres(t *testing.T) {
 	databasetest.OnPostgres(t, map[string]func(*testing.T){
-		"EngineerUpdatesAProject":                       TestEngineerUpdatesAProject,
-		"AConflictingEditShowsBothAndKeepsTheFirst":     TestAConflictingEditShowsBothAndKeepsTheFirst,
-		"ARejectedFormKeepsWhatWasTypedAndSavesNothing": TestARejectedFormKeepsWhatWasTypedAndSavesNothing,
-		"HistoryIsAppendOnly":                           TestHistoryIsAppendOnly,
-		"AdministratorsCreateEditAndArchiveProjects":    TestAdministratorsCreateEditAndArchiveProjects,
-		"YearListEditor":                                TestYearListEditor,
-		"CarryOverProposesNextYearsList":                TestCarryOverProposesNextYearsList,
-		"ImportANewYearsList":                           TestImportANewYearsList,
-		"ImportANewProjectOnBothLists":                  TestImportANewProjectOnBothLists,
-		"RemovedTargetsAnswerCleanly":                   TestRemovedTargetsAnswerCleanly,
-		"PublicPagesAreKeptUntilTheRecordChanges":       TestPublicPagesAreKeptUntilTheRecordChanges,
-		"AThrottledFloodWritesAFewCountedEntries":       TestAThrottledFloodWritesAFewCountedEntries,
+		"PublicPagesAreKeptUntilTheRecordChanges": TestPublicPagesAreKeptUntilTheRecordChanges,
+		"AThrottledFloodWritesAFewCountedEntries": TestAThrottledFloodWritesAFewCountedEntries,
 	})
 }

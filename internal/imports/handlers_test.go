@@ -1,4 +1,4 @@
-package main
+package imports_test
 
 import (
 	"bytes"
@@ -6,51 +6,16 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/xuri/excelize/v2"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/database/databasetest"
+	"shuangshi/internal/site/sitetest"
 )
-
-// workbook writes rows as an XLSX file: a title row, a heading row, then
-// the rows, with the list column merged over each run of one list as the
-// report prints Table 10.
-func workbook(t *testing.T, title string, heading []string, rows [][]string) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	f.SetSheetRow(sheet, "A1", &[]any{title})
-	cells := make([]any, len(heading))
-	for i, h := range heading {
-		cells[i] = h
-	}
-	f.SetSheetRow(sheet, "A2", &cells)
-	start := 0
-	for i, r := range rows {
-		values := make([]any, len(r))
-		for j, v := range r {
-			values[j] = v
-		}
-		f.SetSheetRow(sheet, "A"+strconv.Itoa(i+3), &values)
-		if i == len(rows)-1 || rows[i+1][0] != r[0] {
-			if i > start {
-				f.MergeCell(sheet, "A"+strconv.Itoa(start+3), "A"+strconv.Itoa(i+3))
-			}
-			start = i + 1
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // table10 is Table 10 of the report, the 2023 list, read from the seed.
 func table10(t *testing.T) [][]string {
@@ -91,7 +56,7 @@ func TestImportingTable10IntoItsOwnYearChangesNothing(t *testing.T) {
 	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
 	adm := site.SignIn(t, "adm", sitetest.Password)
 	adm.Get("/admin/import")
-	file := workbook(t, "表十 2023 年区“双十”项目", []string{"", "项目名称"}, table10(t))
+	file := sitetest.Workbook(t, "表十 2023 年区“双十”项目", []string{"", "项目名称"}, table10(t))
 
 	uploaded := adm.PostFile("/admin/import", "2023", "表十.xlsx", file)
 	sitetest.WantStatus(t, "upload Table 10", uploaded, http.StatusSeeOther)
@@ -121,7 +86,7 @@ func TestImportANewYearsList(t *testing.T) {
 		{"竣工", "海安路（军工路-共青路）道路整治工程", "", ""},          // 2022's name for project 3: the same project
 		{"竣工", "新江湾东排水泵站控污调蓄设施工程", "水", "2024-09-30"}, // looks like 新江湾东排水泵站控污调蓄设施建设工程
 	}
-	file := workbook(t, "2024年区“双十”项目", []string{"年度目标", "项目名称", "类别", "节点"}, rows)
+	file := sitetest.Workbook(t, "2024年区“双十”项目", []string{"年度目标", "项目名称", "类别", "节点"}, rows)
 
 	uploaded := adm.PostFile("/admin/import", "2024", "2024双十.xlsx", file)
 	sitetest.WantStatus(t, "upload", uploaded, http.StatusSeeOther)
@@ -258,4 +223,13 @@ func TestImportANewProjectOnBothLists(t *testing.T) {
 	if len(links) != 2 || links[0] != links[1] {
 		t.Errorf("the two rows link to %v, want one project", links)
 	}
+}
+
+// TestImportOnPostgres runs the imports that write the most again on
+// PostgreSQL.
+func TestImportOnPostgres(t *testing.T) {
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"ImportANewYearsList":          TestImportANewYearsList,
+		"ImportANewProjectOnBothLists": TestImportANewProjectOnBothLists,
+	})
 }

@@ -1,9 +1,7 @@
-package main
+package projects_test
 
 import (
 	"net/http"
-	"net/url"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 	"time"
@@ -11,37 +9,16 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/database/databasetest"
+	"shuangshi/internal/site/sitetest"
 )
-
-// editForm reads the edit page's form as a browser would submit it.
-func editForm(t *testing.T, page sitetest.Response) url.Values {
-	t.Helper()
-	values := url.Values{}
-	page.Doc.Find("form.edit-form input, form.edit-form textarea, form.edit-form select").Each(func(_ int, s *goquery.Selection) {
-		name, _ := s.Attr("name")
-		switch goquery.NodeName(s) {
-		case "textarea":
-			values.Set(name, s.Text())
-		case "select":
-			v, _ := s.Find("option[selected]").Attr("value")
-			if v == "" {
-				v, _ = s.Find("option").First().Attr("value")
-			}
-			values.Set(name, v)
-		default:
-			v, _ := s.Attr("value")
-			values.Set(name, v)
-		}
-	})
-	return values
-}
 
 func TestEngineerUpdatesAProject(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	b := site.SignIn(t, "li", sitetest.Password)
 	edit := b.Get("/projects/3/edit")
 	sitetest.WantStatus(t, "the edit page", edit, http.StatusOK)
-	form := editForm(t, edit)
+	form := sitetest.EditForm(t, edit)
 	completionTarget := ""
 	edit.Doc.Find(`[data-testid^="target-"]`).Each(func(_ int, s *goquery.Selection) {
 		if strings.Contains(sitetest.Text(s.Find("h3")), "2023年 竣工") {
@@ -97,7 +74,7 @@ func TestEngineerUpdatesAProject(t *testing.T) {
 func TestARejectedFormKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	b := site.SignIn(t, "li", sitetest.Password)
-	form := editForm(t, b.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("actual_completion", "2023-05-01") // but no actual completion before the start? start is 2022: fine
 	form.Set("actual_start", "")                // completion without a start
 	form.Set("percent", "150")
@@ -137,8 +114,8 @@ func TestAConflictingEditShowsBothAndKeepsTheFirst(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	engineer := site.SignIn(t, "li", sitetest.Password)
 	admin := site.SignIn(t, "adm", sitetest.Password)
-	first := editForm(t, engineer.Get("/projects/3/edit"))
-	second := editForm(t, admin.Get("/projects/3/edit"))
+	first := sitetest.EditForm(t, engineer.Get("/projects/3/edit"))
+	second := sitetest.EditForm(t, admin.Get("/projects/3/edit"))
 
 	first.Set("percent", "40")
 	sitetest.WantStatus(t, "the first save", engineer.Post("/projects/3/edit", first), http.StatusSeeOther)
@@ -170,7 +147,7 @@ func TestAConflictingEditShowsBothAndKeepsTheFirst(t *testing.T) {
 		t.Fatalf("the first save was overwritten: percent %d", percent)
 	}
 	// Re-applying from the conflict page saves the second version.
-	again := editForm(t, conflict)
+	again := sitetest.EditForm(t, conflict)
 	sitetest.WantStatus(t, "re-applying", admin.Post("/projects/3/edit", again), http.StatusSeeOther)
 	site.Site.DB.Read.Raw("SELECT percent_complete FROM projects WHERE id = 3").Scan(&percent)
 	if percent != 45 {
@@ -181,7 +158,7 @@ func TestAConflictingEditShowsBothAndKeepsTheFirst(t *testing.T) {
 func TestOnlyAssignedEngineersAndAdminsMayEdit(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	li := site.SignIn(t, "li", sitetest.Password)
-	form := editForm(t, li.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, li.Get("/projects/3/edit"))
 	form.Set("percent", "99")
 	wang := site.SignIn(t, "wang", sitetest.Password)
 	wang.Get("/account")
@@ -210,7 +187,7 @@ func TestInternalNotesStayInternal(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := site.SignIn(t, "zhou.xiaoming", sitetest.Password)
-	form := editForm(t, b.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("internal_note", "INTERNAL-7f3a 不对外")
 	form.Set("delay_reason", "DELAY-9c1e 征收未完成")
 	sitetest.WantStatus(t, "save", b.Post("/projects/3/edit", form), http.StatusSeeOther)
@@ -244,7 +221,7 @@ func TestInternalNotesStayInternal(t *testing.T) {
 func TestHistoryIsAppendOnly(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	b := site.SignIn(t, "li", sitetest.Password)
-	form := editForm(t, b.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("percent", "10")
 	sitetest.WantStatus(t, "save", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 	for _, statement := range []string{"UPDATE changes SET new_value = '99'", "DELETE FROM changes"} {
@@ -266,7 +243,7 @@ func TestEditPageKeepsAYearOnlyDate(t *testing.T) {
 		t.Fatalf("actual start value %q, want 2022", v)
 	}
 	// Saving the form untouched changes nothing.
-	resp := b.Post("/projects/3/edit", editForm(t, edit))
+	resp := b.Post("/projects/3/edit", sitetest.EditForm(t, edit))
 	sitetest.WantStatus(t, "save unchanged", resp, http.StatusSeeOther)
 	if got := sitetest.Text(b.Get("/projects/3").Doc.Find(`[data-testid="flash"]`)); got != "没有改动，未保存。" {
 		t.Errorf("flash %q", got)
@@ -279,8 +256,8 @@ func TestReapplyingKeepsTheOtherPersonsChanges(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	engineer := site.SignIn(t, "li", sitetest.Password)
 	admin := site.SignIn(t, "adm", sitetest.Password)
-	mine := editForm(t, admin.Get("/projects/3/edit"))
-	theirs := editForm(t, engineer.Get("/projects/3/edit"))
+	mine := sitetest.EditForm(t, admin.Get("/projects/3/edit"))
+	theirs := sitetest.EditForm(t, engineer.Get("/projects/3/edit"))
 	theirs.Set("internal_note", "ENG-NOTE 北侧管线")
 	sitetest.WantStatus(t, "the engineer saves the note", engineer.Post("/projects/3/edit", theirs), http.StatusSeeOther)
 
@@ -296,7 +273,7 @@ func TestReapplyingKeepsTheOtherPersonsChanges(t *testing.T) {
 	if got := conflict.Doc.Find("#internal_note").Text(); got != "ENG-NOTE 北侧管线" {
 		t.Errorf("the merged form's note is %q, want the engineer's", got)
 	}
-	sitetest.WantStatus(t, "saving the merged form", admin.Post("/projects/3/edit", editForm(t, conflict)), http.StatusSeeOther)
+	sitetest.WantStatus(t, "saving the merged form", admin.Post("/projects/3/edit", sitetest.EditForm(t, conflict)), http.StatusSeeOther)
 	var row struct {
 		Percent int
 		Note    string
@@ -310,7 +287,7 @@ func TestReapplyingKeepsTheOtherPersonsChanges(t *testing.T) {
 func TestAFormWithoutItsVersionLosesNothing(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	b := site.SignIn(t, "li", sitetest.Password)
-	form := editForm(t, b.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Del("version")
 	form.Set("percent", "33")
 	resp := b.Post("/projects/3/edit", form)
@@ -323,10 +300,10 @@ func TestAFormWithoutItsVersionLosesNothing(t *testing.T) {
 func TestHistoryShowsWhoAndWhyToStaffOnly(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	b := site.SignIn(t, "li", sitetest.Password)
-	form := editForm(t, b.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_completion", "2023-10-31")
 	sitetest.WantStatus(t, "set a baseline", b.Post("/projects/3/edit", form), http.StatusSeeOther)
-	form = editForm(t, b.Get("/projects/3/edit"))
+	form = sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_completion", "2023-12-15")
 	form.Set("rebaseline_reason", "REASON-51 雨季停工")
 	form.Set("delay_reason", "雨季")
@@ -354,73 +331,15 @@ func TestHistoryShowsWhoAndWhyToStaffOnly(t *testing.T) {
 	}
 }
 
-func TestQuickProgressUpdate(t *testing.T) {
-	site := sitetest.NewEditing(t)
-	b := site.SignIn(t, "li", sitetest.Password)
-	list := b.Get("/my/projects")
-	form := url.Values{}
-	list.Doc.Find(`form.quick-update input, form.quick-update textarea`).Each(func(_ int, s *goquery.Selection) {
-		name, _ := s.Attr("name")
-		v, _ := s.Attr("value")
-		if goquery.NodeName(s) == "textarea" {
-			v = s.Text()
-		}
-		form.Set(name, v)
+// TestEditingOnPostgres runs the edits that write the most again on
+// PostgreSQL: saving with history, a refused form, a conflict, the
+// append-only history, and the administrators' project records.
+func TestEditingOnPostgres(t *testing.T) {
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"EngineerUpdatesAProject":                       TestEngineerUpdatesAProject,
+		"AConflictingEditShowsBothAndKeepsTheFirst":     TestAConflictingEditShowsBothAndKeepsTheFirst,
+		"ARejectedFormKeepsWhatWasTypedAndSavesNothing": TestARejectedFormKeepsWhatWasTypedAndSavesNothing,
+		"HistoryIsAppendOnly":                           TestHistoryIsAppendOnly,
+		"AdministratorsCreateEditAndArchiveProjects":    TestAdministratorsCreateEditAndArchiveProjects,
 	})
-	var field string
-	for name := range form {
-		if strings.HasPrefix(name, "progress-") {
-			field = name
-		}
-	}
-	if field == "" {
-		t.Fatal("no quick progress field on the list")
-	}
-
-	// Without JavaScript: a plain POST and a redirect back to the list.
-	form.Set(field, "基层施工")
-	resp := b.Post("/projects/3/progress", form)
-	sitetest.WantStatus(t, "quick update", resp, http.StatusSeeOther)
-	if resp.Header.Get("Location") != "/my/projects" {
-		t.Errorf("redirected to %q", resp.Header.Get("Location"))
-	}
-
-	// With htmx: the card alone comes back. The list's version is now old,
-	// and nobody else touched the field, so the update merges and saves.
-	b.Header.Set("HX-Request", "true")
-	form.Set("base-"+field, "基层施工")
-	form.Set(field, "面层施工")
-	fragment := b.Post("/projects/3/progress", form)
-	sitetest.WantStatus(t, "quick update with htmx", fragment, http.StatusOK)
-	if strings.Contains(fragment.Body, "<html") || fragment.Doc.Find(`[data-testid="quick-saved"]`).Length() != 1 {
-		t.Fatalf("the htmx answer is not the saved card:\n%s", fragment.Body)
-	}
-	history := b.Get("/projects/3/history")
-	if got := history.Doc.Find(`[data-testid="change"][data-field="progress"]`).Length(); got != 2 {
-		t.Errorf("%d progress changes in the history, want 2", got)
-	}
-	public := site.NewBrowser(t).Get("/years/2023")
-	if got := sitetest.Text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "面层施工" {
-		t.Errorf("public progress %q", got)
-	}
-
-	// A year later the target is overdue and the project has no delay
-	// reason: the quick update is refused, in place, and keeps the text.
-	site.Clock.Advance(365 * 24 * time.Hour)
-	b = site.SignIn(t, "li", sitetest.Password) // a year is longer than a session
-	b.Header.Set("HX-Request", "true")
-	b.Get("/my/projects")
-	form.Set("_csrf", b.CSRF)
-	form.Set("version", "3")
-	form.Set("base-version", "3")
-	form.Set("base-"+field, "面层施工")
-	form.Set(field, "验收中")
-	refused := b.Post("/projects/3/progress", form)
-	sitetest.WantStatus(t, "a quick update that needs a delay reason", refused, http.StatusUnprocessableEntity)
-	if got := sitetest.Text(refused.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, "延误原因") {
-		t.Errorf("the refusal says %q", got)
-	}
-	if got := refused.Doc.Find("#" + field).Text(); got != "验收中" {
-		t.Errorf("the typed text was lost: %q", got)
-	}
 }

@@ -1,12 +1,13 @@
-package main
+package projects_test
 
 import (
 	"fmt"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 // TestBrowserEngineerUpdatesProgress is the engineer's round trip in a real
@@ -16,19 +17,13 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 	for _, width := range []int{1280, 360} {
 		t.Run(fmt.Sprintf("%dpx", width), func(t *testing.T) {
 			site := sitetest.NewEditing(t)
-			ctx, consoleErrs := sitetest.Chromium(t, width)
+			browserCtx, consoleErrs := sitetest.Chromium(t, width)
 			progress := fmt.Sprintf("路面施工中（%d）", width)
-			err := chromedp.Do(ctx,
-				chromedp.Navigate(site.URL+"/login"),
-				chromedp.SendKeys(chromedp.CSS("#username"), "li"),
-				chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password),
-			)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
-				t.Fatal(err)
-			}
+			sitetest.SignInWithChromium(t, browserCtx, site, "li")
+
+			// My projects, then the edit page: update the progress and save.
+			ctx, cancel := sitetest.Page(browserCtx)
+			defer cancel()
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-testid="my-project"] a[href$="/edit"]`))); err != nil {
 				t.Fatal(err)
 			}
@@ -50,12 +45,20 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
 				t.Fatal(err)
 			}
+
+			// The saved project's page: sign out.
+			ctx, cancel = sitetest.Page(browserCtx)
+			defer cancel()
 			if flash := sitetest.Evaluate[string](t, ctx, `document.querySelector('[data-testid="flash"]')?.textContent.trim() ?? ''`); flash != "已保存。" {
 				t.Fatalf("after saving the page says %q", flash)
 			}
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
 				t.Fatal(err)
 			}
+
+			// The public year page.
+			ctx, cancel = sitetest.Page(browserCtx)
+			defer cancel()
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2023")); err != nil {
 				t.Fatal(err)
 			}
@@ -78,18 +81,12 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 // content security policy, without leaving the page.
 func TestBrowserQuickUpdateInPlace(t *testing.T) {
 	site := sitetest.NewEditing(t)
-	ctx, consoleErrs := sitetest.Chromium(t, 360)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(site.URL+"/login"),
-		chromedp.SendKeys(chromedp.CSS("#username"), "li"),
-		chromedp.SendKeys(chromedp.CSS("#password"), sitetest.Password),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
-		t.Fatal(err)
-	}
+	browserCtx, consoleErrs := sitetest.Chromium(t, 360)
+	sitetest.SignInWithChromium(t, browserCtx, site, "li")
+
+	// My projects, where signing in leads.
+	ctx, cancel := sitetest.Page(browserCtx)
+	defer cancel()
 	if !sitetest.Evaluate[bool](t, ctx, `typeof htmx === 'object'`) {
 		t.Fatal("htmx did not load on the staff page")
 	}
