@@ -116,7 +116,7 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 				t.Fatal(err)
 			}
 			other := site.SignIn(t, "adm", sitetest.Password)
-			form := editForm(t, other.Get("/projects/3/edit"))
+			form := sitetest.EditForm(t, other.Get("/projects/3/edit"))
 			form.Set("percent", "30")
 			sitetest.WantStatus(t, "the other save", other.Post("/projects/3/edit", form), http.StatusSeeOther)
 			sitetest.Evaluate[bool](t, ctx, `(document.getElementById('percent').value = '35') !== null`)
@@ -170,7 +170,7 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 		{name: "import-preview", who: "adm", reach: func(t *testing.T, ctx context.Context) {
 			uploader := site.SignIn(t, "adm", sitetest.Password)
 			uploader.Get("/admin/import")
-			file := workbook(t, "2024", []string{"年度目标", "项目名称"}, [][]string{
+			file := sitetest.Workbook(t, "2024", []string{"年度目标", "项目名称"}, [][]string{
 				{"开工", "长海路（国和路-嫩江路）道路新建工程"}, {"竣工", "海安路（军工路-共青路）道路整治工程"},
 				{"竣工", "新江湾东排水泵站控污调蓄设施工程"}, {"竣工", ""},
 			})
