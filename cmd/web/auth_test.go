@@ -575,23 +575,23 @@ func TestEmailAddressForTheDigest(t *testing.T) {
 	if got := sitetest.Text(refused.Doc.Find(`#email-error`)); !strings.Contains(got, "name@example.gov.cn") {
 		t.Errorf("the message by the field: %q", got)
 	}
-	if mustUser(t, site, "li").Email != "" {
+	if site.User(t, "li").Email != "" {
 		t.Error("a refused address was saved")
 	}
 
 	sitetest.WantStatus(t, "an address", b.Post("/account/email", url.Values{"email": {" li@example.gov.cn "}}), http.StatusSeeOther)
-	if got := mustUser(t, site, "li").Email; got != "li@example.gov.cn" {
+	if got := site.User(t, "li").Email; got != "li@example.gov.cn" {
 		t.Errorf("saved %q", got)
 	}
 	if v, _ := b.Get("/account").Doc.Find(`#email`).Attr("value"); v != "li@example.gov.cn" {
 		t.Errorf("the account page shows %q", v)
 	}
-	events, err := site.Users.Events(t.Context(), mustUser(t, site, "li").ID, 1)
+	events, err := site.Users.Events(t.Context(), site.User(t, "li").ID, 1)
 	if err != nil || len(events) != 1 || events[0].Action != auth.ActionEmailChanged || events[0].Detail != "li@example.gov.cn" {
 		t.Errorf("security log: %+v %v", events, err)
 	}
 	sitetest.WantStatus(t, "no address", b.Post("/account/email", url.Values{"email": {""}}), http.StatusSeeOther)
-	if got := mustUser(t, site, "li").Email; got != "" {
+	if got := site.User(t, "li").Email; got != "" {
 		t.Errorf("the address was not removed: %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package console_test
 
 import (
 	"net/http"
@@ -44,7 +44,7 @@ func TestConsoleListsFiltersAndSorts(t *testing.T) {
 	if v, _ := filtered.Doc.Find(`#filter-category option[selected]`).Attr("value"); v != "water" {
 		t.Errorf("the filter form does not keep the chosen category: %q", v)
 	}
-	byEngineer := sup.Get("/overdue?engineer=" + sitetest.ID(mustUser(t, site, "li").ID))
+	byEngineer := sup.Get("/overdue?engineer=" + sitetest.ID(site.User(t, "li").ID))
 	if got := byEngineer.Doc.Find(`[data-testid="console-row"]`).Length(); got != 1 {
 		t.Errorf("li's rows: %d, want 1 (海安路's 2023 completion)", got)
 	}
@@ -67,15 +67,6 @@ func TestConsoleListsFiltersAndSorts(t *testing.T) {
 	}
 }
 
-func mustUser(t *testing.T, site *sitetest.Site, username string) auth.User {
-	t.Helper()
-	u, err := site.Users.UserByUsername(t.Context(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
@@ -83,7 +74,7 @@ func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 	// console's link.
 	site.Clock.Advance(190 * 24 * time.Hour)
 	sup := site.SignIn(t, "sup", sitetest.Password)
-	link, _ := sup.Get("/overdue?engineer=" + sitetest.ID(mustUser(t, site, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).Attr("href")
+	link, _ := sup.Get("/overdue?engineer=" + sitetest.ID(site.User(t, "li").ID)).Doc.Find(`[data-testid="console-row"] a[href$="/comments"]`).Attr("href")
 	if link == "" {
 		t.Fatal("no comments link on the console")
 	}
