@@ -44,16 +44,16 @@ func NewHandler(store *projects.Store, users *auth.Store, version func(context.C
 	}
 }
 
-// Register adds the routes.
 // OverduePath is the supervisors' list of what is overdue or lagging.
 const OverduePath = "/overdue"
+
+// Register adds the routes.
 
 func (h *Handler) Register(r *web.Router) {
 	r.GET(OverduePath, h.showOverdue, auth.Require(auth.Supervise))
 	r.GET("/targets/:id/comments", h.showComments, auth.Require(auth.ViewInternal))
 	r.POST("/targets/:id/comments", h.addComment, auth.Require(auth.Supervise))
 	r.InHeader(web.HeaderLink{Label: "nav.overdue", URL: OverduePath, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Landing: 2})
-	h.registerGlance(r)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }

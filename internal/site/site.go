@@ -23,6 +23,7 @@ import (
 	"shuangshi/internal/backups"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/console"
+	"shuangshi/internal/dashboard"
 	"shuangshi/internal/database"
 	"shuangshi/internal/imports"
 	"shuangshi/internal/lists"
@@ -266,6 +267,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
 	record.Register(r)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
+	dashboard.NewHandler(store, rule, now, district).Register(r)
 	accounts.NewHandler(users, hasher, tally, store, district).Register(r)
 	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(r)
 	reports.NewHandler(store, now, district).Register(r)

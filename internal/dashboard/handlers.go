@@ -1,7 +1,8 @@
-package console
+package dashboard
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,10 +12,28 @@ import (
 	"shuangshi/views"
 )
 
-func (h *Handler) registerGlance(r *web.Router) {
+// Handler serves the dashboard and the timeline of a year.
+type Handler struct {
+	projects *projects.Store
+	rule     projects.StatusRule
+	// now and location give "today" in the district.
+	now      func() time.Time
+	location *time.Location
+}
+
+// NewHandler returns the dashboard's handlers on store, with statuses by
+// rule; dates are reckoned in loc.
+func NewHandler(store *projects.Store, rule projects.StatusRule, now func() time.Time, loc *time.Location) *Handler {
+	return &Handler{projects: store, rule: rule, now: now, location: loc}
+}
+
+// Register adds the routes: public pages, kept for every reader.
+func (h *Handler) Register(r *web.Router) {
 	r.KeptPage("/years/:year/dashboard", h.showDashboard)
 	r.KeptPage("/years/:year/timeline", h.showTimeline)
 }
+
+func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
 
 // year reads :year and loads its targets; see projects.YearFromParam.
 func (h *Handler) year(c echo.Context) (int, []projects.Target, error) {

@@ -1,4 +1,4 @@
-package main
+package dashboard_test
 
 import (
 	"fmt"
@@ -58,11 +58,11 @@ func TestDashboardCountsPlannedAgainstAchieved(t *testing.T) {
 func TestTimelineShowsBaselinesActualsAndToday(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	b := site.SignIn(t, "li", sitetest.Password)
-	form := editForm(t, b.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_start", "2022-09-01")
 	form.Set("planned_completion", "2023-10-31")
 	sitetest.WantStatus(t, "set a baseline", b.Post("/projects/3/edit", form), http.StatusSeeOther)
-	form = editForm(t, b.Get("/projects/3/edit"))
+	form = sitetest.EditForm(t, b.Get("/projects/3/edit"))
 	form.Set("planned_completion", "2023-12-15")
 	form.Set("rebaseline_reason", "雨季停工")
 	form.Set("delay_reason", "雨季")

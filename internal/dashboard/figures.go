@@ -1,4 +1,7 @@
-package console
+// Package dashboard is a year's lists at a glance, for everyone: the
+// dashboard's figures (planned against achieved, by category and beside
+// the years before) and the timeline of every target's dates.
+package dashboard
 
 import (
 	"shuangshi/internal/civil"
