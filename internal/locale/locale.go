@@ -182,3 +182,21 @@ func Lang(ctx context.Context) string {
 	}
 	return Default.String()
 }
+
+// Name is a project's name for a text in the reader's language: the
+// English name in English when there is one, else the name as listed. A
+// link beside it should lead to the page with both.
+func (l *Locale) Name(name, nameEn string) string {
+	if l.Lang() == "en" && nameEn != "" {
+		return nameEn
+	}
+	return name
+}
+
+// OrNone is s, or the word that says there is none (无) for an empty s.
+func (l *Locale) OrNone(s string) string {
+	if s == "" {
+		return l.T("feed.none")
+	}
+	return s
+}

@@ -49,8 +49,8 @@ func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp
 		link := siteURL + projects.ProjectURL(t.ProjectID)
 		add("target-"+strconv.FormatInt(t.ID, 10)+"@shuangshi",
 			t.Deadline.Latest(),
-			l.T("calendar.deadline", "List", l.T("list."+string(t.List)), "Name", nameIn(l, t.ListedName, p.NameEn)),
-			l.T("calendar.deadline_description", "Year", t.Year, "List", l.T("list."+string(t.List)), "Progress", orNone(l, t.Progress)),
+			l.T("calendar.deadline", "List", l.T("list."+string(t.List)), "Name", l.Name(t.ListedName, p.NameEn)),
+			l.T("calendar.deadline_description", "Year", t.Year, "List", l.T("list."+string(t.List)), "Progress", l.OrNone(t.Progress)),
 			link)
 		if planned[p.ID] {
 			continue
@@ -62,7 +62,7 @@ func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp
 		}{{"start", p.PlannedStart}, {"completion", p.PlannedCompletion}} {
 			if m.day.HasDay() {
 				add("planned-"+m.kind+"-"+strconv.FormatInt(p.ID, 10)+"@shuangshi", m.day,
-					l.T("calendar.planned_"+m.kind, "Name", nameIn(l, p.Name, p.NameEn)), l.T("calendar.planned_description"), link)
+					l.T("calendar.planned_"+m.kind, "Name", l.Name(p.Name, p.NameEn)), l.T("calendar.planned_description"), link)
 			}
 		}
 	}

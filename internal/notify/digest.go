@@ -79,16 +79,6 @@ func Concerning(user auth.User, targets []projects.Target, engineers map[int64][
 	return mine
 }
 
-// nameIn is a project's name for a text in the reader's language: the
-// English name in English when there is one, else the name as listed. The
-// link beside it leads to the page with both.
-func nameIn(l *locale.Locale, name, nameEn string) string {
-	if l.Lang() == "en" && nameEn != "" {
-		return nameEn
-	}
-	return name
-}
-
 // Sender sends one plain-text e-mail.
 type Sender interface {
 	Send(ctx context.Context, to, subject, body string) error
@@ -343,7 +333,7 @@ func (d *Digester) Mail(digest Digest, l *locale.Locale) (subject, body string) 
 			line(l.T("console.none"))
 		}
 		for _, r := range group.rows {
-			line(l.T("digest.item", "Name", nameIn(l, r.Target.ListedName, r.Target.Project.NameEn),
+			line(l.T("digest.item", "Name", l.Name(r.Target.ListedName, r.Target.Project.NameEn),
 				"Target", l.T("digest.target", "Year", r.Target.Year, "List", l.T("list."+string(r.Target.List))),
 				"Deadline", l.T("year.deadline", "Date", l.Date(r.Target.Deadline)), "Days", l.T(group.days, "Count", r.Days)))
 			line("  " + d.siteURL + projects.ProjectURL(r.Target.ProjectID))
@@ -355,7 +345,7 @@ func (d *Digester) Mail(digest Digest, l *locale.Locale) (subject, body string) 
 		line(l.T("console.none"))
 	}
 	for _, p := range digest.Stale {
-		line("- " + nameIn(l, p.Name, p.NameEn))
+		line("- " + l.Name(p.Name, p.NameEn))
 		line("  " + d.siteURL + projects.ProjectURL(p.ID))
 	}
 	line("")

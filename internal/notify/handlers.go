@@ -11,7 +11,6 @@ import (
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
 	"shuangshi/internal/console"
-	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
 	"shuangshi/views"
@@ -29,9 +28,6 @@ func NewHandler(d *Digester, now func() time.Time) *Handler {
 	return &Handler{digester: d, now: now}
 }
 
-// feedEntries is how many status changes the Atom feed carries.
-const feedEntries = 50
-
 // Register adds the routes. The calendar feed is opened by calendar
 // programs, which sign in to nothing: its secret address is its key.
 // DigestPath is the page of the reader's daily digest.
@@ -43,7 +39,6 @@ func (h *Handler) Register(r *web.Router) {
 	r.POST("/account/calendar", h.makeCalendar, auth.Require(auth.ViewInternal))
 	r.POST("/account/calendar/revoke", h.revokeCalendar, auth.Require(auth.ViewInternal))
 	r.GET(DigestPath, h.showDigest, auth.Require(auth.ViewInternal))
-	r.KeptPage("/feed.atom", h.atomFeed)
 	r.InHeader(web.HeaderLink{Label: "nav.digest", URL: DigestPath, Place: web.HeaderWork, Shown: auth.Shows(auth.ViewInternal)})
 }
 
@@ -197,23 +192,4 @@ func (h *Handler) showDigest(c echo.Context) error {
 		})
 	}
 	return web.Render(c, http.StatusOK, views.Digest(page))
-}
-
-// atomFeed is the public feed of status changes, in the language asked for
-// with ?lang= (feed readers keep the address, not a cookie), or else the
-// reader's.
-func (h *Handler) atomFeed(c echo.Context) error {
-	l := locale.FromContext(c.Request().Context())
-	if lang := c.QueryParam("lang"); lang != "" {
-		l = h.digester.catalog.For(lang, l.Lang())
-	}
-	changes, err := h.digester.projects.StatusChanges(c.Request().Context(), feedEntries)
-	if err != nil {
-		return err
-	}
-	body, err := Atom(changes, l, h.siteURL(c), h.now())
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", body)
 }

@@ -41,22 +41,6 @@ func makeCalendarAddress(t *testing.T, b *sitetest.Browser) string {
 	return address
 }
 
-// fetchCalendar fetches a calendar feed as a calendar program does: no
-// cookies, no session.
-func fetchCalendar(t *testing.T, address string) (*http.Response, []byte) {
-	t.Helper()
-	resp, err := http.Get(address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
-
 // parseCalendar reads a feed back with an iCalendar library, after checking
 // what RFC 5545 asks of every line and of the calendar and its events.
 func parseCalendar(t *testing.T, body []byte) *ical.Calendar {
@@ -117,7 +101,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 		t.Fatalf("address %q", address)
 	}
 
-	resp, body := fetchCalendar(t, address)
+	resp, body := sitetest.Fetch(t, address)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
 		t.Fatalf("feed: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -166,7 +150,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	supBrowser.Get("/login")
 	sitetest.WantStatus(t, "sign in", supBrowser.Post("/login", url.Values{"username": {"sup"}, "password": {sitetest.Password}}), http.StatusSeeOther)
 	supAddress := makeCalendarAddress(t, supBrowser)
-	_, supBody := fetchCalendar(t, supAddress)
+	_, supBody := sitetest.Fetch(t, supAddress)
 	sitetest.SaveArtifact(t, "calendar-supervisor-en.ics", supBody)
 	all := deadlineSummaries(parseCalendar(t, supBody))
 	if len(all) != 40 {
@@ -178,24 +162,24 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 
 	// Signing out everywhere ends the calendar with the sessions.
 	sitetest.WantStatus(t, "sign out everywhere", supBrowser.Post("/account/sign-out-everywhere", nil), http.StatusSeeOther)
-	if resp, _ := fetchCalendar(t, supAddress); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := sitetest.Fetch(t, supAddress); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the calendar of a user signed out everywhere answers %d", resp.StatusCode)
 	}
 
 	// Making a new address ends the old one; stopping it ends the new one.
 	newAddress := makeCalendarAddress(t, li)
-	if resp, _ := fetchCalendar(t, address); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := sitetest.Fetch(t, address); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the replaced address answers %d", resp.StatusCode)
 	}
-	if resp, _ := fetchCalendar(t, newAddress); resp.StatusCode != http.StatusOK {
+	if resp, _ := sitetest.Fetch(t, newAddress); resp.StatusCode != http.StatusOK {
 		t.Errorf("the new address answers %d", resp.StatusCode)
 	}
 	sitetest.WantStatus(t, "stop the address", li.Post("/account/calendar/revoke", nil), http.StatusSeeOther)
-	if resp, _ := fetchCalendar(t, newAddress); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := sitetest.Fetch(t, newAddress); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a revoked address answers %d", resp.StatusCode)
 	}
 	for _, bad := range []string{"/calendar/", "/calendar/x", "/calendar/.ics", "/calendar/" + strings.Repeat("A", 500) + ".ics"} {
-		if resp, _ := fetchCalendar(t, site.URL+bad); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := sitetest.Fetch(t, site.URL+bad); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s answers %d", bad, resp.StatusCode)
 		}
 	}
@@ -217,7 +201,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	if _, err := site.Users.SetActive(t.Context(), site.User(t, "wang").ID, false, auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
-	if resp, _ := fetchCalendar(t, wangAddress); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := sitetest.Fetch(t, wangAddress); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("a disabled account's calendar answers %d", resp.StatusCode)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"shuangshi/internal/console"
 	"shuangshi/internal/dashboard"
 	"shuangshi/internal/database"
+	"shuangshi/internal/feed"
 	"shuangshi/internal/imports"
 	"shuangshi/internal/lists"
 	"shuangshi/internal/locale"
@@ -284,6 +285,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		Hour: cfg.DigestHour, Sender: sender, Log: log,
 	})
 	notify.NewHandler(digester, now).Register(r)
+	feed.NewHandler(store, catalog, cfg.PublicURL, now).Register(r)
 	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
 	return &Site{DB: db, router: r, setup: setup, digester: digester, tally: tally, cfg: cfg}, nil
 }

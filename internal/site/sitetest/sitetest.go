@@ -352,3 +352,19 @@ func (b *Browser) MoveTo(s *Site) { b.site = s }
 // At is a site that another process serves at url: only its browsers may
 // be used.
 func At(url string) *Site { return &Site{Server: &httptest.Server{URL: url}} }
+
+// Fetch gets an address as a feed reader or a calendar program does: no
+// cookies, no session; it returns the answer and its body.
+func Fetch(t *testing.T, address string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}

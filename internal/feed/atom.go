@@ -1,4 +1,6 @@
-package notify
+// Package feed is the public Atom feed of status changes, for residents
+// and journalists who follow the works in a feed reader.
+package feed
 
 import (
 	"encoding/xml"
@@ -51,7 +53,7 @@ type atomText struct {
 // with the project, the target, the old and the new value. It says nothing
 // of who made a change.
 func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now time.Time) ([]byte, error) {
-	self := siteURL + "/feed.atom?lang=" + url.QueryEscape(l.Lang())
+	self := siteURL + Path + "?lang=" + url.QueryEscape(l.Lang())
 	feed := atomFeed{
 		Lang: l.Lang(), ID: self, Title: l.T("feed.title"),
 		Links:  []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: siteURL + "/", Type: "text/html"}},
@@ -73,7 +75,7 @@ func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now
 		target := l.T("digest.target", "Year", c.Year, "List", l.T("list."+string(c.List)))
 		feed.Entries = append(feed.Entries, atomEntry{
 			ID:      "tag:" + authority + "," + c.At.UTC().Format("2006-01-02") + ":change-" + strconv.FormatInt(c.ID, 10),
-			Title:   l.T("feed.entry_title", "Name", nameIn(l, c.ProjectName, c.ProjectNameEn), "Target", target, "Field", l.T("history.field."+c.Field)),
+			Title:   l.T("feed.entry_title", "Name", l.Name(c.ProjectName, c.ProjectNameEn), "Target", target, "Field", l.T("history.field."+c.Field)),
 			Updated: c.At.UTC().Format(time.RFC3339),
 			Link:    atomLink{Href: siteURL + projects.ProjectURL(c.ProjectID)},
 			Content: atomText{Type: "text", Text: l.T("feed.entry_content", "Old", feedValue(l, c.Old()), "New", feedValue(l, c.New()))},
@@ -93,12 +95,5 @@ func feedValue(l *locale.Locale, v projects.ChangeValue) string {
 	if v.Outcome != "" {
 		return l.T("outcome." + string(v.Outcome))
 	}
-	return orNone(l, v.Text)
-}
-
-func orNone(l *locale.Locale, s string) string {
-	if s == "" {
-		return l.T("feed.none")
-	}
-	return s
+	return l.OrNone(v.Text)
 }

@@ -1,4 +1,4 @@
-package notify_test
+package feed_test
 
 import (
 	"encoding/xml"
@@ -24,7 +24,7 @@ func TestAtomFeedOfPublicStatusChanges(t *testing.T) {
 	form.Set("internal_note", "内部备注不对外")
 	sitetest.WantStatus(t, "edit", b.Post("/projects/3/edit", form), http.StatusSeeOther)
 
-	resp, body := fetchCalendar(t, site.URL+"/feed.atom?lang=en")
+	resp, body := sitetest.Fetch(t, site.URL+"/feed.atom?lang=en")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
 		t.Fatalf("feed: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
