@@ -92,6 +92,3 @@ func Of(err error) Kind {
 	}
 	return Internal
 }
-
-// Is reports whether err is of kind k.
-func Is(err error, k Kind) bool { return err != nil && Of(err) == k }
