@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -57,32 +56,5 @@ func TestAnswerTo(t *testing.T) {
 				t.Errorf("answerTo(%v) = %d, %q, %v; want %d, %q, %v", tc.err, status, message, args, tc.wantStatus, tc.wantMessage, tc.wantArgs)
 			}
 		})
-	}
-}
-
-// TestAnUnknownIDIsTheNotFoundPage: a handler that returns the store's
-// not-found, unchecked, answers 404 with the site's not-found page.
-func TestAnUnknownIDIsTheNotFoundPage(t *testing.T) {
-	errNoThing := errkind.New(errkind.NotFound, "no such thing")
-	srv, logs := newTestServerWith(t, Config{Ping: okPing}, func(e *echo.Echo) {
-		e.GET("/things/:id", func(c echo.Context) error {
-			id, err := IDParam(c, "id")
-			if err != nil {
-				return err
-			}
-			return fmt.Errorf("thing %d: %w", id, errNoThing)
-		})
-	})
-	for _, path := range []string{"/things/99999", "/things/+1", "/things/01", "/things/abc"} {
-		resp, body := fetch(t, http.MethodGet, srv.URL+path, nil)
-		if resp.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: status %d, want 404", path, resp.StatusCode)
-		}
-		if !strings.Contains(body, `data-testid="error-message"`) || !strings.Contains(body, "找不到这个页面") || !strings.Contains(body, `class="site-header"`) {
-			t.Errorf("%s: not the not-found page in the site's layout:\n%s", path, body)
-		}
-	}
-	if strings.Contains(logs.String(), "level=ERROR") {
-		t.Errorf("a 404 was logged as an error:\n%s", logs)
 	}
 }
