@@ -334,7 +334,7 @@ func (h *Handler) unassign(c echo.Context) error {
 	}
 	project, err := h.project(c, c.Param("project"))
 	if err != nil {
-		return web.NotFound("error.404")
+		return err
 	}
 	if err := h.users.Unassign(c.Request().Context(), user.ID, project.ID, projectDetail(project), h.actor(c)); err != nil {
 		return err
@@ -461,15 +461,11 @@ func eventDetail(d auth.EventDetail) views.EventDetail {
 
 // user loads the account named by the :id parameter.
 func (h *Handler) user(c echo.Context) (auth.User, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return auth.User{}, web.NotFound("error.404")
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return auth.User{}, err
 	}
-	user, err := h.users.UserByID(c.Request().Context(), id)
-	if errors.Is(err, auth.ErrNotFound) {
-		return auth.User{}, web.NotFound("error.404")
-	}
-	return user, err
+	return h.users.UserByID(c.Request().Context(), id)
 }
 
 // otherUser loads the account named by :id for a change an administrator
@@ -486,11 +482,12 @@ func (h *Handler) otherUser(c echo.Context) (auth.User, error) {
 	return user, nil
 }
 
-// project loads the project with the id given as text.
+// project loads the project with the id given as text (web.ParseID), or an
+// error of the not-found kind.
 func (h *Handler) project(c echo.Context, raw string) (projects.Project, error) {
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return projects.Project{}, projects.ErrNotFound
+	id, err := web.ParseID(raw)
+	if err != nil {
+		return projects.Project{}, err
 	}
 	return h.projects.Project(c.Request().Context(), id)
 }

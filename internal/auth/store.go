@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"shuangshi/internal/database"
+	"shuangshi/internal/errkind"
 )
 
 // Store keeps accounts, assignments, the sign-in throttle and the security
@@ -116,10 +117,10 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, u User, by Actor) (User, e
 
 // ErrCannotBeAssigned refuses to assign a project to a role that answers for
 // none.
-var ErrCannotBeAssigned = errors.New("this role answers for no projects")
+var ErrCannotBeAssigned = errkind.New(errkind.Invalid, "this role answers for no projects")
 
 // ErrAdminExists refuses the first-admin setup once an administrator exists.
-var ErrAdminExists = errors.New("an active administrator exists")
+var ErrAdminExists = errkind.New(errkind.Conflict, "an active administrator exists")
 
 // change loads a user in a write transaction, lets apply change it, saves the
 // listed columns, ends the user's sessions when apply raised the session

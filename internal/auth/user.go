@@ -5,13 +5,14 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"shuangshi/internal/errkind"
 )
 
 // Role is what a member of staff does in the district. The public has no
@@ -80,28 +81,29 @@ const (
 	MaxDisplayNameLength = 64
 )
 
-// The reasons an account's field is refused. Forms show each beside its field.
+// The reasons an account's field is refused. Forms show each beside its field;
+// each is of a kind (invalid, conflict, not found) for a handler that does not.
 var (
-	ErrUsernameLength       = errors.New("username length")
-	ErrUsernameCharacters   = errors.New("username characters")
-	ErrDisplayNameLength    = errors.New("display name length")
-	ErrDisplayNameText      = errors.New("display name characters")
-	ErrPasswordTooShort     = errors.New("password too short")
-	ErrPasswordTooLong      = errors.New("password too long")
-	ErrPasswordIsUsername   = errors.New("password is the username")
-	ErrPasswordNotText      = errors.New("password characters")
-	ErrPasswordsDiffer      = errors.New("passwords differ")
-	ErrUsernameTaken        = errors.New("username taken")
-	ErrLastAdmin            = errors.New("last active administrator")
-	ErrNotFound             = errors.New("not found")
-	ErrWrongCurrentPassword = errors.New("wrong current password")
+	ErrUsernameLength       = errkind.New(errkind.Invalid, "username length")
+	ErrUsernameCharacters   = errkind.New(errkind.Invalid, "username characters")
+	ErrDisplayNameLength    = errkind.New(errkind.Invalid, "display name length")
+	ErrDisplayNameText      = errkind.New(errkind.Invalid, "display name characters")
+	ErrPasswordTooShort     = errkind.New(errkind.Invalid, "password too short")
+	ErrPasswordTooLong      = errkind.New(errkind.Invalid, "password too long")
+	ErrPasswordIsUsername   = errkind.New(errkind.Invalid, "password is the username")
+	ErrPasswordNotText      = errkind.New(errkind.Invalid, "password characters")
+	ErrPasswordsDiffer      = errkind.New(errkind.Invalid, "passwords differ")
+	ErrUsernameTaken        = errkind.New(errkind.Conflict, "username taken")
+	ErrLastAdmin            = errkind.New(errkind.Conflict, "last active administrator")
+	ErrNotFound             = errkind.New(errkind.NotFound, "not found")
+	ErrWrongCurrentPassword = errkind.New(errkind.Invalid, "wrong current password")
 )
 
 // MaxEmailLength limits an e-mail address (RFC 5321).
 const MaxEmailLength = 254
 
 // ErrEmailInvalid refuses what is not an e-mail address.
-var ErrEmailInvalid = errors.New("e-mail address")
+var ErrEmailInvalid = errkind.New(errkind.Invalid, "e-mail address")
 
 // CheckEmail checks an e-mail address: empty (none), or one address without
 // a display name.

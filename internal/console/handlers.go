@@ -218,15 +218,11 @@ func parseFilter(q url.Values) (Filter, views.ConsoleFilter, error) {
 }
 
 func (h *Handler) target(c echo.Context) (projects.Target, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return projects.Target{}, web.NotFound("error.404")
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return projects.Target{}, err
 	}
-	t, err := h.projects.Target(c.Request().Context(), id)
-	if errors.Is(err, projects.ErrNotFound) {
-		return t, web.NotFound("error.404")
-	}
-	return t, err
+	return h.projects.Target(c.Request().Context(), id)
 }
 
 func (h *Handler) showComments(c echo.Context) error {

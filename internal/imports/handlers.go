@@ -220,16 +220,13 @@ const ArchivedProject Code = "archived_project"
 
 // uploadOf reads the :id parameter and returns its upload, with its sheet.
 func (h *Handler) uploadOf(c echo.Context) (Upload, error) {
-	raw := c.Param("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
-		return Upload{}, web.BadRequest("error.400")
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return Upload{}, err
 	}
 	ctx := c.Request().Context()
 	u, err := h.uploads.Upload(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return u, web.NotFound("error.404")
-	} else if err != nil || u.Sheet != nil {
+	if err != nil || u.Sheet != nil {
 		return u, err
 	}
 	// An upload kept before sheets were kept has its file: it is read

@@ -1,9 +1,9 @@
 package imports
 
 import (
-	"errors"
 	"fmt"
 
+	"shuangshi/internal/errkind"
 	"shuangshi/internal/projects"
 )
 
@@ -98,7 +98,7 @@ func markListedAndDuplicates(lines []Line, listed []Listed) {
 }
 
 // ErrUnanswered is returned by Confirm when a proposed match has no answer.
-var ErrUnanswered = errors.New("a proposed match has no answer")
+var ErrUnanswered = errkind.New(errkind.Invalid, "a proposed match has no answer")
 
 // Confirm applies the admin's answers to the proposed matches, keyed by row
 // number: yes makes the line ActionExisting (ActionListed if the project is

@@ -8,10 +8,12 @@ import (
 	"gorm.io/gorm"
 
 	"shuangshi/internal/database"
+	"shuangshi/internal/errkind"
 )
 
-// ErrNotFound is returned for an upload that does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned for an upload that does not exist: an error of
+// the not-found kind.
+var ErrNotFound = errkind.New(errkind.NotFound, "not found")
 
 // Upload is a spreadsheet kept between its preview and the confirmation,
 // as read when it was uploaded: every view of the preview, and the

@@ -247,28 +247,15 @@ func (h *Handler) addTarget(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, ListURL(year))
 }
 
-// target reads the :id parameter: 400 when it is not an id, 404 when no
+// target loads the listed target named by the :id parameter, or an error
+// of the not-found kind when the parameter is not an id (web.ParseID) or no
 // listed target has it.
 func (h *Handler) target(c echo.Context) (projects.Target, error) {
-	id, err := targetID(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return projects.Target{}, err
 	}
-	t, err := h.store.Target(c.Request().Context(), id)
-	if errors.Is(err, projects.ErrNotFound) {
-		return t, web.NotFound("error.404")
-	}
-	return t, err
-}
-
-// targetID reads the :id parameter: 400 for what is not an id.
-func targetID(c echo.Context) (int64, error) {
-	raw := c.Param("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
-		return 0, web.BadRequest("error.400")
-	}
-	return id, nil
+	return h.store.Target(c.Request().Context(), id)
 }
 
 func (h *Handler) moveTarget(c echo.Context) error {
@@ -286,7 +273,7 @@ func (h *Handler) moveTarget(c echo.Context) error {
 		return web.BadRequest("error.400")
 	}
 	if err := h.store.MoveTarget(c.Request().Context(), t.ID, by); err != nil {
-		return notFoundIfGone(err)
+		return err // projects.ErrNotFound, 404, when removed since it was read
 	}
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year)+"#target-"+strconv.FormatInt(t.ID, 10))
 }
@@ -306,7 +293,7 @@ func (h *Handler) setDeadline(c echo.Context) error {
 		deadline = d
 	}
 	if err := h.store.SetDeadline(c.Request().Context(), t.ID, deadline, actor(c)); err != nil {
-		return notFoundIfGone(err)
+		return err // projects.ErrNotFound, 404, when removed since it was read
 	}
 	auth.Flash(c, "flash.deadline_saved")
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year)+"#target-"+strconv.FormatInt(t.ID, 10))
@@ -337,7 +324,7 @@ func (h *Handler) renderRemove(c echo.Context, status int, t projects.Target, re
 }
 
 func (h *Handler) removeTarget(c echo.Context) error {
-	id, err := targetID(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -361,15 +348,6 @@ func (h *Handler) removeTarget(c echo.Context) error {
 	}
 	auth.Flash(c, "flash.target_removed")
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year))
-}
-
-// notFoundIfGone answers 404 for a target removed between reading it and
-// changing it.
-func notFoundIfGone(err error) error {
-	if errors.Is(err, projects.ErrNotFound) {
-		return web.NotFound("error.404")
-	}
-	return err
 }
 
 // proposals returns what carrying year's unfinished work over proposes.

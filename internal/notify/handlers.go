@@ -76,9 +76,7 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 		return web.NotFound("error.calendar_not_found")
 	}
 	userID, generation, err := h.digester.store.CalendarUser(ctx, token)
-	if errors.Is(err, ErrNotFound) {
-		return web.NotFound("error.calendar_not_found")
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	user, err := h.digester.users.UserByID(ctx, userID)

@@ -16,10 +16,12 @@ import (
 	"gorm.io/gorm/clause"
 
 	"shuangshi/internal/database"
+	"shuangshi/internal/errkind"
 )
 
-// ErrNotFound is returned when a calendar token opens nothing.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a calendar token opens nothing: an error of
+// the not-found kind.
+var ErrNotFound = errkind.New(errkind.NotFound, "not found")
 
 // Store keeps the calendar tokens and which digests were sent.
 type Store struct {
@@ -77,12 +79,13 @@ func (s *Store) CalendarSince(ctx context.Context, userID, generation int64) (ti
 }
 
 // CalendarUser returns the user a calendar token belongs to and the
-// session generation it was made in, or ErrNotFound.
+// session generation it was made in, or ErrNotFound (with the message that
+// there is no calendar at this address).
 func (s *Store) CalendarUser(ctx context.Context, token string) (userID, generation int64, err error) {
 	var tok calendarToken
 	err = s.read.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Take(&tok).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, 0, ErrNotFound
+		return 0, 0, ErrNotFound.WithMessage("error.calendar_not_found")
 	}
 	return tok.UserID, tok.SessionGeneration, err
 }

@@ -2,12 +2,8 @@ package oc4ids
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -66,25 +62,10 @@ func (h *Handler) showYearPackage(c echo.Context) error {
 	return h.writePackage(c, found)
 }
 
-// showProjectPackage answers a package of one project: 400 for an id that
-// is not a project number, 404 for one that names no project.
+// showProjectPackage answers the package of one project: 404 for an
+// address that names no project (see projects.ProjectParam).
 func (h *Handler) showProjectPackage(c echo.Context) error {
-	raw := c.Param("id")
-	if strings.Contains(raw, "/") {
-		return web.NotFound("error.404") // a longer path than any route
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return web.BadRequest("error.project_malformed", "ID", quoteInput(raw))
-	}
-	if strconv.FormatInt(id, 10) != raw {
-		// "+1" and "01" name project 1 but are not its address.
-		return web.NotFound("error.project_not_found", "ID", quoteInput(raw))
-	}
-	p, err := h.store.Project(c.Request().Context(), id)
-	if errors.Is(err, projects.ErrNotFound) {
-		return web.NotFound("error.project_not_found", "ID", id)
-	}
+	p, err := projects.ProjectParam(c, h.store)
 	if err != nil {
 		return err
 	}
@@ -101,14 +82,4 @@ func (h *Handler) writePackage(c echo.Context, ps []projects.Project) error {
 		return err
 	}
 	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body)
-}
-
-// quoteInput shortens what a reader typed before an error message repeats
-// it, and replaces bytes that are not text, as the record's own API does.
-func quoteInput(s string) string {
-	s = strings.ToValidUTF8(s, "�")
-	if utf8.RuneCountInString(s) > 40 {
-		s = string([]rune(s)[:40]) + "…"
-	}
-	return s
 }

@@ -606,8 +606,8 @@ func TestErrors(t *testing.T) {
 		"/api/v1/oc4ids/years/20x2":     http.StatusBadRequest,
 		"/api/v1/oc4ids/years/99999":    http.StatusBadRequest,
 		"/api/v1/oc4ids/projects/99999": http.StatusNotFound,
-		"/api/v1/oc4ids/projects/abc":   http.StatusBadRequest,
-		"/api/v1/oc4ids/projects/0":     http.StatusBadRequest,
+		"/api/v1/oc4ids/projects/abc":   http.StatusNotFound,
+		"/api/v1/oc4ids/projects/0":     http.StatusNotFound,
 		"/api/v1/oc4ids/projects/01":    http.StatusNotFound,
 		"/api/v1/oc4ids/projects/1/x":   http.StatusNotFound,
 	} {

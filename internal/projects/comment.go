@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/errkind"
 	"shuangshi/views"
 )
 
@@ -35,9 +36,9 @@ func (c Comment) Open() bool { return c.AnsweredAt == nil }
 
 // Errors of comments.
 var (
-	ErrAlreadyAnswered = errors.New("the comment was already answered")
-	ErrCommentEmpty    = errors.New("the text is empty")
-	ErrCommentTooLong  = errors.New("the text is too long")
+	ErrAlreadyAnswered = errkind.New(errkind.Conflict, "the comment was already answered")
+	ErrCommentEmpty    = errkind.New(errkind.Invalid, "the text is empty")
+	ErrCommentTooLong  = errkind.New(errkind.Invalid, "the text is too long")
 )
 
 // CheckCommentText checks the text of a comment or an answer, already

@@ -1,8 +1,6 @@
 package projects
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -65,7 +63,7 @@ func (h *Handler) showNewestYear(c echo.Context) error {
 		return web.NotFound("error.404")
 	}
 	newest := years[len(years)-1]
-	targets, err := yearTargets(c.Request().Context(), h.store, newest)
+	targets, err := h.store.YearTargets(c.Request().Context(), newest)
 	if err != nil {
 		return err
 	}
@@ -176,39 +174,26 @@ func YearFromParam(c echo.Context, store *Store) (int, []Target, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	targets, err := yearTargets(c.Request().Context(), store, year)
+	targets, err := store.YearTargets(c.Request().Context(), year)
 	return year, targets, err
 }
 
-// yearTargets loads a year's targets, answering 404 for a year with no list.
-func yearTargets(ctx context.Context, store *Store, year int) ([]Target, error) {
-	targets, err := store.YearTargets(ctx, year)
-	if errors.Is(err, ErrNotFound) {
-		return nil, web.NotFound("error.year_not_found", "Year", year)
-	}
-	return targets, err
+// project loads the project named by the :id parameter; see ProjectParam.
+func (h *Handler) project(c echo.Context) (Project, error) {
+	return ProjectParam(c, h.store)
 }
 
-// project loads the project named by the :id parameter, answering 400 for
-// an id that is not a number and 404 for one that names no project.
-func (h *Handler) project(c echo.Context) (Project, error) {
+// ProjectParam loads the project named by a page's :id parameter. What is
+// not an id (web.ParseID: "+1" and "01" name project 1 but are not its
+// address) names no project, as an id without one does: both are
+// ErrNotFound, saying there is no project with that id.
+func ProjectParam(c echo.Context, store *Store) (Project, error) {
 	raw := c.Param("id")
-	if strings.Contains(raw, "/") {
-		return Project{}, web.NotFound("error.404") // a longer path than any route
+	id, err := web.ParseID(raw)
+	if err != nil {
+		return Project{}, ErrNotFound.WithMessage("error.project_not_found", "ID", quoteInput(raw))
 	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return Project{}, web.BadRequest("error.project_malformed", "ID", quoteInput(raw))
-	}
-	if strconv.FormatInt(id, 10) != raw {
-		// "+1" and "01" name project 1 but are not its address.
-		return Project{}, web.NotFound("error.project_not_found", "ID", quoteInput(raw))
-	}
-	p, err := h.store.Project(c.Request().Context(), id)
-	if errors.Is(err, ErrNotFound) {
-		return Project{}, web.NotFound("error.project_not_found", "ID", id)
-	}
-	return p, err
+	return store.Project(c.Request().Context(), id)
 }
 
 // YearParam reads the :year parameter, answering 400 for anything that is not

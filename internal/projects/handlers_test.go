@@ -424,12 +424,13 @@ func TestBadAddressesAnswerClearly(t *testing.T) {
 		{"/years/20222", http.StatusBadRequest, "“20222”不是一个年份。"},
 		{"/years/0202", http.StatusBadRequest, "“0202”不是一个年份。"},
 		{"/projects/99999", http.StatusNotFound, "找不到编号为 99999 的项目。"},
-		{"/projects/abc", http.StatusBadRequest, "“abc”不是有效的项目编号。"},
-		{"/projects/-1", http.StatusBadRequest, "“-1”不是有效的项目编号。"},
-		{"/projects/0", http.StatusBadRequest, "“0”不是有效的项目编号。"},
-		{"/projects/1.5", http.StatusBadRequest, "“1.5”不是有效的项目编号。"},
-		{"/projects/99999999999999999999999", http.StatusBadRequest, "“99999999999999999999999”不是有效的项目编号。"},
-		{"/projects/%E2%80%AE1", http.StatusBadRequest, "“\u202e1”不是有效的项目编号。"},
+		// What is not an id (web.ParseID) names no project, as an unknown id does.
+		{"/projects/abc", http.StatusNotFound, "找不到编号为 abc 的项目。"},
+		{"/projects/-1", http.StatusNotFound, "找不到编号为 -1 的项目。"},
+		{"/projects/0", http.StatusNotFound, "找不到编号为 0 的项目。"},
+		{"/projects/1.5", http.StatusNotFound, "找不到编号为 1.5 的项目。"},
+		{"/projects/99999999999999999999999", http.StatusNotFound, "找不到编号为 99999999999999999999999 的项目。"},
+		{"/projects/%E2%80%AE1", http.StatusNotFound, "找不到编号为 \u202e1 的项目。"},
 		{"/projects/1/x", http.StatusNotFound, "找不到这个页面。"},
 		{"/projects/+1", http.StatusNotFound, "找不到编号为 +1 的项目。"},
 		{"/projects/01", http.StatusNotFound, "找不到编号为 01 的项目。"},
@@ -451,7 +452,7 @@ func TestBadAddressesAnswerClearly(t *testing.T) {
 		"/api/v1/years/x":              http.StatusBadRequest,
 		"/api/v1/years/2022/table.csv": http.StatusNotFound,
 		"/api/v1/projects/99999":       http.StatusNotFound,
-		"/api/v1/projects/abc":         http.StatusBadRequest,
+		"/api/v1/projects/abc":         http.StatusNotFound,
 		"/api/v1/no-such-address":      http.StatusNotFound,
 	} {
 		t.Run(path, func(t *testing.T) {

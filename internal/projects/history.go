@@ -9,11 +9,12 @@ import (
 	"gorm.io/gorm"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/errkind"
 )
 
 // ErrConflict is returned by SaveEdit when the project changed since the
 // version the edit was made from.
-var ErrConflict = errors.New("the project was changed by someone else")
+var ErrConflict = errkind.New(errkind.Conflict, "the project was changed by someone else")
 
 // SaveEdit saves a checked edit made from version of the project, with its
 // history, in one transaction, and returns the project as saved. It

@@ -216,22 +216,16 @@ func urgency(s Status) int {
 // answerComment records an engineer's answer to a supervisory comment on a
 // target of a project they may edit, and takes it off their list.
 func (h *Handler) answerComment(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return web.NotFound("error.404")
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	comment, projectID, err := h.store.Comment(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return web.NotFound("error.404")
-	}
 	if err != nil {
 		return err
 	}
 	p, err := h.store.Project(ctx, projectID)
-	if errors.Is(err, ErrNotFound) {
-		return web.NotFound("error.404")
-	}
 	if err != nil {
 		return err
 	}

@@ -5,17 +5,19 @@
 package projects
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/errkind"
 )
 
-// ErrNotFound is returned by the store when a project or year does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned by the store when a project, a year's list, a
+// target or a comment does not exist: an error of the not-found kind, which
+// the site answers with 404.
+var ErrNotFound = errkind.New(errkind.NotFound, "not found")
 
 // Category is the kind of works, after the district's 路桥轨隧水电.
 type Category string

@@ -11,17 +11,18 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/errkind"
 )
 
 // ErrNameTaken is returned when another project already has the name.
-var ErrNameTaken = errors.New("another project has this name")
+var ErrNameTaken = errkind.New(errkind.Conflict, "another project has this name")
 
 // ErrAlreadyListed is returned when a project is already on a list of a
 // year.
-var ErrAlreadyListed = errors.New("the project is already on this list")
+var ErrAlreadyListed = errkind.New(errkind.Conflict, "the project is already on this list")
 
 // ErrArchived is returned when an archived project is put on a list.
-var ErrArchived = errors.New("the project is archived")
+var ErrArchived = errkind.New(errkind.Conflict, "the project is archived")
 
 // record appends changes to the history, stamped with who made them and
 // when.

@@ -43,7 +43,8 @@ func (s *Store) Years(ctx context.Context) ([]int, error) {
 }
 
 // YearTargets returns the targets of a year in the order of its table, each
-// with its project. It returns ErrNotFound when the year has no list.
+// with its project. It returns ErrNotFound, saying there is no list for the
+// year, when the year has no list.
 func (s *Store) YearTargets(ctx context.Context, year int) ([]Target, error) {
 	var targets []Target
 	err := s.read.WithContext(ctx).
@@ -55,7 +56,7 @@ func (s *Store) YearTargets(ctx context.Context, year int) ([]Target, error) {
 		return nil, fmt.Errorf("targets of %d: %w", year, err)
 	}
 	if len(targets) == 0 {
-		return nil, ErrNotFound
+		return nil, ErrNotFound.WithMessage("error.year_not_found", "Year", year)
 	}
 	return targets, nil
 }
@@ -83,14 +84,15 @@ func (s *Store) AllTargets(ctx context.Context) ([]Target, error) {
 }
 
 // Project returns a project with every target it has had, oldest year first.
-// It returns ErrNotFound when there is no project with that id.
+// It returns ErrNotFound, saying there is no project with that id, when there
+// is none.
 func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	var p Project
 	err := s.read.WithContext(ctx).
 		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
 		First(&p, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Project{}, ErrNotFound
+		return Project{}, ErrNotFound.WithMessage("error.project_not_found", "ID", id)
 	}
 	if err != nil {
 		return Project{}, fmt.Errorf("project %d: %w", id, err)

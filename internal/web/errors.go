@@ -10,12 +10,16 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"shuangshi/internal/errkind"
 	"shuangshi/internal/locale"
 	"shuangshi/views"
 )
 
 // Error is what a handler returns to answer with a given status and one of
-// the site's messages. The cause, if any, is logged and never shown.
+// the site's messages, for what is the web's own business (a malformed
+// request, a body too large, a busy server). What the domain refuses is an
+// errkind.Error, answered by its kind. The cause, if any, is logged and
+// never shown.
 type Error struct {
 	Status    int
 	MessageID string
@@ -32,9 +36,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// NotFound answers 404 with the given message.
-func NotFound(messageID string, args ...any) *Error {
-	return &Error{Status: http.StatusNotFound, MessageID: messageID, Args: args}
+// NotFound answers 404 with the given message: an error of the not-found
+// kind.
+func NotFound(messageID string, args ...any) *errkind.Error {
+	return &errkind.Error{Kind: errkind.NotFound, MessageID: messageID, Args: args}
 }
 
 // BadRequest answers 400 with the given message.
@@ -73,11 +78,55 @@ func messageForStatus(status int) string {
 	return "error.400"
 }
 
+// statusOfKind is the status that answers an error of a kind.
+func statusOfKind(k errkind.Kind) int {
+	switch k {
+	case errkind.NotFound:
+		return http.StatusNotFound
+	case errkind.Conflict:
+		return http.StatusConflict
+	case errkind.Forbidden:
+		return http.StatusForbidden
+	case errkind.Invalid:
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// answerTo is the status and the site's message that answer err: an *Error
+// says both; an errkind.Error says its kind, and its message or the
+// kind's general one; explain, when not nil, answers the errors it knows
+// (a full disk, say); echo's own errors carry their status; anything else
+// is a 500.
+func answerTo(err error, explain func(error) *Error) (status int, messageID string, args []any) {
+	var appErr *Error
+	var kindErr *errkind.Error
+	var httpErr *echo.HTTPError
+	switch {
+	case errors.As(err, &appErr):
+		return appErr.Status, appErr.MessageID, appErr.Args
+	case errors.As(err, &kindErr) && kindErr.Kind != errkind.Internal:
+		status := statusOfKind(kindErr.Kind)
+		if kindErr.MessageID == "" {
+			return status, messageForStatus(status), nil
+		}
+		return status, kindErr.MessageID, kindErr.Args
+	}
+	if explain != nil {
+		if appErr = explain(err); appErr != nil {
+			return appErr.Status, appErr.MessageID, appErr.Args
+		}
+	}
+	if errors.As(err, &httpErr) {
+		return httpErr.Code, messageForStatus(httpErr.Code), nil
+	}
+	return http.StatusInternalServerError, "error.500", nil
+}
+
 // ErrorHandler turns every error a handler returns into a response: an HTML
-// page in the site's layout, or JSON under /api/. A status of 500 or more is
-// logged with its cause; the reader sees only a message of the site's.
-// explain, when not nil, gives the answer to an error that is not an
-// *Error (a full disk, say); without an answer it is a 500.
+// page in the site's layout, or JSON under /api/, with the status and
+// message answerTo gives. A status of 500 or more is logged with its cause;
+// the reader sees only a message of the site's.
 func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error) *Error) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -97,18 +146,7 @@ func ErrorHandler(log *slog.Logger, catalog *locale.Catalog, explain func(error)
 			_ = c.NoContent(statusClientClosedRequest)
 			return
 		}
-		status, messageID, args := http.StatusInternalServerError, "error.500", []any(nil)
-		var appErr *Error
-		var httpErr *echo.HTTPError
-		if !errors.As(err, &appErr) && explain != nil {
-			appErr = explain(err)
-		}
-		switch {
-		case appErr != nil:
-			status, messageID, args = appErr.Status, appErr.MessageID, appErr.Args
-		case errors.As(err, &httpErr):
-			status, messageID = httpErr.Code, messageForStatus(httpErr.Code)
-		}
+		status, messageID, args := answerTo(err, explain)
 		if status >= 500 {
 			log.ErrorContext(c.Request().Context(), "request failed", "error", err,
 				"method", c.Request().Method, "uri", loggedURI(c),
