@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -51,8 +50,6 @@ const OverduePath = "/overdue"
 
 func (h *Handler) Register(r *web.Router) {
 	r.GET(OverduePath, h.showOverdue, auth.Require(auth.Supervise))
-	r.GET("/targets/:id/comments", h.showComments, auth.Require(auth.ViewInternal))
-	r.POST("/targets/:id/comments", h.addComment, auth.Require(auth.Supervise))
 	r.InHeader(web.HeaderLink{Label: "nav.overdue", URL: OverduePath, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Landing: 2})
 }
 
@@ -167,7 +164,7 @@ func (h *Handler) consoleRow(r Row) views.ConsoleRow {
 		Status: string(r.Status), Unit: r.Target.Project.Unit,
 		LastUpdate: civil.DateOf(r.LastUpdate.In(h.location)), Stale: r.Stale,
 		DelayReason: r.Target.Project.DelayReason,
-		CommentsURL: "/targets/" + strconv.FormatInt(r.Target.ID, 10) + "/comments", OpenComments: r.OpenComments,
+		CommentsURL: projects.CommentsURL(r.Target.ID), OpenComments: r.OpenComments,
 	}
 	for _, e := range r.Engineers {
 		row.Engineers = append(row.Engineers, e.Name())
@@ -215,69 +212,4 @@ func parseFilter(q url.Values) (Filter, views.ConsoleFilter, error) {
 	}
 	chosen.Active = f != (Filter{})
 	return f, chosen, nil
-}
-
-func (h *Handler) target(c echo.Context) (projects.Target, error) {
-	id, err := web.IDParam(c, "id")
-	if err != nil {
-		return projects.Target{}, err
-	}
-	return h.projects.Target(c.Request().Context(), id)
-}
-
-func (h *Handler) showComments(c echo.Context) error {
-	t, err := h.target(c)
-	if err != nil {
-		return err
-	}
-	return h.renderComments(c, http.StatusOK, t, "", nil)
-}
-
-func (h *Handler) addComment(c echo.Context) error {
-	t, err := h.target(c)
-	if err != nil {
-		return err
-	}
-	body := projects.CleanText(c.FormValue("body"))
-	if err := projects.CheckCommentText(body); err != nil {
-		return h.renderComments(c, http.StatusUnprocessableEntity, t, body, commentError(c, "body", err))
-	}
-	if _, err := h.projects.AddComment(c.Request().Context(), t.ID, body, auth.ActorOf(auth.CurrentUser(c), c.RealIP())); err != nil {
-		return err
-	}
-	auth.Flash(c, "flash.comment_added")
-	return c.Redirect(http.StatusSeeOther, c.Request().URL.Path)
-}
-
-// commentError puts a comment's problem beside its field.
-func commentError(c echo.Context, field string, err error) views.FieldErrors {
-	ctx := c.Request().Context()
-	id := "comment.empty"
-	if errors.Is(err, projects.ErrCommentTooLong) {
-		id = "comment.too_long"
-	}
-	return views.FieldErrors{field: locale.T(ctx, id, "Max", projects.MaxCommentLength)}
-}
-
-func (h *Handler) renderComments(c echo.Context, status int, t projects.Target, body string, errs views.FieldErrors) error {
-	ctx := c.Request().Context()
-	byTarget, err := h.projects.Comments(ctx, []int64{t.ID})
-	if err != nil {
-		return err
-	}
-	years, err := h.projects.Years(ctx)
-	if err != nil {
-		return err
-	}
-	page := views.CommentsPage{
-		Nav: views.Nav{Years: years}, Year: t.Year, List: string(t.List), Name: t.ListedName, NameEn: t.Project.NameEn,
-		ProjectURL: projects.ProjectURL(t.ProjectID), Deadline: t.Deadline,
-		Status: string(h.rule.Status(t, t.Project.Milestones, h.today())), Progress: t.Progress,
-		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: c.Request().URL.Path,
-		Body: body, Errors: errs,
-	}
-	for _, cm := range byTarget[t.ID] {
-		page.Comments = append(page.Comments, projects.CommentView(cm, h.location))
-	}
-	return web.Render(c, status, views.Comments(page))
 }

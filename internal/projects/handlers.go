@@ -48,6 +48,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.KeptPage("/api/v1/years/:year", h.showYearJSON)
 	r.KeptPage("/api/v1/projects/:id", h.showProjectJSON)
 	h.registerMyProjects(r)
+	h.registerComments(r)
 	h.registerEditing(r)
 	h.registerRecord(r)
 }

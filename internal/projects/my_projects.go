@@ -1,7 +1,6 @@
 package projects
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -25,7 +24,6 @@ const MyProjectsPath = "/my/projects"
 func (h *Handler) registerMyProjects(r *web.Router) {
 	r.GET(MyProjectsPath, h.showMyProjects, auth.Require(auth.HaveAssignments))
 	r.POST("/projects/:id/progress", h.updateProgress, auth.Require(""))
-	r.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
 	r.InHeader(web.HeaderLink{Label: "nav.my_projects", URL: MyProjectsPath, Place: web.HeaderWork,
 		Shown: auth.Shows(auth.HaveAssignments), Landing: 1})
 }
@@ -72,7 +70,7 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 			for _, cm := range comments[t.ID] {
 				if cm.Open() {
 					v := CommentView(cm, h.location)
-					v.AnswerAction = "/comments/" + strconv.FormatInt(cm.ID, 10) + "/answer"
+					v.AnswerAction = answerURL(cm.ID)
 					card.Comments = append(card.Comments, v)
 				}
 			}
@@ -211,43 +209,4 @@ func urgency(s Status) int {
 		return 3
 	}
 	return 4
-}
-
-// answerComment records an engineer's answer to a supervisory comment on a
-// target of a project they may edit, and takes it off their list.
-func (h *Handler) answerComment(c echo.Context) error {
-	id, err := web.IDParam(c, "id")
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	comment, projectID, err := h.store.Comment(ctx, id)
-	if err != nil {
-		return err
-	}
-	p, err := h.store.Project(ctx, projectID)
-	if err != nil {
-		return err
-	}
-	if err := h.mayEdit(c, p); err != nil {
-		return err
-	}
-	answer := CleanText(c.FormValue("answer-" + strconv.FormatInt(comment.ID, 10)))
-	if err := CheckCommentText(answer); err != nil {
-		id := "comment.empty"
-		if errors.Is(err, ErrCommentTooLong) {
-			id = "comment.too_long"
-		}
-		return &web.Error{Status: http.StatusUnprocessableEntity, MessageID: id, Args: []any{"Max", MaxCommentLength}}
-	}
-	err = h.store.AnswerComment(ctx, comment.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
-	if errors.Is(err, ErrAlreadyAnswered) {
-		auth.Flash(c, "flash.comment_already_answered")
-		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
-	}
-	if err != nil {
-		return err
-	}
-	auth.Flash(c, "flash.comment_answered")
-	return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 }

@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/errkind"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/web"
 	"shuangshi/views"
 )
 
@@ -187,4 +192,127 @@ func CommentView(cm Comment, loc *time.Location) views.CommentView {
 		v.Answer, v.AnsweredBy, v.AnsweredAt = cm.Answer, cm.AnsweredBy, cm.AnsweredAt.In(loc)
 	}
 	return v
+}
+
+// The pages of comments: a supervisor presses for an answer on a target
+// (督办), and the engineer who answers for its project answers from My
+// projects, which takes the comment off their list.
+func (h *Handler) registerComments(r *web.Router) {
+	r.GET("/targets/:id/comments", h.showComments, auth.Require(auth.ViewInternal))
+	r.POST("/targets/:id/comments", h.addComment, auth.Require(auth.Supervise))
+	r.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
+}
+
+// CommentsURL is the page of a target's comments.
+func CommentsURL(targetID int64) string {
+	return "/targets/" + strconv.FormatInt(targetID, 10) + "/comments"
+}
+
+// answerURL is where the answer to a comment is posted.
+func answerURL(commentID int64) string {
+	return "/comments/" + strconv.FormatInt(commentID, 10) + "/answer"
+}
+
+// target reads the target of :id, with its project.
+func (h *Handler) target(c echo.Context) (Target, error) {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return Target{}, err
+	}
+	return h.store.Target(c.Request().Context(), id)
+}
+
+func (h *Handler) showComments(c echo.Context) error {
+	t, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.renderComments(c, http.StatusOK, t, "", nil)
+}
+
+func (h *Handler) addComment(c echo.Context) error {
+	t, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	body := CleanText(c.FormValue("body"))
+	if err := CheckCommentText(body); err != nil {
+		return h.renderComments(c, http.StatusUnprocessableEntity, t, body, commentError(c, "body", err))
+	}
+	if _, err := h.store.AddComment(c.Request().Context(), t.ID, body, auth.ActorOf(auth.CurrentUser(c), c.RealIP())); err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.comment_added")
+	return c.Redirect(http.StatusSeeOther, c.Request().URL.Path)
+}
+
+// commentError puts a comment's problem beside its field.
+func commentError(c echo.Context, field string, err error) views.FieldErrors {
+	return views.FieldErrors{field: locale.T(c.Request().Context(), commentProblem(err), "Max", MaxCommentLength)}
+}
+
+// commentProblem is the message of what CheckCommentText found wrong.
+func commentProblem(err error) string {
+	if errors.Is(err, ErrCommentTooLong) {
+		return "comment.too_long"
+	}
+	return "comment.empty"
+}
+
+func (h *Handler) renderComments(c echo.Context, status int, t Target, body string, errs views.FieldErrors) error {
+	ctx := c.Request().Context()
+	byTarget, err := h.store.Comments(ctx, []int64{t.ID})
+	if err != nil {
+		return err
+	}
+	years, err := h.store.Years(ctx)
+	if err != nil {
+		return err
+	}
+	page := views.CommentsPage{
+		Nav: views.Nav{Years: years}, Year: t.Year, List: string(t.List), Name: t.ListedName, NameEn: t.Project.NameEn,
+		ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline,
+		Status: string(h.rule.Status(t, t.Project.Milestones, h.today())), Progress: t.Progress,
+		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: c.Request().URL.Path,
+		Body: body, Errors: errs,
+	}
+	for _, cm := range byTarget[t.ID] {
+		page.Comments = append(page.Comments, CommentView(cm, h.location))
+	}
+	return web.Render(c, status, views.Comments(page))
+}
+
+// answerComment records an engineer's answer to a supervisory comment on a
+// target of a project they may edit, and takes it off their list.
+func (h *Handler) answerComment(c echo.Context) error {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	comment, projectID, err := h.store.Comment(ctx, id)
+	if err != nil {
+		return err
+	}
+	p, err := h.store.Project(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	if err := h.mayEdit(c, p); err != nil {
+		return err
+	}
+	answer := CleanText(c.FormValue("answer-" + strconv.FormatInt(comment.ID, 10)))
+	if err := CheckCommentText(answer); err != nil {
+		return &web.Error{Status: http.StatusUnprocessableEntity, MessageID: commentProblem(err), Args: []any{"Max", MaxCommentLength}}
+	}
+	err = h.store.AnswerComment(ctx, comment.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errors.Is(err, ErrAlreadyAnswered) {
+		auth.Flash(c, "flash.comment_already_answered")
+		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
+	}
+	if err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.comment_answered")
+	return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 }
