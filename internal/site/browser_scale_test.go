@@ -18,7 +18,7 @@ import (
 // phone width, in both languages: the pager shows, nothing scrolls
 // sideways, axe finds nothing, no console errors.
 func TestLongListsInTheBrowser(t *testing.T) {
-	site := generatedSite(t, 3000)
+	site, _ := sitetest.Generated(t, 3000)
 	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
 	year := fmt.Sprint(bench.CurrentYear)
 	for _, c := range []struct {

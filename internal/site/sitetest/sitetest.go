@@ -162,8 +162,9 @@ func NewEditing(t *testing.T) *Site {
 	return s
 }
 
-// AddUser creates an active account with a password.
-func (s *Site) AddUser(t *testing.T, username string, role auth.Role, password string) auth.User {
+// Hash is password hashed as the site stores it, for a test that sets an
+// account's password through the store.
+func Hash(t *testing.T, password string) string {
 	t.Helper()
 	hasher, err := auth.NewHasher()
 	if err != nil {
@@ -173,6 +174,13 @@ func (s *Site) AddUser(t *testing.T, username string, role auth.Role, password s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return hash
+}
+
+// AddUser creates an active account with a password.
+func (s *Site) AddUser(t *testing.T, username string, role auth.Role, password string) auth.User {
+	t.Helper()
+	hash := Hash(t, password)
 	u, err := s.Users.CreateUser(context.Background(), auth.User{Username: username, Role: role, Active: true, PasswordHash: hash}, auth.CommandLine)
 	if err != nil {
 		t.Fatal(err)
@@ -344,6 +352,29 @@ func WantStatus(t *testing.T, what string, r Response, want int) {
 
 // ID writes an id as a path writes it.
 func ID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Cookies are the cookies the browser holds for its site: a signed-in
+// browser's session, to copy into another.
+func (b *Browser) Cookies() []*http.Cookie {
+	b.t.Helper()
+	return b.Client.Jar.Cookies(b.siteURL())
+}
+
+// SetCookies gives the browser cookies for its site, as if the site had set
+// them: a session copied from another browser.
+func (b *Browser) SetCookies(cookies []*http.Cookie) {
+	b.t.Helper()
+	b.Client.Jar.SetCookies(b.siteURL(), cookies)
+}
+
+func (b *Browser) siteURL() *url.URL {
+	b.t.Helper()
+	u, err := url.Parse(b.site.URL)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return u
+}
 
 // MoveTo points the browser, with its cookies, at another server: one
 // that shares the database of the first.

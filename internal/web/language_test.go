@@ -1,11 +1,12 @@
-package main
+package web_test
 
 import (
 	"net/http"
 	"net/url"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 func TestLanguageFollowsTheBrowserAndTheSwitch(t *testing.T) {

@@ -1,9 +1,8 @@
-package main
+package site_test
 
 import (
 	"net/http"
 	"net/url"
-	"shuangshi/internal/site/sitetest"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/projects"
+	"shuangshi/internal/site/sitetest"
 )
 
 // The actors of the authorization matrix, in the order of its columns.
@@ -127,7 +127,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	site.AddUser(t, "adm", auth.Admin, password)
 	victim := site.AddUser(t, "victim", auth.Engineer, password)
 	reset := site.AddUser(t, "reset", auth.Engineer, password)
-	if _, err := site.Users.SetPassword(t.Context(), reset.ID, mustHash(t, password), true, auth.CommandLine); err != nil {
+	if _, err := site.Users.SetPassword(t.Context(), reset.ID, sitetest.Hash(t, password), true, auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	engA, _ := site.Users.UserByUsername(t.Context(), "eng.a")
@@ -155,7 +155,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// the actor's sign-in, so that nothing one request leaves in the session
 	// (a message, a temporary password to show) reaches the next. When a
 	// request ends the session (signing out), the actor signs in again.
-	base := mustParseURL(t, site.URL)
 	cookies := [actors][]*http.Cookie{}
 	ready := func(t *testing.T, a int) *sitetest.Browser {
 		b := site.NewBrowser(t)
@@ -164,13 +163,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return b
 		}
 		if cookies[a] != nil {
-			b.Client.Jar.SetCookies(base, cookies[a])
+			b.SetCookies(cookies[a])
 			if b.Get("/account").StatusCode == http.StatusOK {
 				return b
 			}
 		}
 		b = site.SignIn(t, usernames[a], password)
-		cookies[a] = b.Client.Jar.Cookies(base)
+		cookies[a] = b.Cookies()
 		b.Get("/account")
 		return b
 	}
@@ -215,4 +214,48 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("the matrix lists %s, which the router does not have", key)
 		}
 	}
+}
+
+// TestEveryPostNeedsTheToken sends every state-changing route of the router,
+// as an administrator, with a complete form but no CSRF token: each must be
+// refused with 403 and change nothing.
+func TestEveryPostNeedsTheToken(t *testing.T) {
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	victim := site.AddUser(t, "victim", auth.Engineer, sitetest.Password)
+	b := site.SignIn(t, "adm", sitetest.Password)
+	form := url.Values{
+		"username": {"someone"}, "password": {sitetest.Password}, "password_confirm": {sitetest.Password},
+		"current_password": {sitetest.Password}, "role": {"supervisor"}, "active": {"false"}, "project_id": {"1"},
+	}
+	count := func() (n [3]int64) {
+		for i, table := range []string{"users", "security_events", "assignments"} {
+			if err := site.Site.DB.Read.Raw("SELECT COUNT(*) FROM " + table).Scan(&n[i]).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return n
+	}
+	before := count()
+	posts := 0
+	for _, route := range site.Site.Routes() {
+		if route.Method != http.MethodPost {
+			continue
+		}
+		posts++
+		path := strings.NewReplacer(":id", sitetest.ID(victim.ID), ":project", "1", ":token", "x").Replace(route.Path)
+		if resp := b.PostRaw(path, form); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %s without a token: status %d, want 403", path, resp.StatusCode)
+		}
+	}
+	if posts < 10 {
+		t.Fatalf("only %d POST routes found", posts)
+	}
+	if after := count(); after != before {
+		t.Errorf("rows of users, security_events, assignments: %v before, %v after", before, after)
+	}
+	if u, _ := site.Users.UserByID(t.Context(), victim.ID); !u.Active || u.Role != auth.Engineer {
+		t.Errorf("the victim changed: %+v", u)
+	}
+	sitetest.WantStatus(t, "the administrator is still signed in", b.Get("/admin/users"), http.StatusOK)
 }

@@ -1,34 +1,36 @@
-package main
+package auth_test
 
 import (
-	"database/sql"
 	"fmt"
-	"io"
+	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
-	"runtime/debug"
-	"shuangshi/internal/site"
-	"shuangshi/internal/site/sitetest"
-	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/database/databasetest"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 )
 
 // behindProxy is a site that believes X-Forwarded-For from the loopback,
 // so that a test's browsers can come from any address.
 func behindProxy(t *testing.T) *sitetest.Site {
 	t.Helper()
-	trusted, err := parseNetworks("127.0.0.1")
+	return sitetest.New(t, func(c *site.Config) { c.TrustedProxies = loopback(t) })
+}
+
+// loopback is the network the test's requests come from, to trust as a
+// reverse proxy's.
+func loopback(t *testing.T) []*net.IPNet {
+	t.Helper()
+	_, network, err := net.ParseCIDR("127.0.0.1/32")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sitetest.New(t, func(c *site.Config) { c.TrustedProxies = trusted })
+	return []*net.IPNet{network}
 }
 
 // from is a new browser whose requests come from address, with the sign-in
@@ -208,105 +210,10 @@ func TestADisabledAccountAnswersAsAWrongPassword(t *testing.T) {
 	sitetest.WantStatus(t, "the right password of a disabled account", right, http.StatusUnauthorized)
 }
 
-// TestTheMemoryLimitMakesRoomForTheHashes: the limit is the site's own
-// between sign-ins, and makes room for an argon2id buffer for each hash
-// under way while they run; under GOMEMLIMIT it is left alone.
-func TestTheMemoryLimitMakesRoomForTheHashes(t *testing.T) {
-	old := debug.SetMemoryLimit(-1)
-	oldGC := debug.SetGCPercent(-1)
-	debug.SetGCPercent(oldGC)
-	t.Cleanup(func() { debug.SetMemoryLimit(old); debug.SetGCPercent(oldGC) })
-	limit := func() int64 { return debug.SetMemoryLimit(-1) }
-
-	reserve := tuneMemory(func(string) string { return "" })
-	if got := limit(); got != memoryLimit {
-		t.Fatalf("memory limit %d MiB between sign-ins, want %d MiB", got>>20, memoryLimit>>20)
-	}
-	var seen []int64
-	hasher, err := auth.NewHasherWith(auth.HasherLimits{Slots: 2, MaxQueue: 2, MaxWait: time.Second, Reserve: func(b int64) {
-		reserve(b)
-		seen = append(seen, limit())
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen = nil
-	if _, err := hasher.Hash(t.Context(), "a-good-password-1"); err != nil {
-		t.Fatal(err)
-	}
-	want := []int64{memoryLimit + auth.HashMemory, memoryLimit}
-	if !slices.Equal(seen, want) {
-		t.Errorf("memory limits during a hash and after: %v MiB, want %v", mib(seen), mib(want))
-	}
-
-	debug.SetMemoryLimit(old)
-	if reserve := tuneMemory(func(name string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[name] }); reserve != nil || limit() != old {
-		t.Errorf("under GOMEMLIMIT the limit was changed to %d MiB", limit()>>20)
-	}
-}
-
-func mib(bytes []int64) []int64 {
-	out := make([]int64, len(bytes))
-	for i, b := range bytes {
-		out[i] = b >> 20
-	}
-	return out
-}
-
-// TestCountedFailuresAreWrittenOnShutdown: the failures counted in memory
-// since the last flush are written when the server stops.
-func TestCountedFailuresAreWrittenOnShutdown(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "tally.db")
-	server := startChild(t, dbPath)
-	site := sitetest.At(server.url)
-	b := site.NewBrowser(t)
-	b.Get("/login")
-	for range 3 {
-		sitetest.WantStatus(t, "a wrong password", b.Post("/login", url.Values{"username": {"nobody"}, "password": {"wrong-password"}}), http.StatusUnauthorized)
-	}
-	if err := server.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := server.cmd.Wait(); err != nil {
-		t.Fatalf("the server's exit: %v", err)
-	}
-	db, err := sql.Open("sqlite3", dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var count int64
-	if err := db.QueryRow("SELECT COALESCE(SUM(count), 0) FROM security_events WHERE action = 'sign-in-failed'").Scan(&count); err != nil {
-		t.Fatal(err)
-	}
-	if count != 3 {
-		t.Fatalf("the log counts %d failed sign-ins after the shutdown, want 3", count)
-	}
-}
-
-// TestSecurityLogRetentionIsConfigured: a year unless the flag or the
-// environment says otherwise, and only a sensible number of days.
-func TestSecurityLogRetentionIsConfigured(t *testing.T) {
-	env := func(days string) func(string) string {
-		return func(k string) string { return map[string]string{"SHUANGSHI_SECURITY_LOG_DAYS": days}[k] }
-	}
-	for _, tc := range []struct {
-		args []string
-		env  string
-		want int
-	}{
-		{nil, "", 365},
-		{nil, "180", 180},
-		{[]string{"-security-log-days", "730"}, "180", 730},
-	} {
-		cfg, err := parseConfig(tc.args, env(tc.env), io.Discard)
-		if err != nil || cfg.site.SecurityLogDays != tc.want {
-			t.Errorf("%q with %q in the environment: %d days (%v), want %d", tc.args, tc.env, cfg.site.SecurityLogDays, err, tc.want)
-		}
-	}
-	for _, bad := range []string{"0", "-5", "3651", "a year"} {
-		if _, err := parseConfig([]string{"-security-log-days", bad}, env(""), io.Discard); err == nil {
-			t.Errorf("-security-log-days %q accepted", bad)
-		}
-	}
+// TestSignInAttacksOnPostgres runs the flood of refused sign-ins again on
+// PostgreSQL, where the counted entries are written by another driver.
+func TestSignInAttacksOnPostgres(t *testing.T) {
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"AThrottledFloodWritesAFewCountedEntries": TestAThrottledFloodWritesAFewCountedEntries,
+	})
 }

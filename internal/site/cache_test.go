@@ -1,10 +1,11 @@
-package main
+package site_test
 
 import (
 	"net/http"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 // The public pages are kept between changes of the record, and never
@@ -38,7 +39,7 @@ func TestPublicPagesAreKeptUntilTheRecordChanges(t *testing.T) {
 	}
 
 	edit := li.Get("/projects/3/edit")
-	form := editForm(t, edit)
+	form := sitetest.EditForm(t, edit)
 	for name := range form {
 		if strings.HasPrefix(name, "progress-") {
 			form.Set(name, "缓存测试：主体工程完成")

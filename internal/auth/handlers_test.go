@@ -1,21 +1,17 @@
-package main
+package auth_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	sitepkg "shuangshi/internal/site"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 	"time"
 
 	"shuangshi/internal/auth"
+	sitepkg "shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 )
 
 func TestSignInLandsEachRoleAndShowsWhoIsSignedIn(t *testing.T) {
@@ -146,7 +142,7 @@ func TestCSRFTokenIsRequired(t *testing.T) {
 }
 
 func TestSessionCookie(t *testing.T) {
-	trusted, _ := parseNetworks("127.0.0.1")
+	trusted := loopback(t)
 	tests := []struct {
 		name       string
 		cfg        func(*sitepkg.Config)
@@ -225,7 +221,7 @@ func TestAChangedAccountEndsItsSessionsOnTheNextRequest(t *testing.T) {
 			admin.Get("/admin/users/" + sitetest.ID(li.ID) + "/password")
 			sitetest.WantStatus(t, "reset", admin.Post("/admin/users/"+sitetest.ID(li.ID)+"/password", nil), http.StatusSeeOther)
 		}, func(t *testing.T) {
-			hash := mustHash(t, sitetest.Password)
+			hash := sitetest.Hash(t, sitetest.Password)
 			if _, err := site.Users.SetPassword(t.Context(), li.ID, hash, false, auth.CommandLine); err != nil {
 				t.Fatal(err)
 			}
@@ -274,50 +270,6 @@ func TestIdleTimeoutAndLifetime(t *testing.T) {
 	sitetest.WantStatus(t, "a week after signing in", busy.Get("/my/projects"), http.StatusSeeOther)
 }
 
-func TestResetPasswordMustBeChanged(t *testing.T) {
-	site := sitetest.New(t)
-	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
-	li := site.AddUser(t, "li", auth.Engineer, sitetest.Password)
-	admin := site.SignIn(t, "adm", sitetest.Password)
-	confirm := admin.Get("/admin/users/" + sitetest.ID(li.ID) + "/password")
-	sitetest.WantStatus(t, "the confirmation page", confirm, http.StatusOK)
-	reset := admin.Post("/admin/users/"+sitetest.ID(li.ID)+"/password", nil)
-	sitetest.WantStatus(t, "reset", reset, http.StatusSeeOther)
-	shown := admin.Get(reset.Header.Get("Location"))
-	sitetest.WantStatus(t, "the temporary password page", shown, http.StatusOK)
-	temporary := sitetest.Text(shown.Doc.Find(`[data-testid="temporary-password"]`))
-	if len(temporary) != 14 || shown.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("temporary password %q (Cache-Control %q)", temporary, shown.Header.Get("Cache-Control"))
-	}
-	// Shown once: reloading the page shows it no more, and resets nothing.
-	if again := admin.Get(reset.Header.Get("Location")); again.StatusCode != http.StatusSeeOther || strings.Contains(again.Body, temporary) {
-		t.Fatalf("the temporary password was shown twice (status %d)", again.StatusCode)
-	}
-
-	b := site.NewBrowser(t)
-	b.Get("/login")
-	sitetest.WantStatus(t, "the old password", b.Post("/login", url.Values{"username": {"li"}, "password": {sitetest.Password}}), http.StatusUnauthorized)
-	resp := b.Post("/login", url.Values{"username": {"li"}, "password": {temporary}})
-	if resp.Header.Get("Location") != "/account/password" {
-		t.Fatalf("signing in with a temporary password goes to %q, want /account/password", resp.Header.Get("Location"))
-	}
-	if loc := b.Get("/my/projects").Header.Get("Location"); loc != "/account/password" {
-		t.Fatalf("a page before the new password redirects to %q", loc)
-	}
-	if label := sitetest.Text(b.Get("/account/password").Doc.Find(`label[for="current_password"]`)); label != "临时密码" {
-		t.Errorf("the current password is labelled %q, want 临时密码", label)
-	}
-	short := b.Post("/account/password", url.Values{"current_password": {temporary}, "password": {"short"}, "password_confirm": {"short"}})
-	sitetest.WantStatus(t, "a short password", short, http.StatusUnprocessableEntity)
-	if got := sitetest.Text(short.Doc.Find(`[data-testid="error-password"]`)); !strings.Contains(got, "至少需要 10 个字符") {
-		t.Errorf("the short password's message is %q", got)
-	}
-	changed := b.Post("/account/password", url.Values{"current_password": {temporary}, "password": {"my-own-password-2"}, "password_confirm": {"my-own-password-2"}})
-	sitetest.WantStatus(t, "the new password", changed, http.StatusSeeOther)
-	sitetest.WantStatus(t, "a page after the new password", b.Get("/my/projects"), http.StatusOK)
-	site.SignIn(t, "li", "my-own-password-2")
-}
-
 func TestSetupLinkWorksOnce(t *testing.T) {
 	site := sitetest.New(t)
 	if site.Site.SetupPath() == "" {
@@ -349,68 +301,16 @@ func TestSetupLinkWorksOnce(t *testing.T) {
 	}
 }
 
-// TestUserAddFromStandardInput runs "web user add" as a person would, with
-// the password on standard input, then signs in with it.
-func TestUserAddFromStandardInput(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "cli.db")
-	command := func(stdin string, args ...string) (string, error) {
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "SHUANGSHI_RUN_MAIN=1")
-		cmd.Stdin = strings.NewReader(stdin)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		return out.String(), err
-	}
-	out, err := command(sitetest.Password+"\n", "user", "add", "-db", dbPath, "-role", "admin", "-name", "王主任", "Wang")
-	if err != nil || !strings.Contains(out, "added wang (admin)") {
-		t.Fatalf("user add: %v\n%s", err, out)
-	}
-	if out, err := command("short\n", "user", "add", "-db", dbPath, "-role", "engineer", "li"); err == nil || !strings.Contains(out, "password") {
-		t.Fatalf("a short password was accepted: %s", out)
-	}
-	if out, err := command(sitetest.Password+"\n", "user", "add", "-db", dbPath, "-role", "mayor", "li"); err == nil || !strings.Contains(out, "-role") {
-		t.Fatalf("an unknown role was accepted: %s", out)
-	}
-
-	site := sitetest.Open(t, sitepkg.Config{Source: dbPath})
-	if site.Site.SetupPath() != "" {
-		t.Error("the site offers a setup link although the command line made an administrator")
-	}
-	site.SignIn(t, "wang", sitetest.Password)
-
-	if out, err := command("", "user", "disable", "-db", dbPath, "wang"); err == nil || !strings.Contains(out, "last active administrator") {
-		t.Fatalf("disabling the only admin: %v %s", err, out)
-	}
-	if out, err := command("another-password-3\n", "user", "passwd", "-db", dbPath, "wang"); err != nil {
-		t.Fatalf("user passwd: %v %s", err, out)
-	}
-	site.SignIn(t, "wang", "another-password-3")
-}
-
-func mustHash(t *testing.T, password string) string {
-	t.Helper()
-	h, err := auth.NewHasher()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, err := h.Hash(t.Context(), password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hash
-}
-
 func TestSignOutEndsTheSessionForGood(t *testing.T) {
 	site := sitetest.New(t)
 	site.AddUser(t, "li", auth.Engineer, sitetest.Password)
 	b := site.SignIn(t, "li", sitetest.Password)
-	stolen := b.Client.Jar.Cookies(mustParseURL(t, site.URL))
+	stolen := b.Cookies()
 	b.Get("/account")
 	sitetest.WantStatus(t, "sign out", b.Post("/logout", nil), http.StatusSeeOther)
 
 	thief := site.NewBrowser(t)
-	thief.Client.Jar.SetCookies(mustParseURL(t, site.URL), stolen)
+	thief.SetCookies(stolen)
 	sitetest.WantStatus(t, "a copy of the cookie after sign-out", thief.Get("/my/projects"), http.StatusSeeOther)
 	var sessions int64
 	if err := site.Site.DB.Read.Raw("SELECT COUNT(*) FROM sessions").Scan(&sessions).Error; err != nil {
@@ -423,116 +323,11 @@ func TestSignOutEndsTheSessionForGood(t *testing.T) {
 	sitetest.WantStatus(t, "signing out again", thief.Post("/logout", url.Values{"_csrf": {"whatever"}}), http.StatusSeeOther)
 }
 
-func mustParseURL(t *testing.T, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
-// TestEveryPostNeedsTheToken sends every state-changing route of the router,
-// as an administrator, with a complete form but no CSRF token: each must be
-// refused with 403 and change nothing.
-func TestEveryPostNeedsTheToken(t *testing.T) {
-	site := sitetest.New(t)
-	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
-	victim := site.AddUser(t, "victim", auth.Engineer, sitetest.Password)
-	b := site.SignIn(t, "adm", sitetest.Password)
-	form := url.Values{
-		"username": {"someone"}, "password": {sitetest.Password}, "password_confirm": {sitetest.Password},
-		"current_password": {sitetest.Password}, "role": {"supervisor"}, "active": {"false"}, "project_id": {"1"},
-	}
-	count := func() (n [3]int64) {
-		for i, table := range []string{"users", "security_events", "assignments"} {
-			if err := site.Site.DB.Read.Raw("SELECT COUNT(*) FROM " + table).Scan(&n[i]).Error; err != nil {
-				t.Fatal(err)
-			}
-		}
-		return n
-	}
-	before := count()
-	posts := 0
-	for _, route := range site.Site.Routes() {
-		if route.Method != http.MethodPost {
-			continue
-		}
-		posts++
-		path := strings.NewReplacer(":id", sitetest.ID(victim.ID), ":project", "1", ":token", "x").Replace(route.Path)
-		if resp := b.PostRaw(path, form); resp.StatusCode != http.StatusForbidden {
-			t.Errorf("POST %s without a token: status %d, want 403", path, resp.StatusCode)
-		}
-	}
-	if posts < 10 {
-		t.Fatalf("only %d POST routes found", posts)
-	}
-	if after := count(); after != before {
-		t.Errorf("rows of users, security_events, assignments: %v before, %v after", before, after)
-	}
-	if u, _ := site.Users.UserByID(t.Context(), victim.ID); !u.Active || u.Role != auth.Engineer {
-		t.Errorf("the victim changed: %+v", u)
-	}
-	sitetest.WantStatus(t, "the administrator is still signed in", b.Get("/admin/users"), http.StatusOK)
-}
-
-func TestAdministratorsCannotLockThemselvesOut(t *testing.T) {
-	site := sitetest.New(t)
-	adm := site.AddUser(t, "adm", auth.Admin, sitetest.Password)
-	site.AddUser(t, "other.admin", auth.Admin, sitetest.Password)
-	b := site.SignIn(t, "adm", sitetest.Password)
-	self := "/admin/users/" + sitetest.ID(adm.ID)
-	page := b.Get(self)
-	if page.Doc.Find(`form[action$="/role"], a[href$="/disable"], a[href$="/password"]`).Length() != 0 {
-		t.Error("the administrator's own page offers to change their role, access or password")
-	}
-	for path, form := range map[string]url.Values{
-		self + "/role":     {"role": {"engineer"}},
-		self + "/active":   {"active": {"false"}},
-		self + "/password": nil,
-	} {
-		sitetest.WantStatus(t, "POST "+path, b.Post(path, form), http.StatusUnprocessableEntity)
-	}
-	if u, _ := site.Users.UserByID(t.Context(), adm.ID); !u.Active || u.Role != auth.Admin || u.MustChangePassword {
-		t.Errorf("the administrator's own account changed: %+v", u)
-	}
-	sitetest.WantStatus(t, "still signed in", b.Get("/admin/users"), http.StatusOK)
-}
-
-func TestRoleChangesAndAssignments(t *testing.T) {
-	site := sitetest.New(t)
-	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
-	li := site.AddUser(t, "li", auth.Engineer, sitetest.Password)
-	b := site.SignIn(t, "adm", sitetest.Password)
-	user := "/admin/users/" + sitetest.ID(li.ID)
-	b.Get(user)
-	sitetest.WantStatus(t, "assign", b.Post(user+"/assignments", url.Values{"project_id": {"3"}}), http.StatusSeeOther)
-	table := b.Get("/admin/assignments")
-	if got := sitetest.Text(table.Doc.Find(`[data-testid="assignment"][data-project="3"]`)); !strings.Contains(got, "li") {
-		t.Fatalf("the assignments page does not show li on project 3: %q", got)
-	}
-	sitetest.WantStatus(t, "a malformed access value", b.Post(user+"/active", url.Values{"active": {"maybe"}}), http.StatusUnprocessableEntity)
-	sitetest.WantStatus(t, "an unknown project", b.Post(user+"/assignments", url.Values{"project_id": {"9999"}}), http.StatusUnprocessableEntity)
-
-	sitetest.WantStatus(t, "make li a supervisor", b.Post(user+"/role", url.Values{"role": {"supervisor"}}), http.StatusSeeOther)
-	if ids, _ := site.Users.AssignedProjectIDs(t.Context(), li.ID); len(ids) != 0 {
-		t.Fatalf("a supervisor still answers for projects %v", ids)
-	}
-	log := b.Get(user)
-	if got := sitetest.Text(log.Doc.Find(`[data-testid="event"][data-action="role-changed"]`)); !strings.Contains(got, "工程师 → 督办人员") {
-		t.Errorf("the log shows the role change as %q", got)
-	}
-	if log.Doc.Find(`[data-testid="event"][data-action="unassigned"]`).Length() != 1 {
-		t.Error("losing the assignment with the role is not logged")
-	}
-	sitetest.WantStatus(t, "assign to a supervisor", b.Post(user+"/assignments", url.Values{"project_id": {"3"}}), http.StatusUnprocessableEntity)
-}
-
 func TestRotatedKeysSignNobodyOut(t *testing.T) {
 	site := sitetest.New(t)
 	site.AddUser(t, "li", auth.Engineer, sitetest.Password)
 	b := site.SignIn(t, "li", sitetest.Password)
-	cookies := b.Client.Jar.Cookies(mustParseURL(t, site.URL))
+	cookies := b.Cookies()
 	keyFile := sitepkg.SessionKeyFile(site.Config.Source)
 	if err := auth.RotateKeys(keyFile); err != nil {
 		t.Fatal(err)
@@ -541,12 +336,12 @@ func TestRotatedKeysSignNobodyOut(t *testing.T) {
 	site.Site.DB.Close()
 	restarted := sitetest.Open(t, site.Config)
 	after := restarted.NewBrowser(t)
-	after.Client.Jar.SetCookies(mustParseURL(t, restarted.URL), cookies)
+	after.SetCookies(cookies)
 	sitetest.WantStatus(t, "the old cookie after rotating the keys", after.Get("/my/projects"), http.StatusOK)
 	// New cookies are signed with the new key: a site that knows only the
 	// old key does not accept them.
 	fresh := restarted.SignIn(t, "li", sitetest.Password)
-	newCookies := fresh.Client.Jar.Cookies(mustParseURL(t, restarted.URL))
+	newCookies := fresh.Cookies()
 	keys, err := auth.LoadKeys(keyFile, "")
 	if err != nil || len(keys) != 2 {
 		t.Fatalf("%d keys after one rotation (%v)", len(keys), err)
@@ -557,7 +352,7 @@ func TestRotatedKeysSignNobodyOut(t *testing.T) {
 	restarted.Site.DB.Close()
 	old := sitetest.Open(t, oldOnly)
 	check := old.NewBrowser(t)
-	check.Client.Jar.SetCookies(mustParseURL(t, old.URL), newCookies)
+	check.SetCookies(newCookies)
 	sitetest.WantStatus(t, "a new cookie on a site with only the old key", check.Get("/my/projects"), http.StatusSeeOther)
 }
 
@@ -594,4 +389,23 @@ func TestEmailAddressForTheDigest(t *testing.T) {
 	if got := site.User(t, "li").Email; got != "" {
 		t.Errorf("the address was not removed: %q", got)
 	}
+}
+
+// TestAUsernameSignsInWhateverItsWidthAndCase: ＡＤＭＩＮ, typed on a
+// full-width keyboard, signs in as admin.
+func TestAUsernameSignsInWhateverItsWidthAndCase(t *testing.T) {
+	site := sitetest.New(t)
+	site.AddUser(t, "admin", auth.Admin, sitetest.Password)
+	for _, typed := range []string{"ＡＤＭＩＮ", "ａｄｍｉｎ", " Admin\u3000"} {
+		b := site.SignIn(t, typed, sitetest.Password)
+		resp := b.Get("/admin/users")
+		sitetest.WantStatus(t, "the accounts page after signing in as "+typed, resp, http.StatusOK)
+		if got := sitetest.Text(resp.Doc.Find(`[data-testid="signed-in"]`)); !strings.Contains(got, "admin") || strings.Contains(got, "ａ") || strings.Contains(got, "Admin") {
+			t.Errorf("signed in as %q: the page says %q, want admin", typed, got)
+		}
+	}
+	// A look-alike is not admin, and finds no account.
+	b := site.NewBrowser(t)
+	b.Get("/login")
+	sitetest.WantStatus(t, "signing in as \u0430dmin", b.Post("/login", url.Values{"username": {"\u0430dmin"}, "password": {sitetest.Password}}), http.StatusUnauthorized)
 }

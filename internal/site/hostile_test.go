@@ -1,4 +1,4 @@
-package main
+package site_test
 
 import (
 	"bufio"
@@ -7,11 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"shuangshi/internal/site/sitetest"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 // hostileRequest is one bad request and the answers it may get.
@@ -43,7 +44,7 @@ func TestHostileRequests(t *testing.T) {
 	sqlText := `'; DROP TABLE projects; --`
 	edit := func(field, value string) func() string {
 		return func() string {
-			form := editForm(t, li.Get("/projects/3/edit"))
+			form := sitetest.EditForm(t, li.Get("/projects/3/edit"))
 			form.Set(field, value)
 			form.Del("_csrf")
 			return form.Encode()
@@ -101,7 +102,7 @@ func TestHostileRequests(t *testing.T) {
 			}
 			status, header, body := sendRaw(t, site.URL, as, c)
 			t.Logf("%s %.60s: %d", c.method, c.path, status)
-			if status >= 500 || !contains(c.want, status) {
+			if status >= 500 || !slices.Contains(c.want, status) {
 				t.Fatalf("status %d, want one of %v\n%.300s", status, c.want, body)
 			}
 			for _, raw := range []string{script, img, "<img src=x"} {
@@ -182,7 +183,7 @@ func TestHostileRequests(t *testing.T) {
 func firstTargetID(t *testing.T, b *sitetest.Browser) string {
 	t.Helper()
 	var ids []string
-	for name := range editForm(t, b.Get("/projects/3/edit")) {
+	for name := range sitetest.EditForm(t, b.Get("/projects/3/edit")) {
 		if id, ok := strings.CutPrefix(name, "progress-"); ok {
 			ids = append(ids, id)
 		}
@@ -192,15 +193,6 @@ func firstTargetID(t *testing.T, b *sitetest.Browser) string {
 	}
 	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(len(a)-len(b), strings.Compare(a, b)) })
 	return ids[0]
-}
-
-func contains(statuses []int, s int) bool {
-	for _, want := range statuses {
-		if want == s {
-			return true
-		}
-	}
-	return false
 }
 
 // sendRaw sends the request over a connection of its own, with the path

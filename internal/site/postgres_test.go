@@ -1,17 +1,17 @@
-package main
+package site_test
 
 import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"shuangshi/internal/site"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/database/databasetest"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 )
 
 // TestTwoServersShareOnePostgresDatabase runs two servers on one PostgreSQL
@@ -57,7 +57,7 @@ func TestTwoServersShareOnePostgresDatabase(t *testing.T) {
 	if strings.Contains(before.Body, "两台服务器：主体完成") {
 		t.Fatal("the text is there before the edit")
 	}
-	form := editForm(t, engineer.Get("/projects/3/edit"))
+	form := sitetest.EditForm(t, engineer.Get("/projects/3/edit"))
 	for name := range form {
 		if strings.HasPrefix(name, "progress-") {
 			form.Set(name, "两台服务器：主体完成")
@@ -72,13 +72,10 @@ func TestTwoServersShareOnePostgresDatabase(t *testing.T) {
 	}
 }
 
-// TestSiteOnPostgres runs the flows that write the most again on
-// PostgreSQL: the kept pages and the security log. Editing with its
-// conflicts, the year list editor, the import and answering comments of
-// removed targets run again in their features' packages.
+// TestSiteOnPostgres runs the site's tests that write again on
+// PostgreSQL: the kept pages, which another server's write must clear.
 func TestSiteOnPostgres(t *testing.T) {
 	databasetest.OnPostgres(t, map[string]func(*testing.T){
 		"PublicPagesAreKeptUntilTheRecordChanges": TestPublicPagesAreKeptUntilTheRecordChanges,
-		"AThrottledFloodWritesAFewCountedEntries": TestAThrottledFloodWritesAFewCountedEntries,
 	})
 }
