@@ -437,7 +437,7 @@ func TestWritesOnAFullDiskOrAReadOnlyDatabase(t *testing.T) {
 			var refused sitetest.Response
 			var lastSaved, refusedText string
 			for i := range 300 {
-				form := editForm(t, li.Get("/projects/3/edit"))
+				form := sitetest.EditForm(t, li.Get("/projects/3/edit"))
 				text := fmt.Sprintf("第%d次：%s", i, strings.Repeat("进展", 200))
 				for name := range form {
 					if strings.HasPrefix(name, "progress-") {
