@@ -3,11 +3,12 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 // TestBrowserSmoke loads the public year page in a real headless Chromium,

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 
 	"shuangshi/internal/bench"
 	"shuangshi/internal/database"
+	"shuangshi/internal/site/sitetest"
 )
 
 // acknowledged collects the updates the server answered as saved.

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"shuangshi/internal/database"
+	"shuangshi/internal/site/sitetest"
 )
 
 func runCommand(t *testing.T, args ...string) (string, error) {

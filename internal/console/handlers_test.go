@@ -2,13 +2,13 @@ package console_test
 
 import (
 	"net/http"
-	"shuangshi/internal/site/sitetest"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/site/sitetest"
 )
 
 func TestConsoleListsFiltersAndSorts(t *testing.T) {

@@ -3,12 +3,13 @@ package dashboard_test
 import (
 	"fmt"
 	"net/http"
-	"shuangshi/internal/site/sitetest"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 func TestDashboardCountsPlannedAgainstAchieved(t *testing.T) {

@@ -3,10 +3,11 @@ package feed_test
 import (
 	"encoding/xml"
 	"net/http"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 	"time"
+
+	"shuangshi/internal/site/sitetest"
 )
 
 func TestAtomFeedOfPublicStatusChanges(t *testing.T) {

@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
-	"shuangshi/internal/site"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +22,8 @@ import (
 	"shuangshi/internal/auth"
 	"shuangshi/internal/notify"
 	"shuangshi/internal/projects"
+	"shuangshi/internal/site"
+	"shuangshi/internal/site/sitetest"
 )
 
 // makeCalendarAddress makes a user's calendar address on the account page

@@ -3,12 +3,12 @@ package projects_test
 import (
 	"net/http"
 	"net/url"
-	"shuangshi/internal/site/sitetest"
 	"strings"
 	"testing"
 	"time"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/site/sitetest"
 )
 
 func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
