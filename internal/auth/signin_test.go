@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"shuangshi/internal/clocktest"
 	"sync"
 	"testing"
 	"time"
 )
 
-func newTestAuthenticator(t *testing.T) (*Authenticator, *Store, *testClock) {
+func newTestAuthenticator(t *testing.T) (*Authenticator, *Store, *clocktest.Clock) {
 	t.Helper()
 	s, clock, _ := newTestStore(t)
 	// These tests are about the throttle: a queue that never turns a guess

@@ -6,36 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"shuangshi/internal/clocktest"
 	"shuangshi/internal/database"
 	"shuangshi/internal/database/databasetest"
 )
 
-// testClock is a clock that tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func newTestStore(t testing.TB) (*Store, *testClock, *database.DB) {
+func newTestStore(t testing.TB) (*Store, *clocktest.Clock, *database.DB) {
 	t.Helper()
 	db := databasetest.Open(t)
-	clock := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	return NewStore(db, clock.Now), clock, db
 }
 

@@ -3,11 +3,12 @@ package auth
 import (
 	"context"
 	"log/slog"
+	"shuangshi/internal/clocktest"
 	"testing"
 	"time"
 )
 
-func newTestTally(t *testing.T) (*Tally, *Store, *testClock) {
+func newTestTally(t *testing.T) (*Tally, *Store, *clocktest.Clock) {
 	t.Helper()
 	s, clock, _ := newTestStore(t)
 	return NewTally(s, slog.New(slog.DiscardHandler)), s, clock

@@ -50,18 +50,7 @@ func (h *Handler) editProject(c echo.Context) error {
 }
 
 func (h *Handler) updateProject(c echo.Context) error {
-	p, err := h.project(c)
-	if err != nil {
-		return err
-	}
-	if err := h.mayEdit(c, p); err != nil {
-		return err
-	}
-	values, err := c.FormParams()
-	if err != nil {
-		return web.BadRequest("error.400")
-	}
-	outcome, err := h.store.Update(c.Request().Context(), p, values, auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), ReviewMerge)
+	p, outcome, err := h.update(c, ReviewMerge)
 	if err != nil {
 		return err
 	}

@@ -120,18 +120,7 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 // others saved since the list was loaded unless it clashes. From htmx it
 // answers with the project's card alone.
 func (h *Handler) updateProgress(c echo.Context) error {
-	p, err := h.project(c)
-	if err != nil {
-		return err
-	}
-	if err := h.mayEdit(c, p); err != nil {
-		return err
-	}
-	values, err := c.FormParams()
-	if err != nil {
-		return web.BadRequest("error.400")
-	}
-	outcome, err := h.store.Update(c.Request().Context(), p, values, auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), SaveMerge)
+	p, outcome, err := h.update(c, SaveMerge)
 	if err != nil {
 		return err
 	}

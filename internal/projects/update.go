@@ -8,6 +8,9 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/web"
+
+	"github.com/labstack/echo/v4"
 )
 
 // A project is kept current through two forms: the edit page, which shows
@@ -118,4 +121,23 @@ func (problems Problems) first(f EditForm) Problem {
 		return problem
 	}
 	return Problem{}
+}
+
+// update reads the project of :id and the posted form, checks that the
+// signed-in user may edit it, and runs the update flow: what both forms'
+// handlers do before each renders its own answer.
+func (h *Handler) update(c echo.Context, onCleanMerge OnCleanMerge) (Project, UpdateOutcome, error) {
+	p, err := h.project(c)
+	if err != nil {
+		return Project{}, UpdateOutcome{}, err
+	}
+	if err := h.mayEdit(c, p); err != nil {
+		return Project{}, UpdateOutcome{}, err
+	}
+	values, err := c.FormParams()
+	if err != nil {
+		return Project{}, UpdateOutcome{}, web.BadRequest("error.400")
+	}
+	outcome, err := h.store.Update(c.Request().Context(), p, values, auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), onCleanMerge)
+	return p, outcome, err
 }

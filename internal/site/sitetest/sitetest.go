@@ -26,6 +26,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/clocktest"
 	"shuangshi/internal/database"
 	"shuangshi/internal/database/databasetest"
 	"shuangshi/internal/site"
@@ -41,36 +42,6 @@ const Haian = 3
 // Start is the site's time when a test begins: 1 June 2023, when the
 // 2023 list is half-way.
 var Start = time.Date(2023, time.June, 1, 10, 0, 0, 0, time.UTC)
-
-// Clock is the site's clock in tests, moved by hand.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock is a clock stopped at now.
-func NewClock(now time.Time) *Clock { return &Clock{now: now} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock on by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// Set stops the clock at now.
-func (c *Clock) Set(now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = now
-}
 
 // LockedBuffer is a log that requests write to at once.
 type LockedBuffer struct {
@@ -94,7 +65,7 @@ func (b *LockedBuffer) String() string {
 type Site struct {
 	*httptest.Server
 	Site  *site.Site
-	Clock *Clock
+	Clock *clocktest.Clock
 	Users *auth.Store
 	// Config is the site's configuration as the test gave it, to open the
 	// same database again with Open.
@@ -132,7 +103,7 @@ func New(t *testing.T, change ...func(*site.Config)) *Site {
 func Open(t *testing.T, cfg site.Config) *Site {
 	t.Helper()
 	given := cfg
-	clock := NewClock(Start)
+	clock := clocktest.New(Start)
 	if cfg.Now == nil {
 		cfg.Now = clock.Now
 	}
