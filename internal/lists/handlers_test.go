@@ -195,3 +195,52 @@ func TestListEditingOnPostgres(t *testing.T) {
 		"RemovedTargetsAnswerCleanly":    TestRemovedTargetsAnswerCleanly,
 	})
 }
+
+// TestReorderingLeavesProjectsAsStaleAsTheyWere: moving a target up the
+// list is list maintenance, not an update of the project, so the console
+// still counts the projects nobody has touched as stale, and the targets
+// keep the time they were last changed.
+func TestReorderingLeavesProjectsAsStaleAsTheyWere(t *testing.T) {
+	site := sitetest.NewEditing(t)
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	site.Clock.Advance(190 * 24 * time.Hour) // 8 December 2023
+	sup, adm := site.As(t, "sup"), site.As(t, "adm")
+	stale := func() string {
+		page := sup.Get("/overdue")
+		sitetest.WantStatus(t, "the console", page, http.StatusOK)
+		return sitetest.Text(page.Doc.Find(`[data-testid="count-stale"]`))
+	}
+	changed := func() map[string]string {
+		var rows []struct {
+			ID        int64
+			UpdatedAt string
+		}
+		if err := site.Site.DB.Read.Raw("SELECT id, CAST(updated_at AS TEXT) AS updated_at FROM targets WHERE year = 2023").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, r := range rows {
+			m[strconv.FormatInt(r.ID, 10)] = r.UpdatedAt
+		}
+		return m
+	}
+	before, changedBefore := stale(), changed()
+
+	editor := adm.Get("/admin/years/2023/list")
+	second := editor.Doc.Find(`[data-testid="editor-start"] [data-testid="editor-target"]`).Eq(1)
+	moveURL, _ := second.Find(`form.editor__move`).Attr("action")
+	sitetest.WantStatus(t, "move up", adm.Post(moveURL, url.Values{"direction": {"up"}}), http.StatusSeeOther)
+	moved := adm.Get("/admin/years/2023/list").Doc.Find(`[data-testid="editor-start"] [data-testid="editor-target"]`).First()
+	if sitetest.Text(moved.Find("a").First()) != sitetest.Text(second.Find("a").First()) {
+		t.Fatalf("the move did not happen: the start list begins with %q", sitetest.Text(moved))
+	}
+
+	if after := stale(); after != before || before == "0" {
+		t.Errorf("stale projects: %s before moving a target, %s after", before, after)
+	}
+	for id, at := range changed() {
+		if at != changedBefore[id] {
+			t.Errorf("target %s: last changed %s before the move, %s after", id, changedBefore[id], at)
+		}
+	}
+}

@@ -292,10 +292,13 @@ func renumber(tx *gorm.DB, year int, orders map[List][]int64) error {
 		}
 	}
 	// Positions are unique within a year: move every target out of the
-	// way first, then to its place.
+	// way first, then to its place. A position is list maintenance, not a
+	// change of the target: UpdateColumn leaves updated_at, which says
+	// when someone last changed the target, as it was (Update would set
+	// it, and every project of the year would look freshly updated).
 	offset := len(targets) + 1000
 	for _, t := range targets {
-		if err := tx.Model(&Target{}).Where("id = ?", t.ID).Update("position", t.Position+offset).Error; err != nil {
+		if err := tx.Model(&Target{}).Where("id = ?", t.ID).UpdateColumn("position", t.Position+offset).Error; err != nil {
 			return err
 		}
 	}
@@ -303,7 +306,7 @@ func renumber(tx *gorm.DB, year int, orders map[List][]int64) error {
 		if _, ok := byID[id]; !ok {
 			continue
 		}
-		if err := tx.Model(&Target{}).Where("id = ?", id).Update("position", i+1).Error; err != nil {
+		if err := tx.Model(&Target{}).Where("id = ?", id).UpdateColumn("position", i+1).Error; err != nil {
 			return err
 		}
 	}
