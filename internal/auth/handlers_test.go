@@ -312,11 +312,7 @@ func TestSignOutEndsTheSessionForGood(t *testing.T) {
 	thief := site.NewBrowser(t)
 	thief.SetCookies(stolen)
 	sitetest.WantStatus(t, "a copy of the cookie after sign-out", thief.Get("/my/projects"), http.StatusSeeOther)
-	var sessions int64
-	if err := site.Site.DB.Read.Raw("SELECT COUNT(*) FROM sessions").Scan(&sessions).Error; err != nil {
-		t.Fatal(err)
-	}
-	if sessions != 0 {
+	if sessions := site.Count(t, "sessions"); sessions != 0 {
 		t.Errorf("%d sessions remain after signing out", sessions)
 	}
 	// An ended session's sign-out button still signs out, without an error.
@@ -332,9 +328,7 @@ func TestRotatedKeysSignNobodyOut(t *testing.T) {
 	if err := auth.RotateKeys(keyFile); err != nil {
 		t.Fatal(err)
 	}
-	site.Close()
-	site.Site.DB.Close()
-	restarted := sitetest.Open(t, site.Config)
+	restarted := site.Restart(t)
 	after := restarted.NewBrowser(t)
 	after.SetCookies(cookies)
 	sitetest.WantStatus(t, "the old cookie after rotating the keys", after.Get("/my/projects"), http.StatusOK)
@@ -348,8 +342,7 @@ func TestRotatedKeysSignNobodyOut(t *testing.T) {
 	}
 	oldOnly := site.Config
 	oldOnly.SessionKeys = base64.StdEncoding.EncodeToString(keys[1])
-	restarted.Close()
-	restarted.Site.DB.Close()
+	restarted.Stop()
 	old := sitetest.Open(t, oldOnly)
 	check := old.NewBrowser(t)
 	check.SetCookies(newCookies)

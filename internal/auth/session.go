@@ -41,8 +41,9 @@ type SessionConfig struct {
 	IdleTimeout time.Duration
 	Lifetime    time.Duration
 	Now         func() time.Time
-	// Header is the links the features put in the staff's header; nil
-	// shows none but the reader's own account.
+	// Header is the links the features put in the staff's header, the
+	// reader's own account among them; nil shows no links, and everyone
+	// lands on the account page after signing in.
 	Header *web.Header
 }
 

@@ -47,7 +47,6 @@ func NewHandler(store *projects.Store, users *auth.Store, version func(context.C
 const OverduePath = "/overdue"
 
 // Register adds the routes.
-
 func (h *Handler) Register(r *web.Router) {
 	r.GET(OverduePath, h.showOverdue, auth.Require(auth.Supervise))
 	r.InHeader(web.HeaderLink{Label: "nav.overdue", URL: OverduePath, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Landing: 2})

@@ -24,11 +24,7 @@ func TestTheAttacksWorkbooksAreRefused(t *testing.T) {
 	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
 	adm := site.SignIn(t, "adm", sitetest.Password)
 	sitetest.WantAttackRefused(t, adm)
-	var kept int64
-	if err := site.Site.DB.Read.Raw("SELECT COUNT(*) FROM imports").Scan(&kept).Error; err != nil {
-		t.Fatal(err)
-	}
-	if kept != 0 {
+	if kept := site.Count(t, "imports"); kept != 0 {
 		t.Errorf("%d refused uploads were kept", kept)
 	}
 	sitetest.WantStatus(t, "the public year page", site.NewBrowser(t).Get("/years/2023"), http.StatusOK)

@@ -48,15 +48,20 @@ func (h *Handler) Register(r *web.Router) {
 	r.InHeader(web.HeaderLink{Label: "nav.lists", URL: YearsPath, Place: web.HeaderRecord, Shown: auth.Shows(auth.ManageRecord)})
 }
 
-// ListURL is the address of a year's list editor.
-func ListURL(year int) string { return YearsPath + "/" + strconv.Itoa(year) + "/list" }
-
-// YearsPath is the administrators' page of every year's list.
+// YearsPath is the administrators' page of every year's list; a year's
+// own pages are under it (yearURL).
 const YearsPath = "/admin/years"
+
+// yearURL is the page of a year under YearsPath: "list", "targets",
+// "carry-over".
+func yearURL(year int, page string) string { return YearsPath + "/" + strconv.Itoa(year) + "/" + page }
+
+// ListURL is the address of a year's list editor.
+func ListURL(year int) string { return yearURL(year, "list") }
 
 // carryOverURL is the page that carries a year's unfinished targets into
 // the next year's list.
-func carryOverURL(year int) string { return YearsPath + "/" + strconv.Itoa(year) + "/carry-over" }
+func carryOverURL(year int) string { return yearURL(year, "carry-over") }
 
 func targetURL(id int64) string { return "/admin/targets/" + strconv.FormatInt(id, 10) }
 
@@ -144,7 +149,7 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 	page := views.ListEditorPage{
 		Nav: nav, Year: year, Size: ListSize, Errors: views.FieldErrors{},
 		Add:      views.AddTargetForm{Project: add.Project, List: add.List, ListedName: add.ListedName, Deadline: add.Deadline},
-		ListsURL: YearsPath, AddAction: YearsPath + "/" + strconv.Itoa(year) + "/targets",
+		ListsURL: YearsPath, AddAction: yearURL(year, "targets"),
 	}
 	if len(targets) > 0 {
 		page.PublicURL = views.YearURL(year)

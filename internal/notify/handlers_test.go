@@ -398,10 +398,7 @@ func TestDailyDigestForEachRoleSentOncePerDay(t *testing.T) {
 	if sent, err := site.Site.SendDueDigests(t.Context(), site.Clock.Now()); err != nil || sent != 0 {
 		t.Errorf("second round the same day: %d sent, %v", sent, err)
 	}
-	site.Close()
-	site.Site.DB.Close()
-	restarted := sitetest.Open(t, site.Config)
-	restarted.Clock.Set(site.Clock.Now())
+	restarted := site.Restart(t)
 	if sent, err := restarted.Site.SendDueDigests(t.Context(), restarted.Clock.Now()); err != nil || sent != 0 {
 		t.Errorf("after a restart the same day: %d sent, %v", sent, err)
 	}

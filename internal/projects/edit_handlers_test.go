@@ -101,8 +101,7 @@ func TestARejectedFormKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
 	if v, _ := resp.Doc.Find("#actual_completion").Attr("value"); v != "2023-05-01" {
 		t.Errorf("the completion date was not kept: %q", v)
 	}
-	var changes int64
-	site.Site.DB.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
+	changes := site.Count(t, "changes")
 	var version int64
 	site.Site.DB.Read.Raw("SELECT version FROM projects WHERE id = 3").Scan(&version)
 	if changes != 0 || version != 1 {
@@ -165,9 +164,7 @@ func TestOnlyAssignedEngineersAndAdminsMayEdit(t *testing.T) {
 	resp := wang.Post("/projects/3/edit", form)
 	sitetest.WantStatus(t, "an unassigned engineer's hand-made POST", resp, http.StatusForbidden)
 	sitetest.WantStatus(t, "another project's edit page for li", li.Get("/projects/4/edit"), http.StatusForbidden)
-	var changes int64
-	site.Site.DB.Read.Raw("SELECT COUNT(*) FROM changes").Scan(&changes)
-	if changes != 0 {
+	if changes := site.Count(t, "changes"); changes != 0 {
 		t.Fatalf("a refused edit left %d changes", changes)
 	}
 	admin := site.SignIn(t, "adm", sitetest.Password)

@@ -133,7 +133,9 @@ func (h *Handler) updateProgress(c echo.Context) error {
 		}
 		return h.refuseProgress(c, p, outcome.Form, problem.ID, problem.Args...)
 	case outcome.Conflict != nil:
-		return h.refuseProgress(c, p, outcome.Form, "my.progress_clash")
+		// The card is made again from the project as stored now, so that
+		// the engineer's next try is not from the version that clashed.
+		return h.refuseProgress(c, outcome.Conflict.Current, outcome.Form, "my.progress_clash")
 	}
 	if !web.IsHTMX(c) {
 		auth.Flash(c, "flash.project_saved")

@@ -163,7 +163,7 @@ func Page(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // SignInWithChromium signs in through the form, as a person does, with
-// Password.
+// Password, and checks that the page it lands on says who signed in.
 func SignInWithChromium(t *testing.T, ctx context.Context, s *Site, username string) {
 	t.Helper()
 	ctx, cancel := Page(ctx)
@@ -178,6 +178,9 @@ func SignInWithChromium(t *testing.T, ctx context.Context, s *Site, username str
 	}
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`))); err != nil {
 		t.Fatal(err)
+	}
+	if who := Evaluate[string](t, ctx, `document.querySelector('[data-testid="signed-in"]')?.textContent ?? ''`); !strings.Contains(who, username) {
+		t.Fatalf("after signing in as %s the header says %q", username, who)
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package sitetest is the harness for tests that use the site as its
 // readers do: the whole site, wired as the command wires it, on a temp
-// database (SQLite, or PostgreSQL when SHUANGSHI_TEST_POSTGRES is set)
-// behind a real HTTP server, with a clock the test moves, and clients with
+// database (SQLite, or PostgreSQL inside databasetest.OnPostgres) behind a
+// real HTTP server, with a clock the test moves, and clients with
 // their own cookies that send the CSRF token of the last page they loaded.
 package sitetest
 
@@ -98,15 +98,12 @@ func New(t *testing.T, change ...func(*site.Config)) *Site {
 }
 
 // Open starts a site on cfg's database, which may be one a previous site
-// of the test used (close that one first). Its clock is at Start unless
-// cfg.Now is set.
+// of the test used (close that one first), with its clock at Start.
 func Open(t *testing.T, cfg site.Config) *Site {
 	t.Helper()
 	given := cfg
 	clock := clocktest.New(Start)
-	if cfg.Now == nil {
-		cfg.Now = clock.Now
-	}
+	cfg.Now = clock.Now
 	logs := &LockedBuffer{}
 	cfg.Log = slog.New(slog.NewTextHandler(logs, nil))
 	s, err := site.Open(context.Background(), cfg)
@@ -116,6 +113,23 @@ func Open(t *testing.T, cfg site.Config) *Site {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { srv.Close(); s.Close() })
 	return &Site{Server: srv, Site: s, Clock: clock, Users: auth.NewStore(s.DB, cfg.Now), Config: given, Logs: logs}
+}
+
+// Stop stops the server and closes the site's database, as a server that
+// shuts down does.
+func (s *Site) Stop() {
+	s.Server.Close()
+	s.Site.Close()
+}
+
+// Restart stops the site and starts it again on the same database and
+// configuration, with its clock where the old one stood.
+func (s *Site) Restart(t *testing.T) *Site {
+	t.Helper()
+	s.Stop()
+	restarted := Open(t, s.Config)
+	restarted.Clock.Set(s.Clock.Now())
+	return restarted
 }
 
 // NewEditing is a site on 1 June 2023 with an engineer, li, assigned to
