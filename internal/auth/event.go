@@ -145,13 +145,13 @@ type EventDetail struct {
 }
 
 // ReadDetail returns the entry's detail, read.
-func (e Event) ReadDetail() EventDetail { return ReadDetail(e.Action, e.Detail) }
+func (e Event) ReadDetail() EventDetail { return readDetail(e.Action, e.Detail) }
 
-// ReadDetail reads the detail of an entry of action as the log stores it.
+// readDetail reads the detail of an entry of action as the log stores it.
 // A detail that does not have the action's form (written by an older
 // version, or naming a role since retired) is read as Text, so that it is
 // shown as stored rather than lost or mistranslated.
-func ReadDetail(action Action, stored string) EventDetail {
+func readDetail(action Action, stored string) EventDetail {
 	if stored == "" {
 		return EventDetail{}
 	}

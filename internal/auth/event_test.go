@@ -35,7 +35,7 @@ func TestReadDetail(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ReadDetail(tc.action, tc.stored); got != tc.want {
+			if got := readDetail(tc.action, tc.stored); got != tc.want {
 				t.Errorf("ReadDetail(%q, %q) = %+v, want %+v", tc.action, tc.stored, got, tc.want)
 			}
 		})

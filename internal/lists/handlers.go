@@ -252,19 +252,8 @@ func (h *Handler) addTarget(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, ListURL(year))
 }
 
-// target loads the listed target named by the :id parameter, or an error
-// of the not-found kind when the parameter is not an id (web.ParseID) or no
-// listed target has it.
-func (h *Handler) target(c echo.Context) (projects.Target, error) {
-	id, err := web.IDParam(c, "id")
-	if err != nil {
-		return projects.Target{}, err
-	}
-	return h.store.Target(c.Request().Context(), id)
-}
-
 func (h *Handler) moveTarget(c echo.Context) error {
-	t, err := h.target(c)
+	t, err := projects.TargetParam(c, h.store)
 	if err != nil {
 		return err
 	}
@@ -284,7 +273,7 @@ func (h *Handler) moveTarget(c echo.Context) error {
 }
 
 func (h *Handler) setDeadline(c echo.Context) error {
-	t, err := h.target(c)
+	t, err := projects.TargetParam(c, h.store)
 	if err != nil {
 		return err
 	}
@@ -305,7 +294,7 @@ func (h *Handler) setDeadline(c echo.Context) error {
 }
 
 func (h *Handler) confirmRemove(c echo.Context) error {
-	t, err := h.target(c)
+	t, err := projects.TargetParam(c, h.store)
 	if err != nil {
 		return err
 	}
@@ -339,7 +328,7 @@ func (h *Handler) removeTarget(c echo.Context) error {
 		auth.Flash(c, "flash.target_removed")
 		return c.Redirect(http.StatusSeeOther, ListURL(removed.Year))
 	}
-	t, err := h.target(c)
+	t, err := projects.TargetParam(c, h.store)
 	if err != nil {
 		return err
 	}

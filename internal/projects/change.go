@@ -63,16 +63,16 @@ type ChangeValue struct {
 }
 
 // Old returns the change's old value, read.
-func (c Change) Old() ChangeValue { return ReadValue(c.Field, c.OldValue) }
+func (c Change) Old() ChangeValue { return readValue(c.Field, c.OldValue) }
 
 // New returns the change's new value, read.
-func (c Change) New() ChangeValue { return ReadValue(c.Field, c.NewValue) }
+func (c Change) New() ChangeValue { return readValue(c.Field, c.NewValue) }
 
-// ReadValue reads a value of field as the history stores it. A value that
+// readValue reads a value of field as the history stores it. A value that
 // does not have its field's form (written by an older version, or changed
 // by hand in the database) is read as Text, so that it is shown as stored
 // rather than lost or mistranslated.
-func ReadValue(field, stored string) ChangeValue {
+func readValue(field, stored string) ChangeValue {
 	if stored == "" {
 		return ChangeValue{}
 	}

@@ -50,8 +50,8 @@ func TestReadValue(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ReadValue(tc.field, tc.stored); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("ReadValue(%q, %q) = %+v, want %+v", tc.field, tc.stored, got, tc.want)
+			if got := readValue(tc.field, tc.stored); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("readValue(%q, %q) = %+v, want %+v", tc.field, tc.stored, got, tc.want)
 			}
 		})
 	}
@@ -76,8 +76,8 @@ func TestHistoryReadsWhatItWrites(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ReadValue(tc.field, tc.text); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("ReadValue(%q, %q) = %+v, want %+v", tc.field, tc.text, got, tc.want)
+			if got := readValue(tc.field, tc.text); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("readValue(%q, %q) = %+v, want %+v", tc.field, tc.text, got, tc.want)
 			}
 		})
 	}

@@ -46,9 +46,9 @@ var (
 	ErrCommentTooLong  = errkind.New(errkind.Invalid, "the text is too long")
 )
 
-// CheckCommentText checks the text of a comment or an answer, already
+// checkCommentText checks the text of a comment or an answer, already
 // cleaned of control characters.
-func CheckCommentText(s string) error {
+func checkCommentText(s string) error {
 	switch {
 	case s == "":
 		return ErrCommentEmpty
@@ -185,8 +185,8 @@ func (s *Store) RemovedTarget(ctx context.Context, id int64) (Target, error) {
 	return t, err
 }
 
-// CommentView is a comment as the pages show it, in the district's time.
-func CommentView(cm Comment, loc *time.Location) views.CommentView {
+// commentView is a comment as the pages show it, in the district's time.
+func commentView(cm Comment, loc *time.Location) views.CommentView {
 	v := views.CommentView{ID: cm.ID, Author: cm.AuthorName, At: cm.CreatedAt.In(loc), Body: cm.Body, Open: cm.Open()}
 	if !cm.Open() {
 		v.Answer, v.AnsweredBy, v.AnsweredAt = cm.Answer, cm.AnsweredBy, cm.AnsweredAt.In(loc)
@@ -213,17 +213,8 @@ func answerURL(commentID int64) string {
 	return "/comments/" + strconv.FormatInt(commentID, 10) + "/answer"
 }
 
-// target reads the target of :id, with its project.
-func (h *Handler) target(c echo.Context) (Target, error) {
-	id, err := web.IDParam(c, "id")
-	if err != nil {
-		return Target{}, err
-	}
-	return h.store.Target(c.Request().Context(), id)
-}
-
 func (h *Handler) showComments(c echo.Context) error {
-	t, err := h.target(c)
+	t, err := TargetParam(c, h.store)
 	if err != nil {
 		return err
 	}
@@ -231,19 +222,19 @@ func (h *Handler) showComments(c echo.Context) error {
 }
 
 func (h *Handler) addComment(c echo.Context) error {
-	t, err := h.target(c)
+	t, err := TargetParam(c, h.store)
 	if err != nil {
 		return err
 	}
 	body := CleanText(c.FormValue("body"))
-	if err := CheckCommentText(body); err != nil {
+	if err := checkCommentText(body); err != nil {
 		return h.renderComments(c, http.StatusUnprocessableEntity, t, body, commentError(c, "body", err))
 	}
 	if _, err := h.store.AddComment(c.Request().Context(), t.ID, body, auth.ActorOf(auth.CurrentUser(c), c.RealIP())); err != nil {
 		return err
 	}
 	auth.Flash(c, "flash.comment_added")
-	return c.Redirect(http.StatusSeeOther, c.Request().URL.Path)
+	return c.Redirect(http.StatusSeeOther, CommentsURL(t.ID))
 }
 
 // commentError puts a comment's problem beside its field.
@@ -251,7 +242,7 @@ func commentError(c echo.Context, field string, err error) views.FieldErrors {
 	return views.FieldErrors{field: locale.T(c.Request().Context(), commentProblem(err), "Max", MaxCommentLength)}
 }
 
-// commentProblem is the message of what CheckCommentText found wrong.
+// commentProblem is the message of what checkCommentText found wrong.
 func commentProblem(err error) string {
 	if errors.Is(err, ErrCommentTooLong) {
 		return "comment.too_long"
@@ -273,11 +264,11 @@ func (h *Handler) renderComments(c echo.Context, status int, t Target, body stri
 		Nav: views.Nav{Years: years}, Year: t.Year, List: string(t.List), Name: t.ListedName, NameEn: t.Project.NameEn,
 		ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline,
 		Status: string(h.rule.Status(t, t.Project.Milestones, h.today())), Progress: t.Progress,
-		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: c.Request().URL.Path,
+		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: CommentsURL(t.ID),
 		Body: body, Errors: errs,
 	}
 	for _, cm := range byTarget[t.ID] {
-		page.Comments = append(page.Comments, CommentView(cm, h.location))
+		page.Comments = append(page.Comments, commentView(cm, h.location))
 	}
 	return web.Render(c, status, views.Comments(page))
 }
@@ -302,7 +293,7 @@ func (h *Handler) answerComment(c echo.Context) error {
 		return err
 	}
 	answer := CleanText(c.FormValue("answer-" + strconv.FormatInt(comment.ID, 10)))
-	if err := CheckCommentText(answer); err != nil {
+	if err := checkCommentText(answer); err != nil {
 		return &web.Error{Status: http.StatusUnprocessableEntity, MessageID: commentProblem(err), Args: []any{"Max", MaxCommentLength}}
 	}
 	err = h.store.AnswerComment(ctx, comment.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))

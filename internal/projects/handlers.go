@@ -197,6 +197,17 @@ func ProjectParam(c echo.Context, store *Store) (Project, error) {
 	return store.Project(c.Request().Context(), id)
 }
 
+// TargetParam loads the listed target named by a page's :id parameter,
+// with its project, or an error of the not-found kind when the parameter
+// is not an id (web.ParseID) or no listed target has it.
+func TargetParam(c echo.Context, store *Store) (Target, error) {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return Target{}, err
+	}
+	return store.Target(c.Request().Context(), id)
+}
+
 // YearParam reads the :year parameter, answering 400 for anything that is not
 // a plausible year.
 func YearParam(c echo.Context) (int, error) {

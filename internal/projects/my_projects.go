@@ -69,7 +69,7 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 		for _, t := range p.Targets {
 			for _, cm := range comments[t.ID] {
 				if cm.Open() {
-					v := CommentView(cm, h.location)
+					v := commentView(cm, h.location)
 					v.AnswerAction = answerURL(cm.ID)
 					card.Comments = append(card.Comments, v)
 				}

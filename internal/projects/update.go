@@ -3,7 +3,6 @@ package projects
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strconv"
 
 	"shuangshi/internal/auth"
@@ -64,16 +63,15 @@ func mergeOnto(current Project, yours EditForm) Conflict {
 	return Conflict{Current: current, Merged: merged, Clashes: clashes, Taken: taken}
 }
 
-// Update applies the edit form posted in values to project p, as read when
-// the request came in, on behalf of by, as of today. A form made from an
+// Update applies an edit form (ParseEditForm reads one) to project p, as
+// read when the request came in, on behalf of by, as of today. A form made from an
 // older version of p is merged onto p; what happens to a clean merge is
 // onCleanMerge's to say, and one with clashes is a Conflict. A form that
 // breaks a rule of EditForm.Check comes back with its Problems and saves
 // nothing. A project saved by someone else while this one was saved comes
 // back as a Conflict with the project as stored then. The error is only
 // for a failure to read or write the store.
-func (s *Store) Update(ctx context.Context, p Project, values url.Values, by auth.Actor, today civil.Date, onCleanMerge OnCleanMerge) (UpdateOutcome, error) {
-	form := ParseEditForm(values, p)
+func (s *Store) Update(ctx context.Context, p Project, form EditForm, by auth.Actor, today civil.Date, onCleanMerge OnCleanMerge) (UpdateOutcome, error) {
 	if version, err := strconv.ParseInt(form.Version, 10, 64); err != nil || version != p.Version {
 		// Made from another version (or a page that lost its version):
 		// merge rather than overwrite.
@@ -138,6 +136,6 @@ func (h *Handler) update(c echo.Context, onCleanMerge OnCleanMerge) (Project, Up
 	if err != nil {
 		return Project{}, UpdateOutcome{}, web.BadRequest("error.400")
 	}
-	outcome, err := h.store.Update(c.Request().Context(), p, values, auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), onCleanMerge)
+	outcome, err := h.store.Update(c.Request().Context(), p, ParseEditForm(values, p), auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), onCleanMerge)
 	return p, outcome, err
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"shuangshi/internal/bench"
-	"shuangshi/internal/site"
 )
 
 // Generated is a site on a database of n projects made by the benchmark's
@@ -22,5 +21,7 @@ func Generated(t *testing.T, n int) (*Site, bench.Dataset) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Open(t, site.Config{Source: path, AtRiskDays: 30, StaleDays: 30}), set
+	cfg := Config(t)
+	cfg.Source = path
+	return Open(t, cfg), set
 }
