@@ -4,12 +4,13 @@ import "shuangshi/internal/civil"
 
 // YearsAdminPage is where administrators choose a year's list to set up.
 type YearsAdminPage struct {
-	Nav    Nav
-	Action string // where the form to set up a year goes
-	Years  []YearAdminRow
-	Next   int // the year after the newest list, to set up
-	Error  string
-	Typed  string
+	Nav         Nav
+	ProjectsURL string // the administrators' list of projects
+	Action      string // where the form to set up a year goes
+	Years       []YearAdminRow
+	Next        int // the year after the newest list, to set up
+	Error       string
+	Typed       string
 }
 
 // YearAdminRow is a year with a list.
@@ -38,6 +39,8 @@ type ListEditorPage struct {
 	ImportURL    string
 	ListsURL     string // every year's lists
 	AddAction    string // where the form that adds a project goes
+	// NewProjectURL creates a project that is not yet in the record.
+	NewProjectURL string
 }
 
 // EditorList is one list of the year in the editor.

@@ -9,6 +9,9 @@ type ProjectsAdminPage struct {
 	Others   int  // how many projects the other view has
 	Projects []ProjectAdminRow
 	ListsURL string // the yearly lists' page
+	// NewURL creates a project; ActiveURL and ArchivedURL are the two
+	// views of the list.
+	NewURL, ActiveURL, ArchivedURL string
 }
 
 // ProjectAdminRow is one project in the administrators' list.
@@ -32,6 +35,7 @@ type ListMark struct {
 // ProjectFormPage is the form of a project's identity, new or existing.
 type ProjectFormPage struct {
 	Nav         Nav
+	ProjectsURL string // the list of projects
 	New         bool
 	Action      string
 	Version     string

@@ -87,7 +87,7 @@ func (h *Handler) showYears(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.YearsAdminPage{Nav: nav, Action: YearsPath, Next: civil.DateOf(h.now().In(h.location)).Year + 1}
+	page := views.YearsAdminPage{Nav: nav, Action: YearsPath, ProjectsURL: projects.RecordsPath, Next: civil.DateOf(h.now().In(h.location)).Year + 1}
 	for _, year := range nav.Years {
 		targets, err := h.yearTargets(ctx, year)
 		if err != nil {
@@ -149,7 +149,7 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 	page := views.ListEditorPage{
 		Nav: nav, Year: year, Size: ListSize, Errors: views.FieldErrors{},
 		Add:      views.AddTargetForm{Project: add.Project, List: add.List, ListedName: add.ListedName, Deadline: add.Deadline},
-		ListsURL: YearsPath, AddAction: yearURL(year, "targets"),
+		ListsURL: YearsPath, AddAction: yearURL(year, "targets"), NewProjectURL: projects.NewRecordPath,
 	}
 	if len(targets) > 0 {
 		page.PublicURL = views.YearURL(year)
@@ -170,7 +170,7 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 			}
 			et := views.EditorTarget{
 				ID: t.ID, Anchor: "target-" + strconv.FormatInt(t.ID, 10), Position: t.Position,
-				Name: t.ListedName, NameEn: t.Project.NameEn, RecordURL: "/admin/projects/" + strconv.FormatInt(t.ProjectID, 10),
+				Name: t.ListedName, NameEn: t.Project.NameEn, RecordURL: projects.RecordURL(t.ProjectID),
 				Deadline: t.Deadline, NodeDate: t.Deadline != civil.LastDayOfYear(year),
 				MoveURL: targetURL(t.ID) + "/move", DeadlineURL: targetURL(t.ID) + "/deadline", RemoveURL: targetURL(t.ID) + "/remove",
 				DeadlineValue: t.Deadline.String(),

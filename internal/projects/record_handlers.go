@@ -17,17 +17,25 @@ import (
 // registerRecord adds the administrators' pages of projects.
 func (h *Handler) registerRecord(r *web.Router) {
 	admin := auth.Require(auth.ManageRecord)
-	r.GET("/admin/projects", h.listProjects, admin)
-	r.GET("/admin/projects/new", h.newProject, admin)
-	r.POST("/admin/projects", h.createProject, admin)
-	r.GET("/admin/projects/:id", h.showProjectRecord, admin)
-	r.POST("/admin/projects/:id", h.updateProjectRecord, admin)
-	r.POST("/admin/projects/:id/archive", h.archiveProject(true), admin)
-	r.POST("/admin/projects/:id/restore", h.archiveProject(false), admin)
-	r.InHeader(web.HeaderLink{Label: "nav.projects", URL: "/admin/projects", Place: web.HeaderRecord, Shown: auth.Shows(auth.ManageRecord)})
+	r.GET(RecordsPath, h.listProjects, admin)
+	r.GET(NewRecordPath, h.newProject, admin)
+	r.POST(RecordsPath, h.createProject, admin)
+	r.GET(RecordsPath+"/:id", h.showProjectRecord, admin)
+	r.POST(RecordsPath+"/:id", h.updateProjectRecord, admin)
+	r.POST(RecordsPath+"/:id/archive", h.archiveProject(true), admin)
+	r.POST(RecordsPath+"/:id/restore", h.archiveProject(false), admin)
+	r.InHeader(web.HeaderLink{Label: "nav.projects", URL: RecordsPath, Place: web.HeaderRecord, Shown: auth.Shows(auth.ManageRecord)})
 }
 
-func recordURL(id int64) string { return "/admin/projects/" + strconv.FormatInt(id, 10) }
+// RecordURL is the administrators' page of a project's record.
+func RecordURL(id int64) string { return RecordsPath + "/" + strconv.FormatInt(id, 10) }
+
+// RecordsPath is the administrators' list of projects; NewRecordPath the
+// form that creates one.
+const (
+	RecordsPath   = "/admin/projects"
+	NewRecordPath = RecordsPath + "/new"
+)
 
 func (h *Handler) listProjects(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -48,7 +56,8 @@ func (h *Handler) listProjects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.ProjectsAdminPage{Nav: views.Nav{Years: years}, Archived: archived, ListsURL: h.ListsURL}
+	page := views.ProjectsAdminPage{Nav: views.Nav{Years: years}, Archived: archived, ListsURL: h.ListsURL,
+		NewURL: NewRecordPath, ActiveURL: RecordsPath, ArchivedURL: RecordsPath + "?archived=1"}
 	for _, p := range withTargets {
 		if (p.ArchivedAt != nil) != archived {
 			page.Others++
@@ -56,7 +65,7 @@ func (h *Handler) listProjects(c echo.Context) error {
 		}
 		page.Projects = append(page.Projects, views.ProjectAdminRow{
 			Name: p.Name, NameEn: p.NameEn, Category: string(p.Category), Unit: p.Unit,
-			Targets: h.listMarks(p.Targets), URL: recordURL(p.ID),
+			Targets: h.listMarks(p.Targets), URL: RecordURL(p.ID),
 		})
 	}
 	// The newest projects first: those an administrator is setting up.
@@ -98,7 +107,7 @@ func (h *Handler) createProject(c echo.Context) error {
 		return err
 	}
 	auth.Flash(c, "flash.project_created")
-	return c.Redirect(http.StatusSeeOther, recordURL(created.ID))
+	return c.Redirect(http.StatusSeeOther, RecordURL(created.ID))
 }
 
 func (h *Handler) showProjectRecord(c echo.Context) error {
@@ -140,7 +149,7 @@ func (h *Handler) updateProjectRecord(c echo.Context) error {
 	if len(changes) > 0 {
 		auth.Flash(c, "flash.project_saved")
 	}
-	return c.Redirect(http.StatusSeeOther, recordURL(p.ID))
+	return c.Redirect(http.StatusSeeOther, RecordURL(p.ID))
 }
 
 // renderProjectConflict shows the form again with the user's values, the
@@ -189,7 +198,7 @@ func (h *Handler) archiveProject(archived bool) echo.HandlerFunc {
 		} else {
 			auth.Flash(c, "flash.project_restored")
 		}
-		return c.Redirect(http.StatusSeeOther, recordURL(p.ID))
+		return c.Redirect(http.StatusSeeOther, RecordURL(p.ID))
 	}
 }
 
@@ -200,18 +209,18 @@ func (h *Handler) renderProjectForm(c echo.Context, status int, p Project, f Pro
 		return err
 	}
 	page := views.ProjectFormPage{
-		Nav: views.Nav{Years: years}, New: p.ID == 0, Action: "/admin/projects",
+		Nav: views.Nav{Years: years}, ProjectsURL: RecordsPath, New: p.ID == 0, Action: RecordsPath,
 		Version: f.Version, Name: f.Name, NameEn: f.NameEn, Category: f.Category, Extent: f.Extent,
 		Unit: f.Unit, Location: f.Location, Description: f.Description,
 		Errors: views.FieldErrors{}, Conflict: conflict,
 	}
 	if p.ID != 0 {
-		page.Action = recordURL(p.ID)
+		page.Action = RecordURL(p.ID)
 		page.PublicURL, page.HistoryURL = ProjectURL(p.ID), ProjectURL(p.ID)+"/history"
-		page.ArchiveURL = recordURL(p.ID) + "/archive"
+		page.ArchiveURL = RecordURL(p.ID) + "/archive"
 		if p.ArchivedAt != nil {
 			page.ArchivedAt = p.ArchivedAt.In(h.location)
-			page.ArchiveURL = recordURL(p.ID) + "/restore"
+			page.ArchiveURL = RecordURL(p.ID) + "/restore"
 		}
 		page.Targets = h.listMarks(p.Targets)
 		page.Heading = p.Name // as stored, whatever the field holds
