@@ -11,7 +11,8 @@ import (
 type DashboardPage struct {
 	Nav         Nav
 	Year        int
-	AsOf        civil.Date
+	Standing    Standing
+	AsOf        civil.Date // the year's one as-of (see YearPage.AsOf)
 	Lists       []ListSummary
 	Categories  []FigureRow // by category
 	Years       []FigureRow // by year
@@ -34,9 +35,11 @@ type FigureRow struct {
 
 // TimelinePage is the Gantt-style timeline of a year's projects.
 type TimelinePage struct {
-	Nav   Nav
-	Year  int
-	Today civil.Date
+	Nav      Nav
+	Year     int
+	Standing Standing
+	AsOf     civil.Date // the year's one as-of (see YearPage.AsOf)
+	Today    civil.Date // where the chart draws today
 	From  civil.Date // the first day drawn
 	To    civil.Date // the last day drawn
 	Rows  []TimelineRow
@@ -44,7 +47,7 @@ type TimelinePage struct {
 
 // TimelineRow is one project on the timeline.
 type TimelineRow struct {
-	Position  int
+	Number    int // 序号
 	Name      string
 	NameEn    string
 	URL       string

@@ -16,6 +16,7 @@ type YearsAdminPage struct {
 // YearAdminRow is a year with a list.
 type YearAdminRow struct {
 	Year     int
+	State    string // "draft", "published" or "closed"
 	URL      string // the year's list editor
 	Start    int
 	Complete int
@@ -25,7 +26,15 @@ type YearAdminRow struct {
 type ListEditorPage struct {
 	Nav       Nav
 	Year      int
+	Standing  Standing
 	PublicURL string // "" while the year has no target
+	// Step is the next step of the list's life cycle (publish, close,
+	// reopen), which StepURL confirms; "" for none.
+	Step    string
+	StepURL string
+	// Closed lists are not edited: no forms.
+	Closed  bool
+	History []ListEvent
 	Lists     []EditorList
 	Size      int // how many each list is meant to have
 	// Offered are the active projects that can still go on a list of the
@@ -53,7 +62,8 @@ type EditorList struct {
 type EditorTarget struct {
 	ID          int64
 	Anchor      string
-	Position    int
+	Number      int // 序号
+	Category    string
 	Name        string
 	NameEn      string
 	RecordURL   string
@@ -122,4 +132,36 @@ type CarryOverChoice struct {
 	FromList string
 	Listed   bool
 	Checked  bool
+}
+
+// LifecyclePage confirms a step of a list's life cycle: publishing a
+// draft, closing a published year, reopening a closed one.
+type LifecyclePage struct {
+	Nav      Nav
+	Year     int
+	Step     string // "publish", "close" or "reopen"
+	Standing Standing
+	Start    int // targets on the start list
+	Complete int // and on the completion list
+	// Action is where the confirmation goes, with Version, the list's
+	// version the page was made from; "" when the step does not apply to
+	// the list as it stands now (someone else took a step first).
+	Action  string
+	Version int64
+	// Error says why the step was refused or cannot be taken.
+	Error string
+	// Blocking are the targets that keep the year from closing.
+	Blocking []BlockingTarget
+	Reason   string // a reopening's reason, as typed
+	Errors   FieldErrors
+	BackURL  string // the list editor
+}
+
+// BlockingTarget is a target that keeps a year from closing, and why.
+type BlockingTarget struct {
+	Number  int
+	Name    string
+	NameEn  string
+	Problem string
+	EditURL string // where its outcome and progress are recorded
 }

@@ -5,9 +5,10 @@ import "shuangshi/internal/civil"
 // ReportPage is the year-end table in the layout of the report's Table 5,
 // to print.
 type ReportPage struct {
-	Nav     Nav
-	Year    int
-	AsOf    civil.Date
+	Nav      Nav
+	Year     int
+	Standing Standing
+	AsOf     civil.Date // the year's one as-of: for a closed year, its close
 	Rows    []ReportRow
 	XLSXURL string
 	CSVURL  string

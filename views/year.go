@@ -4,9 +4,14 @@ import "shuangshi/internal/civil"
 
 // YearPage is the public page of one year's 双十 lists.
 type YearPage struct {
-	Nav  Nav
-	Year int
+	Nav      Nav
+	Year     int
+	Standing Standing
+	// AsOf is the one as-of of the year's pages: the close of a closed
+	// year, else the last change to its public data.
 	AsOf civil.Date
+	// History is the list's public history.
+	History []ListEvent
 	// Unreported counts the overdue targets whose deadline passed after the
 	// data was last changed; the page warns that they may only be late in
 	// being reported.
@@ -55,7 +60,7 @@ type YearList struct {
 
 // TargetRow is one row of a year's table.
 type TargetRow struct {
-	Position   int
+	Number     int // 序号
 	Category   string
 	Name       string // as the year's table lists it
 	NameEn     string // the project's English name, if any
@@ -67,4 +72,15 @@ type TargetRow struct {
 	NodeDate bool
 	Status   string
 	Progress string
+	// CarriedTo is the later list the target was carried into, and
+	// CarriedFrom the earlier list it came from; nil for none.
+	CarriedTo   *ListLink
+	CarriedFrom *ListLink
+}
+
+// ListLink is a link to a list of a year.
+type ListLink struct {
+	Year int
+	List string
+	URL  string
 }

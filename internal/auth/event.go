@@ -29,6 +29,11 @@ const (
 	// it shows, so making and ending one is logged.
 	ActionCalendarLinkCreated Action = "calendar-link-created"
 	ActionCalendarLinkRevoked Action = "calendar-link-revoked"
+	// Publishing, closing and reopening a year's list change what the
+	// public is told; the detail is the year, and a reopening's reason.
+	ActionListPublished Action = "list-published"
+	ActionListClosed    Action = "list-closed"
+	ActionListReopened  Action = "list-reopened"
 )
 
 // Actions returns every kind of entry of the security log.
@@ -38,6 +43,7 @@ func Actions() []Action {
 		ActionUserCreated, ActionRoleChanged, ActionUserDisabled, ActionUserEnabled,
 		ActionPasswordChanged, ActionPasswordReset, ActionAssigned, ActionUnassigned,
 		ActionEmailChanged, ActionCalendarLinkCreated, ActionCalendarLinkRevoked,
+		ActionListPublished, ActionListClosed, ActionListReopened,
 	}
 }
 
@@ -94,6 +100,12 @@ func ActorOf(u *User, address string) Actor {
 		return Actor{Address: address}
 	}
 	return Actor{UserID: u.ID, Name: u.Username, Address: address}
+}
+
+// Event returns the security log's entry of the actor's action, for a
+// feature that writes it in the transaction of the change it records.
+func (a Actor) Event(action Action, detail string, at time.Time) Event {
+	return a.event(action, nil, detail, at)
 }
 
 func (a Actor) event(action Action, subject *User, detail string, at time.Time) Event {

@@ -78,7 +78,7 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	years, err := h.projects.Years(ctx)
+	years, err := h.projects.Years(ctx, projects.AudienceOf(ctx))
 	if err != nil {
 		return err
 	}

@@ -52,10 +52,7 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, openCommen
 		if status == projects.StatusOverdue {
 			days = -days
 		}
-		last := t.Project.UpdatedAt
-		if t.UpdatedAt.After(last) {
-			last = t.UpdatedAt
-		}
+		last := t.Project.LastReported()
 		rows = append(rows, Row{
 			Target: t, Status: status, Days: days,
 			Engineers: engineers[t.ProjectID], LastUpdate: last,

@@ -35,10 +35,6 @@ func (h *Handler) Register(r *web.Router) {
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
 
-// year reads :year and loads its targets; see projects.YearFromParam.
-func (h *Handler) year(c echo.Context) (int, []projects.Target, error) {
-	return projects.YearFromParam(c, h.projects)
-}
 
 func figureRow(f Figures) views.FigureRow {
 	return views.FigureRow{
@@ -49,19 +45,21 @@ func figureRow(f Figures) views.FigureRow {
 }
 
 func (h *Handler) showDashboard(c echo.Context) error {
-	year, targets, err := h.year(c)
+	y, err := projects.YearFromParam(c, h.projects)
 	if err != nil {
 		return err
 	}
+	year, targets := y.Year, y.Targets
 	ctx := c.Request().Context()
 	today := h.today()
-	years, err := h.projects.Years(ctx)
+	years, err := h.projects.Years(ctx, projects.AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
 	whole, byCategory := YearFigures(targets, h.rule, today)
 	page := views.DashboardPage{
-		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, AsOf: today,
+		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year,
+		Standing: projects.StandingOf(y.YearList, h.location), AsOf: civil.DateOf(y.AsOf.In(h.location)),
 		TimelineURL: views.YearURL(year) + "/timeline", ReportURL: views.YearURL(year) + "/report",
 	}
 	for _, tally := range []projects.Tally{whole.Start, whole.Complete} {
@@ -82,9 +80,11 @@ func (h *Handler) showDashboard(c echo.Context) error {
 		}
 		yearTargets := targets
 		if y != year {
-			if yearTargets, err = h.projects.YearTargets(ctx, y); err != nil {
+			other, err := h.projects.Year(ctx, y, projects.AudienceOf(ctx))
+			if err != nil {
 				return err
 			}
+			yearTargets = other.Targets
 		}
 		f, _ := YearFigures(yearTargets, h.rule, today)
 		row := figureRow(f)
@@ -95,17 +95,19 @@ func (h *Handler) showDashboard(c echo.Context) error {
 }
 
 func (h *Handler) showTimeline(c echo.Context) error {
-	year, targets, err := h.year(c)
+	y, err := projects.YearFromParam(c, h.projects)
 	if err != nil {
 		return err
 	}
-	years, err := h.projects.Years(c.Request().Context())
+	year, targets := y.Year, y.Targets
+	years, err := h.projects.Years(c.Request().Context(), projects.AudienceOf(c.Request().Context()))
 	if err != nil {
 		return err
 	}
 	today := h.today()
 	page := views.TimelinePage{
 		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, Today: today,
+		Standing: projects.StandingOf(y.YearList, h.location), AsOf: civil.DateOf(y.AsOf.In(h.location)),
 		From: civil.Date{Year: year, Month: 1, Day: 1}, To: civil.LastDayOfYear(year),
 	}
 	rows := map[int64]*views.TimelineRow{}
@@ -115,7 +117,7 @@ func (h *Handler) showTimeline(c echo.Context) error {
 		if !seen {
 			p := t.Project
 			row = &views.TimelineRow{
-				Position: t.Position, Name: t.ListedName, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
+				Number: t.Number, Name: t.ListedName, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
 				Planned:  span(p.PlannedStart, p.PlannedCompletion, civil.Date{}),
 				Original: originalSpan(p.Milestones),
 				Actual:   span(p.ActualStart, p.ActualCompletion, today),

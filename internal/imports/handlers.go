@@ -59,7 +59,7 @@ func YearUploadURL(year int) string { return UploadPath + "?year=" + strconv.Ito
 func uploadURL(id int64) string { return UploadPath + "/" + strconv.FormatInt(id, 10) }
 
 func (h *Handler) nav(ctx context.Context) (views.Nav, error) {
-	years, err := h.projects.Years(ctx)
+	years, err := h.projects.Years(ctx, projects.AudienceOf(ctx))
 	return views.Nav{Years: years}, err
 }
 
@@ -195,12 +195,12 @@ func (h *Handler) preview(ctx context.Context, u Upload) ([]Line, []Listed, erro
 		candidates = append(candidates, CandidateOf(p))
 		archived[p.ID] = p.ArchivedAt != nil
 	}
-	current, err := h.projects.YearTargets(ctx, u.Year)
+	current, err := h.projects.Year(ctx, u.Year, projects.Staff)
 	if err != nil && !errors.Is(err, projects.ErrNotFound) {
 		return nil, nil, err
 	}
-	listed := make([]Listed, 0, len(current))
-	for _, t := range current {
+	listed := make([]Listed, 0, len(current.Targets))
+	for _, t := range current.Targets {
 		listed = append(listed, Listed{ProjectID: t.ProjectID, List: t.List})
 	}
 	lines := Preview(u.Year, u.Sheet.Rows, candidates, listed)

@@ -45,6 +45,7 @@ func (h *Handler) Register(r *web.Router) {
 	r.POST("/admin/targets/:id/deadline", h.setDeadline, admin)
 	r.GET("/admin/targets/:id/remove", h.confirmRemove, admin)
 	r.POST("/admin/targets/:id/remove", h.removeTarget, admin)
+	h.registerLifecycle(r, admin)
 	r.InHeader(web.HeaderLink{Label: "nav.lists", URL: YearsPath, Place: web.HeaderRecord, Shown: auth.Shows(auth.ManageRecord)})
 }
 
@@ -67,17 +68,19 @@ func targetURL(id int64) string { return "/admin/targets/" + strconv.FormatInt(i
 
 func actor(c echo.Context) auth.Actor { return auth.ActorOf(auth.CurrentUser(c), c.RealIP()) }
 
-// yearTargets returns a year's targets; a year without a list has none.
-func (h *Handler) yearTargets(ctx context.Context, year int) ([]projects.Target, error) {
-	targets, err := h.store.YearTargets(ctx, year)
+// year returns a year's list as staff read it; a year without a list is
+// a draft without targets.
+func (h *Handler) year(ctx context.Context, year int) (projects.Year, error) {
+	y, err := h.store.Year(ctx, year, projects.Staff)
 	if errors.Is(err, projects.ErrNotFound) {
-		return nil, nil
+		list, err := h.store.YearList(ctx, year)
+		return projects.Year{YearList: list}, err
 	}
-	return targets, err
+	return y, err
 }
 
 func (h *Handler) nav(ctx context.Context) (views.Nav, error) {
-	years, err := h.store.Years(ctx)
+	years, err := h.store.Years(ctx, projects.AudienceOf(ctx))
 	return views.Nav{Years: years}, err
 }
 
@@ -89,12 +92,12 @@ func (h *Handler) showYears(c echo.Context) error {
 	}
 	page := views.YearsAdminPage{Nav: nav, Action: YearsPath, ProjectsURL: projects.RecordsPath, Next: civil.DateOf(h.now().In(h.location)).Year + 1}
 	for _, year := range nav.Years {
-		targets, err := h.yearTargets(ctx, year)
+		y, err := h.year(ctx, year)
 		if err != nil {
 			return err
 		}
-		row := views.YearAdminRow{Year: year, URL: ListURL(year)}
-		for _, t := range targets {
+		row := views.YearAdminRow{Year: year, State: string(y.State), URL: ListURL(year)}
+		for _, t := range y.Targets {
 			if t.List == projects.StartList {
 				row.Start++
 			} else {
@@ -142,34 +145,42 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 		return err
 	}
 	nav.CurrentYear = year
-	targets, err := h.yearTargets(ctx, year)
+	y, err := h.year(ctx, year)
+	if err != nil {
+		return err
+	}
+	events, err := h.store.YearEvents(ctx, year)
 	if err != nil {
 		return err
 	}
 	page := views.ListEditorPage{
 		Nav: nav, Year: year, Size: ListSize, Errors: views.FieldErrors{},
+		Standing: projects.StandingOf(y.YearList, h.location), Closed: y.State == projects.Closed,
+		History: projects.ListHistory(events, true, h.location),
 		Add:      views.AddTargetForm{Project: add.Project, List: add.List, ListedName: add.ListedName, Deadline: add.Deadline},
 		ListsURL: YearsPath, AddAction: yearURL(year, "targets"), NewProjectURL: projects.NewRecordPath,
 	}
-	if len(targets) > 0 {
+	if len(y.Targets) > 0 {
 		page.PublicURL = views.YearURL(year)
+		page.Step = string(nextStep(y.State))
+		page.StepURL = yearURL(year, page.Step)
 	}
 	if h.ImportURL != nil {
 		page.ImportURL = h.ImportURL(year)
 	}
-	if previous, err := h.yearTargets(ctx, year-1); err != nil {
+	if previous, err := h.year(ctx, year-1); err != nil {
 		return err
-	} else if len(previous) > 0 {
+	} else if len(previous.Targets) > 0 {
 		page.CarryOverURL = carryOverURL(year - 1)
 	}
-	for _, list := range []projects.List{projects.StartList, projects.CompleteList} {
+	for _, list := range projects.Lists() {
 		el := views.EditorList{List: string(list)}
-		for _, t := range targets {
+		for _, t := range y.Targets {
 			if t.List != list {
 				continue
 			}
 			et := views.EditorTarget{
-				ID: t.ID, Anchor: "target-" + strconv.FormatInt(t.ID, 10), Position: t.Position,
+				ID: t.ID, Anchor: "target-" + strconv.FormatInt(t.ID, 10), Number: t.Number, Category: string(t.Project.Category),
 				Name: t.ListedName, NameEn: t.Project.NameEn, RecordURL: projects.RecordURL(t.ProjectID),
 				Deadline: t.Deadline, NodeDate: t.Deadline != civil.LastDayOfYear(year),
 				MoveURL: targetURL(t.ID) + "/move", DeadlineURL: targetURL(t.ID) + "/deadline", RemoveURL: targetURL(t.ID) + "/remove",
@@ -181,8 +192,11 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 			}
 			el.Targets = append(el.Targets, et)
 		}
-		if n := len(el.Targets); n > 0 {
-			el.Targets[0].First, el.Targets[n-1].Last = true, true
+		// A target moves among the targets of its list and category: the
+		// numbers group the rows by category, as the year-end table does.
+		for i := range el.Targets {
+			el.Targets[i].First = i == 0 || el.Targets[i-1].Category != el.Targets[i].Category
+			el.Targets[i].Last = i == len(el.Targets)-1 || el.Targets[i+1].Category != el.Targets[i].Category
 		}
 		page.Lists = append(page.Lists, el)
 	}
@@ -266,7 +280,7 @@ func (h *Handler) moveTarget(c echo.Context) error {
 	default:
 		return web.BadRequest("error.400")
 	}
-	if err := h.store.MoveTarget(c.Request().Context(), t.ID, by); err != nil {
+	if err := h.store.MoveTarget(c.Request().Context(), t.ID, by, actor(c)); err != nil {
 		return err // projects.ErrNotFound, 404, when removed since it was read
 	}
 	return c.Redirect(http.StatusSeeOther, ListURL(t.Year)+"#target-"+strconv.FormatInt(t.ID, 10))
@@ -349,18 +363,18 @@ func (h *Handler) proposals(ctx context.Context, year int) ([]Proposal, error) {
 	if year >= civil.MaxYear {
 		return nil, web.BadRequest("error.400") // there is no next year to carry over to
 	}
-	this, err := h.yearTargets(ctx, year)
+	this, err := h.year(ctx, year)
 	if err != nil {
 		return nil, err
 	}
-	if len(this) == 0 {
+	if len(this.Targets) == 0 {
 		return nil, web.NotFound("error.year_not_found", "Year", year)
 	}
-	next, err := h.yearTargets(ctx, year+1)
+	next, err := h.year(ctx, year+1)
 	if err != nil {
 		return nil, err
 	}
-	return CarryOver(this, next), nil
+	return CarryOver(this.Targets, next.Targets), nil
 }
 
 func proposalValue(p Proposal) string {
@@ -423,7 +437,11 @@ func (h *Handler) carryOver(c echo.Context) error {
 	var adding []projects.NewTarget
 	for _, p := range proposals {
 		if chosen[proposalValue(p)] && !p.Listed {
-			adding = append(adding, projects.NewTarget{Year: year + 1, List: p.List, ProjectID: p.Project.ID})
+			nt := projects.NewTarget{Year: year + 1, List: p.List, ProjectID: p.Project.ID}
+			if p.Why == WhyUnfinished {
+				nt.CarriedFrom = p.From.ID
+			}
+			adding = append(adding, nt)
 		}
 	}
 	if len(adding) == 0 {

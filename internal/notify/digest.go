@@ -52,7 +52,7 @@ func BuildDigest(user auth.User, targets []projects.Target, engineers map[int64]
 	seen := map[int64]bool{}
 	for _, t := range scoped {
 		p := t.Project
-		if !seen[p.ID] && now.Sub(p.UpdatedAt) > time.Duration(staleDays)*24*time.Hour {
+		if !seen[p.ID] && now.Sub(p.LastReported()) > time.Duration(staleDays)*24*time.Hour {
 			seen[p.ID] = true
 			d.Stale = append(d.Stale, p)
 		}

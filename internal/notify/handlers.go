@@ -109,7 +109,7 @@ func (h *Handler) showCalendar(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	years, err := h.digester.projects.Years(ctx)
+	years, err := h.digester.projects.Years(ctx, projects.AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (h *Handler) showDigest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	years, err := h.digester.projects.Years(ctx)
+	years, err := h.digester.projects.Years(ctx, projects.AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (h *Handler) showDigest(c echo.Context) error {
 	for _, p := range digest.Stale {
 		page.Stale = append(page.Stale, views.DigestProject{
 			Name: p.Name, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
-			LastUpdate: civil.DateOf(p.UpdatedAt.In(h.digester.location)),
+			LastUpdate: civil.DateOf(p.LastReported().In(h.digester.location)),
 		})
 	}
 	return web.Render(c, http.StatusOK, views.Digest(page))

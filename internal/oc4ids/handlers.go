@@ -43,20 +43,24 @@ func (h *Handler) Register(r *web.Router) {
 // showYearPackage answers a package of the projects on the year's lists,
 // each once and in the order of the year's table, with all their targets.
 func (h *Handler) showYearPackage(c echo.Context) error {
-	_, targets, err := projects.YearFromParam(c, h.store)
+	y, err := projects.YearFromParam(c, h.store)
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, 0, len(targets))
+	ids := make([]int64, 0, len(y.Targets))
 	seen := map[int64]bool{}
-	for _, t := range targets {
+	for _, t := range y.Targets {
 		if !seen[t.ProjectID] {
 			seen[t.ProjectID] = true
 			ids = append(ids, t.ProjectID)
 		}
 	}
-	found, err := h.store.ProjectsWithTargets(c.Request().Context(), ids)
+	ctx := c.Request().Context()
+	found, err := h.store.ProjectsWithTargets(ctx, ids)
 	if err != nil {
+		return err
+	}
+	if found, err = h.store.Readable(ctx, found, projects.AudienceOf(ctx)); err != nil {
 		return err
 	}
 	return h.writePackage(c, found)

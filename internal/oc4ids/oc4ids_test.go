@@ -433,19 +433,19 @@ func getPackage(t *testing.T, url string) (Package, string) {
 	return pkg, string(body)
 }
 
-// targetOf returns the target at a year's position, with its project.
-func targetOf(t *testing.T, store *projects.Store, year, position int) projects.Target {
+// targetOf returns the target of a year's number (序号), with its project.
+func targetOf(t *testing.T, store *projects.Store, year, number int) projects.Target {
 	t.Helper()
-	targets, err := store.YearTargets(context.Background(), year)
+	y, err := store.Year(context.Background(), year, projects.Staff)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, target := range targets {
-		if target.Position == position {
+	for _, target := range y.Targets {
+		if target.Number == number {
 			return target
 		}
 	}
-	t.Fatalf("%d has no row %d", year, position)
+	t.Fatalf("%d has no row %d", year, number)
 	return projects.Target{}
 }
 
@@ -461,12 +461,12 @@ func TestYearPackageOnTheSeed(t *testing.T) {
 	}
 
 	// 20 rows, 18 projects: 顺平路 and the 东走马塘 south wall are on both lists.
-	targets, err := store.YearTargets(context.Background(), 2022)
+	y, err := store.Year(context.Background(), 2022, projects.ThePublic)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var wantIDs []string
-	for _, target := range targets {
+	for _, target := range y.Targets {
 		id := "oc4ids-shuangshi-" + strconv.FormatInt(target.ProjectID, 10)
 		if !slices.Contains(wantIDs, id) {
 			wantIDs = append(wantIDs, id)

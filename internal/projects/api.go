@@ -26,9 +26,16 @@ type yearDocument struct {
 
 // targetFields are the fields of a target in every document that lists one.
 type targetFields struct {
-	List     List       `json:"list"`
-	Position int        `json:"position"`
-	Name     string     `json:"name"` // as the year's table listed it
+	List List `json:"list"`
+	// Number is the target's 序号, the one every page and export shows.
+	Number int `json:"number"`
+	// Position is the same number, under the name the first documents
+	// of v1 gave it.
+	Position int `json:"position"`
+	// PositionInList is the target's place within its own list (the
+	// third of the start list is 3), on a year's page of the API only.
+	PositionInList int    `json:"position_in_list,omitempty"`
+	Name           string `json:"name"` // as the year's table listed it
 	Outcome  Outcome    `json:"outcome"`
 	Overdue  bool       `json:"overdue"`
 	Progress string     `json:"progress"`
@@ -37,7 +44,7 @@ type targetFields struct {
 
 func newTargetFields(t Target, today civil.Date) targetFields {
 	return targetFields{
-		List: t.List, Position: t.Position, Name: t.ListedName, Outcome: t.Outcome,
+		List: t.List, Number: t.Number, Position: t.Number, Name: t.ListedName, Outcome: t.Outcome,
 		Overdue: t.Overdue(today), Progress: t.Progress, Deadline: t.Deadline,
 	}
 }
@@ -57,9 +64,10 @@ type projectReference struct {
 
 // newYearDocument makes page number (from 1, no further than the last)
 // of a year's targets, YearPageSize a page.
-func newYearDocument(targets []Target, year, number int, today civil.Date) yearDocument {
+func newYearDocument(y Year, number int, today civil.Date) yearDocument {
+	targets, year := y.Targets, y.Year
 	doc := yearDocument{
-		Year: year, AsOf: LastChanged(targets).UTC(),
+		Year: year, AsOf: y.AsOf.UTC(),
 		Page: number, Pages: pageCount(len(targets), YearPageSize), Total: len(targets),
 	}
 	pager, from, to := views.NewPager(len(targets), number, YearPageSize, func(n int) string {
@@ -67,9 +75,16 @@ func newYearDocument(targets []Target, year, number int, today civil.Date) yearD
 	})
 	doc.Next = pager.NextURL
 	doc.Targets = make([]targetDocument, 0, to-from)
-	for _, t := range targets[from:to] {
+	inList := map[List]int{}
+	for i, t := range targets {
+		inList[t.List]++
+		if i < from || i >= to {
+			continue
+		}
+		fields := newTargetFields(t, today)
+		fields.PositionInList = inList[t.List]
 		doc.Targets = append(doc.Targets, targetDocument{
-			targetFields: newTargetFields(t, today),
+			targetFields: fields,
 			Project: projectReference{
 				ID: t.Project.ID, Name: t.Project.Name, NameEn: t.Project.NameEn, Category: t.Project.Category, Extent: t.Project.Extent,
 			},

@@ -256,7 +256,7 @@ func (h *Handler) renderComments(c echo.Context, status int, t Target, body stri
 	if err != nil {
 		return err
 	}
-	years, err := h.store.Years(ctx)
+	years, err := h.store.Years(ctx, AudienceOf(ctx))
 	if err != nil {
 		return err
 	}

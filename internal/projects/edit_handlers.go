@@ -111,7 +111,7 @@ func fieldName(key string, p Project) views.FieldName {
 func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, problems Problems, conflict *views.Conflict) error {
 	ctx := c.Request().Context()
 	today := h.today()
-	years, err := h.store.Years(ctx)
+	years, err := h.store.Years(ctx, AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (h *Handler) showHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	years, err := h.store.Years(c.Request().Context())
+	years, err := h.store.Years(c.Request().Context(), AudienceOf(c.Request().Context()))
 	if err != nil {
 		return err
 	}

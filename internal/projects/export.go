@@ -28,7 +28,7 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 	for _, target := range targets {
 		rows = append(rows, []string{
 			t("category." + string(target.Project.Category) + ".short"),
-			strconv.Itoa(target.Position),
+			strconv.Itoa(target.Number),
 			spreadsheetText(target.ListedName),
 			t("list." + string(target.List)),
 			spreadsheetText(target.Progress),

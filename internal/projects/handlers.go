@@ -1,6 +1,7 @@
 package projects
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,37 +54,44 @@ func (h *Handler) Register(r *web.Router) {
 	h.registerRecord(r)
 }
 
+// AudienceOf is whom the reader of ctx is: staff, who see drafts, when
+// signed in with the staff's view; else the public.
+func AudienceOf(ctx context.Context) Audience {
+	if auth.Shows(auth.ViewInternal)(ctx) {
+		return Staff
+	}
+	return ThePublic
+}
+
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
 
 func (h *Handler) showNewestYear(c echo.Context) error {
-	years, err := h.store.Years(c.Request().Context())
+	ctx := c.Request().Context()
+	newest, err := h.store.NewestYear(ctx, AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
-	if len(years) == 0 {
-		return web.NotFound("error.404")
-	}
-	newest := years[len(years)-1]
-	targets, err := h.store.YearTargets(c.Request().Context(), newest)
+	y, err := h.store.Year(ctx, newest, AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
-	return h.renderYear(c, years, newest, targets)
+	return h.renderYear(c, y)
 }
 
 func (h *Handler) showYear(c echo.Context) error {
-	year, targets, err := h.yearFromParam(c)
+	y, err := YearFromParam(c, h.store)
 	if err != nil {
 		return err
 	}
-	years, err := h.store.Years(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return h.renderYear(c, years, year, targets)
+	return h.renderYear(c, y)
 }
 
-func (h *Handler) renderYear(c echo.Context, years []int, year int, targets []Target) error {
+func (h *Handler) renderYear(c echo.Context, y Year) error {
+	ctx := c.Request().Context()
+	years, err := h.store.Years(ctx, AudienceOf(ctx))
+	if err != nil {
+		return err
+	}
 	filter, err := categoryParam(c)
 	if err != nil {
 		return err
@@ -92,27 +100,32 @@ func (h *Handler) renderYear(c echo.Context, years []int, year int, targets []Ta
 	if err != nil {
 		return err
 	}
-	page := yearPage(targets, year, filter, number, h.today(), h.location, h.rule)
-	page.Nav = views.Nav{Years: years, CurrentYear: year}
+	events, err := h.store.YearEvents(ctx, y.Year)
+	if err != nil {
+		return err
+	}
+	history := ListHistory(events, AudienceOf(ctx) == Staff, h.location)
+	page := yearPage(y, history, filter, number, h.today(), h.location, h.rule)
+	page.Nav = views.Nav{Years: years, CurrentYear: y.Year}
 	return web.Render(c, http.StatusOK, views.Year(page))
 }
 
 func (h *Handler) downloadYearCSV(c echo.Context) error {
-	year, targets, err := h.yearFromParam(c)
+	y, err := YearFromParam(c, h.store)
 	if err != nil {
 		return err
 	}
-	body, err := yearCSV(c.Request().Context(), targets, h.rule, h.today())
+	body, err := yearCSV(c.Request().Context(), y.Targets, h.rule, h.today())
 	if err != nil {
 		return err
 	}
-	name := "shuangshi-" + strconv.Itoa(year) + ".csv"
+	name := "shuangshi-" + strconv.Itoa(y.Year) + ".csv"
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
 func (h *Handler) showYearJSON(c echo.Context) error {
-	year, targets, err := h.yearFromParam(c)
+	y, err := YearFromParam(c, h.store)
 	if err != nil {
 		return err
 	}
@@ -120,10 +133,10 @@ func (h *Handler) showYearJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if last := pageCount(len(targets), YearPageSize); number > last {
+	if last := pageCount(len(y.Targets), YearPageSize); number > last {
 		return web.NotFound("error.page_not_found", "Page", number)
 	}
-	return c.JSON(http.StatusOK, newYearDocument(targets, year, number, h.today()))
+	return c.JSON(http.StatusOK, newYearDocument(y, number, h.today()))
 }
 
 func (h *Handler) showProject(c echo.Context) error {
@@ -131,7 +144,7 @@ func (h *Handler) showProject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	years, err := h.store.Years(c.Request().Context())
+	years, err := h.store.Years(c.Request().Context(), AudienceOf(c.Request().Context()))
 	if err != nil {
 		return err
 	}
@@ -161,22 +174,16 @@ func (h *Handler) showProjectJSON(c echo.Context) error {
 	return c.JSON(http.StatusOK, newProjectDocument(p, h.today()))
 }
 
-// yearFromParam loads the year named by the :year parameter with its
-// targets; see YearFromParam.
-func (h *Handler) yearFromParam(c echo.Context) (int, []Target, error) {
-	return YearFromParam(c, h.store)
-}
-
-// YearFromParam loads the year named by a page's :year parameter with its
-// targets, each with its project: 400 for what is not a year, 404 for a
-// year without a list.
-func YearFromParam(c echo.Context, store *Store) (int, []Target, error) {
+// YearFromParam loads the year named by a page's :year parameter, as
+// its reader may read it: 400 for what is not a year, 404 for a year
+// without a list, or with a draft the reader may not see.
+func YearFromParam(c echo.Context, store *Store) (Year, error) {
 	year, err := YearParam(c)
 	if err != nil {
-		return 0, nil, err
+		return Year{}, err
 	}
-	targets, err := store.YearTargets(c.Request().Context(), year)
-	return year, targets, err
+	ctx := c.Request().Context()
+	return store.Year(ctx, year, AudienceOf(ctx))
 }
 
 // project loads the project named by the :id parameter; see ProjectParam.
@@ -194,7 +201,8 @@ func ProjectParam(c echo.Context, store *Store) (Project, error) {
 	if err != nil {
 		return Project{}, ErrNotFound.WithMessage("error.project_not_found", "ID", quoteInput(raw))
 	}
-	return store.Project(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	return store.ProjectAs(ctx, id, AudienceOf(ctx))
 }
 
 // TargetParam loads the listed target named by a page's :id parameter,

@@ -39,6 +39,7 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 			"internal_note":               p.InternalNote,
 			"version":                     gorm.Expr("version + 1"),
 			"updated_at":                  now,
+			"reported_at":                 now,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -81,7 +82,7 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		return Project{}, err
 	}
 	// As a read would find it: one version on, changed now.
-	p.Version, p.UpdatedAt = version+1, now
+	p.Version, p.UpdatedAt, p.ReportedAt = version+1, now, now
 	p.Targets = slices.Clone(p.Targets)
 	for i, t := range p.Targets {
 		for _, c := range edit.Changes {

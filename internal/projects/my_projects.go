@@ -103,7 +103,7 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 		ID: p.ID, Name: p.Name, NameEn: p.NameEn, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
 		ProgressAction: ProjectURL(p.ID) + "/progress", Version: strconv.FormatInt(p.Version, 10),
 		Category: string(p.Category), State: string(p.State()),
-		UpdatedOn: civil.DateOf(p.LastChanged().In(h.location)),
+		UpdatedOn: civil.DateOf(p.LastReported().In(h.location)),
 	}
 	if ok {
 		status = h.rule.Status(next, p.Milestones, h.today())

@@ -16,10 +16,13 @@ func ProjectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 1
 // reckoned in loc.
 //
 // number is the page of the lists to show, from 1; past the last, the last.
-func yearPage(targets []Target, year int, filter Category, number int, today civil.Date, loc *time.Location, rule StatusRule) views.YearPage {
-	asOf := civil.DateOf(LastChanged(targets).In(loc))
+func yearPage(y Year, history []views.ListEvent, filter Category, number int, today civil.Date, loc *time.Location, rule StatusRule) views.YearPage {
+	targets, year := y.Targets, y.Year
+	asOf := civil.DateOf(y.AsOf.In(loc))
 	page := views.YearPage{
 		Year:       year,
+		Standing:   StandingOf(y.YearList, loc),
+		History:    history,
 		AsOf:       asOf,
 		Unreported: Unreported(targets, asOf, today),
 		CSVURL:     views.YearURL(year) + "/table.csv",
@@ -82,8 +85,16 @@ const YearPageSize = 100
 func pageCount(n, size int) int { return max(1, (n+size-1)/size) }
 
 func targetRow(t Target, status Status) views.TargetRow {
+	link := func(l *Listing) *views.ListLink {
+		if l == nil {
+			return nil
+		}
+		return &views.ListLink{Year: l.Year, List: string(l.List), URL: views.YearURL(l.Year) + "#list-" + string(l.List)}
+	}
 	return views.TargetRow{
-		Position:   t.Position,
+		CarriedTo:   link(t.CarriedTo),
+		CarriedFrom: link(t.CarriedFrom),
+		Number:     t.Number,
 		Category:   string(t.Project.Category),
 		Name:       t.ListedName,
 		NameEn:     t.Project.NameEn,
@@ -134,7 +145,7 @@ func projectTarget(t Target, status Status) views.ProjectTarget {
 	return views.ProjectTarget{
 		Year:       t.Year,
 		YearURL:    views.YearURL(t.Year),
-		Position:   t.Position,
+		Number:     t.Number,
 		ListedName: t.ListedName,
 		List:       string(t.List),
 		Deadline:   t.Deadline,
@@ -175,4 +186,37 @@ func historyValue(v ChangeValue, staff bool) views.HistoryValue {
 		Text: v.Text, Date: v.Date, Percent: v.Percent, Category: string(v.Category), Archived: v.Archived,
 		Outcome: string(v.Outcome), ByHand: v.ByHand && staff, Year: v.Year, List: string(v.List),
 	}
+}
+
+// StandingOf is where list y stands, as its pages say it, with days
+// reckoned in loc.
+func StandingOf(y YearList, loc *time.Location) views.Standing {
+	st := views.Standing{State: string(y.State)}
+	if y.PublishedAt != nil {
+		st.PublishedOn = civil.DateOf(y.PublishedAt.In(loc))
+	}
+	if y.ClosedAt != nil {
+		st.ClosedOn = civil.DateOf(y.ClosedAt.In(loc))
+	}
+	return st
+}
+
+// ListHistory is the view of a list's history, oldest first, with days
+// in loc. Staff also see who made each change and why.
+func ListHistory(events []YearEvent, staff bool, loc *time.Location) []views.ListEvent {
+	out := make([]views.ListEvent, 0, len(events))
+	for _, e := range events {
+		le := views.ListEvent{On: civil.DateOf(e.At.In(loc)), Kind: string(e.Kind), Name: e.Name}
+		if e.Number != nil {
+			le.Number = *e.Number
+		}
+		if e.OldNumber != nil {
+			le.OldNumber = *e.OldNumber
+		}
+		if staff {
+			le.Who, le.Reason = e.UserName, e.Detail
+		}
+		out = append(out, le)
+	}
+	return out
 }

@@ -172,10 +172,24 @@ type Project struct {
 	InternalNote string
 	// Version is raised by every save, so that a save made from an older
 	// version is caught as a conflict instead of overwriting.
-	Version   int64
-	Targets   []Target
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Version int64
+	Targets []Target
+	// ReportedAt is when a person last changed the project's own fields
+	// (milestones, progress, outcome, notes), as the history records it:
+	// the "last update" supervisors judge staleness by. List maintenance
+	// (ordering, publishing, closing, carrying over) leaves it.
+	ReportedAt time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// LastReported is when a person last changed the project's own fields
+// (ReportedAt); for a project nobody has reported on, when it was made.
+func (p Project) LastReported() time.Time {
+	if p.ReportedAt.IsZero() {
+		return p.CreatedAt
+	}
+	return p.ReportedAt
 }
 
 // LastChanged returns when the project or any of its loaded targets last

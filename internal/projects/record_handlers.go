@@ -52,7 +52,7 @@ func (h *Handler) listProjects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	years, err := h.store.Years(ctx)
+	years, err := h.store.Years(ctx, AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (h *Handler) archiveProject(archived bool) echo.HandlerFunc {
 
 func (h *Handler) renderProjectForm(c echo.Context, status int, p Project, f ProjectForm, problems Problems, conflict *views.Conflict) error {
 	ctx := c.Request().Context()
-	years, err := h.store.Years(ctx)
+	years, err := h.store.Years(ctx, AudienceOf(ctx))
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func (s *Store) CreateProject(ctx context.Context, p Project, by auth.Actor) (Pr
 			return ErrNameTaken
 		}
 		now := s.now()
-		p.ID, p.Version, p.CreatedAt, p.UpdatedAt = 0, 1, now, now
+		p.ID, p.Version, p.CreatedAt, p.UpdatedAt, p.ReportedAt = 0, 1, now, now, now
 		p.Targets = nil
 		if err := tx.Omit("Targets").Create(&p).Error; err != nil {
 			return err
@@ -135,6 +135,9 @@ type NewTarget struct {
 	ProjectID  int64
 	ListedName string     // "" for the project's name
 	Deadline   civil.Date // zero for 31 December of the year
+	// CarriedFrom is the unfinished target of an earlier year that this
+	// one carries over, or 0: it records where it went, and stops counting.
+	CarriedFrom int64
 }
 
 // AddTargets puts projects on a year's lists, at the end of each list, in
@@ -149,8 +152,19 @@ func (s *Store) AddTargets(ctx context.Context, targets []NewTarget, by auth.Act
 
 func (s *Store) addTargets(tx *gorm.DB, targets []NewTarget, by auth.Actor) error {
 	now := s.now()
-	years := map[int]bool{}
+	years := map[int]YearList{}
 	for _, nt := range targets {
+		y, ok := years[nt.Year]
+		if !ok {
+			var err error
+			if y, err = ensureYearList(tx, nt.Year); err != nil {
+				return err
+			}
+			if y.State == Closed {
+				return ErrYearClosed.WithMessage("lifecycle.year_closed", "Year", nt.Year)
+			}
+			years[nt.Year] = y
+		}
 		var p Project
 		if err := tx.First(&p, nt.ProjectID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return ErrNotFound
@@ -188,14 +202,65 @@ func (s *Store) addTargets(tx *gorm.DB, targets []NewTarget, by auth.Actor) erro
 		if err := record(tx, []Change{{ProjectID: p.ID, TargetID: &id, Field: FieldListed, NewValue: listingText(t), Public: true}}, now, by); err != nil {
 			return err
 		}
-		years[nt.Year] = true
+		if nt.CarriedFrom != 0 {
+			if err := carryFrom(tx, nt.CarriedFrom, t, now, by); err != nil {
+				return err
+			}
+		}
+		if y.State == Published {
+			// Numbered after the last, and said in the list's history.
+			number := t.Position
+			if err := addYearEvent(tx, YearEvent{Year: t.Year, Kind: EventTargetAdded, TargetID: &id, Name: t.ListedName, Number: &number}, now, by); err != nil {
+				return err
+			}
+		}
 	}
-	for year := range years {
+	for year, y := range years {
+		if y.State != Draft {
+			continue
+		}
 		if err := renumber(tx, year, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// carryFrom records that target from went on as target to. Its own
+// outcome stays, as the year answered it; the list maintenance leaves its
+// updated_at. A public year says so in its history.
+func carryFrom(tx *gorm.DB, from int64, to Target, at time.Time, by auth.Actor) error {
+	var old Target
+	if err := tx.First(&old, from).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	if old.ProjectID != to.ProjectID || old.Year >= to.Year {
+		return fmt.Errorf("target %d cannot carry over to %d %s", from, to.Year, to.List)
+	}
+	if err := tx.Model(&Target{}).Where("id = ?", from).UpdateColumn("carried_to_id", to.ID).Error; err != nil {
+		return err
+	}
+	y, err := yearList(tx, old.Year)
+	if err != nil || !y.Public() {
+		return err
+	}
+	number, id := old.Position, old.ID
+	return addYearEvent(tx, YearEvent{Year: old.Year, Kind: EventCarriedOver, TargetID: &id, Name: old.ListedName, Number: &number}, at, by)
+}
+
+// openYear returns the list of a target's year, or ErrYearClosed when the
+// year is closed: its targets stay as the year was answered.
+func openYear(tx *gorm.DB, year int) (YearList, error) {
+	y, err := yearList(tx, year)
+	if err != nil {
+		return YearList{}, err
+	}
+	if y.State == Closed {
+		return YearList{}, ErrYearClosed.WithMessage("lifecycle.year_closed", "Year", year)
+	}
+	return y, nil
 }
 
 // RemoveTarget takes a target off its list, with a reason, and renumbers
@@ -208,6 +273,10 @@ func (s *Store) RemoveTarget(ctx context.Context, id int64, reason string, by au
 		} else if err != nil {
 			return err
 		}
+		y, err := openYear(tx, t.Year)
+		if err != nil {
+			return err
+		}
 		now := s.now()
 		// Marked by hand rather than with GORM's Delete, so that the time
 		// is the store's clock like every other stamp.
@@ -218,29 +287,71 @@ func (s *Store) RemoveTarget(ctx context.Context, id int64, reason string, by au
 		if err := record(tx, []Change{{ProjectID: t.ProjectID, TargetID: &tid, Field: FieldUnlisted, OldValue: listingText(t), Reason: reason, Public: true}}, now, by); err != nil {
 			return err
 		}
+		if y.State == Published {
+			// The number stays unused: the public may have cited the others.
+			number := t.Position
+			return addYearEvent(tx, YearEvent{Year: t.Year, Kind: EventTargetRemoved, TargetID: &tid, Name: t.ListedName, Number: &number, Detail: reason}, now, by)
+		}
 		return renumber(tx, t.Year, nil)
 	})
 }
 
-// MoveTarget moves a target one place up (-1) or down (+1) within its
-// list, and renumbers the year.
-func (s *Store) MoveTarget(ctx context.Context, id int64, by int) error {
+// MoveTarget moves a target one place up (-1) or down (+1) among the
+// targets of its list and category, in the order of their 序号 (the
+// numbers group a year's rows by category, as the year-end table does):
+// the two exchange their numbers. In a published list, whose numbers the
+// public may have cited, the list's history says so.
+func (s *Store) MoveTarget(ctx context.Context, id int64, places int, by auth.Actor) error {
 	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t Target
-		if err := tx.First(&t, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := tx.Joins("Project").First(&t, "targets.id = ?", id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return ErrNotFound
 		} else if err != nil {
 			return err
 		}
-		var list []Target
-		if err := tx.Where("year = ? AND list = ?", t.Year, t.List).Order("position").Find(&list).Error; err != nil {
+		y, err := openYear(tx, t.Year)
+		if err != nil {
 			return err
 		}
-		order := make([]int64, len(list))
-		for i, lt := range list {
-			order[i] = lt.ID
+		var group []Target
+		if err := tx.Joins("Project").Where("targets.year = ? AND targets.list = ? AND Project.category = ?", t.Year, t.List, t.Project.Category).
+			Order("targets.position").Find(&group).Error; err != nil {
+			return err
 		}
-		return renumber(tx, t.Year, map[List][]int64{t.List: Moved(order, id, by)})
+		order := make([]int64, len(group))
+		for i, g := range group {
+			order[i] = g.ID
+		}
+		moved := Moved(order, id, places)
+		var neighbour Target
+		for i, g := range group {
+			if moved[i] == id && g.ID != id {
+				neighbour = g
+			}
+		}
+		if neighbour.ID == 0 {
+			return nil // first or last already
+		}
+		// Positions are unique within a year: the target steps out of the
+		// way, past the last, while its neighbour takes its place. A
+		// position is list maintenance: UpdateColumn leaves updated_at.
+		var last int
+		if err := tx.Model(&Target{}).Unscoped().Where("year = ?", t.Year).Select("COALESCE(MAX(position), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		for _, swap := range []struct {
+			id       int64
+			position int
+		}{{t.ID, last + 1}, {neighbour.ID, t.Position}, {t.ID, neighbour.Position}} {
+			if err := tx.Model(&Target{}).Where("id = ?", swap.id).UpdateColumn("position", swap.position).Error; err != nil {
+				return err
+			}
+		}
+		if y.State != Published {
+			return nil
+		}
+		tid, from, to := t.ID, t.Position, neighbour.Position
+		return addYearEvent(tx, YearEvent{Year: t.Year, Kind: EventTargetMoved, TargetID: &tid, Name: t.ListedName, Number: &to, OldNumber: &from}, s.now(), by)
 	})
 }
 
@@ -256,6 +367,9 @@ func (s *Store) SetDeadline(ctx context.Context, id int64, deadline civil.Date, 
 		if t.Deadline == deadline {
 			return nil
 		}
+		if _, err := openYear(tx, t.Year); err != nil {
+			return err
+		}
 		now := s.now()
 		if err := tx.Model(&t).Updates(map[string]any{"deadline": deadline, "updated_at": now}).Error; err != nil {
 			return err
@@ -266,18 +380,14 @@ func (s *Store) SetDeadline(ctx context.Context, id int64, deadline civil.Date, 
 	})
 }
 
-// renumber gives a year's targets the positions 1, 2, … in the order of
-// the year's table: the start list, then the completion list, each in the
-// given order of target ids, or else in their present order. The report's
-// table numbers both lists in one sequence.
+// renumber gives a draft's targets the positions 1, 2, … in the order of
+// its lists: the start list, then the completion list, each in the given
+// order of target ids, or else in their present order. A published list
+// keeps its positions, which are its frozen 序号 (see Number).
 func renumber(tx *gorm.DB, year int, orders map[List][]int64) error {
 	var targets []Target
 	if err := tx.Where("year = ?", year).Order("position").Find(&targets).Error; err != nil {
 		return err
-	}
-	byID := map[int64]Target{}
-	for _, t := range targets {
-		byID[t.ID] = t
 	}
 	var ids []int64
 	for _, list := range []List{StartList, CompleteList} {
@@ -291,22 +401,34 @@ func renumber(tx *gorm.DB, year int, orders map[List][]int64) error {
 			}
 		}
 	}
+	return placeInOrder(tx, targets, ids)
+}
+
+// placeInOrder gives targets the positions 1, 2, … in the order of ids;
+// an id not among targets is skipped.
+func placeInOrder(tx *gorm.DB, targets []Target, ids []int64) error {
+	byID := map[int64]bool{}
+	for _, t := range targets {
+		byID[t.ID] = true
+	}
 	// Positions are unique within a year: move every target out of the
 	// way first, then to its place. A position is list maintenance, not a
-	// change of the target: UpdateColumn leaves updated_at, which says
-	// when someone last changed the target, as it was (Update would set
-	// it, and every project of the year would look freshly updated).
+	// change of the target: UpdateColumn leaves updated_at as it was
+	// (Update would set it, and every project of the year would look
+	// freshly updated).
 	offset := len(targets) + 1000
 	for _, t := range targets {
 		if err := tx.Model(&Target{}).Where("id = ?", t.ID).UpdateColumn("position", t.Position+offset).Error; err != nil {
 			return err
 		}
 	}
-	for i, id := range ids {
-		if _, ok := byID[id]; !ok {
+	position := 0
+	for _, id := range ids {
+		if !byID[id] {
 			continue
 		}
-		if err := tx.Model(&Target{}).Where("id = ?", id).UpdateColumn("position", i+1).Error; err != nil {
+		position++
+		if err := tx.Model(&Target{}).Where("id = ?", id).UpdateColumn("position", position).Error; err != nil {
 			return err
 		}
 	}
@@ -364,7 +486,7 @@ func (s *Store) ImportList(ctx context.Context, items []ImportItem, by auth.Acto
 				} else if taken {
 					return fmt.Errorf("%w: %s", ErrNameTaken, p.Name)
 				}
-				p.ID, p.Version, p.CreatedAt, p.UpdatedAt, p.Targets = 0, 1, now, now, nil
+				p.ID, p.Version, p.CreatedAt, p.UpdatedAt, p.ReportedAt, p.Targets = 0, 1, now, now, now, nil
 				if err := tx.Omit("Targets").Create(&p).Error; err != nil {
 					return err
 				}

@@ -121,7 +121,7 @@ func ReadDataset(fsys fs.FS) ([]Project, error) {
 			p.CreatedAt = t.CreatedAt
 		}
 		if t.UpdatedAt.After(p.UpdatedAt) {
-			p.UpdatedAt = t.UpdatedAt
+			p.UpdatedAt, p.ReportedAt = t.UpdatedAt, t.UpdatedAt
 		}
 	}
 	for _, p := range projects {

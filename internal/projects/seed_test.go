@@ -108,7 +108,7 @@ func TestSeedReproducesTheReport(t *testing.T) {
 	s := seededStore(t)
 	ctx := context.Background()
 	for year, table := range map[int][]reportRow{2022: table5, 2023: table10} {
-		targets, err := s.YearTargets(ctx, year)
+		targets, err := listed(s.read.WithContext(ctx), year)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestSeedLinksProjectsAcrossRowsAndYears(t *testing.T) {
 	ctx := context.Background()
 	rows := map[[2]int]Target{}
 	for _, year := range []int{2022, 2023} {
-		targets, err := s.YearTargets(ctx, year)
+		targets, err := listed(s.read.WithContext(ctx), year)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +200,7 @@ func TestSeedInventsNoDates(t *testing.T) {
 	s := seededStore(t)
 	ctx := context.Background()
 	for _, year := range []int{2022, 2023} {
-		targets, err := s.YearTargets(ctx, year)
+		targets, err := listed(s.read.WithContext(ctx), year)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +241,7 @@ func TestSeedIsLoadedOnce(t *testing.T) {
 		}
 	}
 	for _, year := range []int{2022, 2023} {
-		targets, err := s.YearTargets(ctx, year)
+		targets, err := listed(s.read.WithContext(ctx), year)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +327,7 @@ func TestSaveEditRefusesAStaleVersion(t *testing.T) {
 func TestSeedOutcomesFollowFromTheMilestones(t *testing.T) {
 	s := seededStore(t)
 	for _, year := range []int{2022, 2023} {
-		targets, err := s.YearTargets(context.Background(), year)
+		targets, err := listed(s.read, year)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,9 @@ const (
 	StatusOverdue  Status = "overdue"
 	StatusAtRisk   Status = "at-risk"
 	StatusOnTrack  Status = "on-track"
+	// StatusCarriedOver: the target, not achieved, was carried into next
+	// year's list, where it counts from then on.
+	StatusCarriedOver Status = "carried-over"
 )
 
 // DefaultAtRiskDays is how close a deadline makes a target at risk.
@@ -32,11 +35,12 @@ type StatusRule struct {
 //  1. achieved: the outcome is achieved;
 //  2. partial, missed: the outcome is recorded as partly met (by hand) or
 //     missed (by hand, or a milestone reached after the deadline);
-//  3. overdue: the deadline has passed;
-//  4. at risk: the deadline is at most AtRiskDays away, or the planned date
+//  3. carried over: the target went on to next year's list;
+//  4. overdue: the deadline has passed;
+//  5. at risk: the deadline is at most AtRiskDays away, or the planned date
 //     of the target's milestone (the planned start of a start target, the
 //     planned completion of a completion target) has passed;
-//  5. on track.
+//  6. on track.
 func (r StatusRule) Status(t Target, m Milestones, asOf civil.Date) Status {
 	switch t.Outcome {
 	case Achieved:
@@ -45,6 +49,9 @@ func (r StatusRule) Status(t Target, m Milestones, asOf civil.Date) Status {
 		return StatusPartial
 	case Missed:
 		return StatusMissed
+	}
+	if t.CarriedToID != nil {
+		return StatusCarriedOver
 	}
 	if t.Overdue(asOf) {
 		return StatusOverdue
@@ -60,11 +67,12 @@ func (r StatusRule) Status(t Target, m Milestones, asOf civil.Date) Status {
 }
 
 // Overdue reports whether, as of the given day, the target's deadline has
-// passed while the target is still open: not achieved, and not closed as
-// missed. A partly achieved target stays open: part of its works remain. The
-// deadline day itself is not overdue.
+// passed while the target is still open: not achieved, not closed as
+// missed, and not carried into next year's list (where the new target
+// counts). A partly achieved target stays open: part of its works remain.
+// The deadline day itself is not overdue.
 func (t Target) Overdue(asOf civil.Date) bool {
-	return (t.Outcome == Pending || t.Outcome == Partial) && asOf.After(t.Deadline)
+	return (t.Outcome == Pending || t.Outcome == Partial) && t.CarriedToID == nil && asOf.After(t.Deadline)
 }
 
 // DeriveOutcome returns the outcome that target t's milestone gives it: the

@@ -24,45 +24,9 @@ func NewStore(db *database.DB, now func() time.Time) *Store {
 	return &Store{read: db.Read, write: db.Write, now: func() time.Time { return now().UTC() }}
 }
 
-// Years returns the years that have a list, oldest first.
-func (s *Store) Years(ctx context.Context) ([]int, error) {
-	// Every page names the years, and a city's record has hundreds of
-	// thousands of targets in a few dozen years: rather than read the whole
-	// index for its distinct years, seek the next year, once per year.
-	var years []int
-	err := s.read.WithContext(ctx).Raw(`WITH RECURSIVE listed(year) AS (
-			SELECT MIN(year) FROM targets WHERE removed_at IS NULL
-			UNION ALL
-			SELECT (SELECT MIN(year) FROM targets WHERE removed_at IS NULL AND year > listed.year)
-			FROM listed WHERE listed.year IS NOT NULL
-		) SELECT year FROM listed WHERE year IS NOT NULL ORDER BY year`).Scan(&years).Error
-	if err != nil {
-		return nil, fmt.Errorf("list years: %w", err)
-	}
-	return years, nil
-}
-
-// YearTargets returns the targets of a year in the order of its table, each
-// with its project. It returns ErrNotFound, saying there is no list for the
-// year, when the year has no list.
-func (s *Store) YearTargets(ctx context.Context, year int) ([]Target, error) {
-	var targets []Target
-	err := s.read.WithContext(ctx).
-		Joins("Project").
-		Where("targets.year = ?", year).
-		Order("targets.position").
-		Find(&targets).Error
-	if err != nil {
-		return nil, fmt.Errorf("targets of %d: %w", year, err)
-	}
-	if len(targets) == 0 {
-		return nil, ErrNotFound.WithMessage("error.year_not_found", "Year", year)
-	}
-	return targets, nil
-}
-
 // OpenTargets returns every target still open (pending, or partly
-// achieved), each with its project, earliest deadline first.
+// achieved) and not carried into a later list, each with its project,
+// earliest deadline first.
 func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
 	var targets []Target
 	// One query with its projects joined: a city's open targets are more
@@ -70,7 +34,7 @@ func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
 	// The outcomes are written out, not bound: SQLite uses the partial
 	// index targets_open only for a condition it can see implies its own.
 	err := s.read.WithContext(ctx).Joins("Project").
-		Where("targets.outcome IN ('pending', 'partial')").
+		Where("targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL").
 		Order("targets.deadline, targets.year, targets.position").Find(&targets).Error
 	return targets, err
 }

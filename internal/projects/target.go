@@ -59,10 +59,15 @@ func ParseOutcome(s string) (Outcome, error) {
 
 // Target is one row of a year's 双十 list.
 type Target struct {
-	ID        int64
-	Year      int
-	List      List
-	Position  int // the row number (序号) in the year's table
+	ID   int64
+	Year int
+	List List
+	// Position orders the year's list; from publication on it is the
+	// target's 序号 (see Number).
+	Position int
+	// Number is the target's 序号, the row of the year-end table, as
+	// Number gives it; it is not stored.
+	Number    int `gorm:"-"`
 	ProjectID int64
 	Project   Project
 	// ListedName is the project's name as that year's table printed it; the
@@ -82,6 +87,21 @@ type Target struct {
 	// points to it; GORM leaves it out of every query.
 	RemovedAt     gorm.DeletedAt `gorm:"column:removed_at"`
 	RemovedReason string
+	// CarriedToID is the target of next year's list this one was carried
+	// into: from then on that one counts, and this one leaves the overdue
+	// list, the at-risk counts and the digests.
+	CarriedToID *int64
+	// CarriedTo and CarriedFrom are the targets of the next and of the
+	// year before that this one was carried into and out of, where the
+	// store reads them (Store.Year); not stored.
+	CarriedTo   *Listing `gorm:"-"`
+	CarriedFrom *Listing `gorm:"-"`
+}
+
+// Listing names a year's list.
+type Listing struct {
+	Year int
+	List List
 }
 
 // Tally counts the targets of one list of a year by where they stand.
@@ -120,20 +140,6 @@ func (r StatusRule) Tallies(targets []Target, asOf civil.Date) []Tally {
 		}
 	}
 	return tallies
-}
-
-// LastChanged returns when the targets or their projects last changed: the
-// moment the data on a page is as of.
-func LastChanged(targets []Target) time.Time {
-	var last time.Time
-	for _, t := range targets {
-		for _, changed := range []time.Time{t.UpdatedAt, t.Project.UpdatedAt} {
-			if changed.After(last) {
-				last = changed
-			}
-		}
-	}
-	return last
 }
 
 // Unreported counts the targets that are overdue as of today although their

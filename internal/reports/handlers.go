@@ -36,25 +36,39 @@ func (h *Handler) Register(r *web.Router) {
 	r.GET("/years/:year/report.csv", h.downloadCSV)
 }
 
-// asOf is the day the table's data is as of: its last change.
-func (h *Handler) asOf(targets []projects.Target) civil.Date {
-	return civil.DateOf(projects.LastChanged(targets).In(h.location))
+// table returns the year-end table of the year named by :year, as its
+// reader may read it: a closed year's as it was kept at the close, an
+// open year's as it stands.
+func (h *Handler) table(c echo.Context) (projects.Year, []Row, error) {
+	y, err := projects.YearFromParam(c, h.store)
+	if err != nil {
+		return projects.Year{}, nil, err
+	}
+	if y.State == projects.Closed {
+		entries, err := projects.ClosedTable(y.YearList)
+		return y, Table(entries), err
+	}
+	return y, Table(projects.YearEnd(y.Targets)), nil
 }
 
+func (h *Handler) asOf(y projects.Year) civil.Date { return civil.DateOf(y.AsOf.In(h.location)) }
+
 func (h *Handler) showReport(c echo.Context) error {
-	year, targets, err := projects.YearFromParam(c, h.store)
+	y, rows, err := h.table(c)
 	if err != nil {
 		return err
 	}
-	years, err := h.store.Years(c.Request().Context())
+	ctx := c.Request().Context()
+	years, err := h.store.Years(ctx, projects.AudienceOf(ctx))
 	if err != nil {
 		return err
 	}
 	page := views.ReportPage{
-		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, AsOf: h.asOf(targets),
-		XLSXURL: views.YearURL(year) + "/report.xlsx", CSVURL: views.YearURL(year) + "/report.csv",
+		Nav: views.Nav{Years: years, CurrentYear: y.Year}, Year: y.Year,
+		Standing: projects.StandingOf(y.YearList, h.location), AsOf: h.asOf(y),
+		XLSXURL: views.YearURL(y.Year) + "/report.xlsx", CSVURL: views.YearURL(y.Year) + "/report.csv",
 	}
-	for _, r := range Table(targets) {
+	for _, r := range rows {
 		page.Rows = append(page.Rows, views.ReportRow{
 			Category: string(r.Category), CategoryRows: r.CategoryRows, Number: r.Number,
 			Name: r.Name, List: string(r.List), Progress: r.Progress,
@@ -78,37 +92,37 @@ func (h *Handler) labels(c echo.Context, year int, asOf civil.Date) Labels {
 }
 
 func (h *Handler) downloadWorkbook(c echo.Context) error {
-	year, targets, err := projects.YearFromParam(c, h.store)
+	y, rows, err := h.table(c)
 	if err != nil {
 		return err
 	}
-	body, err := Workbook(Table(targets), h.labels(c, year, h.asOf(targets)))
+	body, err := Workbook(rows, h.labels(c, y.Year, h.asOf(y)))
 	if err != nil {
 		return err
 	}
-	return download(c, "shuangshi-"+strconv.Itoa(year)+"-report.xlsx",
+	return download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.xlsx",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
 }
 
 func (h *Handler) downloadCSV(c echo.Context) error {
-	year, targets, err := projects.YearFromParam(c, h.store)
+	y, rows, err := h.table(c)
 	if err != nil {
 		return err
 	}
-	l := h.labels(c, year, h.asOf(targets))
+	l := h.labels(c, y.Year, h.asOf(y))
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF") // for Excel, as the other CSV
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
 	records := [][]string{l.Headings[:]}
-	for _, r := range Table(targets) {
+	for _, r := range rows {
 		records = append(records, []string{l.Category(r), strconv.Itoa(r.Number),
 			projects.SpreadsheetText(r.Name), l.List(r), projects.SpreadsheetText(r.Progress)})
 	}
 	if err := w.WriteAll(records); err != nil {
 		return err
 	}
-	return download(c, "shuangshi-"+strconv.Itoa(year)+"-report.csv", "text/csv; charset=utf-8", buf.Bytes())
+	return download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.csv", "text/csv; charset=utf-8", buf.Bytes())
 }
 
 func download(c echo.Context, name, contentType string, body []byte) error {

@@ -4,11 +4,7 @@
 // page that prints on A4, as an Excel workbook and as CSV.
 package reports
 
-import (
-	"slices"
-
-	"shuangshi/internal/projects"
-)
+import "shuangshi/internal/projects"
 
 // Row is one row of the year-end table.
 type Row struct {
@@ -22,22 +18,16 @@ type Row struct {
 	Progress     string
 }
 
-// Table lays out a year's targets (each with its project) as the year-end
-// table: grouped by category in the district's order, by list position
-// within a category, and numbered from 1 down the table. For a year whose
-// list is already grouped so, such as 2022 in the report, the numbers are
-// the list's own.
-func Table(targets []projects.Target) []Row {
-	sorted := slices.Clone(targets)
-	slices.SortStableFunc(sorted, func(a, b projects.Target) int {
-		if c := a.Project.Category.Rank() - b.Project.Category.Rank(); c != 0 {
-			return c
-		}
-		return a.Position - b.Position
-	})
-	rows := make([]Row, len(sorted))
-	for i, t := range sorted {
-		rows[i] = Row{Category: t.Project.Category, Number: i + 1, Name: t.ListedName, List: t.List, Progress: t.Progress}
+// Table lays out a year's year-end entries, in the order of their 序号
+// (projects.Number), as the year-end table: each row with its number, and
+// the category cell spanning each run of rows of one category. A draft's
+// numbers group the rows by category in the district's order, as Table 5
+// does; a target added to a published list comes last, in a cell of its
+// own.
+func Table(entries []projects.YearEndEntry) []Row {
+	rows := make([]Row, len(entries))
+	for i, e := range entries {
+		rows[i] = Row{Category: e.Category, Number: e.Number, Name: e.Name, List: e.List, Progress: e.Progress}
 	}
 	for i := 0; i < len(rows); {
 		j := i

@@ -13,11 +13,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shuangshi/data"
+	"shuangshi/internal/civil"
 	"shuangshi/internal/database"
 	"shuangshi/internal/projects"
 )
 
-func seeded(t *testing.T, year int) []projects.Target {
+// seeded returns the year-end entries of a year of the seed, as the
+// site serves them: a closed year's from the table kept at its close.
+func seeded(t *testing.T, year int) []projects.YearEndEntry {
 	t.Helper()
 	ctx := context.Background()
 	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "r.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -36,11 +39,21 @@ func seeded(t *testing.T, year int) []projects.Target {
 	if _, err := store.Seed(ctx, "test", dataset); err != nil {
 		t.Fatal(err)
 	}
-	targets, err := store.YearTargets(ctx, year)
+	if err := store.AdoptYears(ctx, civil.Date{Year: 2026, Month: time.December, Day: 1}); err != nil {
+		t.Fatal(err)
+	}
+	y, err := store.Year(ctx, year, projects.ThePublic)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return targets
+	if y.State == projects.Closed {
+		entries, err := projects.ClosedTable(y.YearList)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return entries
+	}
+	return projects.YearEnd(y.Targets)
 }
 
 // table5 is Table 5 of the report as printed: 类别 (merged), 序号,

@@ -206,6 +206,11 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The years of the seed, or of a database made before lists had a
+	// life cycle, take theirs.
+	if err := store.AdoptYears(ctx, civil.DateOf(now().In(district))); err != nil {
+		return nil, fmt.Errorf("adopt the yearly lists: %w", err)
+	}
 	keys, err := auth.LoadKeys(SessionKeyFile(cfg.Source), cfg.SessionKeys)
 	if err != nil {
 		return nil, err
