@@ -40,9 +40,9 @@ type TimelinePage struct {
 	Standing Standing
 	AsOf     civil.Date // the year's one as-of (see YearPage.AsOf)
 	Today    civil.Date // where the chart draws today
-	From  civil.Date // the first day drawn
-	To    civil.Date // the last day drawn
-	Rows  []TimelineRow
+	From     civil.Date // the first day drawn
+	To       civil.Date // the last day drawn
+	Rows     []TimelineRow
 }
 
 // TimelineRow is one project on the timeline.

@@ -35,8 +35,8 @@ type ListEditorPage struct {
 	// Closed lists are not edited: no forms.
 	Closed  bool
 	History []ListEvent
-	Lists     []EditorList
-	Size      int // how many each list is meant to have
+	Lists   []EditorList
+	Size    int // how many each list is meant to have
 	// Offered are the active projects that can still go on a list of the
 	// year, for the form that adds one.
 	Offered []ProjectChoice

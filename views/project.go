@@ -48,7 +48,7 @@ type ProjectTarget struct {
 	Year       int
 	YearURL    string
 	ByHand     bool // the outcome was recorded by a person
-	Number     int // 序号; 0 for a draft's target, whose number is not settled
+	Number     int  // 序号; 0 for a draft's target, whose number is not settled
 	ListedName string
 	List       string
 	Deadline   civil.Date

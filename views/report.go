@@ -9,9 +9,9 @@ type ReportPage struct {
 	Year     int
 	Standing Standing
 	AsOf     civil.Date // the year's one as-of: for a closed year, its close
-	Rows    []ReportRow
-	XLSXURL string
-	CSVURL  string
+	Rows     []ReportRow
+	XLSXURL  string
+	CSVURL   string
 }
 
 // ReportRow is one row of the year-end table; CategoryRows is the span of

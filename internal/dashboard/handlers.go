@@ -35,7 +35,6 @@ func (h *Handler) Register(r *web.Router) {
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }
 
-
 func figureRow(f Figures) views.FigureRow {
 	return views.FigureRow{
 		StartTotal: f.Start.Total, StartAchieved: f.Start.Achieved,

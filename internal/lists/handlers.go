@@ -156,7 +156,7 @@ func (h *Handler) renderList(c echo.Context, status int, year int, add AddForm, 
 	page := views.ListEditorPage{
 		Nav: nav, Year: year, Size: ListSize, Errors: views.FieldErrors{},
 		Standing: projects.StandingOf(y.YearList, h.location), Closed: y.State == projects.Closed,
-		History: projects.ListHistory(events, true, h.location),
+		History:  projects.ListHistory(events, true, h.location),
 		Add:      views.AddTargetForm{Project: add.Project, List: add.List, ListedName: add.ListedName, Deadline: add.Deadline},
 		ListsURL: YearsPath, AddAction: yearURL(year, "targets"), NewProjectURL: projects.NewRecordPath,
 	}

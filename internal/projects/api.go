@@ -34,12 +34,12 @@ type targetFields struct {
 	Position int `json:"position"`
 	// PositionInList is the target's place within its own list (the
 	// third of the start list is 3), on a year's page of the API only.
-	PositionInList int    `json:"position_in_list,omitempty"`
-	Name           string `json:"name"` // as the year's table listed it
-	Outcome  Outcome    `json:"outcome"`
-	Overdue  bool       `json:"overdue"`
-	Progress string     `json:"progress"`
-	Deadline civil.Date `json:"deadline"`
+	PositionInList int        `json:"position_in_list,omitempty"`
+	Name           string     `json:"name"` // as the year's table listed it
+	Outcome        Outcome    `json:"outcome"`
+	Overdue        bool       `json:"overdue"`
+	Progress       string     `json:"progress"`
+	Deadline       civil.Date `json:"deadline"`
 }
 
 func newTargetFields(t Target, today civil.Date) targetFields {

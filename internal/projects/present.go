@@ -94,16 +94,16 @@ func targetRow(t Target, status Status) views.TargetRow {
 	return views.TargetRow{
 		CarriedTo:   link(t.CarriedTo),
 		CarriedFrom: link(t.CarriedFrom),
-		Number:     t.Number,
-		Category:   string(t.Project.Category),
-		Name:       t.ListedName,
-		NameEn:     t.Project.NameEn,
-		ProjectURL: ProjectURL(t.ProjectID),
-		List:       string(t.List),
-		Deadline:   t.Deadline,
-		NodeDate:   t.Deadline != civil.LastDayOfYear(t.Year),
-		Status:     string(status),
-		Progress:   t.Progress,
+		Number:      t.Number,
+		Category:    string(t.Project.Category),
+		Name:        t.ListedName,
+		NameEn:      t.Project.NameEn,
+		ProjectURL:  ProjectURL(t.ProjectID),
+		List:        string(t.List),
+		Deadline:    t.Deadline,
+		NodeDate:    t.Deadline != civil.LastDayOfYear(t.Year),
+		Status:      string(status),
+		Progress:    t.Progress,
 	}
 }
 
