@@ -120,6 +120,9 @@ func Generate(ctx context.Context, path string, n int, seed uint64, log *slog.Lo
 			`UPDATE targets SET position = position + 1000000`,
 			`UPDATE targets SET position = (SELECT number FROM numbering WHERE numbering.id = targets.id)`,
 			`DROP TABLE numbering`,
+			// The seed's years took their life cycle from the seed's
+			// targets alone: every year takes it again, from all of them.
+			`DELETE FROM year_lists`,
 		} {
 			if err := tx.Exec(step).Error; err != nil {
 				return fmt.Errorf("number the tables: %w", err)
@@ -128,6 +131,9 @@ func Generate(ctx context.Context, path string, n int, seed uint64, log *slog.Lo
 		return nil
 	})
 	if err != nil {
+		return Dataset{}, err
+	}
+	if err := projects.NewStore(db, clock).AdoptYears(ctx, civil.DateOf(clock())); err != nil {
 		return Dataset{}, err
 	}
 	if len(set.Sample) == 0 {

@@ -15,7 +15,7 @@ func day(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Mon
 func sample() ([]projects.Target, map[int64][]auth.User) {
 	updated := func(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, time.UTC) }
 	p := func(id int64, name string, cat projects.Category, unit string, lastUpdate civil.Date) projects.Project {
-		return projects.Project{ID: id, Name: name, Category: cat, Unit: unit, UpdatedAt: updated(lastUpdate), DelayReason: name + "的原因"}
+		return projects.Project{ID: id, Name: name, Category: cat, Unit: unit, ReportedAt: updated(lastUpdate), DelayReason: name + "的原因"}
 	}
 	road := p(1, "甲路", projects.Road, "区建管委", day(2023, time.November, 20))
 	water := p(2, "乙河", projects.Water, "区水务局", day(2023, time.September, 1)) // stale

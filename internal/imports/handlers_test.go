@@ -71,7 +71,7 @@ func TestImportingTable10IntoItsOwnYearChangesNothing(t *testing.T) {
 		}
 	}
 	sitetest.WantStatus(t, "confirm", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
-	if got := site.NewBrowser(t).Get("/years/2023").Doc.Find(`tr[data-position]`).Length(); got != 20 {
+	if got := site.NewBrowser(t).Get("/years/2023").Doc.Find(`tr[data-number]`).Length(); got != 20 {
 		t.Errorf("2023 has %d targets after importing its own list, want 20", got)
 	}
 }
@@ -102,7 +102,7 @@ func TestImportANewYearsList(t *testing.T) {
 	if !strings.Contains(sitetest.Text(preview.Doc.Find(`[data-row="5"] [data-testid="proposal"]`)), "新江湾东排水泵站控污调蓄设施建设工程") {
 		t.Errorf("the proposal: %q", sitetest.Text(preview.Doc.Find(`[data-row="5"]`)))
 	}
-	if site.NewBrowser(t).Get("/years/2024").StatusCode != http.StatusNotFound {
+	if adm.Get("/years/2024").StatusCode != http.StatusNotFound {
 		t.Fatal("the preview changed the record")
 	}
 
@@ -110,9 +110,11 @@ func TestImportANewYearsList(t *testing.T) {
 	sitetest.WantStatus(t, "confirm without answering", unanswered, http.StatusUnprocessableEntity)
 	sitetest.WantStatus(t, "confirm", adm.Post(previewURL, url.Values{"match-5": {"yes"}}), http.StatusSeeOther)
 
-	public := site.NewBrowser(t).Get("/years/2024")
+	// An import makes a draft: staff read it, the public does not.
+	sitetest.WantStatus(t, "the 2024 draft, to the public", site.NewBrowser(t).Get("/years/2024"), http.StatusNotFound)
+	public := adm.Get("/years/2024")
 	sitetest.WantStatus(t, "the 2024 page", public, http.StatusOK)
-	listed := public.Doc.Find(`tr[data-position]`)
+	listed := public.Doc.Find(`tr[data-number]`)
 	if listed.Length() != 3 {
 		t.Fatalf("2024 has %d targets, want 3", listed.Length())
 	}
@@ -120,9 +122,12 @@ func TestImportANewYearsList(t *testing.T) {
 		t.Errorf("the node date was not imported: %q", sitetest.Text(listed.Eq(0)))
 	}
 	// The matched project keeps its identity, under this year's name.
-	haian := site.NewBrowser(t).Get("/projects/3")
+	haian := adm.Get("/projects/3")
 	if !strings.Contains(sitetest.Text(haian.Doc.Find("main")), "2024") {
-		t.Error("海安路's page does not show its 2024 target")
+		t.Error("海安路's page does not show its 2024 target to staff")
+	}
+	if strings.Contains(sitetest.Text(site.NewBrowser(t).Get("/projects/3").Doc.Find("main")), "2024") {
+		t.Error("海安路's public page shows its target on the 2024 draft")
 	}
 	projects := adm.Get("/admin/projects")
 	if n := projects.Doc.Find(`[data-testid="project-row"]`).Length(); n != 35 {
@@ -142,7 +147,7 @@ func TestImportANewYearsList(t *testing.T) {
 	sitetest.WantStatus(t, "confirm the second upload", adm.Post(again.Header.Get("Location"), nil), http.StatusSeeOther)
 	adm.Get(previewURL)
 	sitetest.WantStatus(t, "confirm the first upload again", adm.Post(previewURL, url.Values{"match-5": {"yes"}}), http.StatusConflict)
-	if got := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != 3 {
+	if got := adm.Get("/years/2024").Doc.Find(`tr[data-number]`).Length(); got != 3 {
 		t.Errorf("2024 has %d targets after importing twice, want 3", got)
 	}
 }
@@ -171,7 +176,7 @@ func TestImportShowsEveryProblemWithItsRow(t *testing.T) {
 		t.Error("a file with problems can be confirmed")
 	}
 	sitetest.WantStatus(t, "confirm anyway", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusUnprocessableEntity)
-	if site.NewBrowser(t).Get("/years/2024").StatusCode != http.StatusNotFound {
+	if adm.Get("/years/2024").StatusCode != http.StatusNotFound {
 		t.Error("a refused import changed the record")
 	}
 
@@ -214,7 +219,7 @@ func TestImportANewProjectOnBothLists(t *testing.T) {
 	sitetest.WantStatus(t, "upload", uploaded, http.StatusSeeOther)
 	sitetest.WantStatus(t, "confirm", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
 
-	rows := site.NewBrowser(t).Get("/years/2030").Doc.Find(`tr[data-position]`)
+	rows := adm.Get("/years/2030").Doc.Find(`tr[data-number]`)
 	if rows.Length() != 2 {
 		t.Fatalf("2030 has %d targets, want 2", rows.Length())
 	}

@@ -53,7 +53,7 @@ func TestAnUploadIsReadOnce(t *testing.T) {
 		t.Fatalf("the preview: %v", got)
 	}
 	sitetest.WantStatus(t, "confirm", adm.Post(uploaded.Header.Get("Location"), nil), http.StatusSeeOther)
-	if got := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != 1 {
+	if got := adm.Get("/years/2024").Doc.Find(`tr[data-number]`).Length(); got != 1 {
 		t.Errorf("2024 has %d targets, want 1", got)
 	}
 }

@@ -59,9 +59,22 @@ func TestYearListEditor(t *testing.T) {
 	}
 	sitetest.WantStatus(t, "add twice", adm.Post("/admin/years/2024/targets", url.Values{"project": {haian}, "list": {"complete"}}), http.StatusUnprocessableEntity)
 
+	// A draft: the public does not see it, staff do.
+	sitetest.WantStatus(t, "the draft 2024 page, to the public", site.NewBrowser(t).Get("/years/2024"), http.StatusNotFound)
+	if got := adm.Get("/years/2024").Doc.Find(`[data-testid="standing"]`).AttrOr("data-state", ""); got != "draft" {
+		t.Errorf("the 2024 page says the list is %q to staff, want draft", got)
+	}
+	confirm := adm.Get("/admin/years/2024/publish")
+	sitetest.WantStatus(t, "the publication's confirmation", confirm, http.StatusOK)
+	version := confirm.Doc.Find(`input[name="version"]`).AttrOr("value", "")
+	sitetest.WantStatus(t, "publish", adm.Post("/admin/years/2024/publish", url.Values{"version": {version}}), http.StatusSeeOther)
+
 	public := site.NewBrowser(t).Get("/years/2024")
 	sitetest.WantStatus(t, "the public 2024 page", public, http.StatusOK)
-	rows := public.Doc.Find(`tr[data-position]`)
+	if got := sitetest.Text(public.Doc.Find(`[data-testid="standing"]`)); !strings.Contains(got, "公布于") {
+		t.Errorf("the published page says %q, want its date of publication", got)
+	}
+	rows := public.Doc.Find(`tr[data-number]`)
 	if rows.Length() != 3 || !strings.Contains(sitetest.Text(rows.Eq(0)), "安浦路") || !strings.Contains(sitetest.Text(rows.Eq(2)), "海安路") {
 		t.Errorf("public 2024 rows: %q", sitetest.Text(rows))
 	}
@@ -94,8 +107,22 @@ func TestYearListEditor(t *testing.T) {
 	sitetest.WantStatus(t, "remove without a reason", adm.Post(removeURL, url.Values{"reason": {"  "}}), http.StatusUnprocessableEntity)
 	sitetest.WantStatus(t, "remove", adm.Post(removeURL, url.Values{"reason": {"改列竣工清单"}}), http.StatusSeeOther)
 	public = site.NewBrowser(t).Get("/years/2024")
-	if got := public.Doc.Find(`tr[data-position]`).Length(); got != 2 {
+	if got := public.Doc.Find(`tr[data-number]`).Length(); got != 2 {
 		t.Errorf("%d rows after the removal, want 2", got)
+	}
+	// The published list's numbers stay: 海安路 took No. 1 from 安浦路 by
+	// the move, and its removal leaves No. 1 unused. The public history
+	// says so, without the reason, which is for staff.
+	if got := public.Doc.Find(`tr[data-number]`).First().AttrOr("data-number", ""); got != "2" {
+		t.Errorf("after removing No. 1, the first row is No. %s, want 2", got)
+	}
+	var kinds []string
+	public.Doc.Find(`[data-testid="list-history"] li`).Each(func(_ int, s *goquery.Selection) { kinds = append(kinds, s.AttrOr("data-kind", "")) })
+	if strings.Join(kinds, " ") != "published target-moved target-removed" {
+		t.Errorf("the list's public history: %q", kinds)
+	}
+	if strings.Contains(sitetest.Text(public.Doc.Find(`[data-testid="list-history"]`)), "改列竣工清单") {
+		t.Error("the public history shows the reason for the removal")
 	}
 	history := adm.Get("/projects/3/history")
 	removal := history.Doc.Find(`[data-testid="change"][data-field="unlisted"]`)
@@ -135,7 +162,9 @@ func TestCarryOverProposesNextYearsList(t *testing.T) {
 	if done.Header.Get("Location") != "/admin/years/2024/list" {
 		t.Errorf("after carrying over: %q", done.Header.Get("Location"))
 	}
-	listed := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`)
+	// Carrying over makes a draft, which staff read.
+	sitetest.WantStatus(t, "the 2024 draft, to the public", site.NewBrowser(t).Get("/years/2024"), http.StatusNotFound)
+	listed := adm.Get("/years/2024").Doc.Find(`tr[data-number]`)
 	if listed.Length() != proposals.Length()-1 {
 		t.Errorf("2024 has %d targets, want %d", listed.Length(), proposals.Length()-1)
 	}
@@ -149,7 +178,7 @@ func TestCarryOverProposesNextYearsList(t *testing.T) {
 		t.Errorf("%d proposals shown as listed, want %d", got, proposals.Length()-1)
 	}
 	sitetest.WantStatus(t, "confirm again", adm.Post("/admin/years/2023/carry-over", form), http.StatusUnprocessableEntity)
-	if got := site.NewBrowser(t).Get("/years/2024").Doc.Find(`tr[data-position]`).Length(); got != proposals.Length()-1 {
+	if got := adm.Get("/years/2024").Doc.Find(`tr[data-number]`).Length(); got != proposals.Length()-1 {
 		t.Errorf("carrying over twice made %d targets", got)
 	}
 }

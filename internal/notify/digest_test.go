@@ -13,8 +13,8 @@ import (
 func TestBuildDigestCoversWhatConcernsEachUser(t *testing.T) {
 	day := func(y int, m time.Month, d int) civil.Date { return civil.Date{Year: y, Month: m, Day: d} }
 	at := func(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, time.UTC) }
-	road := projects.Project{ID: 1, Name: "甲路", UpdatedAt: at(day(2023, time.November, 20))}
-	river := projects.Project{ID: 2, Name: "乙河", UpdatedAt: at(day(2023, time.September, 1))} // stale on 1 December
+	road := projects.Project{ID: 1, Name: "甲路", ReportedAt: at(day(2023, time.November, 20))}
+	river := projects.Project{ID: 2, Name: "乙河", ReportedAt: at(day(2023, time.September, 1))} // stale on 1 December
 	targets := []projects.Target{
 		{ID: 11, Year: 2023, List: projects.StartList, ProjectID: 1, Project: road, Deadline: day(2023, time.June, 30), Outcome: projects.Pending},        // overdue
 		{ID: 12, Year: 2023, List: projects.CompleteList, ProjectID: 1, Project: road, Deadline: day(2023, time.December, 31), Outcome: projects.Pending}, // at risk

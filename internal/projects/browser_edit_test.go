@@ -62,7 +62,7 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/years/2023")); err != nil {
 				t.Fatal(err)
 			}
-			got := sitetest.Evaluate[string](t, ctx, `document.querySelector('tr[data-position="12"] .targets__progress').textContent.trim()`)
+			got := sitetest.Evaluate[string](t, ctx, `document.querySelector('tr[data-number="7"] .targets__progress').textContent.trim()`)
 			if got != progress {
 				t.Errorf("the public page shows %q, want %q", got, progress)
 			}

@@ -3,6 +3,7 @@ package projects
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -184,11 +185,20 @@ func (h *Handler) showHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The targets of drafts, which the reader of p does not see.
+	all, err := h.store.Project(c.Request().Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	hidden := map[int64]bool{}
+	for _, t := range all.Targets {
+		hidden[t.ID] = !slices.ContainsFunc(p.Targets, func(r Target) bool { return r.ID == t.ID })
+	}
 	years, err := h.store.Years(c.Request().Context(), AudienceOf(c.Request().Context()))
 	if err != nil {
 		return err
 	}
-	page := historyPage(p, changes, staff, h.location)
+	page := historyPage(p, changes, hidden, staff, h.location)
 	page.Nav = views.Nav{Years: years}
 	return web.Render(c, http.StatusOK, views.History(page))
 }

@@ -47,7 +47,7 @@ func TestEngineerUpdatesAProject(t *testing.T) {
 		t.Errorf("the engineer does not see the internal note: %q", got)
 	}
 	public := site.NewBrowser(t).Get("/years/2023")
-	if got := sitetest.Text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "主体工程完成60%" {
+	if got := sitetest.Text(public.Doc.Find(`tr[data-number="7"] .targets__progress`)); got != "主体工程完成60%" {
 		t.Errorf("the public year page shows %q", got)
 	}
 

@@ -111,7 +111,7 @@ func TestYearPageShowsTheTwoListsOf2022(t *testing.T) {
 	}
 	// The badges: every target achieved except row 12, 眉州路, partial.
 	doc.Find(`tr[data-testid="target"]`).Each(func(_ int, row *goquery.Selection) {
-		position, _ := row.Attr("data-position")
+		position, _ := row.Attr("data-number")
 		wantStatus, wantBadge := "achieved", "已达成"
 		if position == "12" {
 			wantStatus, wantBadge = "partial", "部分达成"
@@ -123,7 +123,7 @@ func TestYearPageShowsTheTwoListsOf2022(t *testing.T) {
 			t.Errorf("row %s: badge says %q, want the words %q", position, got, wantBadge)
 		}
 	})
-	row12 := doc.Find(`tr[data-position="12"]`)
+	row12 := doc.Find(`tr[data-number="12"]`)
 	if got := text(row12.Find(".targets__progress")); got != "已完成除北横通道借地范围的其它工程" {
 		t.Errorf("row 12 progress = %q", got)
 	}
@@ -137,8 +137,8 @@ func TestYearPageShowsTheTwoListsOf2022(t *testing.T) {
 		t.Errorf("as-of = %q", got)
 	}
 	// Each name links to its project.
-	href, _ := doc.Find(`tr[data-position="13"] .targets__name a`).Attr("href")
-	href1, _ := doc.Find(`tr[data-position="1"] .targets__name a`).Attr("href")
+	href, _ := doc.Find(`tr[data-number="13"] .targets__name a`).Attr("href")
+	href1, _ := doc.Find(`tr[data-number="1"] .targets__name a`).Attr("href")
 	if href == "" || href != href1 {
 		t.Errorf("rows 1 and 13 (顺平路) link to %q and %q, want one project page", href1, href)
 	}
@@ -217,7 +217,7 @@ func TestYearJSONMatchesThePage(t *testing.T) {
 			t.Errorf("JSON of %d has no as_of", year)
 		}
 		for _, target := range doc.Targets {
-			row := page.Find(`tr[data-position="` + strconv.Itoa(target.Position) + `"]`)
+			row := page.Find(`tr[data-number="` + strconv.Itoa(target.Position) + `"]`)
 			if row.Length() != 1 {
 				t.Fatalf("%d: no row %d on the page", year, target.Position)
 			}

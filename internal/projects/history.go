@@ -134,6 +134,8 @@ func (s *Store) StatusChanges(ctx context.Context, limit int) ([]StatusChange, e
 		Select("changes.*, targets.listed_name AS project_name, projects.name_en AS project_name_en, targets.year, targets.list").
 		Joins("JOIN targets ON targets.id = changes.target_id").
 		Joins("JOIN projects ON projects.id = targets.project_id").
+		// The feed is public: a draft's targets are not.
+		Joins("JOIN year_lists ON year_lists.year = targets.year AND year_lists.state IN ?", ThePublic.states()).
 		Where("changes.public AND changes.field IN ?", []string{FieldOutcome, FieldProgress}).
 		Order("changes.at DESC, changes.id DESC").Limit(limit).Scan(&rows).Error
 	return rows, err

@@ -58,7 +58,7 @@ func TestQuickProgressUpdate(t *testing.T) {
 		t.Errorf("%d progress changes in the history, want 2", got)
 	}
 	public := site.NewBrowser(t).Get("/years/2023")
-	if got := sitetest.Text(public.Doc.Find(`tr[data-position="12"] .targets__progress`)); got != "面层施工" {
+	if got := sitetest.Text(public.Doc.Find(`tr[data-number="7"] .targets__progress`)); got != "面层施工" {
 		t.Errorf("public progress %q", got)
 	}
 

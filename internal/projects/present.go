@@ -156,15 +156,19 @@ func projectTarget(t Target, status Status) views.ProjectTarget {
 }
 
 // historyPage builds the view of a project's history from its changes,
-// newest first, with times in loc. Staff also see who made each change,
-// why, and which outcomes were recorded by hand.
-func historyPage(p Project, changes []Change, staff bool, loc *time.Location) views.HistoryPage {
+// newest first, with times in loc, leaving out the changes of the hidden
+// targets. Staff also see who made each change, why, and which outcomes
+// were recorded by hand.
+func historyPage(p Project, changes []Change, hidden map[int64]bool, staff bool, loc *time.Location) views.HistoryPage {
 	targets := map[int64]Target{}
 	for _, t := range p.Targets {
 		targets[t.ID] = t
 	}
 	page := views.HistoryPage{ProjectName: p.Name, ProjectNameEn: p.NameEn, ProjectURL: ProjectURL(p.ID), Staff: staff}
 	for _, ch := range changes {
+		if ch.TargetID != nil && hidden[*ch.TargetID] {
+			continue // a change of a draft's target, which the reader may not see
+		}
 		entry := views.HistoryEntry{
 			At: ch.At.In(loc), Field: ch.Field,
 			Old: historyValue(ch.Old(), staff), New: historyValue(ch.New(), staff),

@@ -19,8 +19,10 @@ func TestYearPagesAndDocumentsPageLongLists(t *testing.T) {
 	reader := site.NewBrowser(t)
 	year := strconv.Itoa(bench.CurrentYear)
 
+	// The page shows the start list, then the completion list, each in
+	// the order of its numbers.
 	positions := map[string]bool{}
-	next, pages, last := "/years/"+year, 0, 0
+	next, pages, last := "/years/"+year, 0, map[string]int{}
 	for next != "" {
 		page := reader.Get(next)
 		sitetest.WantStatus(t, next, page, http.StatusOK)
@@ -29,12 +31,13 @@ func TestYearPagesAndDocumentsPageLongLists(t *testing.T) {
 			t.Fatalf("%s: %d rows", next, rows.Length())
 		}
 		rows.Each(func(_ int, r *goquery.Selection) {
-			p := r.AttrOr("data-position", "")
+			p := r.AttrOr("data-number", "")
 			n, _ := strconv.Atoi(p)
-			if positions[p] || n <= last {
-				t.Errorf("%s: row %s out of order or twice", next, p)
+			list := r.Closest(`section.list`).AttrOr("data-testid", "")
+			if positions[p] || n <= last[list] {
+				t.Errorf("%s: row %s of %s out of order or twice", next, p, list)
 			}
-			positions[p], last = true, n
+			positions[p], last[list] = true, n
 		})
 		pages++
 		next = page.Doc.Find(`[data-testid="pager"] a[rel="next"]`).AttrOr("href", "")

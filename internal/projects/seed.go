@@ -147,6 +147,11 @@ func (s *Store) Seed(ctx context.Context, name string, projects []Project) (bool
 		if err := tx.Create(&projects).Error; err != nil {
 			return err
 		}
+		// Its years take their life cycle: the seed's 2022 was answered
+		// (closed) and its 2023 published by the report.
+		if err := adoptYears(tx, civil.DateOf(s.now())); err != nil {
+			return err
+		}
 		loaded = true
 		return tx.Exec("INSERT INTO seed_runs (name, applied_at) VALUES (?, ?)", name, s.now()).Error
 	})

@@ -3,6 +3,7 @@ package projects
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -104,14 +105,31 @@ var table10 = []reportRow{
 	{"电", 20, "爱国路 110KV 变电站工程", "竣工", "", Pending},
 }
 
-func TestSeedReproducesTheReport(t *testing.T) {
-	s := seededStore(t)
-	ctx := context.Background()
-	for year, table := range map[int][]reportRow{2022: table5, 2023: table10} {
-		targets, err := listed(s.read.WithContext(ctx), year)
-		if err != nil {
-			t.Fatal(err)
+// datasetRows returns the seed's targets of a year as the report prints
+// them, in the order of its table, each with its project and with the
+// index of its project in the dataset as ProjectID.
+func datasetRows(t *testing.T, year int) []Target {
+	t.Helper()
+	dataset, err := ReadDataset(data.Seed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []Target
+	for i, p := range dataset {
+		for _, tg := range p.Targets {
+			if tg.Year == year {
+				tg.Project, tg.ProjectID = p, int64(i+1)
+				rows = append(rows, tg)
+			}
 		}
+	}
+	slices.SortFunc(rows, func(a, b Target) int { return a.Position - b.Position })
+	return rows
+}
+
+func TestSeedReproducesTheReport(t *testing.T) {
+	for year, table := range map[int][]reportRow{2022: table5, 2023: table10} {
+		targets := datasetRows(t, year)
 		if len(targets) != len(table) {
 			t.Fatalf("%d has %d targets, want %d", year, len(targets), len(table))
 		}
@@ -132,6 +150,52 @@ func TestSeedReproducesTheReport(t *testing.T) {
 	}
 }
 
+// TestSeedLoadsTheReportsYears: the report closes 2022 and publishes
+// 2023, on its own day. 2022 keeps Table 5's numbers; 2023, which Table 10
+// prints without numbers, is numbered down its year-end table, by
+// category.
+func TestSeedLoadsTheReportsYears(t *testing.T) {
+	s := seededStore(t)
+	ctx := context.Background()
+	report := time.Date(2023, 1, 4, 0, 0, 0, 0, time.UTC)
+	for year, state := range map[int]ListState{2022: Closed, 2023: Published} {
+		y, err := s.Year(ctx, year, ThePublic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y.State != state || y.PublishedAt == nil || !y.PublishedAt.Equal(report) {
+			t.Errorf("%d: %s, published %v; want %s on the report's day", year, y.State, y.PublishedAt, state)
+		}
+		if state == Closed && (y.ClosedAt == nil || !y.ClosedAt.Equal(report)) {
+			t.Errorf("%d closed %v, want the report's day", year, y.ClosedAt)
+		}
+		if !y.AsOf.Equal(report) {
+			t.Errorf("%d is as of %v, want the report's day", year, y.AsOf)
+		}
+		for i, tg := range y.Targets {
+			if tg.Number != i+1 {
+				t.Errorf("%d: place %d is numbered %d", year, i+1, tg.Number)
+			}
+		}
+	}
+	y2022, _ := s.Year(ctx, 2022, ThePublic)
+	for i, want := range table5 {
+		if got := y2022.Targets[i]; got.ListedName != want.name || got.Number != want.number {
+			t.Errorf("2022 No. %d is %q, Table 5's is %q", got.Number, got.ListedName, want.name)
+		}
+	}
+	y2023, _ := s.Year(ctx, 2023, ThePublic)
+	var categories []Category
+	for _, tg := range y2023.Targets {
+		if len(categories) == 0 || categories[len(categories)-1] != tg.Project.Category {
+			categories = append(categories, tg.Project.Category)
+		}
+	}
+	if !slices.Equal(categories, []Category{Road, Rail, Water, Power}) || y2023.Targets[0].ListedName != "渭南路（平凉路-杨树浦路）道路拓宽改建工程" {
+		t.Errorf("2023 is numbered by %v from %q, want roads first, from 渭南路", categories, y2023.Targets[0].ListedName)
+	}
+}
+
 func TestSeedCategoriesOfTable5FollowFromTheirNames(t *testing.T) {
 	// The rule that gives Table 10 its categories must agree with the
 	// categories that Table 5 prints.
@@ -144,15 +208,9 @@ func TestSeedCategoriesOfTable5FollowFromTheirNames(t *testing.T) {
 }
 
 func TestSeedLinksProjectsAcrossRowsAndYears(t *testing.T) {
-	s := seededStore(t)
-	ctx := context.Background()
 	rows := map[[2]int]Target{}
 	for _, year := range []int{2022, 2023} {
-		targets, err := listed(s.read.WithContext(ctx), year)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, tg := range targets {
+		for _, tg := range datasetRows(t, year) {
 			rows[[2]int{year, tg.Position}] = tg
 		}
 	}
@@ -186,7 +244,8 @@ func TestSeedLinksProjectsAcrossRowsAndYears(t *testing.T) {
 		t.Error("the 2023 north flood wall of 东走马塘 is linked to the 2022 south wall")
 	}
 
-	p, err := s.Project(ctx, rows[[2]int{2022, 3}].ProjectID)
+	// The dataset's projects are stored in its order, so the index is the id.
+	p, err := seededStore(t).Project(context.Background(), rows[[2]int{2022, 3}].ProjectID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,22 +140,29 @@ func yearAsOf(db *gorm.DB, y YearList) (time.Time, error) {
 	if y.State == Closed && y.ClosedAt != nil {
 		return *y.ClosedAt, nil
 	}
-	var last struct{ Changed, Listed *time.Time }
-	err := db.Raw(`SELECT
-		(SELECT MAX(changes.at) FROM changes JOIN targets ON targets.project_id = changes.project_id
-			AND targets.year = ? AND targets.removed_at IS NULL
-			WHERE changes.public AND (changes.target_id IS NULL OR changes.target_id = targets.id)) AS changed,
-		(SELECT MAX(at) FROM year_events WHERE year = ?) AS listed`, y.Year, y.Year).Scan(&last).Error
+	// The newest row rather than MAX(at): SQLite hands an aggregate of
+	// times back as text.
+	var changed, listed []time.Time
+	err := db.Model(&Change{}).Joins(`JOIN targets ON targets.project_id = changes.project_id
+			AND targets.year = ? AND targets.removed_at IS NULL`, y.Year).
+		Where("changes.public AND (changes.target_id IS NULL OR changes.target_id = targets.id)").
+		Order("changes.at DESC").Limit(1).Pluck("changes.at", &changed).Error
+	if err == nil {
+		err = db.Model(&YearEvent{}).Where("year = ?", y.Year).Order("at DESC").Limit(1).Pluck("at", &listed).Error
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("as of %d: %w", y.Year, err)
 	}
-	var asOf time.Time
-	for _, t := range []*time.Time{last.Changed, last.Listed, y.PublishedAt} {
-		if t != nil && t.After(asOf) {
-			asOf = *t
+	last := y.PublishedAt
+	for _, t := range append(changed, listed...) {
+		if last == nil || t.After(*last) {
+			last = &t
 		}
 	}
-	return asOf, nil
+	if last == nil {
+		return time.Time{}, nil
+	}
+	return *last, nil
 }
 
 // YearEvents returns a list's history, oldest first.
@@ -330,45 +337,47 @@ func listed(tx *gorm.DB, year int) ([]Target, error) {
 // years of a database made before lists had a life cycle, and of a
 // dataset just loaded.
 func (s *Store) AdoptYears(ctx context.Context, today civil.Date) error {
-	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var years []int
-		err := tx.Model(&Target{}).Distinct("year").
-			Where("NOT EXISTS (SELECT 1 FROM year_lists WHERE year_lists.year = targets.year)").
-			Order("year").Pluck("year", &years).Error
+	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return adoptYears(tx, today) })
+}
+
+func adoptYears(tx *gorm.DB, today civil.Date) error {
+	var years []int
+	err := tx.Model(&Target{}).Distinct("year").
+		Where("NOT EXISTS (SELECT 1 FROM year_lists WHERE year_lists.year = targets.year)").
+		Order("year").Pluck("year", &years).Error
+	if err != nil {
+		return err
+	}
+	for _, year := range years {
+		targets, err := listed(tx, year)
 		if err != nil {
 			return err
 		}
-		for _, year := range years {
-			targets, err := listed(tx, year)
+		state, publishedAt, closedAt := Adoption(year, targets, today)
+		y := YearList{Year: year, State: state, Version: 1}
+		if state != Draft {
+			// Published as Publish does: the numbers frozen as they stand.
+			if err := placeInOrder(tx, targets, ids(Number(targets, Draft))); err != nil {
+				return err
+			}
+			if targets, err = listed(tx, year); err != nil {
+				return err
+			}
+			y.PublishedAt = &publishedAt
+		}
+		if state == Closed {
+			y.ClosedAt = &closedAt
+			snapshot, err := json.Marshal(YearEnd(Number(targets, Published)))
 			if err != nil {
 				return err
 			}
-			state, publishedAt, closedAt := Adoption(year, targets, today)
-			y := YearList{Year: year, State: state, Version: 1}
-			if state != Draft {
-				// Published as Publish does: the numbers frozen as they stand.
-				if err := placeInOrder(tx, targets, ids(Number(targets, Draft))); err != nil {
-					return err
-				}
-				if targets, err = listed(tx, year); err != nil {
-					return err
-				}
-				y.PublishedAt = &publishedAt
-			}
-			if state == Closed {
-				y.ClosedAt = &closedAt
-				snapshot, err := json.Marshal(YearEnd(Number(targets, Published)))
-				if err != nil {
-					return err
-				}
-				y.Snapshot = string(snapshot)
-			}
-			if err := tx.Create(&y).Error; err != nil {
-				return fmt.Errorf("adopt %d: %w", year, err)
-			}
+			y.Snapshot = string(snapshot)
 		}
-		return nil
-	})
+		if err := tx.Create(&y).Error; err != nil {
+			return fmt.Errorf("adopt %d: %w", year, err)
+		}
+	}
+	return nil
 }
 
 // ClosedTable returns the year-end table a closed year kept at its close.

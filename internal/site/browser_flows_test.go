@@ -66,7 +66,7 @@ func TestBrowserFlows(t *testing.T) {
 			if h1 := textOf("h1"); h1 != "2022年区“双十”项目" {
 				t.Fatalf("year page h1 %q", h1)
 			}
-			click("a project", `tr[data-position="3"] .targets__name a`)
+			click("a project", `tr[data-number="3"] .targets__name a`)
 			if h1 := textOf("h1"); !strings.Contains(h1, "海安路") {
 				t.Fatalf("project page h1 %q", h1)
 			}
@@ -122,7 +122,7 @@ func TestBrowserFlows(t *testing.T) {
 			}
 			click("sign out", `form[action="/logout"] button`)
 			step("the public year page", chromedp.Navigate(site.URL+"/years/2023"))
-			if got := textOf(`tr[data-position="12"] .targets__progress`); got != "沥青面层施工中" {
+			if got := textOf(`tr[data-number="7"] .targets__progress`); got != "沥青面层施工中" {
 				t.Errorf("the public page shows %q", got)
 			}
 

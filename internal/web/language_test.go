@@ -29,7 +29,7 @@ func TestLanguageFollowsTheBrowserAndTheSwitch(t *testing.T) {
 	if got := sitetest.Text(en.Doc.Find(`[data-testid="as-of"]`)); got != "Data as of 4 Jan 2023" {
 		t.Errorf("the English date reads %q", got)
 	}
-	row := en.Doc.Find(`tr[data-position="1"] .targets__name`)
+	row := en.Doc.Find(`tr[data-number="1"] .targets__name`)
 	if !strings.Contains(sitetest.Text(row), "Shunping Road") || row.Find(`[lang="zh-CN"]`).Text() != "顺平路（爱国路-白洋淀小区）新建工程" {
 		t.Errorf("the English row shows %q", sitetest.Text(row))
 	}
