@@ -55,6 +55,8 @@ type EditTarget struct {
 	Status     string
 	Progress   string
 	Outcome    string // "auto", "partial" or "missed"
+	// Closed marks a target of a closed year: shown, not edited.
+	Closed bool
 }
 
 // Conflict shows, beside the form, what someone else saved while the user

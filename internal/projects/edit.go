@@ -65,13 +65,18 @@ func FormOf(p Project) EditForm {
 		f.Percent = strconv.Itoa(*p.PercentComplete)
 	}
 	for _, t := range p.Targets {
-		choice := OutcomeAuto
-		if t.OutcomeByHand {
-			choice = string(t.Outcome)
-		}
-		f.Targets = append(f.Targets, TargetForm{ID: t.ID, Progress: t.Progress, Outcome: choice})
+		f.Targets = append(f.Targets, TargetForm{ID: t.ID, Progress: t.Progress, Outcome: outcomeChoice(t)})
 	}
 	return f
+}
+
+// outcomeChoice is how the edit form shows a target's outcome: the one
+// recorded by hand, or OutcomeAuto for the one the milestones derive.
+func outcomeChoice(t Target) string {
+	if t.OutcomeByHand {
+		return string(t.Outcome)
+	}
+	return OutcomeAuto
 }
 
 // ParseEditForm reads a posted edit form for project p. Each of p's targets
@@ -331,6 +336,17 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 			continue
 		}
 		key := strconv.FormatInt(t.ID, 10)
+		if t.Closed {
+			// As the year was answered: typed into, it is refused; the
+			// milestones do not derive it again either.
+			if tf.Progress != t.Progress {
+				problems["progress-"+key] = Problem{ID: "lifecycle.year_closed", Args: []any{"Year", t.Year}}
+			}
+			if tf.Outcome != outcomeChoice(t) {
+				problems["outcome-"+key] = Problem{ID: "lifecycle.year_closed", Args: []any{"Year", t.Year}}
+			}
+			continue
+		}
 		if utf8.RuneCountInString(tf.Progress) > MaxProgressLength {
 			problems["progress-"+key] = Problem{ID: "edit.too_long", Args: []any{"Max", MaxProgressLength}}
 		}

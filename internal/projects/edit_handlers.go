@@ -154,8 +154,11 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 		page.Targets = append(page.Targets, views.EditTarget{
 			ID: t.ID, Key: key, Year: t.Year, List: string(t.List), ListedName: t.ListedName,
 			Deadline: t.Deadline, Status: string(h.rule.Status(t, p.Milestones, today)),
-			Progress: tf.Progress, Outcome: tf.Outcome,
+			Progress: tf.Progress, Outcome: tf.Outcome, Closed: t.Closed,
 		})
+		if t.Closed {
+			page.Targets[len(page.Targets)-1].Progress = t.Progress
+		}
 		page.Fields = append(page.Fields, "progress-"+key, "outcome-"+key)
 	}
 	page.Fields = append(page.Fields, "delay_reason", "internal_note")

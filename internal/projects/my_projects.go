@@ -168,13 +168,15 @@ func (h *Handler) refuseProgress(c echo.Context, p Project, form EditForm, messa
 }
 
 // NextTarget returns the target of p that is due next: the pending one with
-// the nearest deadline, or, when none is pending, the latest. It reports
+// the nearest deadline, or, when none is pending, the latest. A target
+// carried into a later list is not pending: the later one is. It reports
 // false for a project without targets.
 func NextTarget(p Project) (Target, bool) {
 	var next Target
 	found := false
+	open := func(t Target) bool { return t.Outcome == Pending && t.CarriedToID == nil }
 	for _, t := range p.Targets {
-		pending, nextPending := t.Outcome == Pending, next.Outcome == Pending
+		pending, nextPending := open(t), open(next)
 		switch {
 		case !found:
 			next, found = t, true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -60,6 +61,13 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	}
 	if err != nil {
 		return Project{}, fmt.Errorf("project %d: %w", id, err)
+	}
+	var closed []int
+	if err := s.read.WithContext(ctx).Model(&YearList{}).Where("state = ?", Closed).Pluck("year", &closed).Error; err != nil {
+		return Project{}, err
+	}
+	for i, t := range p.Targets {
+		p.Targets[i].Closed = slices.Contains(closed, t.Year)
 	}
 	return p, nil
 }

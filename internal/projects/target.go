@@ -96,6 +96,9 @@ type Target struct {
 	// store reads them (Store.Year); not stored.
 	CarriedTo   *Listing `gorm:"-"`
 	CarriedFrom *Listing `gorm:"-"`
+	// Closed marks a target of a closed year, where Store.Project reads
+	// it: it stays as the year was answered, and no edit changes it.
+	Closed bool `gorm:"-"`
 }
 
 // Listing names a year's list.

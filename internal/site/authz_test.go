@@ -33,8 +33,8 @@ var actorNames = [actors]string{"anonymous", "engineer assigned", "engineer not 
 // Each request carries a valid CSRF token and an empty form, so what it
 // tests is who may reach the handler: 303 to the sign-in page (or, for a
 // user who must change their password, to that page) or 403 for those who
-// may not; 200, 303, 409 or 422 (the empty form refused, or taken for an
-// edit from another version) for those who may. A route missing from this table fails the test: a new route must say
+// may not; 200, 303, 400, 409 or 422 (the empty form refused, or taken for
+// an edit from another version) for those who may. A route missing from this table fails the test: a new route must say
 // who may use it.
 var authorizationMatrix = map[string][actors]int{
 	"GET /":                                             {200, 200, 200, 200, 200, 200},
@@ -102,6 +102,12 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /admin/years/:year/targets":                   {403, 403, 403, 403, 422, 303},
 	"GET /admin/years/:year/carry-over":                 {303, 403, 403, 403, 200, 303},
 	"POST /admin/years/:year/carry-over":                {403, 403, 403, 403, 422, 303},
+	"GET /admin/years/:year/publish":                    {303, 403, 403, 403, 200, 303},
+	"POST /admin/years/:year/publish":                   {403, 403, 403, 403, 400, 303},
+	"GET /admin/years/:year/close":                      {303, 403, 403, 403, 200, 303},
+	"POST /admin/years/:year/close":                     {403, 403, 403, 403, 400, 303},
+	"GET /admin/years/:year/reopen":                     {303, 403, 403, 403, 200, 303},
+	"POST /admin/years/:year/reopen":                    {403, 403, 403, 403, 400, 303},
 	"POST /admin/targets/:id/move":                      {403, 403, 403, 403, 400, 303},
 	"POST /admin/targets/:id/deadline":                  {403, 403, 403, 403, 303, 303},
 	"GET /admin/targets/:id/remove":                     {303, 403, 403, 403, 200, 303},
