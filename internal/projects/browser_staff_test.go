@@ -33,6 +33,11 @@ func TestBrowserStaffPages(t *testing.T) {
 			{"/overdue", "逾期与风险"},
 			{"/account", "我的账户"},
 			{"/projects/1", "顺平路（爱国路-白洋淀小区）新建工程"},
+			{"/admin/years", "年度清单"},
+			{"/admin/years/2023/list", "2023年“双十”清单"},
+			{"/admin/years/2023/close", "关闭 2023 年"},
+			{"/admin/years/2022/reopen", "重新开放 2022 年"},
+			{"/admin/years/2024/publish", "公布 2024 年清单"},
 		},
 		"li.gong": {
 			{"/my/projects", "我的项目"},
