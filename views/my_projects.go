@@ -32,4 +32,9 @@ type MyProject struct {
 	// Next is the open target with the nearest deadline, or the latest
 	// target when all are met.
 	Next ProjectTarget
+	// Review is where the project's public fields stand in review
+	// ("pending", "returned" or ""); Returned is the reviewer's comment on
+	// a returned one, with who returned it and when.
+	Review   string
+	Returned *CommentView
 }

@@ -33,6 +33,9 @@ type ProjectPage struct {
 	InternalNote string
 	// EditURL is set for a user who may edit the project.
 	EditURL string
+	// Review is, for staff, where the newest public fields stand in
+	// review: "pending", "returned", or "" when the public reads them.
+	Review string
 }
 
 // Milestones are a project's planned and actual dates.

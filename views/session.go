@@ -14,6 +14,7 @@ type Viewer struct {
 type Link struct {
 	Label string
 	URL   string
+	Count int // shown beside the label when more than 0
 }
 
 // Session is what a page may know of the request beyond its view model:

@@ -72,6 +72,10 @@ type TargetRow struct {
 	NodeDate bool
 	Status   string
 	Progress string
+	// Review is, for staff, where the project's newest public fields
+	// stand in review: "pending" or "returned"; "" when the public reads
+	// what is shown.
+	Review string
 	// CarriedTo is the later list the target was carried into, and
 	// CarriedFrom the earlier list it came from; nil for none.
 	CarriedTo   *ListLink

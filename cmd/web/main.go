@@ -125,6 +125,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"SQLite database file, created if missing, or a postgres:// URL for servers that share one database (SHUANGSHI_DB)")
 	fs.BoolVar(&cfg.site.SecureCookies, "secure-cookies", getenv("SHUANGSHI_SECURE_COOKIES") == "true",
 		"mark every cookie Secure, for a site served only over HTTPS (SHUANGSHI_SECURE_COOKIES=true)")
+	fs.BoolVar(&cfg.site.Review, "review", getenv("SHUANGSHI_REVIEW") != "false",
+		"review before publication (信息公开审核): the public reads a project's progress, outcomes and dates once a supervisor approves them; -review=false publishes every save at once (SHUANGSHI_REVIEW=false)")
 	atRisk := fs.String("at-risk-days", envOr(getenv, "SHUANGSHI_AT_RISK_DAYS", strconv.Itoa(projects.DefaultAtRiskDays)),
 		"a target whose deadline is this many days away or fewer is at risk (SHUANGSHI_AT_RISK_DAYS)")
 	stale := fs.String("stale-days", envOr(getenv, "SHUANGSHI_STALE_DAYS", strconv.Itoa(console.DefaultStaleDays)),

@@ -75,7 +75,7 @@ func (h *Handler) confirmStep(s step) echo.HandlerFunc {
 				page.Error = locale.T(c.Request().Context(), problems["list"].ID)
 			}
 		case s == closing:
-			h.block(c, &page, y.Targets, projects.CheckClose(y.Targets))
+			h.block(c, &page, y.Targets, projects.CheckClose(y.Targets, h.store.ReviewBeforePublication))
 		}
 		return web.Render(c, http.StatusOK, views.Lifecycle(page))
 	}

@@ -156,6 +156,7 @@ func (h *Handler) showProject(c echo.Context) error {
 			return err
 		}
 		page.Internal, page.DelayReason, page.InternalNote = true, p.DelayReason, p.InternalNote
+		page.Review = string(p.ReviewState)
 		for _, u := range engineers[p.ID] {
 			page.Engineers = append(page.Engineers, u.Name())
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"gorm.io/gorm"
@@ -26,8 +27,20 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		return p, nil
 	}
 	now := s.now()
+	edit.Changes = slices.Clone(edit.Changes)
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(map[string]any{
+		var review map[string]any
+		if s.ReviewBeforePublication {
+			var before Project
+			if err := tx.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).First(&before, p.ID).Error; err != nil {
+				return err
+			}
+			var err error
+			if review, err = holdForReview(before, edit); err != nil {
+				return err
+			}
+		}
+		columns := map[string]any{
 			"planned_start":               p.PlannedStart,
 			"planned_completion":          p.PlannedCompletion,
 			"actual_start":                p.ActualStart,
@@ -40,7 +53,9 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 			"version":                     gorm.Expr("version + 1"),
 			"updated_at":                  now,
 			"reported_at":                 now,
-		})
+		}
+		maps.Copy(columns, review)
+		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(columns)
 		if res.Error != nil {
 			return res.Error
 		}

@@ -63,9 +63,16 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 	if err != nil {
 		return views.MyProjectsPage{}, err
 	}
+	returns, err := h.store.Returns(ctx, ids)
+	if err != nil {
+		return views.MyProjectsPage{}, err
+	}
 	var entries []entry
 	for _, p := range projects {
 		card, next, status := h.myProject(p)
+		if r, ok := returns[p.ID]; ok {
+			card.Returned = &views.CommentView{Body: r.NewValue, Author: r.UserName, At: r.At.In(h.location)}
+		}
 		for _, t := range p.Targets {
 			for _, cm := range comments[t.ID] {
 				if cm.Open() {
@@ -103,7 +110,7 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 		ID: p.ID, Name: p.Name, NameEn: p.NameEn, URL: ProjectURL(p.ID), EditURL: ProjectURL(p.ID) + "/edit",
 		ProgressAction: ProjectURL(p.ID) + "/progress", Version: strconv.FormatInt(p.Version, 10),
 		Category: string(p.Category), State: string(p.State()),
-		UpdatedOn: civil.DateOf(p.LastReported().In(h.location)),
+		UpdatedOn: civil.DateOf(p.LastReported().In(h.location)), Review: string(p.ReviewState),
 	}
 	if ok {
 		status = h.rule.Status(next, p.Milestones, h.today())

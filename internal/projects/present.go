@@ -104,6 +104,7 @@ func targetRow(t Target, status Status) views.TargetRow {
 		NodeDate:    t.Deadline != civil.LastDayOfYear(t.Year),
 		Status:      string(status),
 		Progress:    t.Progress,
+		Review:      string(t.Project.ReviewState),
 	}
 }
 
@@ -223,4 +224,24 @@ func ListHistory(events []YearEvent, staff bool, loc *time.Location) []views.Lis
 		out = append(out, le)
 	}
 	return out
+}
+
+// ChangeRows shows changes of project p as staff read them: each field,
+// with its target's year and list, and its values before and after.
+func ChangeRows(p Project, changes []Change) []views.ChangeRow {
+	targets := map[int64]Target{}
+	for _, t := range p.Targets {
+		targets[t.ID] = t
+	}
+	rows := make([]views.ChangeRow, 0, len(changes))
+	for _, ch := range changes {
+		row := views.ChangeRow{Field: views.FieldName{Label: "history.field." + ch.Field},
+			Old: historyValue(ch.Old(), true), New: historyValue(ch.New(), true)}
+		if ch.TargetID != nil {
+			t := targets[*ch.TargetID]
+			row.Field.TargetYear, row.Field.TargetList = t.Year, string(t.List)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

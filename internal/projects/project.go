@@ -179,8 +179,15 @@ type Project struct {
 	// the "last update" supervisors judge staleness by. List maintenance
 	// (ordering, publishing, closing, carrying over) leaves it.
 	ReportedAt time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// ReviewState, ApprovedJSON and ApprovedVersion are the project's
+	// review before publication (see review.go): whether a change waits,
+	// the public fields as last approved (JSON of Approved; empty while
+	// the public reads the project as it is), and the version approved.
+	ReviewState     ReviewState
+	ApprovedJSON    string `gorm:"column:approved"`
+	ApprovedVersion int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // LastReported is when a person last changed the project's own fields

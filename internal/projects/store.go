@@ -18,6 +18,10 @@ type Store struct {
 	read  *gorm.DB
 	write *gorm.DB
 	now   func() time.Time
+	// ReviewBeforePublication makes every change to a project's public
+	// fields wait for a reviewer's approval before the public reads it
+	// (see review.go); off, the public reads every save at once.
+	ReviewBeforePublication bool
 }
 
 // NewStore returns a store on db that stamps changes with now.

@@ -124,11 +124,15 @@ func CheckPublish(targets []Target) Problems {
 
 // CheckClose returns, by target id, why the year cannot be closed yet: a
 // target still pending, or without a progress text (推进情况), which the
-// year-end table prints for every row.
-func CheckClose(targets []Target) map[int64]Problem {
+// year-end table prints for every row; and, under review, one whose
+// project has a change the public has not been allowed to read, which the
+// closed table would publish unreviewed.
+func CheckClose(targets []Target, underReview bool) map[int64]Problem {
 	problems := map[int64]Problem{}
 	for _, t := range targets {
 		switch {
+		case underReview && t.Project.ReviewState != Reviewed:
+			problems[t.ID] = Problem{ID: "lifecycle.close_unreviewed"}
 		case t.Outcome == Pending:
 			problems[t.ID] = Problem{ID: "lifecycle.close_pending"}
 		case t.Progress == "":

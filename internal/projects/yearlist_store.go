@@ -85,6 +85,11 @@ func (s *Store) Year(ctx context.Context, year int, audience Audience) (Year, er
 	if err := linkCarried(db, year, targets, audience); err != nil {
 		return Year{}, err
 	}
+	if audience == ThePublic {
+		if targets, err = s.reviewed(targets); err != nil {
+			return Year{}, err
+		}
+	}
 	out := Year{YearList: y, Targets: Number(targets, y.State)}
 	if out.AsOf, err = yearAsOf(db, y); err != nil {
 		return Year{}, err
@@ -225,7 +230,7 @@ func (s *Store) Close(ctx context.Context, year int, version int64, by auth.Acto
 		if err := tx.Joins("Project").Where("targets.year = ?", year).Order("targets.position").Find(&targets).Error; err != nil {
 			return err
 		}
-		if problems = CheckClose(targets); len(problems) > 0 {
+		if problems = CheckClose(targets, s.ReviewBeforePublication); len(problems) > 0 {
 			return nil
 		}
 		snapshot, err := json.Marshal(YearEnd(Number(targets, Published)))
@@ -436,6 +441,12 @@ func (s *Store) Readable(ctx context.Context, projects []Project, audience Audie
 			continue
 		}
 		p.Targets = shown
+		if audience == ThePublic && s.ReviewBeforePublication {
+			var err error
+			if p, err = p.Public(); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, p)
 	}
 	return out, nil

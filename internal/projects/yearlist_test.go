@@ -54,7 +54,7 @@ func TestCheckCloseNamesEachUnfinishedTarget(t *testing.T) {
 		{ID: 4, Outcome: projects.Missed, Progress: "因规划调整未开工"},
 		{ID: 5, Outcome: projects.Pending},
 	}
-	got := projects.CheckClose(targets)
+	got := projects.CheckClose(targets, false)
 	want := map[int64]string{2: "lifecycle.close_pending", 3: "lifecycle.close_no_progress", 5: "lifecycle.close_pending"}
 	if len(got) != len(want) {
 		t.Fatalf("problems %v, want %v", got, want)
@@ -63,6 +63,15 @@ func TestCheckCloseNamesEachUnfinishedTarget(t *testing.T) {
 		if got[id].ID != msg {
 			t.Errorf("target %d: %q, want %q", id, got[id].ID, msg)
 		}
+	}
+	// Under review, a change the public has not been allowed to read
+	// keeps the year open: the closed table would publish it.
+	waiting := projects.Target{ID: 6, Outcome: projects.Achieved, Progress: "已竣工", Project: projects.Project{ReviewState: projects.AwaitingReview}}
+	if got := projects.CheckClose([]projects.Target{waiting}, true); got[6].ID != "lifecycle.close_unreviewed" {
+		t.Errorf("under review, a target awaiting review: %v", got)
+	}
+	if got := projects.CheckClose([]projects.Target{waiting}, false); len(got) != 0 {
+		t.Errorf("without review: %v", got)
 	}
 	if len(projects.CheckPublish(nil)) == 0 || len(projects.CheckPublish(targets)) != 0 {
 		t.Error("CheckPublish: an empty list must be refused, a list with targets taken")

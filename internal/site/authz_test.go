@@ -119,13 +119,16 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /admin/import/:id":                             {303, 403, 403, 403, 404, 303},
 	"POST /admin/import/:id":                            {403, 403, 403, 403, 404, 303},
 	"GET /feed.atom":                                    {200, 200, 200, 200, 200, 200},
+	"GET /review":                                       {303, 403, 403, 200, 200, 303},
+	"POST /review/approve":                              {403, 403, 403, 422, 422, 303},
+	"POST /review/:id/return":                           {403, 403, 403, 400, 400, 303},
 }
 
 // TestAuthorizationMatrix requests every route of the router as each actor.
 // The routes come from the router itself, so a route added without an
 // entry in the matrix fails here.
 func TestAuthorizationMatrix(t *testing.T) {
-	site := sitetest.New(t)
+	site := sitetest.New(t, sitetest.Reviewed) // with the review's routes
 	const password = "matrix-password-1"
 	site.AddUser(t, "eng.a", auth.Engineer, password)
 	site.AddUser(t, "eng.b", auth.Engineer, password)

@@ -34,6 +34,7 @@ import (
 	"shuangshi/internal/oc4ids"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/reports"
+	"shuangshi/internal/review"
 	"shuangshi/internal/web"
 	"shuangshi/static"
 )
@@ -57,6 +58,10 @@ type Config struct {
 	AtRiskDays int
 	// StaleDays: a project not updated for this long is flagged stale.
 	StaleDays int
+	// Review makes every change to a project's public fields wait for a
+	// supervisor's or an administrator's approval before the public reads
+	// it (信息公开审核); off, the public reads every save at once.
+	Review bool
 	// PublicURL is the site's address as its readers reach it, for the
 	// links in e-mails and feeds; "" takes it from each request.
 	PublicURL string
@@ -186,6 +191,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		return nil, err
 	}
 	store := projects.NewStore(db, now)
+	store.ReviewBeforePublication = cfg.Review
 	dataset, err := projects.ReadDataset(data.Seed())
 	if err != nil {
 		return nil, fmt.Errorf("seed dataset: %w", err)
@@ -291,6 +297,9 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	})
 	notify.NewHandler(digester, now).Register(r)
 	feed.NewHandler(store, catalog, cfg.PublicURL, now).Register(r)
+	if cfg.Review {
+		review.NewHandler(store, district).Register(r)
+	}
 	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
 	return &Site{DB: db, router: r, setup: setup, digester: digester, tally: tally, cfg: cfg}, nil
 }

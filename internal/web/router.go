@@ -101,6 +101,9 @@ type HeaderLink struct {
 	// Landing ranks the link as the page a person lands on after signing
 	// in: the shown link of the highest rank; 0 is never.
 	Landing int
+	// Count, when set, is a number the link shows beside its label, such
+	// as the items waiting in a queue; 0 shows none.
+	Count func(ctx context.Context) int
 }
 
 // Header is the links of the staff's header, as the features registered
@@ -119,7 +122,11 @@ func (h *Header) Links(ctx context.Context) []views.Link {
 	for _, place := range h.links {
 		for _, link := range place {
 			if link.Shown(ctx) {
-				shown = append(shown, views.Link{Label: link.Label, URL: link.URL})
+				l := views.Link{Label: link.Label, URL: link.URL}
+				if link.Count != nil {
+					l.Count = link.Count(ctx)
+				}
+				shown = append(shown, l)
 			}
 		}
 	}

@@ -74,7 +74,9 @@ type Site struct {
 }
 
 // Config is the configuration New starts from: a fresh temp database,
-// targets at risk and projects stale after 30 days.
+// targets at risk and projects stale after 30 days. Review before
+// publication is off, as the tests of what a save shows the public were
+// written before it; the review's own tests turn it on (Reviewed).
 func Config(t *testing.T) site.Config {
 	t.Helper()
 	cfg := site.Config{Source: databasetest.Source(t), AtRiskDays: 30, StaleDays: 30, SecurityLogDays: 365}
@@ -85,6 +87,9 @@ func Config(t *testing.T) site.Config {
 	}
 	return cfg
 }
+
+// Reviewed turns review before publication on.
+func Reviewed(cfg *site.Config) { cfg.Review = true }
 
 // New starts a site on a fresh database, its configuration changed by
 // change, with the clock at Start.
@@ -135,9 +140,9 @@ func (s *Site) Restart(t *testing.T) *Site {
 // NewEditing is a site on 1 June 2023 with an engineer, li, assigned to
 // 海安路 (Haian), an engineer, wang, who is not, and an administrator,
 // adm; all with Password.
-func NewEditing(t *testing.T) *Site {
+func NewEditing(t *testing.T, change ...func(*site.Config)) *Site {
 	t.Helper()
-	s := New(t)
+	s := New(t, change...)
 	li := s.AddUser(t, "li", auth.Engineer, Password)
 	s.AddUser(t, "wang", auth.Engineer, Password)
 	s.AddUser(t, "adm", auth.Admin, Password)

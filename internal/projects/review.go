@@ -1,0 +1,123 @@
+package projects
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// Review before publication (信息公开审核, 先审查、后公开): when the site
+// requires it, what the public reads of a project (its milestones, how
+// far along it is, each target's progress text and outcome) is the version
+// a supervisor or an administrator last approved. Staff read the newest.
+// Internal fields (delay reasons, notes) are never public, so never
+// reviewed.
+
+// ReviewState is where a project's newest public fields stand in review.
+type ReviewState string
+
+// The review states of a project.
+const (
+	// Reviewed: the public reads what staff read; nothing waits.
+	Reviewed ReviewState = ""
+	// AwaitingReview: a change to the public fields waits in the queue.
+	AwaitingReview ReviewState = "pending"
+	// Returned: the reviewer sent the change back with a comment; it
+	// leaves the queue until the engineer changes the project again.
+	Returned ReviewState = "returned"
+)
+
+// The history's fields of a review: the approval of a version, with the
+// public changes it published beside it, and a return, with the
+// reviewer's comment.
+const (
+	FieldApproved = "review_approved"
+	FieldReturned = "review_returned"
+)
+
+// Approved is what the public reads of a project under review: its public
+// fields as last approved.
+type Approved struct {
+	Milestones Milestones             `json:"milestones"`
+	Percent    *int                   `json:"percent,omitempty"`
+	Targets    map[int64]ApprovedText `json:"targets"`
+}
+
+// ApprovedText is what the public reads of a target under review.
+type ApprovedText struct {
+	Progress string  `json:"progress"`
+	Outcome  Outcome `json:"outcome"`
+	ByHand   bool    `json:"by_hand,omitempty"`
+}
+
+// ApprovedOf is the public fields of p as they stand: what approving p
+// publishes.
+func ApprovedOf(p Project) Approved {
+	a := Approved{Milestones: p.Milestones, Percent: p.PercentComplete, Targets: map[int64]ApprovedText{}}
+	for _, t := range p.Targets {
+		a.Targets[t.ID] = ApprovedText{Progress: t.Progress, Outcome: t.Outcome, ByHand: t.OutcomeByHand}
+	}
+	return a
+}
+
+// Public returns p as the public reads it under review: its public fields
+// as approved. A target listed since the approval is as a new target is:
+// no progress yet, pending. A project never changed under review
+// (ApprovedJSON empty) is read as it is.
+func (p Project) Public() (Project, error) {
+	if p.ApprovedJSON == "" {
+		return p, nil
+	}
+	var a Approved
+	if err := json.Unmarshal([]byte(p.ApprovedJSON), &a); err != nil {
+		return Project{}, fmt.Errorf("the approved version of project %d: %w", p.ID, err)
+	}
+	p.Milestones, p.PercentComplete, p.ReviewState = a.Milestones, a.Percent, Reviewed
+	p.Targets = slices.Clone(p.Targets)
+	for i, t := range p.Targets {
+		p.Targets[i] = a.apply(t)
+	}
+	return p, nil
+}
+
+func (a Approved) apply(t Target) Target {
+	approved := a.Targets[t.ID]
+	t.Progress, t.OutcomeByHand = approved.Progress, approved.ByHand
+	t.Outcome = approved.Outcome
+	if t.Outcome == "" {
+		t.Outcome = Pending
+	}
+	return t
+}
+
+// publicTarget returns target t, with its project, as the public reads it
+// under review.
+func publicTarget(t Target) (Target, error) {
+	if t.Project.ApprovedJSON == "" {
+		return t, nil
+	}
+	var a Approved
+	if err := json.Unmarshal([]byte(t.Project.ApprovedJSON), &a); err != nil {
+		return Target{}, fmt.Errorf("the approved version of project %d: %w", t.ProjectID, err)
+	}
+	t = a.apply(t)
+	t.Project.Milestones, t.Project.PercentComplete, t.Project.ReviewState = a.Milestones, a.Percent, Reviewed
+	return t, nil
+}
+
+// PublicChanges are the changes approving project p, as stored now,
+// publishes: its public fields as the public reads them, then as p has
+// them. Nothing internal is among them.
+func PublicChanges(p Project) ([]Change, error) {
+	public, err := p.Public()
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	for _, c := range diff(public, p, "") {
+		if c.Public {
+			changes = append(changes, c)
+		}
+	}
+	return changes, nil
+}

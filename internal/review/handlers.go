@@ -1,0 +1,179 @@
+// Package review is the review before publication (信息公开审核, 先审查、
+// 后公开): the queue where supervisors and administrators approve what the
+// public reads of each project, or return it with a comment. The rules and
+// the store are the record's (projects.Approve, projects.Return); this is
+// the queue's pages.
+package review
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"shuangshi/internal/auth"
+	"shuangshi/internal/locale"
+	"shuangshi/internal/projects"
+	"shuangshi/internal/web"
+	"shuangshi/views"
+)
+
+// Path is the queue.
+const Path = "/review"
+
+// shown is how many waiting projects the queue shows at once, the longest
+// waiting first.
+const shown = 100
+
+// maxComment bounds a return's comment.
+const maxComment = 500
+
+// Handler serves the queue.
+type Handler struct {
+	store    *projects.Store
+	location *time.Location
+}
+
+// NewHandler returns the queue's handlers on store; times are shown in loc.
+func NewHandler(store *projects.Store, loc *time.Location) *Handler {
+	return &Handler{store: store, location: loc}
+}
+
+// Register adds the routes, for supervisors and administrators, and the
+// header's link with the number waiting.
+func (h *Handler) Register(r *web.Router) {
+	reviewers := auth.Require(auth.Supervise)
+	r.GET(Path, h.showQueue, reviewers)
+	r.POST(Path+"/approve", h.approve, reviewers)
+	r.POST(Path+"/:id/return", h.returnItem, reviewers)
+	r.InHeader(web.HeaderLink{Label: "nav.review", URL: Path, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Count: h.count})
+}
+
+// count is the number the header shows. A failure to read it shows none:
+// the queue itself, when opened, says what went wrong.
+func (h *Handler) count(ctx context.Context) int {
+	n, err := h.store.ReviewCount(ctx)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func (h *Handler) showQueue(c echo.Context) error {
+	return h.render(c, http.StatusOK, "", nil, nil)
+}
+
+// refused is a return refused for its comment.
+type refused struct {
+	project int64
+	comment string
+	problem string
+}
+
+// render shows the queue; newer marks the projects changed since the
+// reviewer's decision was made on them.
+func (h *Handler) render(c echo.Context, status int, message string, newer map[int64]bool, ret *refused) error {
+	ctx := c.Request().Context()
+	items, waiting, err := h.store.ReviewQueue(ctx, shown)
+	if err != nil {
+		return err
+	}
+	years, err := h.store.Years(ctx, projects.Staff)
+	if err != nil {
+		return err
+	}
+	page := views.ReviewPage{Nav: views.Nav{Years: years}, Waiting: waiting, ApproveAction: Path + "/approve"}
+	if message != "" {
+		page.Error = locale.T(ctx, message)
+	}
+	for _, it := range items {
+		p := it.Project
+		key := strconv.FormatInt(p.ID, 10)
+		item := views.ReviewItem{
+			Key: key, Name: p.Name, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
+			Value: key + ":" + strconv.FormatInt(p.Version, 10), Version: p.Version,
+			Editors: it.Editors, Changed: it.Changed.In(h.location), Rows: projects.ChangeRows(p, it.Changes),
+			ReturnAction: Path + "/" + key + "/return", Newer: newer[p.ID],
+		}
+		if ret != nil && ret.project == p.ID {
+			item.Comment, item.CommentError = ret.comment, locale.T(ctx, ret.problem, "Max", maxComment)
+		}
+		page.Items = append(page.Items, item)
+	}
+	return web.Render(c, status, views.Review(page))
+}
+
+// approve publishes each ticked project at the version the reviewer saw.
+// One changed since is not published: the queue shows its newer version.
+func (h *Handler) approve(c echo.Context) error {
+	values, err := c.FormParams()
+	if err != nil {
+		return web.BadRequest("error.400")
+	}
+	ctx := c.Request().Context()
+	by := auth.ActorOf(auth.CurrentUser(c), c.RealIP())
+	newer := map[int64]bool{}
+	approved := 0
+	for _, v := range values["approve"] {
+		id, version, ok := parseItem(v)
+		if !ok {
+			return web.BadRequest("error.400")
+		}
+		switch err := h.store.Approve(ctx, id, version, by); {
+		case errors.Is(err, projects.ErrReviewStale), errors.Is(err, projects.ErrNotFound):
+			newer[id] = true
+		case err != nil:
+			return err
+		default:
+			approved++
+		}
+	}
+	if len(newer) > 0 {
+		return h.render(c, http.StatusConflict, "review.stale", newer, nil)
+	}
+	if approved == 0 {
+		return h.render(c, http.StatusUnprocessableEntity, "review.none_ticked", nil, nil)
+	}
+	auth.Flash(c, "flash.review_approved")
+	return c.Redirect(http.StatusSeeOther, Path)
+}
+
+// returnItem sends a project back with the reviewer's comment.
+func (h *Handler) returnItem(c echo.Context) error {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	version, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if err != nil {
+		return web.BadRequest("error.400")
+	}
+	comment := projects.CleanText(c.FormValue("comment-" + strconv.FormatInt(id, 10)))
+	switch {
+	case comment == "":
+		return h.render(c, http.StatusUnprocessableEntity, "", nil, &refused{project: id, comment: comment, problem: "review.comment_required"})
+	case utf8.RuneCountInString(comment) > maxComment:
+		return h.render(c, http.StatusUnprocessableEntity, "", nil, &refused{project: id, comment: comment, problem: "edit.too_long"})
+	}
+	err = h.store.Return(c.Request().Context(), id, version, comment, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errors.Is(err, projects.ErrReviewStale) {
+		return h.render(c, http.StatusConflict, "review.stale", map[int64]bool{id: true}, nil)
+	} else if err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.review_returned")
+	return c.Redirect(http.StatusSeeOther, Path)
+}
+
+// parseItem reads an approval checkbox's value, "project:version".
+func parseItem(v string) (id, version int64, ok bool) {
+	rawID, rawVersion, found := strings.Cut(v, ":")
+	id, errID := web.ParseID(rawID)
+	version, errVersion := strconv.ParseInt(rawVersion, 10, 64)
+	return id, version, found && errID == nil && errVersion == nil
+}
