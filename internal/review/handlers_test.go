@@ -120,7 +120,7 @@ func TestReviewBeforePublication(t *testing.T) {
 	field := item.Find(`textarea`).AttrOr("name", "")
 	empty := sup.Post(action, url.Values{"version": {version}, field: {" "}})
 	sitetest.WantStatus(t, "return without a comment", empty, http.StatusUnprocessableEntity)
-	if empty.Doc.Find("#" + field + "-error").Length() != 1 {
+	if empty.Doc.Find("#"+field+"-error").Length() != 1 {
 		t.Error("no message by the comment field")
 	}
 	sitetest.WantStatus(t, "return", sup.Post(action, url.Values{"version": {version}, field: {"请写明完成比例"}}), http.StatusSeeOther)
