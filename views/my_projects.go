@@ -23,7 +23,7 @@ type MyProject struct {
 	Progress       string // as typed, or as stored
 	BaseProgress   string
 	Problem        string // why the quick update was refused
-	Saved          bool
+	Saved          string // the message id of a save just made, or ""
 	// Comments are the supervisory comments waiting for an answer.
 	Comments  []CommentView
 	Category  string

@@ -61,11 +61,7 @@ func (h *Handler) updateProject(c echo.Context) error {
 	case outcome.Conflict != nil:
 		return h.renderConflict(c, outcome.Form, *outcome.Conflict)
 	}
-	if len(outcome.Changes) == 0 {
-		auth.Flash(c, "flash.no_changes")
-	} else {
-		auth.Flash(c, "flash.project_saved")
-	}
+	auth.Flash(c, outcome.savedMessage(h.store.ReviewBeforePublication))
 	return c.Redirect(http.StatusSeeOther, ProjectURL(p.ID))
 }
 

@@ -28,8 +28,8 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 	}
 	now := s.now()
 	edit.Changes = slices.Clone(edit.Changes)
+	var review map[string]any
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var review map[string]any
 		if s.ReviewBeforePublication {
 			var before Project
 			if err := tx.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).First(&before, p.ID).Error; err != nil {
@@ -98,6 +98,9 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 	}
 	// As a read would find it: one version on, changed now.
 	p.Version, p.UpdatedAt, p.ReportedAt = version+1, now, now
+	if review != nil {
+		p.ReviewState = AwaitingReview
+	}
 	p.Targets = slices.Clone(p.Targets)
 	for i, t := range p.Targets {
 		for _, c := range edit.Changes {

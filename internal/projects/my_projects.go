@@ -144,12 +144,15 @@ func (h *Handler) updateProgress(c echo.Context) error {
 		// the engineer's next try is not from the version that clashed.
 		return h.refuseProgress(c, outcome.Conflict.Current, outcome.Form, "my.progress_clash")
 	}
+	saved := outcome.savedMessage(h.store.ReviewBeforePublication)
 	if !web.IsHTMX(c) {
-		auth.Flash(c, "flash.project_saved")
+		auth.Flash(c, saved)
 		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
 	}
 	card, _, _ := h.myProject(outcome.Saved)
-	card.Saved = len(outcome.Changes) > 0
+	if len(outcome.Changes) > 0 {
+		card.Saved = saved
+	}
 	return web.Render(c, http.StatusOK, views.MyProjectCard(card))
 }
 

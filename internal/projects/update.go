@@ -101,6 +101,21 @@ func (s *Store) Update(ctx context.Context, p Project, form EditForm, by auth.Ac
 	return UpdateOutcome{Form: form, Saved: saved, Changes: edit.Changes}, nil
 }
 
+// savedMessage is the message that tells the user what became of a saved
+// form: nothing to save; saved; or, under review, saved and waiting for a
+// reviewer before the public reads it.
+func (o UpdateOutcome) savedMessage(underReview bool) string {
+	if len(o.Changes) == 0 {
+		return "flash.no_changes"
+	}
+	for _, c := range o.Changes {
+		if underReview && c.Public {
+			return "flash.saved_for_review"
+		}
+	}
+	return "flash.project_saved"
+}
+
 // first returns the problem of the field that comes first on the edit page
 // of f, for a form that has room for one message.
 func (problems Problems) first(f EditForm) Problem {
