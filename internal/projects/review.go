@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Review before publication (信息公开审核, 先审查、后公开): when the site
@@ -41,6 +42,10 @@ type Approved struct {
 	Milestones Milestones             `json:"milestones"`
 	Percent    *int                   `json:"percent,omitempty"`
 	Targets    map[int64]ApprovedText `json:"targets"`
+	// At is when the public began to read this version: its approval, or
+	// the last change before the first one under review. While a newer
+	// change waits, the public pages are as of then, not of that change.
+	At time.Time `json:"at"`
 }
 
 // ApprovedText is what the public reads of a target under review.
@@ -50,10 +55,10 @@ type ApprovedText struct {
 	ByHand   bool    `json:"by_hand,omitempty"`
 }
 
-// ApprovedOf is the public fields of p as they stand: what approving p
-// publishes.
-func ApprovedOf(p Project) Approved {
-	a := Approved{Milestones: p.Milestones, Percent: p.PercentComplete, Targets: map[int64]ApprovedText{}}
+// ApprovedOf is the public fields of p as they stand, which the public
+// reads from at on: what approving p publishes.
+func ApprovedOf(p Project, at time.Time) Approved {
+	a := Approved{Milestones: p.Milestones, Percent: p.PercentComplete, Targets: map[int64]ApprovedText{}, At: at}
 	for _, t := range p.Targets {
 		a.Targets[t.ID] = ApprovedText{Progress: t.Progress, Outcome: t.Outcome, ByHand: t.OutcomeByHand}
 	}
@@ -72,15 +77,24 @@ func (p Project) Public() (Project, error) {
 	if err := json.Unmarshal([]byte(p.ApprovedJSON), &a); err != nil {
 		return Project{}, fmt.Errorf("the approved version of project %d: %w", p.ID, err)
 	}
+	waiting := p.ReviewState != Reviewed
 	p.Milestones, p.PercentComplete, p.ReviewState = a.Milestones, a.Percent, Reviewed
+	if waiting && !a.At.IsZero() {
+		p.UpdatedAt = a.At
+	}
 	p.Targets = slices.Clone(p.Targets)
 	for i, t := range p.Targets {
-		p.Targets[i] = a.apply(t)
+		p.Targets[i] = a.apply(t, waiting)
 	}
 	return p, nil
 }
 
-func (a Approved) apply(t Target) Target {
+// apply gives target t its approved public fields; while a change waits,
+// it is as of the approval.
+func (a Approved) apply(t Target, waiting bool) Target {
+	if waiting && !a.At.IsZero() && t.UpdatedAt.After(a.At) {
+		t.UpdatedAt = a.At
+	}
 	approved := a.Targets[t.ID]
 	t.Progress, t.OutcomeByHand = approved.Progress, approved.ByHand
 	t.Outcome = approved.Outcome
@@ -100,8 +114,12 @@ func publicTarget(t Target) (Target, error) {
 	if err := json.Unmarshal([]byte(t.Project.ApprovedJSON), &a); err != nil {
 		return Target{}, fmt.Errorf("the approved version of project %d: %w", t.ProjectID, err)
 	}
-	t = a.apply(t)
+	waiting := t.Project.ReviewState != Reviewed
+	t = a.apply(t, waiting)
 	t.Project.Milestones, t.Project.PercentComplete, t.Project.ReviewState = a.Milestones, a.Percent, Reviewed
+	if waiting && !a.At.IsZero() {
+		t.Project.UpdatedAt = a.At
+	}
 	return t, nil
 }
 

@@ -55,7 +55,7 @@ func holdForReview(before Project, edit Edit) (map[string]any, error) {
 	if before.ApprovedJSON == "" {
 		// The first change under review: what the public has read until
 		// now is the version it keeps reading.
-		approved, err := json.Marshal(ApprovedOf(before))
+		approved, err := json.Marshal(ApprovedOf(before, before.LastChanged()))
 		if err != nil {
 			return nil, err
 		}
@@ -136,7 +136,7 @@ func (s *Store) Approve(ctx context.Context, projectID, version int64, by auth.A
 		if err != nil {
 			return err
 		}
-		approved, err := json.Marshal(ApprovedOf(p))
+		approved, err := json.Marshal(ApprovedOf(p, s.now()))
 		if err != nil {
 			return err
 		}

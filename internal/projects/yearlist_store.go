@@ -226,8 +226,8 @@ func (s *Store) Close(ctx context.Context, year int, version int64, by auth.Acto
 		if y.State != Published || y.Version != version {
 			return ErrListChanged
 		}
-		var targets []Target
-		if err := tx.Joins("Project").Where("targets.year = ?", year).Order("targets.position").Find(&targets).Error; err != nil {
+		targets, err := listed(tx, year)
+		if err != nil {
 			return err
 		}
 		if problems = CheckClose(targets, s.ReviewBeforePublication); len(problems) > 0 {

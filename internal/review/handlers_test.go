@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -50,6 +51,9 @@ func TestReviewBeforePublication(t *testing.T) {
 	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
 	li, sup := site.As(t, "li"), site.As(t, "sup")
 	public := func() string { return sitetest.Text(haianRow(site.NewBrowser(t)).Find(".targets__progress")) }
+	asOf := func() string {
+		return sitetest.Text(site.NewBrowser(t).Get("/projects/3").Doc.Find(`[data-testid="as-of"]`))
+	}
 	before := public()
 
 	// A delay reason is internal: nothing to review.
@@ -57,10 +61,16 @@ func TestReviewBeforePublication(t *testing.T) {
 	if n := queue(t, sup).Length(); n != 0 {
 		t.Fatalf("an internal change waits for review: %d items", n)
 	}
+	asOfBefore := asOf()
+	site.Clock.Advance(48 * time.Hour) // the public change comes two days later
+	li, sup = site.As(t, "li"), site.As(t, "sup")
 
 	save(t, li, map[string]string{"progress-{2023}": "路面施工中", "percent": "40"})
 	if got := public(); got != before {
 		t.Errorf("before review the public reads %q, want %q", got, before)
+	}
+	if got := asOf(); got != asOfBefore {
+		t.Errorf("before review the project's page says %q, want %q as before", got, asOfBefore)
 	}
 	for _, path := range []string{"/api/v1/projects/3", "/api/v1/years/2023", "/feed.atom", "/years/2023/table.csv", "/projects/3/history"} {
 		if body := site.NewBrowser(t).Get(path).Body; strings.Contains(body, "路面施工中") {
@@ -96,6 +106,9 @@ func TestReviewBeforePublication(t *testing.T) {
 	sitetest.WantStatus(t, "approve", sup.Post("/review/approve", url.Values{"approve": {newer}}), http.StatusSeeOther)
 	if got := public(); got != "路面施工中，已完成六成" {
 		t.Errorf("after the approval the public reads %q", got)
+	}
+	if got := asOf(); got != "数据截至 2023年6月3日" {
+		t.Errorf("after the approval the project's page says %q", got)
 	}
 	if feed := site.NewBrowser(t).Get("/feed.atom").Body; !strings.Contains(feed, "路面施工中，已完成六成") || strings.Contains(feed, ">路面施工中<") {
 		t.Errorf("the feed after the approval: %s", feed)
