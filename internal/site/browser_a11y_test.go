@@ -79,7 +79,7 @@ type pageType struct {
 // in English, at a desktop and a phone width, runs axe-core on it (zero
 // violations of WCAG 2.1 A and AA) and writes a screenshot to artifacts/.
 func TestAccessibilityOfEveryPageType(t *testing.T) {
-	site := sitetest.NewEditing(t)
+	site := sitetest.NewEditing(t, sitetest.Reviewed)
 	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
 	// The account pages act on an account of their own: resetting li's
 	// password would sign li out of the pages that follow.
@@ -191,6 +191,18 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			}
 		}},
 		{name: "security-log", who: "adm", path: "/admin/events"},
+		{name: "publish", who: "adm", path: "/admin/years/2024/publish"},
+		{name: "close", who: "adm", path: "/admin/years/2023/close"},
+		{name: "reopen", who: "adm", path: "/admin/years/2022/reopen"},
+		{name: "review", who: "sup", reach: func(t *testing.T, ctx context.Context) {
+			engineer := site.SignIn(t, "li", sitetest.Password)
+			form := sitetest.EditForm(t, engineer.Get("/projects/3/edit"))
+			form.Set("percent", "45")
+			sitetest.WantStatus(t, "a change to review", engineer.Post("/projects/3/edit", form), http.StatusSeeOther)
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/review")); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{name: "setup", who: "-", path: fresh.Site.SetupPath()},
 	}
 	for _, language := range []struct{ name, header string }{{"zh", "zh-CN,zh"}, {"en", "en-GB,en"}} {
