@@ -314,8 +314,8 @@ func (s *Store) MoveTarget(ctx context.Context, id int64, places int, by auth.Ac
 			return err
 		}
 		var group []Target
-		if err := tx.Joins("Project").Where("targets.year = ? AND targets.list = ? AND Project.category = ?", t.Year, t.List, t.Project.Category).
-			Order("targets.position").Find(&group).Error; err != nil {
+		if err := tx.Where("year = ? AND list = ? AND project_id IN (SELECT id FROM projects WHERE category = ?)", t.Year, t.List, t.Project.Category).
+			Order("position").Find(&group).Error; err != nil {
 			return err
 		}
 		order := make([]int64, len(group))

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/database/databasetest"
 	"shuangshi/internal/site/sitetest"
 )
 
@@ -154,4 +155,11 @@ func TestReviewBeforePublication(t *testing.T) {
 	if li.Get("/my/projects").Doc.Find(`[data-testid="returned"]`).Length() != 0 {
 		t.Error("the comment stays after the engineer changed the project")
 	}
+}
+
+// TestReviewOnPostgres runs the review again on PostgreSQL.
+func TestReviewOnPostgres(t *testing.T) {
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"ReviewBeforePublication": TestReviewBeforePublication,
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/database/databasetest"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/site/sitetest"
 )
@@ -334,4 +335,15 @@ func TestCarryingOverTakesTheOldTargetOffTheOverdueList(t *testing.T) {
 	if got := row(public, 2024).Find(`[data-testid="carried-from"]`).AttrOr("href", ""); got != "/years/2023#list-complete" {
 		t.Errorf("the 2024 row links back to %q", got)
 	}
+}
+
+// TestLifeCycleOnPostgres runs the life cycle of a year's list again on
+// PostgreSQL.
+func TestLifeCycleOnPostgres(t *testing.T) {
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"ADraftIsInvisibleToThePublicOnEveryRoute":       TestADraftIsInvisibleToThePublicOnEveryRoute,
+		"PublishingIsConfirmedAndRecordedOnce":           TestPublishingIsConfirmedAndRecordedOnce,
+		"ClosingAYearFreezesItsTable":                    TestClosingAYearFreezesItsTable,
+		"CarryingOverTakesTheOldTargetOffTheOverdueList": TestCarryingOverTakesTheOldTargetOffTheOverdueList,
+	})
 }

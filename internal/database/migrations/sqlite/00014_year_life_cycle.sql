@@ -61,6 +61,13 @@ END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+CREATE TRIGGER year_lists_delete_raises_data_version AFTER DELETE ON year_lists
+BEGIN
+    UPDATE data_version SET version = version + 1, changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 CREATE TRIGGER year_events_insert_raises_data_version AFTER INSERT ON year_events
 BEGIN
     UPDATE data_version SET version = version + 1, changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1;
@@ -70,6 +77,7 @@ END;
 -- +goose Down
 DROP TRIGGER year_lists_insert_raises_data_version;
 DROP TRIGGER year_lists_update_raises_data_version;
+DROP TRIGGER year_lists_delete_raises_data_version;
 DROP TRIGGER year_events_insert_raises_data_version;
 ALTER TABLE projects DROP COLUMN reported_at;
 ALTER TABLE targets DROP COLUMN carried_to_id;
