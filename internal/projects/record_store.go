@@ -283,6 +283,10 @@ func (s *Store) RemoveTarget(ctx context.Context, id int64, reason string, by au
 		if err := tx.Model(&t).Updates(map[string]any{"removed_reason": reason, "removed_at": now, "updated_at": now}).Error; err != nil {
 			return err
 		}
+		// A target carried into this one counts again: this one is gone.
+		if err := tx.Model(&Target{}).Where("carried_to_id = ?", t.ID).UpdateColumn("carried_to_id", nil).Error; err != nil {
+			return err
+		}
 		tid := t.ID
 		if err := record(tx, []Change{{ProjectID: t.ProjectID, TargetID: &tid, Field: FieldUnlisted, OldValue: listingText(t), Reason: reason, Public: true}}, now, by); err != nil {
 			return err

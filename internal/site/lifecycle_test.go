@@ -335,6 +335,14 @@ func TestCarryingOverTakesTheOldTargetOffTheOverdueList(t *testing.T) {
 	if got := row(public, 2024).Find(`[data-testid="carried-from"]`).AttrOr("href", ""); got != "/years/2023#list-complete" {
 		t.Errorf("the 2024 row links back to %q", got)
 	}
+
+	// Taken off the 2024 list, the target it carried counts again.
+	remove := "/admin/targets/" + targetID(t, site, 2024, sitetest.Haian) + "/remove"
+	adm.Get(remove)
+	sitetest.WantStatus(t, "remove 海安路 from 2024", adm.Post(remove, url.Values{"reason": {"并入其他项目"}}), http.StatusSeeOther)
+	if n := overdue(); n != before-19 || !haianOverdue() {
+		t.Errorf("after removing the 2024 target: %d overdue, 海安路 in li's digest %v", n, haianOverdue())
+	}
 }
 
 // TestLifeCycleOnPostgres runs the life cycle of a year's list again on
