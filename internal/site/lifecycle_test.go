@@ -102,6 +102,9 @@ func TestADraftIsInvisibleToThePublicOnEveryRoute(t *testing.T) {
 		}
 	}
 	check(site.NewBrowser(t), false)
+	if h1 := sitetest.Text(adm.Get("/").Doc.Find("h1")); !strings.Contains(h1, "2023") {
+		t.Errorf("staff's home page is %q, want the newest published year", h1)
+	}
 	if len(public) < 10 {
 		t.Fatalf("only %d public routes name a year or a project: %v", len(public), public)
 	}
