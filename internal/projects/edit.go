@@ -208,6 +208,9 @@ type Problems map[string]Problem
 type Edit struct {
 	Project Project
 	Changes []Change
+	// Before is the project as stored when the form was checked: what
+	// the public reads until a review approves the edit.
+	Before Project
 }
 
 // The fields of a project and its targets, as the history names them.
@@ -376,7 +379,7 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 	if len(problems) > 0 {
 		return Edit{}, problems
 	}
-	return Edit{Project: next, Changes: diff(p, next, f.RebaselineReason)}, nil
+	return Edit{Project: next, Changes: diff(p, next, f.RebaselineReason), Before: p}, nil
 }
 
 // dateField returns the milestone a field name names.

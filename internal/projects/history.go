@@ -31,12 +31,10 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 	var review map[string]any
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.ReviewBeforePublication {
-			var before Project
-			if err := tx.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).First(&before, p.ID).Error; err != nil {
-				return err
-			}
+			// edit.Before is the project at version, which the update
+			// below requires it still is.
 			var err error
-			if review, err = holdForReview(before, edit); err != nil {
+			if review, err = holdForReview(edit.Before, edit); err != nil {
 				return err
 			}
 		}

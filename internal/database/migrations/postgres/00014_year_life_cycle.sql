@@ -28,6 +28,7 @@ CREATE TABLE year_events (
 CREATE INDEX year_events_year ON year_events (year, at);
 
 ALTER TABLE targets ADD COLUMN carried_to_id BIGINT REFERENCES targets (id);
+CREATE INDEX targets_carried_to ON targets (carried_to_id) WHERE carried_to_id IS NOT NULL;
 
 ALTER TABLE projects ADD COLUMN reported_at TIMESTAMPTZ;
 UPDATE projects SET reported_at = (
@@ -45,5 +46,6 @@ CREATE TRIGGER year_events_raise_data_version AFTER INSERT ON year_events
 DROP TRIGGER year_events_raise_data_version ON year_events;
 DROP TRIGGER year_lists_raise_data_version ON year_lists;
 ALTER TABLE projects DROP COLUMN reported_at;
+DROP INDEX targets_carried_to;
 ALTER TABLE targets DROP COLUMN carried_to_id;
 DROP TABLE year_events, year_lists;

@@ -35,6 +35,8 @@ CREATE INDEX year_events_year ON year_events (year, at);
 -- A target carried into next year's list points to the target it became;
 -- from then on the new target is the one that counts.
 ALTER TABLE targets ADD COLUMN carried_to_id INTEGER REFERENCES targets (id);
+-- A year's page looks up the targets carried into its own.
+CREATE INDEX targets_carried_to ON targets (carried_to_id) WHERE carried_to_id IS NOT NULL;
 
 -- When a person last changed the project's own fields (milestones,
 -- progress, outcome, notes), as the history records it: list maintenance
@@ -80,6 +82,7 @@ DROP TRIGGER year_lists_update_raises_data_version;
 DROP TRIGGER year_lists_delete_raises_data_version;
 DROP TRIGGER year_events_insert_raises_data_version;
 ALTER TABLE projects DROP COLUMN reported_at;
+DROP INDEX targets_carried_to;
 ALTER TABLE targets DROP COLUMN carried_to_id;
 DROP TABLE year_events;
 DROP TABLE year_lists;
