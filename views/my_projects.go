@@ -22,7 +22,14 @@ type MyProject struct {
 	NextKey        string // the next target's id, for the field names
 	Progress       string // as typed, or as stored
 	BaseProgress   string
-	Problem        string // why the quick update was refused
+	// DelayReasonNeeded is set when a target of the project is overdue:
+	// the quick update asks for the delay reason in place, DelayReason as
+	// typed or, first, the last one given.
+	DelayReasonNeeded bool
+	DelayReason       string
+	BaseDelayReason   string
+	// Errors are why the quick update was refused, by the card's field.
+	Errors FieldErrors
 	Saved          string // the message id of a save just made, or ""
 	// Comments are the supervisory comments waiting for an answer.
 	Comments  []CommentView

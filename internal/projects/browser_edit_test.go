@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -114,5 +115,63 @@ func TestBrowserQuickUpdateInPlace(t *testing.T) {
 	sitetest.SaveArtifact(t, "my-projects-quick-update-360px.png", shot)
 	if errs := consoleErrs.All(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestBrowserOverdueQuickUpdate: on a phone, with JavaScript and without,
+// in both languages, an engineer brings an overdue target up to date from
+// My projects in one form: the progress and, asked for in place, the
+// delay reason; one tap saves both.
+func TestBrowserOverdueQuickUpdate(t *testing.T) {
+	for _, javascript := range []bool{true, false} {
+		for _, lang := range []string{"zh-CN,zh", "en-GB,en"} {
+			t.Run(fmt.Sprintf("javascript=%v/%s", javascript, lang[:2]), func(t *testing.T) {
+				site := sitetest.NewEditing(t)
+				site.Clock.Set(time.Date(2024, time.January, 10, 2, 0, 0, 0, time.UTC)) // 2023's targets overdue
+				browserCtx, consoleErrs := sitetest.ChromiumWith(t, 360, lang, javascript)
+				sitetest.SignInWithChromium(t, browserCtx, site, "li")
+				ctx, cancel := sitetest.Page(browserCtx)
+				defer cancel()
+				progress := sitetest.Evaluate[string](t, ctx, `document.querySelector('form.quick-update textarea').id`)
+				if n := sitetest.Evaluate[int](t, ctx, `document.querySelectorAll('form.quick-update textarea[name="delay_reason"]').length`); n != 1 {
+					t.Fatalf("the overdue card has %d delay reason fields", n)
+				}
+				sitetest.Evaluate[bool](t, ctx, `(document.getElementById('`+progress+`').value = '') === ''`)
+				typing := chromedp.Do(ctx,
+					chromedp.SendKeys(chromedp.CSS("#"+progress), "竣工验收准备中"),
+					chromedp.SendKeys(chromedp.CSS(`form.quick-update textarea[name="delay_reason"]`), "管线迁改滞后"),
+				)
+				if typing != nil {
+					t.Fatal(typing)
+				}
+				if javascript {
+					if err := chromedp.Do(ctx,
+						chromedp.Click(chromedp.CSS(`form.quick-update button[type="submit"]`)),
+						chromedp.WaitVisible(chromedp.CSS(`[data-testid="quick-saved"]`)),
+					); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.quick-update button[type="submit"]`))); err != nil {
+						t.Fatal(err)
+					}
+					if flash := sitetest.Evaluate[string](t, ctx, `document.querySelector('[data-testid="flash"]')?.textContent.trim() ?? ''`); flash == "" {
+						t.Error("no message after saving")
+					}
+				}
+				shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sitetest.SaveArtifact(t, fmt.Sprintf("my-projects-overdue-update-%s-js-%v-360px.png", lang[:2], javascript), shot)
+				public := site.NewBrowser(t).Get("/years/2023")
+				if got := sitetest.Text(public.Doc.Find(`tr[data-number="7"] .targets__progress`)); got != "竣工验收准备中" {
+					t.Errorf("the public page shows %q", got)
+				}
+				if errs := consoleErrs.All(); len(errs) > 0 {
+					t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+				}
+			})
+		}
 	}
 }

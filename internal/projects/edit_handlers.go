@@ -47,7 +47,14 @@ func (h *Handler) editProject(c echo.Context) error {
 	if err := h.mayEdit(c, p); err != nil {
 		return err
 	}
-	return h.renderEdit(c, http.StatusOK, p, FormOf(p), nil, nil)
+	form := FormOf(p)
+	if query := c.QueryParams(); len(query) > 0 {
+		// Fields typed elsewhere (a refused quick update on My projects)
+		// come along in the address, to be checked and saved here.
+		form = ParseEditForm(query, p)
+		form.Version, form.Base = strconv.FormatInt(p.Version, 10), nil
+	}
+	return h.renderEdit(c, http.StatusOK, p, form, nil, nil)
 }
 
 func (h *Handler) updateProject(c echo.Context) error {

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -118,6 +119,14 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 		card.NextKey = strconv.FormatInt(next.ID, 10)
 		card.Progress, card.BaseProgress = next.Progress, next.Progress
 	}
+	for _, t := range p.Targets {
+		if t.Overdue(h.today()) {
+			// The edit form's rule (EditForm.Check): a project with an
+			// overdue target says why. The card asks for it in place.
+			card.DelayReasonNeeded = true
+			card.DelayReason, card.BaseDelayReason = p.DelayReason, p.DelayReason
+		}
+	}
 	return card, next, status
 }
 
@@ -133,16 +142,11 @@ func (h *Handler) updateProgress(c echo.Context) error {
 	}
 	switch {
 	case len(outcome.Problems) > 0:
-		problem := outcome.Problems.first(outcome.Form)
-		if problem.NeedsDelayReason {
-			// The card has no field for it: the edit page has.
-			return h.refuseProgress(c, p, outcome.Form, "my.progress_needs_delay_reason")
-		}
-		return h.refuseProgress(c, p, outcome.Form, problem.ID, problem.Args...)
+		return h.refuseProgress(c, p, outcome.Form, outcome.Problems)
 	case outcome.Conflict != nil:
 		// The card is made again from the project as stored now, so that
 		// the engineer's next try is not from the version that clashed.
-		return h.refuseProgress(c, outcome.Conflict.Current, outcome.Form, "my.progress_clash")
+		return h.refuseProgress(c, outcome.Conflict.Current, outcome.Form, nil)
 	}
 	saved := outcome.savedMessage(h.store.ReviewBeforePublication)
 	if !web.IsHTMX(c) {
@@ -157,16 +161,40 @@ func (h *Handler) updateProgress(c echo.Context) error {
 }
 
 // refuseProgress answers a refused quick update of project p with 422: its
-// card, showing the message and the progress text of form as typed, alone
-// from htmx, else in the whole list.
-func (h *Handler) refuseProgress(c echo.Context, p Project, form EditForm, messageID string, args ...any) error {
+// card, with what was typed and each problem beside its field, alone from
+// htmx, else in the whole list. A problem of a field the card does not
+// have is told at the progress text, and the card's link to the edit page
+// carries what was typed there. Nil problems are a clash with a save made
+// meanwhile.
+func (h *Handler) refuseProgress(c echo.Context, p Project, form EditForm, problems Problems) error {
+	ctx := c.Request().Context()
 	card, _, _ := h.myProject(p)
-	card.Problem = locale.T(c.Request().Context(), messageID, args...)
+	progress := "progress-" + card.NextKey
 	for _, tf := range form.Targets {
 		if strconv.FormatInt(tf.ID, 10) == card.NextKey {
 			card.Progress = tf.Progress
 		}
 	}
+	card.Errors = views.FieldErrors{}
+	if problems == nil {
+		card.Errors[progress] = locale.T(ctx, "my.progress_clash")
+	}
+	for key, problem := range problems {
+		switch {
+		case key == progress, key == "delay_reason" && card.DelayReasonNeeded:
+			card.Errors[key] = locale.T(ctx, problem.ID, problem.Args...)
+		case card.Errors[progress] == "":
+			card.Errors[progress] = locale.T(ctx, "my.progress_elsewhere", "Problem", locale.T(ctx, problem.ID, problem.Args...))
+		}
+	}
+	if card.DelayReasonNeeded {
+		card.DelayReason = form.DelayReason
+	}
+	typed := url.Values{progress: {card.Progress}}
+	if card.DelayReasonNeeded {
+		typed.Set("delay_reason", card.DelayReason)
+	}
+	card.EditURL += "?" + typed.Encode()
 	if web.IsHTMX(c) {
 		return web.Render(c, http.StatusUnprocessableEntity, views.MyProjectCard(card))
 	}

@@ -63,22 +63,52 @@ func TestQuickProgressUpdate(t *testing.T) {
 	}
 
 	// A year later the target is overdue and the project has no delay
-	// reason: the quick update is refused, in place, and keeps the text.
+	// reason: the card asks for it in place. Left empty, the update is
+	// refused beside it, keeping the text, which the card's link to the
+	// edit page carries too.
 	site.Clock.Advance(365 * 24 * time.Hour)
 	b = site.SignIn(t, "li", sitetest.Password) // a year is longer than a session
 	b.Header.Set("HX-Request", "true")
-	b.Get("/my/projects")
+	card := b.Get("/my/projects").Doc.Find(`[data-testid="my-project"]`)
+	if card.Find(`textarea[name="delay_reason"]`).Length() != 1 {
+		t.Fatal("the overdue card does not ask for the delay reason")
+	}
 	form.Set("_csrf", b.CSRF)
 	form.Set("version", "3")
 	form.Set("base-version", "3")
 	form.Set("base-"+field, "面层施工")
 	form.Set(field, "验收中")
+	form.Set("delay_reason", "")
+	form.Set("base-delay_reason", "")
 	refused := b.Post("/projects/3/progress", form)
-	sitetest.WantStatus(t, "a quick update that needs a delay reason", refused, http.StatusUnprocessableEntity)
-	if got := sitetest.Text(refused.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, "延误原因") {
-		t.Errorf("the refusal says %q", got)
+	sitetest.WantStatus(t, "a quick update without the delay reason", refused, http.StatusUnprocessableEntity)
+	if got := sitetest.Text(refused.Doc.Find(`[data-testid="error-delay_reason"]`)); !strings.Contains(got, "延误原因") {
+		t.Errorf("the refusal beside the delay reason says %q", got)
 	}
 	if got := refused.Doc.Find("#" + field).Text(); got != "验收中" {
 		t.Errorf("the typed text was lost: %q", got)
+	}
+	if _, focused := refused.Doc.Find(`#delay_reason`).Attr("autofocus"); !focused {
+		t.Error("the refused card does not put the engineer at the delay reason")
+	}
+	edit := refused.Doc.Find(`a[href^="/projects/3/edit?"]`).AttrOr("href", "")
+	b.Header.Del("HX-Request")
+	if got := b.Get(edit).Doc.Find("#" + field).Text(); got != "验收中" {
+		t.Errorf("the edit page the card links to has %q, want the text typed on the card", got)
+	}
+
+	// With the reason, in one tap.
+	b.Header.Set("HX-Request", "true")
+	form.Set("delay_reason", "雨季停工两周")
+	saved := b.Post("/projects/3/progress", form)
+	sitetest.WantStatus(t, "the overdue quick update", saved, http.StatusOK)
+	if saved.Doc.Find(`[data-testid="quick-saved"]`).Length() != 1 {
+		t.Fatalf("not saved:\n%s", saved.Body)
+	}
+	if got := saved.Doc.Find(`textarea[name="delay_reason"]`).Text(); got != "雨季停工两周" {
+		t.Errorf("the saved card's delay reason is %q; the next update starts from it", got)
+	}
+	if got := sitetest.Text(site.NewBrowser(t).Get("/years/2023").Doc.Find(`tr[data-number="7"] .targets__progress`)); got != "验收中" {
+		t.Errorf("public progress %q", got)
 	}
 }
