@@ -30,7 +30,7 @@ type MyProject struct {
 	BaseDelayReason   string
 	// Errors are why the quick update was refused, by the card's field.
 	Errors FieldErrors
-	Saved          string // the message id of a save just made, or ""
+	Saved  string // the message id of a save just made, or ""
 	// Comments are the supervisory comments waiting for an answer.
 	Comments  []CommentView
 	Category  string
