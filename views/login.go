@@ -28,5 +28,7 @@ type AccountPage struct {
 	Role        string
 	Email       string
 	MustChange  bool
-	Errors      FieldErrors
+	// Mailing: the site e-mails the daily digests to the address given.
+	Mailing bool
+	Errors  FieldErrors
 }

@@ -512,7 +512,7 @@ func Account(p AccountPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				templ_7745c5c3_Err = field(Input{Name: "email", Label: "account.email", Type: "email", Value: p.Email, Autocomplete: "email",
-					Hint: "account.email_hint"}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+					Hint: emailHint(p.Mailing)}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -613,6 +613,15 @@ func currentPasswordLabel(mustChange bool) string {
 		return "account.temporary_password"
 	}
 	return "account.current_password"
+}
+
+// emailHint says what the e-mail address is for: the digests, when the
+// site e-mails them.
+func emailHint(mailing bool) string {
+	if mailing {
+		return "account.email_hint"
+	}
+	return "account.email_hint_no_mail"
 }
 
 var _ = templruntime.GeneratedTemplate

@@ -27,6 +27,9 @@ type Handler struct {
 	setup    *Setup // nil when the site has an active administrator
 	now      func() time.Time
 	log      *slog.Logger
+	// Mailing says whether the site e-mails the daily digests, which the
+	// account page's e-mail field is for; the site sets it.
+	Mailing bool
 }
 
 // NewHandler returns the sign-in handlers. setup is nil unless the site
@@ -129,7 +132,7 @@ func (h *Handler) logout(c echo.Context) error {
 
 func (h *Handler) showSetup(c echo.Context) error {
 	if h.setup == nil || !h.setup.Valid(c.Param("token")) {
-		return web.NotFound("error.404")
+		return web.NotFound("setup.link_spent")
 	}
 	return web.Render(c, http.StatusOK, views.Setup(views.SetupPage{Action: c.Request().URL.Path}))
 }
@@ -137,7 +140,7 @@ func (h *Handler) showSetup(c echo.Context) error {
 func (h *Handler) completeSetup(c echo.Context) error {
 	token := c.Param("token")
 	if h.setup == nil || !h.setup.Valid(token) {
-		return web.NotFound("error.404")
+		return web.NotFound("setup.link_spent")
 	}
 	ctx := c.Request().Context()
 	page := views.SetupPage{
@@ -190,19 +193,19 @@ func (h *Handler) completeSetup(c echo.Context) error {
 }
 
 func (h *Handler) showAccount(c echo.Context) error {
-	return web.Render(c, http.StatusOK, views.Account(accountPage(CurrentUser(c))))
+	return web.Render(c, http.StatusOK, views.Account(h.accountPage(CurrentUser(c))))
 }
 
-func accountPage(u *User) views.AccountPage {
+func (h *Handler) accountPage(u *User) views.AccountPage {
 	return views.AccountPage{
 		Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), Email: u.Email,
-		MustChange: u.MustChangePassword, Errors: views.FieldErrors{},
+		MustChange: u.MustChangePassword, Mailing: h.Mailing, Errors: views.FieldErrors{},
 	}
 }
 
 func (h *Handler) changeEmail(c echo.Context) error {
 	user := CurrentUser(c)
-	page := accountPage(user)
+	page := h.accountPage(user)
 	page.Email = strings.TrimSpace(c.FormValue("email"))
 	if err := CheckEmail(page.Email); err != nil {
 		page.Errors["email"] = AccountError(c, err)
@@ -220,7 +223,7 @@ func (h *Handler) changeEmail(c echo.Context) error {
 func (h *Handler) changePassword(c echo.Context) error {
 	user := CurrentUser(c)
 	ctx := c.Request().Context()
-	page := accountPage(user)
+	page := h.accountPage(user)
 	current, password := c.FormValue("current_password"), c.FormValue("password")
 	ok, err := h.auth.CheckPassword(ctx, *user, current, ActorOf(user, c.RealIP()))
 	var throttled *ThrottledError

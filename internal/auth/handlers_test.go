@@ -286,7 +286,16 @@ func TestSetupLinkWorksOnce(t *testing.T) {
 	done := b.Post(path, url.Values{"username": {"root"}, "display_name": {"区管理员"}, "password": {sitetest.Password}, "password_confirm": {sitetest.Password}})
 	sitetest.WantStatus(t, "setup", done, http.StatusSeeOther)
 	sitetest.WantStatus(t, "the accounts page, signed in", b.Get("/admin/users"), http.StatusOK)
-	sitetest.WantStatus(t, "the link a second time", site.NewBrowser(t).Get(path), http.StatusNotFound)
+	second := site.NewBrowser(t).Get(path)
+	sitetest.WantStatus(t, "the link a second time", second, http.StatusNotFound)
+	if got := sitetest.Text(second.Doc.Find("main")); !strings.Contains(got, "设置链接已用过") {
+		t.Errorf("the used link says %q, want that it was used", got)
+	}
+	// The new administrator's account page tells what the e-mail address
+	// is for on a site that sends none.
+	if got := sitetest.Text(b.Get("/account").Doc.Find(`#email-hint`)); !strings.Contains(got, "本站目前不发送电子邮件") {
+		t.Errorf("the e-mail hint says %q on a site without mail", got)
+	}
 	again := site.NewBrowser(t)
 	again.Get("/login")
 	sitetest.WantStatus(t, "posting to the used link", again.Post(path, url.Values{"username": {"root2"}, "password": {sitetest.Password}, "password_confirm": {sitetest.Password}}), http.StatusNotFound)

@@ -102,6 +102,9 @@ func TestADraftIsInvisibleToThePublicOnEveryRoute(t *testing.T) {
 		}
 	}
 	check(site.NewBrowser(t), false)
+	if got := sitetest.Text(adm.Get("/years/2027").Doc.Find(`[data-testid="list-complete"]`)); !strings.Contains(got, "这份清单没有项目") {
+		t.Errorf("the draft's empty completion list says %q", got)
+	}
 	if h1 := sitetest.Text(adm.Get("/").Doc.Find("h1")); !strings.Contains(h1, "2023") {
 		t.Errorf("staff's home page is %q, want the newest published year", h1)
 	}

@@ -281,7 +281,9 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
 	accounts.NewHandler(users, hasher, tally, store, district).Register(r)
-	auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log).Register(r)
+	signIn := auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log)
+	signIn.Mailing = cfg.SMTP.Addr != ""
+	signIn.Register(r)
 	reports.NewHandler(store, now, district).Register(r)
 	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(r)
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
