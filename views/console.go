@@ -19,6 +19,12 @@ type ConsolePage struct {
 	Descending bool
 	SortURLs   map[string]string
 	Groups     []ConsoleGroup
+	// CSVURL and XLSXURL are every row of the filter, in the order
+	// shown, as files to take to a meeting.
+	CSVURL  string
+	XLSXURL string
+	// FilterWords say which filter made the list, for its printout.
+	FilterWords string
 }
 
 // ConsoleFilter is the filter form of the console, with its choices.

@@ -49,6 +49,8 @@ const OverduePath = "/overdue"
 // Register adds the routes.
 func (h *Handler) Register(r *web.Router) {
 	r.GET(OverduePath, h.showOverdue, auth.Require(auth.Supervise))
+	r.GET(csvPath, h.downloadCSV, auth.Require(auth.Supervise))
+	r.GET(xlsxPath, h.downloadXLSX, auth.Require(auth.Supervise))
 	r.InHeader(web.HeaderLink{Label: "nav.overdue", URL: OverduePath, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Landing: 2})
 }
 
@@ -95,6 +97,8 @@ func (h *Handler) showOverdue(c echo.Context) error {
 		Sort: column, Descending: descending, SortURLs: map[string]string{},
 		Filter: chosen,
 	}
+	page.CSVURL, page.XLSXURL = exportURLs(exportQuery(c.QueryParams()))
+	page.FilterWords = filterWords(ctx, chosen, snap.engineers)
 	page.Filter.Years = years
 	for _, cat := range projects.Categories() {
 		page.Filter.Categories = append(page.Filter.Categories, string(cat))
@@ -211,4 +215,13 @@ func parseFilter(q url.Values) (Filter, views.ConsoleFilter, error) {
 	}
 	chosen.Active = f != (Filter{})
 	return f, chosen, nil
+}
+
+// exportQuery is the query of the console's files: its filter and order,
+// without the page numbers of its groups (a file has every row).
+func exportQuery(q url.Values) string {
+	q = cloneValues(q)
+	q.Del(pageParam(projects.StatusOverdue))
+	q.Del(pageParam(projects.StatusAtRisk))
+	return q.Encode()
 }

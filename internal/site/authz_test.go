@@ -69,6 +69,8 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /targets/:id/comments":                        {403, 403, 403, 422, 422, 303},
 	"POST /comments/:id/answer":                         {403, 422, 403, 403, 422, 303},
 	"GET /overdue":                                      {303, 403, 403, 200, 200, 303},
+	"GET /overdue.csv":                                  {303, 403, 403, 200, 200, 303},
+	"GET /overdue.xlsx":                                 {303, 403, 403, 200, 200, 303},
 	"GET /admin/users":                                  {303, 403, 403, 403, 200, 303},
 	"GET /admin/users/new":                              {303, 403, 403, 403, 200, 303},
 	"POST /admin/users":                                 {403, 403, 403, 403, 422, 303},
