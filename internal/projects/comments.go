@@ -185,13 +185,35 @@ func (s *Store) RemovedTarget(ctx context.Context, id int64) (Target, error) {
 	return t, err
 }
 
-// commentView is a comment as the pages show it, in the district's time.
-func commentView(cm Comment, loc *time.Location) views.CommentView {
-	v := views.CommentView{ID: cm.ID, Author: cm.AuthorName, At: cm.CreatedAt.In(loc), Body: cm.Body, Open: cm.Open()}
+// commentView is a comment as the pages show it, in the district's time,
+// its people by the names their accounts give (names: by username; one
+// not there, such as a removed account's, is shown as stored).
+func commentView(cm Comment, loc *time.Location, names map[string]string) views.CommentView {
+	name := func(username string) string {
+		if n, ok := names[username]; ok {
+			return n
+		}
+		return username
+	}
+	v := views.CommentView{ID: cm.ID, Author: name(cm.AuthorName), At: cm.CreatedAt.In(loc), Body: cm.Body, Open: cm.Open()}
 	if !cm.Open() {
-		v.Answer, v.AnsweredBy, v.AnsweredAt = cm.Answer, cm.AnsweredBy, cm.AnsweredAt.In(loc)
+		v.Answer, v.AnsweredBy, v.AnsweredAt = cm.Answer, name(cm.AnsweredBy), cm.AnsweredAt.In(loc)
 	}
 	return v
+}
+
+// names returns how each account is shown (its display name), by
+// username: threads keep the username of who wrote, and show the name.
+func (h *Handler) names(ctx context.Context) (map[string]string, error) {
+	users, err := h.users.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.Username] = u.Name()
+	}
+	return names, nil
 }
 
 // The pages of comments: a supervisor presses for an answer on a target
@@ -267,8 +289,12 @@ func (h *Handler) renderComments(c echo.Context, status int, t Target, body stri
 		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: CommentsURL(t.ID),
 		Body: body, Errors: errs,
 	}
+	names, err := h.names(ctx)
+	if err != nil {
+		return err
+	}
 	for _, cm := range byTarget[t.ID] {
-		page.Comments = append(page.Comments, commentView(cm, h.location))
+		page.Comments = append(page.Comments, commentView(cm, h.location, names))
 	}
 	return web.Render(c, status, views.Comments(page))
 }

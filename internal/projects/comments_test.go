@@ -14,6 +14,11 @@ import (
 func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	// Threads show people by their names, not their usernames.
+	if err := site.Site.DB.Write.Exec(`UPDATE users SET display_name = CASE username WHEN 'sup' THEN '赵督办' ELSE '李工' END
+		WHERE username IN ('sup', 'li')`).Error; err != nil {
+		t.Fatal(err)
+	}
 	// 海安路's 2023 completion target, overdue by then: find it on the
 	// console's link.
 	site.Clock.Advance(190 * 24 * time.Hour)
@@ -30,7 +35,7 @@ func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 	li := site.SignIn(t, "li", sitetest.Password)
 	mine := li.Get("/my/projects")
 	comment := mine.Doc.Find(`[data-testid="open-comments"] [data-testid="comment"]`)
-	if comment.Length() != 1 || !strings.Contains(sitetest.Text(comment), "请于下周报送竣工验收计划") || !strings.Contains(sitetest.Text(comment), "sup") {
+	if comment.Length() != 1 || !strings.Contains(sitetest.Text(comment), "请于下周报送竣工验收计划") || !strings.Contains(sitetest.Text(comment), "赵督办") {
 		t.Fatalf("the engineer's page shows %q", sitetest.Text(mine.Doc.Find(`[data-testid="open-comments"]`)))
 	}
 	sitetest.WantStatus(t, "the engineer cannot add comments", li.Post(link, url.Values{"body": {"x"}}), http.StatusForbidden)
@@ -46,7 +51,7 @@ func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 		t.Error("an answered comment is still on the engineer's page")
 	}
 	answered := sup.Get(link).Doc.Find(`[data-testid="comment"]`)
-	if !strings.Contains(sitetest.Text(answered.Find(`[data-testid="answer"]`)), "计划已报送") {
+	if got := sitetest.Text(answered.Find(`[data-testid="answer"]`)); !strings.Contains(got, "计划已报送") || !strings.Contains(got, "李工") {
 		t.Errorf("the supervisor does not see the answer: %q", sitetest.Text(answered))
 	}
 	li.Get("/my/projects")

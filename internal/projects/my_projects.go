@@ -68,16 +68,23 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 	if err != nil {
 		return views.MyProjectsPage{}, err
 	}
+	names, err := h.names(ctx)
+	if err != nil {
+		return views.MyProjectsPage{}, err
+	}
 	var entries []entry
 	for _, p := range projects {
 		card, next, status := h.myProject(p)
 		if r, ok := returns[p.ID]; ok {
-			card.Returned = &views.CommentView{Body: r.NewValue, Author: r.UserName, At: r.At.In(h.location)}
+			card.Returned = &views.CommentView{Body: r.NewValue, Author: names[r.UserName], At: r.At.In(h.location)}
+			if card.Returned.Author == "" {
+				card.Returned.Author = r.UserName
+			}
 		}
 		for _, t := range p.Targets {
 			for _, cm := range comments[t.ID] {
 				if cm.Open() {
-					v := commentView(cm, h.location)
+					v := commentView(cm, h.location, names)
 					v.AnswerAction = answerURL(cm.ID)
 					card.Comments = append(card.Comments, v)
 				}
