@@ -312,16 +312,31 @@ func (h *Handler) assign(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	project, err := h.project(c, c.FormValue("project_id"))
+	values, err := c.FormParams()
 	if err != nil {
-		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.project_unknown"))
+		return web.BadRequest("error.400")
 	}
-	err = h.users.Assign(ctx, user.ID, project.ID, projectDetail(project), h.actor(c))
-	if errors.Is(err, auth.ErrCannotBeAssigned) {
-		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.assign_engineers_only"))
+	// Several projects at once: each is checked before any is assigned.
+	chosen := values["project_id"]
+	if len(chosen) == 0 {
+		return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.assign_none"))
 	}
-	if err != nil {
-		return err
+	var assigning []projects.Project
+	for _, raw := range chosen {
+		project, err := h.project(c, raw)
+		if err != nil {
+			return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.project_unknown"))
+		}
+		assigning = append(assigning, project)
+	}
+	for _, project := range assigning {
+		err := h.users.Assign(ctx, user.ID, project.ID, projectDetail(project), h.actor(c))
+		if errors.Is(err, auth.ErrCannotBeAssigned) {
+			return h.renderUser(c, http.StatusUnprocessableEntity, user, locale.T(ctx, "admin.assign_engineers_only"))
+		}
+		if err != nil {
+			return err
+		}
 	}
 	auth.Flash(c, "flash.assigned")
 	return c.Redirect(http.StatusSeeOther, UserURL(user.ID))

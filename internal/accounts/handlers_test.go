@@ -149,3 +149,36 @@ func TestLookAlikeUsernamesAreRefused(t *testing.T) {
 		t.Errorf("accounts after the refusals: %v, want admin alone", users)
 	}
 }
+
+// TestAssignSeveralProjectsAtOnce: an administrator ticks five projects on
+// an engineer's page and assigns them with one submit; none ticked is
+// refused with a message, and one unknown id assigns none of the others.
+func TestAssignSeveralProjectsAtOnce(t *testing.T) {
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	li := site.AddUser(t, "li", auth.Engineer, sitetest.Password)
+	b := site.SignIn(t, "adm", sitetest.Password)
+	user := "/admin/users/" + sitetest.ID(li.ID)
+	page := b.Get(user)
+	boxes := page.Doc.Find(`[data-testid="assign-form"] input[type="checkbox"][name="project_id"]`)
+	if boxes.Length() < 30 {
+		t.Fatalf("%d projects offered to tick", boxes.Length())
+	}
+	none := b.Post(user+"/assignments", url.Values{})
+	sitetest.WantStatus(t, "nothing ticked", none, http.StatusUnprocessableEntity)
+	if !strings.Contains(sitetest.Text(none.Doc.Find("main")), "请勾选要指派的项目") {
+		t.Error("no message when nothing is ticked")
+	}
+	sitetest.WantStatus(t, "one unknown among them", b.Post(user+"/assignments", url.Values{"project_id": {"1", "9999"}}), http.StatusUnprocessableEntity)
+	if ids, _ := site.Users.AssignedProjectIDs(t.Context(), li.ID); len(ids) != 0 {
+		t.Fatalf("a refused batch assigned %v", ids)
+	}
+	five := url.Values{"project_id": {"1", "2", "3", "4", "5"}}
+	sitetest.WantStatus(t, "assign five", b.Post(user+"/assignments", five), http.StatusSeeOther)
+	if ids, _ := site.Users.AssignedProjectIDs(t.Context(), li.ID); len(ids) != 5 {
+		t.Errorf("li answers for %v, want the five ticked", ids)
+	}
+	if n := b.Get(user).Doc.Find(`[data-testid="assigned"] li`).Length(); n != 5 {
+		t.Errorf("the page lists %d assigned projects", n)
+	}
+}
