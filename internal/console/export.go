@@ -3,8 +3,6 @@ package console
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,10 +113,6 @@ func (h *Handler) downloadCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF") // for Excel, as the other CSV files
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
 	records := [][]string{tb.headings}
 	for _, line := range tb.lines {
 		safe := make([]string, len(line))
@@ -127,10 +121,11 @@ func (h *Handler) downloadCSV(c echo.Context) error {
 		}
 		records = append(records, safe)
 	}
-	if err := w.WriteAll(records); err != nil {
+	body, err := projects.SpreadsheetCSV(records)
+	if err != nil {
 		return err
 	}
-	return download(c, "shuangshi-overdue-"+h.today().String()+".csv", "text/csv; charset=utf-8", buf.Bytes())
+	return web.Download(c, "shuangshi-overdue-"+h.today().String()+".csv", "text/csv; charset=utf-8", body)
 }
 
 func (h *Handler) downloadXLSX(c echo.Context) error {
@@ -172,11 +167,6 @@ func (h *Handler) downloadXLSX(c echo.Context) error {
 	if _, err := f.WriteTo(&buf); err != nil {
 		return err
 	}
-	return download(c, "shuangshi-overdue-"+h.today().String()+".xlsx",
+	return web.Download(c, "shuangshi-overdue-"+h.today().String()+".xlsx",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
-}
-
-func download(c echo.Context, name, contentType string, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, contentType, body)
 }

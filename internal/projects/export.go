@@ -16,10 +16,6 @@ import (
 // the deadline, the project's number and its English name. It begins with a UTF-8 byte-order
 // mark, without which Excel reads the Chinese as another encoding.
 func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil.Date) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true // what spreadsheet programs write and expect
 	t := func(id string) string { return locale.T(ctx, id) }
 	rows := [][]string{{
 		t("year.col_category"), t("year.col_number"), t("year.col_name"), t("year.col_target"),
@@ -38,7 +34,20 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 			spreadsheetText(target.Project.NameEn),
 		})
 	}
-	if err := w.WriteAll(rows); err != nil {
+	return SpreadsheetCSV(rows)
+}
+
+// SpreadsheetCSV writes records as CSV a spreadsheet program opens as it
+// is: beginning with a UTF-8 byte-order mark, without which Excel reads
+// the Chinese as another encoding, and with CRLF line ends, which
+// spreadsheet programs write and expect. Text cells are the caller's to
+// keep from being formulas (SpreadsheetText).
+func SpreadsheetCSV(records [][]string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	if err := w.WriteAll(records); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -121,9 +121,7 @@ func (h *Handler) downloadYearCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := "shuangshi-" + strconv.Itoa(y.Year) + ".csv"
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+".csv", "text/csv; charset=utf-8", body)
 }
 
 func (h *Handler) showYearJSON(c echo.Context) error {

@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -100,7 +98,7 @@ func (h *Handler) downloadWorkbook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.xlsx",
+	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.xlsx",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
 }
 
@@ -110,22 +108,14 @@ func (h *Handler) downloadCSV(c echo.Context) error {
 		return err
 	}
 	l := h.labels(c, y.Year, h.asOf(y))
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF") // for Excel, as the other CSV
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
 	records := [][]string{l.Headings[:]}
 	for _, r := range rows {
 		records = append(records, []string{l.Category(r), strconv.Itoa(r.Number),
 			projects.SpreadsheetText(r.Name), l.List(r), projects.SpreadsheetText(r.Progress)})
 	}
-	if err := w.WriteAll(records); err != nil {
+	body, err := projects.SpreadsheetCSV(records)
+	if err != nil {
 		return err
 	}
-	return download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.csv", "text/csv; charset=utf-8", buf.Bytes())
-}
-
-func download(c echo.Context, name, contentType string, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, contentType, body)
+	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.csv", "text/csv; charset=utf-8", body)
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 )
@@ -15,6 +17,12 @@ func Render(c echo.Context, status int, component templ.Component) error {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// Download answers with body as a file the browser saves under name.
+func Download(c echo.Context, name, contentType string, body []byte) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Blob(http.StatusOK, contentType, body)
 }
 
 // IsHTMX reports whether the request was made by htmx, which wants the
