@@ -104,22 +104,18 @@ func (a Approved) apply(t Target, waiting bool) Target {
 	return t
 }
 
-// publicTarget returns target t, with its project, as the public reads it
-// under review.
+// publicTarget returns target t, with its project, as the public reads
+// them under review (see Project.Public).
 func publicTarget(t Target) (Target, error) {
-	if t.Project.ApprovedJSON == "" {
-		return t, nil
+	p := t.Project
+	p.Targets = []Target{t}
+	public, err := p.Public()
+	if err != nil {
+		return Target{}, err
 	}
-	var a Approved
-	if err := json.Unmarshal([]byte(t.Project.ApprovedJSON), &a); err != nil {
-		return Target{}, fmt.Errorf("the approved version of project %d: %w", t.ProjectID, err)
-	}
-	waiting := t.Project.ReviewState != Reviewed
-	t = a.apply(t, waiting)
-	t.Project.Milestones, t.Project.PercentComplete, t.Project.ReviewState = a.Milestones, a.Percent, Reviewed
-	if waiting && !a.At.IsZero() {
-		t.Project.UpdatedAt = a.At
-	}
+	t = public.Targets[0]
+	public.Targets = nil
+	t.Project = public
 	return t, nil
 }
 

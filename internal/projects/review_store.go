@@ -90,20 +90,30 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, int, 
 	if err != nil {
 		return nil, 0, err
 	}
+	// Who changed each one's public fields since its last decision, in
+	// one read for the whole page.
+	ids := make([]int64, len(pending))
+	for i, p := range pending {
+		ids[i] = p.ID
+	}
+	var edits []Change
+	err = db.Where(`project_id IN ? AND NOT public AND field IN ? AND id > COALESCE(
+			(SELECT MAX(decision.id) FROM changes decision WHERE decision.project_id = changes.project_id AND decision.field IN ?), 0)`,
+		ids, reviewedFields(), []string{FieldApproved, FieldReturned}).Order("at, id").Find(&edits).Error
+	if err != nil {
+		return nil, 0, err
+	}
+	byProject := map[int64][]Change{}
+	for _, e := range edits {
+		byProject[e.ProjectID] = append(byProject[e.ProjectID], e)
+	}
 	items := make([]ReviewItem, 0, len(pending))
 	for _, p := range pending {
 		item := ReviewItem{Project: p}
 		if item.Changes, err = PublicChanges(p); err != nil {
 			return nil, 0, err
 		}
-		var edits []Change
-		err := db.Where(`project_id = ? AND NOT public AND field IN ? AND id > COALESCE(
-				(SELECT MAX(id) FROM changes WHERE project_id = ? AND field IN ?), 0)`,
-			p.ID, reviewedFields(), p.ID, []string{FieldApproved, FieldReturned}).Order("at, id").Find(&edits).Error
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, e := range edits {
+		for _, e := range byProject[p.ID] {
 			if !slices.Contains(item.Editors, e.UserName) {
 				item.Editors = append(item.Editors, e.UserName)
 			}
