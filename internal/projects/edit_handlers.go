@@ -3,7 +3,6 @@ package projects
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -191,14 +190,9 @@ func (h *Handler) showHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The targets of drafts, which the reader of p does not see.
-	all, err := h.store.Project(c.Request().Context(), p.ID)
+	hidden, err := h.store.HiddenTargets(c.Request().Context(), p.ID, AudienceOf(c.Request().Context()))
 	if err != nil {
 		return err
-	}
-	hidden := map[int64]bool{}
-	for _, t := range all.Targets {
-		hidden[t.ID] = !slices.ContainsFunc(p.Targets, func(r Target) bool { return r.ID == t.ID })
 	}
 	years, err := h.store.Years(c.Request().Context(), AudienceOf(c.Request().Context()))
 	if err != nil {

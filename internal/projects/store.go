@@ -66,8 +66,8 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	if err != nil {
 		return Project{}, fmt.Errorf("project %d: %w", id, err)
 	}
-	var closed []int
-	if err := s.read.WithContext(ctx).Model(&YearList{}).Where("state = ?", Closed).Pluck("year", &closed).Error; err != nil {
+	closed, err := yearsIn(s.read.WithContext(ctx), Closed)
+	if err != nil {
 		return Project{}, err
 	}
 	for i, t := range p.Targets {

@@ -116,8 +116,8 @@ func linkCarried(db *gorm.DB, year int, targets []Target, audience Audience) err
 	if err != nil || len(links) == 0 {
 		return err
 	}
-	var readable []int
-	if err := db.Model(&YearList{}).Where("state IN ?", audience.states()).Pluck("year", &readable).Error; err != nil {
+	readable, err := yearsIn(db, audience.states()...)
+	if err != nil {
 		return err
 	}
 	byID := map[int64]int{}
@@ -321,6 +321,31 @@ func ensureYearList(tx *gorm.DB, year int) (YearList, error) {
 	return yearList(tx, year)
 }
 
+// HiddenTargets returns the targets of a project, listed or since removed,
+// whose history the audience may not read: to the public, those of
+// drafts.
+func (s *Store) HiddenTargets(ctx context.Context, projectID int64, audience Audience) (map[int64]bool, error) {
+	hidden := map[int64]bool{}
+	if audience == Staff {
+		return hidden, nil
+	}
+	var ids []int64
+	err := s.read.WithContext(ctx).Unscoped().Model(&Target{}).
+		Where("project_id = ? AND year NOT IN (SELECT year FROM year_lists WHERE state IN ?)", projectID, ThePublic.states()).
+		Pluck("id", &ids).Error
+	for _, id := range ids {
+		hidden[id] = true
+	}
+	return hidden, err
+}
+
+// yearsIn returns the years whose lists are in one of the states.
+func yearsIn(db *gorm.DB, states ...ListState) ([]int, error) {
+	var years []int
+	err := db.Model(&YearList{}).Where("state IN ?", states).Pluck("year", &years).Error
+	return years, err
+}
+
 // ids returns the targets' ids, in their order.
 func ids(targets []Target) []int64 {
 	out := make([]int64, len(targets))
@@ -421,9 +446,8 @@ func (s *Store) ProjectAs(ctx context.Context, id int64, audience Audience) (Pro
 // Staff read every project and target; a draft's target has no number
 // yet (0), as the draft's numbers still move.
 func (s *Store) Readable(ctx context.Context, projects []Project, audience Audience) ([]Project, error) {
-	var public []int
-	if err := s.read.WithContext(ctx).Model(&YearList{}).Where("state IN ?", ThePublic.states()).
-		Pluck("year", &public).Error; err != nil {
+	public, err := yearsIn(s.read.WithContext(ctx), ThePublic.states()...)
+	if err != nil {
 		return nil, err
 	}
 	out := projects[:0:0]

@@ -58,6 +58,17 @@ func TestADraftIsInvisibleToThePublicOnEveryRoute(t *testing.T) {
 		add := adm.Post("/admin/years/2027/targets", url.Values{"project": {sitetest.ID(id)}, "list": {"start"}})
 		sitetest.WantStatus(t, "add to the 2027 draft", add, http.StatusSeeOther)
 	}
+	// Put on the draft and taken off again: its history stays staff's.
+	sitetest.WantStatus(t, "add 通北路 to the draft", adm.Post("/admin/years/2027/targets", url.Values{"project": {"5"}, "list": {"complete"}}), http.StatusSeeOther)
+	remove := "/admin/targets/" + targetID(t, site, 2027, 5) + "/remove"
+	adm.Get(remove)
+	sitetest.WantStatus(t, "take it off", adm.Post(remove, url.Values{"reason": {"重复列入"}}), http.StatusSeeOther)
+	if body := site.NewBrowser(t).Get("/projects/5/history").Body; strings.Contains(body, "2027") {
+		t.Error("the public history of 通北路 shows its removed target of the 2027 draft")
+	}
+	if !strings.Contains(adm.Get("/projects/5/history").Body, "2027") {
+		t.Error("staff do not see the 2027 listing in the history")
+	}
 	// Progress reported on the draft's target: the feed's kind of change.
 	form := sitetest.EditForm(t, li.Get("/projects/3/edit"))
 	form.Set("progress-"+targetID(t, site, 2027, sitetest.Haian), "草稿目标的前期工作")
