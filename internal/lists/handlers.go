@@ -91,20 +91,14 @@ func (h *Handler) showYears(c echo.Context) error {
 		return err
 	}
 	page := views.YearsAdminPage{Nav: nav, Action: YearsPath, ProjectsURL: projects.RecordsPath, Next: civil.DateOf(h.now().In(h.location)).Year + 1}
+	summaries, err := h.store.YearSummaries(ctx)
+	if err != nil {
+		return err
+	}
 	for _, year := range nav.Years {
-		y, err := h.year(ctx, year)
-		if err != nil {
-			return err
-		}
-		row := views.YearAdminRow{Year: year, State: string(y.State), URL: ListURL(year)}
-		for _, t := range y.Targets {
-			if t.List == projects.StartList {
-				row.Start++
-			} else {
-				row.Complete++
-			}
-		}
-		page.Years = append(page.Years, row)
+		s := summaries[year]
+		page.Years = append(page.Years, views.YearAdminRow{Year: year, State: string(s.State), URL: ListURL(year),
+			Start: s.Listed[projects.StartList], Complete: s.Listed[projects.CompleteList]})
 		if year >= page.Next {
 			page.Next = year + 1
 		}

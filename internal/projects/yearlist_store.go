@@ -339,6 +339,50 @@ func (s *Store) HiddenTargets(ctx context.Context, projectID int64, audience Aud
 	return hidden, err
 }
 
+// YearSummary is where a year's list stands and how many targets each of
+// its lists has.
+type YearSummary struct {
+	State  ListState
+	Listed map[List]int
+}
+
+// YearSummaries returns every year's summary, by year, in two reads: the
+// administrators' page of every year's list needs no more.
+func (s *Store) YearSummaries(ctx context.Context) (map[int]YearSummary, error) {
+	db := s.read.WithContext(ctx)
+	var lists []YearList
+	if err := db.Select("year", "state").Find(&lists).Error; err != nil {
+		return nil, err
+	}
+	var counts []struct {
+		Year int
+		List List
+		N    int
+	}
+	if err := db.Model(&Target{}).Select("year, list, COUNT(*) AS n").Group("year, list").Scan(&counts).Error; err != nil {
+		return nil, err
+	}
+	out := map[int]YearSummary{}
+	summary := func(year int) YearSummary {
+		s, ok := out[year]
+		if !ok {
+			s = YearSummary{State: Draft, Listed: map[List]int{}}
+		}
+		return s
+	}
+	for _, y := range lists {
+		s := summary(y.Year)
+		s.State = y.State
+		out[y.Year] = s
+	}
+	for _, c := range counts {
+		s := summary(c.Year)
+		s.Listed[c.List] = c.N
+		out[c.Year] = s
+	}
+	return out, nil
+}
+
 // yearsIn returns the years whose lists are in one of the states.
 func yearsIn(db *gorm.DB, states ...ListState) ([]int, error) {
 	var years []int

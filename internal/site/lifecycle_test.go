@@ -179,6 +179,12 @@ func TestPublishingIsConfirmedAndRecordedOnce(t *testing.T) {
 		t.Error("the late confirmation still offers to publish")
 	}
 
+	years := adm.Get("/admin/years").Doc.Find(`[data-testid="years"] tr:has([data-testid="state-2027"])`)
+	var cells []string
+	years.Find("th, td").Each(func(_ int, s *goquery.Selection) { cells = append(cells, sitetest.Text(s)) })
+	if got := strings.Join(cells, " "); got != "2027年 已公布 0 1" {
+		t.Errorf("the administrators' row of 2027 reads %q", got)
+	}
 	page := site.NewBrowser(t).Get("/years/2027")
 	sitetest.WantStatus(t, "the published 2027 page", page, http.StatusOK)
 	if n := page.Doc.Find(`[data-testid="list-history"] li[data-kind="published"]`).Length(); n != 1 {
