@@ -3,7 +3,6 @@ package projects
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -27,14 +26,14 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		return p, nil
 	}
 	now := s.now()
-	edit.Changes = slices.Clone(edit.Changes)
+	changes := edit.Changes
 	var review map[string]any
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.ReviewBeforePublication {
 			// edit.Before is the project at version, which the update
 			// below requires it still is.
 			var err error
-			if review, err = holdForReview(edit.Before, edit); err != nil {
+			if changes, review, err = holdForReview(edit.Before, changes); err != nil {
 				return err
 			}
 		}
@@ -77,19 +76,7 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 				return err
 			}
 		}
-		changes := make([]Change, len(edit.Changes))
-		for i, c := range edit.Changes {
-			c.At, c.UserName = now, by.Name
-			if by.UserID != 0 {
-				id := by.UserID
-				c.UserID = &id
-			}
-			changes[i] = c
-		}
-		if err := tx.Create(&changes).Error; err != nil {
-			return fmt.Errorf("history: %w", err)
-		}
-		return nil
+		return record(tx, slices.Clone(changes), now, by)
 	})
 	if err != nil {
 		return Project{}, err

@@ -36,20 +36,21 @@ func (s *Store) reviewed(targets []Target) ([]Target, error) {
 	return out, nil
 }
 
-// holdForReview makes a save of edit, from the project as stored (before),
-// wait for review: its changes to public fields go into the history for
-// staff only, to be published by the approval, and the public keeps
-// reading the version last approved. It returns the columns to write with
-// the save.
-func holdForReview(before Project, edit Edit) (map[string]any, error) {
+// holdForReview makes a save of changes, from the project as stored
+// (before), wait for review: its changes to public fields go into the
+// history for staff only, to be published by the approval, and the public
+// keeps reading the version last approved. It returns the changes to
+// record and the columns to write with the save.
+func holdForReview(before Project, changes []Change) ([]Change, map[string]any, error) {
+	held := slices.Clone(changes)
 	public := false
-	for i := range edit.Changes {
-		if edit.Changes[i].Public {
-			public, edit.Changes[i].Public = true, false
+	for i := range held {
+		if held[i].Public {
+			public, held[i].Public = true, false
 		}
 	}
 	if !public {
-		return nil, nil // internal fields only: nothing to review
+		return changes, nil, nil // internal fields only: nothing to review
 	}
 	columns := map[string]any{"review_state": AwaitingReview}
 	if before.ApprovedJSON == "" {
@@ -57,11 +58,11 @@ func holdForReview(before Project, edit Edit) (map[string]any, error) {
 		// now is the version it keeps reading.
 		approved, err := json.Marshal(ApprovedOf(before, before.LastChanged()))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		columns["approved"] = string(approved)
 	}
-	return columns, nil
+	return held, columns, nil
 }
 
 // ReviewItem is a project waiting for review: its public fields as the
