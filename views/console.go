@@ -46,19 +46,24 @@ type ConsoleGroup struct {
 
 // ConsoleRow is one target on the console.
 type ConsoleRow struct {
-	Year         int
-	List         string
-	Name         string
-	NameEn       string
-	ProjectURL   string
-	Deadline     civil.Date
-	Days         int
-	Status       string
-	Unit         string
-	Engineers    []string
-	LastUpdate   civil.Date
-	Stale        bool
-	DelayReason  string
-	CommentsURL  string
-	OpenComments int
+	Year        int
+	List        string
+	Name        string
+	NameEn      string
+	ProjectURL  string
+	Deadline    civil.Date
+	Days        int
+	Status      string
+	Unit        string
+	Engineers   []string
+	LastUpdate  civil.Date
+	Stale       bool
+	DelayReason string
+	CommentsURL string
+	// OpenComments are the 督办 waiting for an answer, LateCases those of
+	// them past their due date, AnsweredCases those answered and waiting
+	// for a supervisor to close or reopen them.
+	OpenComments  int
+	LateCases     int
+	AnsweredCases int
 }

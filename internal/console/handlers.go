@@ -167,7 +167,8 @@ func (h *Handler) consoleRow(r Row) views.ConsoleRow {
 		Status: string(r.Status), Unit: r.Target.Project.Unit,
 		LastUpdate: civil.DateOf(r.LastUpdate.In(h.location)), Stale: r.Stale,
 		DelayReason: r.Target.Project.DelayReason,
-		CommentsURL: projects.CommentsURL(r.Target.ID), OpenComments: r.OpenComments,
+		CommentsURL: projects.CommentsURL(r.Target.ID), OpenComments: r.Cases.Open,
+		LateCases: r.Cases.Late, AnsweredCases: r.Cases.Answered,
 	}
 	for _, e := range r.Engineers {
 		row.Engineers = append(row.Engineers, e.Name())

@@ -25,17 +25,19 @@ type Row struct {
 	Status projects.Status
 	// Days is how many days the deadline has passed (overdue) or is away
 	// (at risk).
-	Days         int
-	Engineers    []auth.User
-	LastUpdate   time.Time
-	Stale        bool
-	OpenComments int
+	Days       int
+	Engineers  []auth.User
+	LastUpdate time.Time
+	Stale      bool
+	// Cases are the target's 督办 not closed: waiting (late ones too) and
+	// answered, waiting for a supervisor.
+	Cases projects.CaseCounts
 }
 
 // Rows returns the open targets that are overdue or at risk as of today,
 // overdue first, each with the engineers who answer for its project. A
 // project not updated for staleDays is flagged stale.
-func Rows(targets []projects.Target, engineers map[int64][]auth.User, openComments map[int64]int,
+func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[int64]projects.CaseCounts,
 	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int) []Row {
 	// Most open targets are overdue or at risk, and a row is large: grown
 	// by appending, the copying was a sixth of the console's making.
@@ -56,8 +58,8 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, openCommen
 		rows = append(rows, Row{
 			Target: t, Status: status, Days: days,
 			Engineers: engineers[t.ProjectID], LastUpdate: last,
-			Stale:        now.Sub(last) > time.Duration(staleDays)*24*time.Hour,
-			OpenComments: openComments[t.ID],
+			Stale: now.Sub(last) > time.Duration(staleDays)*24*time.Hour,
+			Cases: cases[t.ID],
 		})
 	}
 	SortRows(rows, "", false)

@@ -56,7 +56,7 @@ func equal(a, b []int64) bool {
 
 func TestRowsAsOfADay(t *testing.T) {
 	targets, engineers := sample()
-	rows := Rows(targets, engineers, map[int64]int{21: 2}, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30)
+	rows := Rows(targets, engineers, map[int64]projects.CaseCounts{21: {Open: 2, Late: 1, Answered: 1}}, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30)
 	// Overdue: 21 (334 days), 11 (154 days); at risk: 32 (14 days left), 12 (30 days left).
 	// 31, due in 2024, is on track and not listed.
 	if got, want := ids(rows), []int64{21, 11, 32, 12}; !equal(got, want) {
@@ -69,8 +69,8 @@ func TestRowsAsOfADay(t *testing.T) {
 	if days[21] != 335 || days[11] != 154 || days[32] != 14 || days[12] != 30 {
 		t.Errorf("days %v", days)
 	}
-	if rows[0].OpenComments != 2 || !rows[0].Stale || rows[1].Stale {
-		t.Errorf("comments %d, stale %v/%v", rows[0].OpenComments, rows[0].Stale, rows[1].Stale)
+	if rows[0].Cases != (projects.CaseCounts{Open: 2, Late: 1, Answered: 1}) || !rows[0].Stale || rows[1].Stale {
+		t.Errorf("cases %+v, stale %v/%v", rows[0].Cases, rows[0].Stale, rows[1].Stale)
 	}
 	if c := Count(rows); c != (Counts{Overdue: 2, AtRisk: 2, Stale: 1}) {
 		t.Errorf("counts %+v", c)

@@ -72,13 +72,13 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	if err != nil {
 		return nil, err
 	}
-	open, err := h.projects.OpenCommentCounts(ctx)
+	cases, err := h.projects.UnclosedCases(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s := &snapshot{
 		version: version, today: today,
-		rows:   Rows(targets, engineers, open, h.rule, today, h.now(), h.staleDays),
+		rows:   Rows(targets, engineers, projects.CountCases(cases, today), h.rule, today, h.now(), h.staleDays),
 		sorted: map[string][]Row{}, unfiltered: map[string]groups{}, contents: map[string]string{},
 	}
 	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}

@@ -1,6 +1,10 @@
 package projects
 
-import "context"
+import (
+	"context"
+
+	"shuangshi/internal/auth"
+)
 
 // NoticeKind names something staff are told of at once, where they read
 // work notices (e-mail, WeCom, DingTalk), rather than in the next digest.
@@ -40,4 +44,20 @@ type Notice struct {
 // sending happens after, retried until it is done.
 type Announcer interface {
 	Announce(ctx context.Context, n Notice) error
+}
+
+// AnnounceToEngineers queues a notice to the engineers assigned to its
+// project (nothing, when none is).
+func AnnounceToEngineers(ctx context.Context, announcer Announcer, users *auth.Store, n Notice) error {
+	engineers, err := users.AssignedUsers(ctx, []int64{n.ProjectID})
+	if err != nil {
+		return err
+	}
+	for _, u := range engineers[n.ProjectID] {
+		n.To = append(n.To, u.ID)
+	}
+	if len(n.To) == 0 {
+		return nil
+	}
+	return announcer.Announce(ctx, n)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
 	"shuangshi/internal/errkind"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/web"
@@ -22,8 +24,10 @@ import (
 // MaxCommentLength limits a supervisory comment and its answer.
 const MaxCommentLength = 1000
 
-// Comment is a supervisory comment (督办意见) on a target. The engineers
-// assigned to the project see it on their page until one of them answers.
+// Comment is a supervisory comment (督办意见) on a target: a case that the
+// engineers assigned to the project answer and a supervisor closes (see
+// cases.go). Answer, AnsweredBy and AnsweredAt are its latest answer; the
+// whole thread is in its CaseEvents.
 type Comment struct {
 	ID         int64
 	TargetID   int64
@@ -31,19 +35,25 @@ type Comment struct {
 	AuthorName string
 	Body       string
 	CreatedAt  time.Time
+	DueOn      civil.Date
+	State      CaseState
 	Answer     string
 	AnsweredBy string
 	AnsweredAt *time.Time
+	// EscalatedAt is when the case was found late and its escalation sent.
+	EscalatedAt *time.Time
 }
 
 // Open reports whether the comment still waits for an answer.
-func (c Comment) Open() bool { return c.AnsweredAt == nil }
+func (c Comment) Open() bool { return c.State == CaseOpen }
+
+// Late reports whether the comment waits for its answer past its due date.
+func (c Comment) Late(today civil.Date) bool { return CaseLate(c.State, c.DueOn, today) }
 
 // Errors of comments.
 var (
-	ErrAlreadyAnswered = errkind.New(errkind.Conflict, "the comment was already answered")
-	ErrCommentEmpty    = errkind.New(errkind.Invalid, "the text is empty")
-	ErrCommentTooLong  = errkind.New(errkind.Invalid, "the text is too long")
+	ErrCommentEmpty   = errkind.New(errkind.Invalid, "the text is empty")
+	ErrCommentTooLong = errkind.New(errkind.Invalid, "the text is too long")
 )
 
 // checkCommentText checks the text of a comment or an answer, already
@@ -63,10 +73,10 @@ func checkCommentText(s string) error {
 // no space around it.
 func CleanText(s string) string { return cleanText(s) }
 
-// AddComment records a supervisory comment on a target. It returns
-// ErrNotFound when there is no such target.
-func (s *Store) AddComment(ctx context.Context, targetID int64, body string, by auth.Actor) (Comment, error) {
-	c := Comment{TargetID: targetID, AuthorName: by.Name, Body: body, CreatedAt: s.now()}
+// AddComment opens a case on a target, to be answered by the due date. It
+// returns ErrNotFound when there is no such target.
+func (s *Store) AddComment(ctx context.Context, targetID int64, body string, due civil.Date, by auth.Actor) (Comment, error) {
+	c := Comment{TargetID: targetID, AuthorName: by.Name, Body: body, CreatedAt: s.now(), DueOn: due, State: CaseOpen}
 	if by.UserID != 0 {
 		id := by.UserID
 		c.AuthorID = &id
@@ -86,27 +96,53 @@ func (s *Store) AddComment(ctx context.Context, targetID int64, body string, by 
 
 // AnswerComment records the answer to an open comment. It returns
 // ErrNotFound for no such comment and ErrAlreadyAnswered when someone
-// answered it first.
-func (s *Store) AnswerComment(ctx context.Context, id int64, answer string, by auth.Actor) error {
-	now := s.now()
-	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Comment{}).Where("id = ? AND answered_at IS NULL", id).
-			Updates(map[string]any{"answer": answer, "answered_by": by.Name, "answered_at": now})
+// answered it first (ErrCaseClosed when a supervisor closed it).
+func (s *Store) AnswerComment(ctx context.Context, id int64, answer string, by auth.Actor) (Comment, error) {
+	return s.StepCase(ctx, id, StepAnswer, answer, civil.Date{}, by)
+}
+
+// StepCase takes a step on a case, with what was written (the answer, or
+// the supervisor's note), and for a reopening the new due date; the step
+// joins the case's thread. It returns the case as it now is, ErrNotFound,
+// or the error of NextCaseState when the case is no longer where the step
+// can be taken: someone else took a step first.
+func (s *Store) StepCase(ctx context.Context, id int64, step CaseStep, text string, due civil.Date, by auth.Actor) (Comment, error) {
+	var c Comment
+	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&c, id).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return err
+		}
+		next, err := NextCaseState(c.State, step)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		updates := map[string]any{"state": next}
+		switch step {
+		case StepAnswer:
+			updates["answer"], updates["answered_by"], updates["answered_at"] = text, by.Name, now
+			c.Answer, c.AnsweredBy, c.AnsweredAt = text, by.Name, &now
+		case StepReopen:
+			updates["due_on"], updates["escalated_at"] = due, nil
+			c.DueOn, c.EscalatedAt = due, nil
+		}
+		// The state read above is the condition: on a database where two
+		// steps can race, the second finds nothing to change.
+		res := tx.Model(&Comment{}).Where("id = ? AND state = ?", id, c.State).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
-		if res.RowsAffected == 1 {
-			return nil
-		}
-		var n int64
-		if err := tx.Model(&Comment{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		if res.RowsAffected != 1 {
+			_, err := NextCaseState(next, step)
 			return err
 		}
-		if n == 0 {
-			return ErrNotFound
-		}
-		return ErrAlreadyAnswered
+		c.State = next
+		return tx.Create(&CaseEvent{CommentID: id, Kind: step, Body: text, ByName: by.Name, At: now}).Error
 	})
+	return c, err
 }
 
 // Comment returns a comment and the project of its target, or ErrNotFound.
@@ -145,23 +181,62 @@ func (s *Store) Comments(ctx context.Context, targetIDs []int64) (map[int64][]Co
 	return byTarget, nil
 }
 
-// OpenCommentCounts returns, for each target with comments waiting for an
-// answer, how many there are.
-func (s *Store) OpenCommentCounts(ctx context.Context) (map[int64]int, error) {
-	var rows []struct {
-		TargetID int64
-		Waiting  int
+// CaseThreads returns the thread of each of the given cases after its
+// opening, oldest first.
+func (s *Store) CaseThreads(ctx context.Context, commentIDs []int64) (map[int64][]CaseEvent, error) {
+	threads := map[int64][]CaseEvent{}
+	if len(commentIDs) == 0 {
+		return threads, nil
 	}
-	err := s.read.WithContext(ctx).Model(&Comment{}).Select("target_id, COUNT(*) AS waiting").
-		Where("answered_at IS NULL").Group("target_id").Scan(&rows).Error
+	var events []CaseEvent
+	err := s.read.WithContext(ctx).Where("comment_id IN ?", commentIDs).Order("at, id").Find(&events).Error
 	if err != nil {
-		return nil, fmt.Errorf("open comments: %w", err)
+		return nil, fmt.Errorf("case threads: %w", err)
 	}
-	counts := make(map[int64]int, len(rows))
-	for _, r := range rows {
-		counts[r.TargetID] = r.Waiting
+	for _, e := range events {
+		threads[e.CommentID] = append(threads[e.CommentID], e)
 	}
-	return counts, nil
+	return threads, nil
+}
+
+// UnclosedCases returns every case not closed, oldest first: the few the
+// console counts and the digests list, read by their index.
+func (s *Store) UnclosedCases(ctx context.Context) ([]Comment, error) {
+	var cases []Comment
+	err := s.read.WithContext(ctx).Where("state <> ?", CaseClosed).Order("created_at, id").Find(&cases).Error
+	if err != nil {
+		return nil, fmt.Errorf("unclosed cases: %w", err)
+	}
+	return cases, nil
+}
+
+// CountCases returns, for each target with cases not closed, how many wait
+// for an answer (and of them how many are late on the day) and how many
+// were answered.
+func CountCases(cases []Comment, today civil.Date) map[int64]CaseCounts {
+	counts := map[int64]CaseCounts{}
+	for _, c := range cases {
+		n := counts[c.TargetID]
+		switch c.State {
+		case CaseOpen:
+			n.Open++
+			if c.Late(today) {
+				n.Late++
+			}
+		case CaseAnswered:
+			n.Answered++
+		}
+		counts[c.TargetID] = n
+	}
+	return counts
+}
+
+// MarkEscalated records that a late case's escalation goes out, and
+// reports whether it had not already: only the first of two servers wins.
+func (s *Store) MarkEscalated(ctx context.Context, id int64) (bool, error) {
+	res := s.write.WithContext(ctx).Model(&Comment{}).
+		Where("id = ? AND state = ? AND escalated_at IS NULL", id, CaseOpen).Update("escalated_at", s.now())
+	return res.RowsAffected == 1, res.Error
 }
 
 // Target returns one target with its project, or ErrNotFound.
@@ -185,19 +260,20 @@ func (s *Store) RemovedTarget(ctx context.Context, id int64) (Target, error) {
 	return t, err
 }
 
-// commentView is a comment as the pages show it, in the district's time,
+// commentView is a case as the pages show it, in the district's time,
 // its people by the names their accounts give (names: by username; one
 // not there, such as a removed account's, is shown as stored).
-func commentView(cm Comment, loc *time.Location, names map[string]string) views.CommentView {
+func commentView(cm Comment, thread []CaseEvent, today civil.Date, loc *time.Location, names map[string]string) views.CommentView {
 	name := func(username string) string {
 		if n, ok := names[username]; ok {
 			return n
 		}
 		return username
 	}
-	v := views.CommentView{ID: cm.ID, Author: name(cm.AuthorName), At: cm.CreatedAt.In(loc), Body: cm.Body, Open: cm.Open()}
-	if !cm.Open() {
-		v.Answer, v.AnsweredBy, v.AnsweredAt = cm.Answer, name(cm.AnsweredBy), cm.AnsweredAt.In(loc)
+	v := views.CommentView{ID: cm.ID, Author: name(cm.AuthorName), At: cm.CreatedAt.In(loc), Body: cm.Body,
+		Open: cm.Open(), State: string(cm.State), Due: cm.DueOn, Late: cm.Late(today)}
+	for _, e := range thread {
+		v.Thread = append(v.Thread, views.CaseEventView{Kind: string(e.Kind), By: name(e.ByName), At: e.At.In(loc), Body: e.Body})
 	}
 	return v
 }
@@ -216,13 +292,16 @@ func (h *Handler) names(ctx context.Context) (map[string]string, error) {
 	return names, nil
 }
 
-// The pages of comments: a supervisor presses for an answer on a target
-// (督办), and the engineer who answers for its project answers from My
-// projects, which takes the comment off their list.
+// The pages of cases (督办): a supervisor presses for an answer on a target
+// by a due date; the engineers who answer for its project answer from My
+// projects or the target's page of cases; a supervisor closes the case or
+// reopens it.
 func (h *Handler) registerComments(r *web.Router) {
 	r.GET("/targets/:id/comments", h.showComments, auth.Require(auth.ViewInternal))
 	r.POST("/targets/:id/comments", h.addComment, auth.Require(auth.Supervise))
 	r.POST("/comments/:id/answer", h.answerComment, auth.Require(""))
+	r.POST("/comments/:id/close", h.closeCase, auth.Require(auth.Supervise))
+	r.POST("/comments/:id/reopen", h.reopenCase, auth.Require(auth.Supervise))
 }
 
 // CommentsURL is the page of a target's comments.
@@ -230,9 +309,21 @@ func CommentsURL(targetID int64) string {
 	return "/targets/" + strconv.FormatInt(targetID, 10) + "/comments"
 }
 
-// answerURL is where the answer to a comment is posted.
-func answerURL(commentID int64) string {
-	return "/comments/" + strconv.FormatInt(commentID, 10) + "/answer"
+// caseURL is where a step on a case is posted: answer, close or reopen.
+func caseURL(commentID int64, step string) string {
+	return "/comments/" + strconv.FormatInt(commentID, 10) + "/" + step
+}
+
+// caseField names a field of one case's forms, as views.caseID does.
+func caseField(commentID int64, field string) string {
+	return field + "-" + strconv.FormatInt(commentID, 10)
+}
+
+// refusedCase is a case's form that was refused: what was typed and why.
+type refusedCase struct {
+	id     int64
+	form   views.CaseForm
+	errors views.FieldErrors
 }
 
 func (h *Handler) showComments(c echo.Context) error {
@@ -240,7 +331,7 @@ func (h *Handler) showComments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderComments(c, http.StatusOK, t, "", nil)
+	return h.renderComments(c, http.StatusOK, t, views.CommentsPage{Due: h.today().AddDays(DefaultCaseDays).String()}, nil)
 }
 
 func (h *Handler) addComment(c echo.Context) error {
@@ -248,20 +339,36 @@ func (h *Handler) addComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body := CleanText(c.FormValue("body"))
-	if err := checkCommentText(body); err != nil {
-		return h.renderComments(c, http.StatusUnprocessableEntity, t, body, commentError(c, "body", err))
+	ctx := c.Request().Context()
+	typed := views.CommentsPage{Body: CleanText(c.FormValue("body")), Due: strings.TrimSpace(c.FormValue("due"))}
+	errs := views.FieldErrors{}
+	if err := checkCommentText(typed.Body); err != nil {
+		errs["body"] = locale.T(ctx, commentProblem(err), "Max", MaxCommentLength)
 	}
-	if _, err := h.store.AddComment(c.Request().Context(), t.ID, body, auth.ActorOf(auth.CurrentUser(c), c.RealIP())); err != nil {
+	due, problem := h.dueDate(typed.Due)
+	if problem != "" {
+		errs["due"] = locale.T(ctx, problem, "Max", MaxCaseDays)
+	}
+	if len(errs) > 0 {
+		typed.Errors = errs
+		return h.renderComments(c, http.StatusUnprocessableEntity, t, typed, nil)
+	}
+	cm, err := h.store.AddComment(ctx, t.ID, typed.Body, due, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if err != nil {
 		return err
 	}
+	h.announce(c, NoticeCaseOpened, cm, t.ProjectID, nil)
 	auth.Flash(c, "flash.comment_added")
 	return c.Redirect(http.StatusSeeOther, CommentsURL(t.ID))
 }
 
-// commentError puts a comment's problem beside its field.
-func commentError(c echo.Context, field string, err error) views.FieldErrors {
-	return views.FieldErrors{field: locale.T(c.Request().Context(), commentProblem(err), "Max", MaxCommentLength)}
+// dueDate reads a due date as typed, with the message of its problem.
+func (h *Handler) dueDate(typed string) (civil.Date, string) {
+	due, err := civil.Parse(typed)
+	if typed != "" && (err != nil || !due.HasDay() || due.Day == 0) {
+		return due, "case.due_invalid"
+	}
+	return due, CheckDueDate(due, h.today())
 }
 
 // commentProblem is the message of what checkCommentText found wrong.
@@ -272,7 +379,9 @@ func commentProblem(err error) string {
 	return "comment.empty"
 }
 
-func (h *Handler) renderComments(c echo.Context, status int, t Target, body string, errs views.FieldErrors) error {
+// renderComments shows a target's cases; refused, when given, is a case's
+// form that was refused, shown with what was typed.
+func (h *Handler) renderComments(c echo.Context, status int, t Target, page views.CommentsPage, refused *refusedCase) error {
 	ctx := c.Request().Context()
 	byTarget, err := h.store.Comments(ctx, []int64{t.ID})
 	if err != nil {
@@ -282,54 +391,197 @@ func (h *Handler) renderComments(c echo.Context, status int, t Target, body stri
 	if err != nil {
 		return err
 	}
-	page := views.CommentsPage{
-		Nav: views.Nav{Years: years}, Year: t.Year, List: string(t.List), Name: t.ListedName, NameEn: t.Project.NameEn,
-		ProjectURL: ProjectURL(t.ProjectID), Deadline: t.Deadline,
-		Status: string(h.rule.Status(t, t.Project.Milestones, h.today())), Progress: t.Progress,
-		CanComment: auth.Can(auth.CurrentUser(c), auth.Supervise), Action: CommentsURL(t.ID),
-		Body: body, Errors: errs,
-	}
-	names, err := h.names(ctx)
+	user := auth.CurrentUser(c)
+	page.Nav = views.Nav{Years: years}
+	page.Year, page.List, page.Name, page.NameEn = t.Year, string(t.List), t.ListedName, t.Project.NameEn
+	page.ProjectURL, page.Deadline = ProjectURL(t.ProjectID), t.Deadline
+	page.Status, page.Progress = string(h.rule.Status(t, t.Project.Milestones, h.today())), t.Progress
+	page.CanComment, page.Action = auth.Can(user, auth.Supervise), CommentsURL(t.ID)
+	canAnswer := h.mayEdit(c, t.Project) == nil
+	cases, err := h.caseViews(ctx, byTarget[t.ID], canAnswer, page.CanComment, refused)
 	if err != nil {
 		return err
 	}
-	for _, cm := range byTarget[t.ID] {
-		page.Comments = append(page.Comments, commentView(cm, h.location, names))
-	}
+	page.Comments = cases
 	return web.Render(c, status, views.Comments(page))
 }
 
-// answerComment records an engineer's answer to a supervisory comment on a
-// target of a project they may edit, and takes it off their list.
+// caseViews makes the views of cases with their threads and the forms the
+// viewer may use: answering an open case (canAnswer), closing or reopening
+// one (canDecide).
+func (h *Handler) caseViews(ctx context.Context, cases []Comment, canAnswer, canDecide bool, refused *refusedCase) ([]views.CommentView, error) {
+	ids := make([]int64, len(cases))
+	for i, cm := range cases {
+		ids[i] = cm.ID
+	}
+	threads, err := h.store.CaseThreads(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	names, err := h.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := h.today()
+	out := make([]views.CommentView, 0, len(cases))
+	for _, cm := range cases {
+		v := commentView(cm, threads[cm.ID], today, h.location, names)
+		if canAnswer && cm.State == CaseOpen {
+			v.AnswerAction = caseURL(cm.ID, "answer")
+		}
+		if canDecide && cm.State != CaseClosed {
+			v.CloseAction = caseURL(cm.ID, "close")
+		}
+		if canDecide && cm.State != CaseOpen {
+			v.ReopenAction = caseURL(cm.ID, "reopen")
+			v.Form.Due = today.AddDays(DefaultCaseDays).String()
+		}
+		if refused != nil && refused.id == cm.ID {
+			v.Form, v.Errors = refused.form, refused.errors
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// answerComment records an engineer's answer to a case on a target of a
+// project they may edit, which then waits for a supervisor.
 func (h *Handler) answerComment(c echo.Context) error {
-	id, err := web.IDParam(c, "id")
+	cm, t, err := h.caseParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.mayEdit(c, t.Project); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	answer := CleanText(c.FormValue(caseField(cm.ID, "answer")))
+	if err := checkCommentText(answer); err != nil {
+		field := caseField(cm.ID, "answer")
+		return h.renderComments(c, http.StatusUnprocessableEntity, t, h.newCaseForm(), &refusedCase{id: cm.ID,
+			form: views.CaseForm{Answer: answer}, errors: views.FieldErrors{field: locale.T(ctx, commentProblem(err), "Max", MaxCommentLength)}})
+	}
+	cm, err = h.store.AnswerComment(ctx, cm.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	switch {
+	case errors.Is(err, ErrAlreadyAnswered):
+		auth.Flash(c, "flash.comment_already_answered")
+		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
+	case errors.Is(err, ErrCaseClosed):
+		auth.Flash(c, "flash.case_already_closed")
+		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
+	case err != nil:
+		return err
+	}
+	var to []int64
+	if cm.AuthorID != nil {
+		to = []int64{*cm.AuthorID}
+	}
+	h.announce(c, NoticeCaseAnswered, cm, t.ProjectID, to)
+	auth.Flash(c, "flash.comment_answered")
+	return c.Redirect(http.StatusSeeOther, MyProjectsPath)
+}
+
+// closeCase closes a case (办结) with the supervisor's note.
+func (h *Handler) closeCase(c echo.Context) error { return h.decideCase(c, StepClose) }
+
+// reopenCase reopens an answered or closed case with the supervisor's note
+// and a new due date; the engineers are told as of a new case.
+func (h *Handler) reopenCase(c echo.Context) error { return h.decideCase(c, StepReopen) }
+
+func (h *Handler) decideCase(c echo.Context, step CaseStep) error {
+	cm, t, err := h.caseParam(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	comment, projectID, err := h.store.Comment(ctx, id)
+	form := views.CaseForm{Note: CleanText(c.FormValue(caseField(cm.ID, "note"))), Due: strings.TrimSpace(c.FormValue(caseField(cm.ID, "due")))}
+	errs := views.FieldErrors{}
+	if err := checkCommentText(form.Note); err != nil {
+		problem := "case.note_required"
+		if errors.Is(err, ErrCommentTooLong) {
+			problem = "comment.too_long"
+		}
+		errs[caseField(cm.ID, "note")] = locale.T(ctx, problem, "Max", MaxCommentLength)
+	}
+	var due civil.Date
+	if step == StepReopen {
+		var problem string
+		if due, problem = h.dueDate(form.Due); problem != "" {
+			errs[caseField(cm.ID, "due")] = locale.T(ctx, problem, "Max", MaxCaseDays)
+		}
+	}
+	if len(errs) > 0 {
+		return h.renderComments(c, http.StatusUnprocessableEntity, t, h.newCaseForm(), &refusedCase{id: cm.ID, form: form, errors: errs})
+	}
+	cm, err = h.store.StepCase(ctx, cm.ID, step, form.Note, due, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errors.Is(err, ErrCaseClosed) || errors.Is(err, ErrCaseOpen) {
+		auth.Flash(c, "flash.case_moved")
+		return c.Redirect(http.StatusSeeOther, CommentsURL(t.ID))
+	}
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Project(ctx, projectID)
+	if step == StepReopen {
+		h.announce(c, NoticeCaseOpened, cm, t.ProjectID, nil)
+		auth.Flash(c, "flash.case_reopened")
+	} else {
+		auth.Flash(c, "flash.case_closed")
+	}
+	return c.Redirect(http.StatusSeeOther, CommentsURL(t.ID))
+}
+
+// newCaseForm is the form of a new case as a page first shows it.
+func (h *Handler) newCaseForm() views.CommentsPage {
+	return views.CommentsPage{Due: h.today().AddDays(DefaultCaseDays).String()}
+}
+
+// caseParam reads the case of the address with its target and project,
+// or ErrNotFound; a case on a target taken off its list still has one.
+func (h *Handler) caseParam(c echo.Context) (Comment, Target, error) {
+	id, err := web.IDParam(c, "id")
 	if err != nil {
-		return err
+		return Comment{}, Target{}, err
 	}
-	if err := h.mayEdit(c, p); err != nil {
-		return err
+	ctx := c.Request().Context()
+	cm, _, err := h.store.Comment(ctx, id)
+	if err != nil {
+		return cm, Target{}, err
 	}
-	answer := CleanText(c.FormValue("answer-" + strconv.FormatInt(comment.ID, 10)))
-	if err := checkCommentText(answer); err != nil {
-		return &web.Error{Status: http.StatusUnprocessableEntity, MessageID: commentProblem(err), Args: []any{"Max", MaxCommentLength}}
+	t, err := h.store.Target(ctx, cm.TargetID)
+	if errors.Is(err, ErrNotFound) {
+		t, err = h.store.RemovedTarget(ctx, cm.TargetID)
+		if err == nil {
+			t.Project, err = h.store.Project(ctx, t.ProjectID)
+		}
 	}
-	err = h.store.AnswerComment(ctx, comment.ID, answer, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
-	if errors.Is(err, ErrAlreadyAnswered) {
-		auth.Flash(c, "flash.comment_already_answered")
-		return c.Redirect(http.StatusSeeOther, MyProjectsPath)
+	return cm, t, err
+}
+
+// announce queues the notice of a step on a case: to the given members of
+// staff, or (to nil) to the engineers assigned to the project. The step is
+// saved whatever becomes of its notice, which is only logged when it could
+// not be queued: the case's page and the digests still show it.
+func (h *Handler) announce(c echo.Context, kind NoticeKind, cm Comment, projectID int64, to []int64) {
+	if h.Announcer == nil {
+		return
+	}
+	ctx := context.WithoutCancel(c.Request().Context())
+	n := Notice{Kind: kind, ProjectID: projectID, TargetID: cm.TargetID, CaseID: cm.ID, To: to,
+		Key: string(kind) + ":" + strconv.FormatInt(cm.ID, 10) + ":" + h.now().UTC().Format(time.RFC3339Nano)}
+	var err error
+	switch {
+	case to == nil:
+		err = AnnounceToEngineers(ctx, h.Announcer, h.users, n)
+	case len(to) > 0:
+		err = h.Announcer.Announce(ctx, n)
 	}
 	if err != nil {
-		return err
+		h.logNotice(kind, err)
 	}
-	auth.Flash(c, "flash.comment_answered")
-	return c.Redirect(http.StatusSeeOther, MyProjectsPath)
+}
+
+func (h *Handler) logNotice(kind NoticeKind, err error) {
+	if h.Log != nil {
+		h.Log.Warn("notice not queued", "kind", string(kind), "error", err)
+	}
 }

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,6 +31,11 @@ type Handler struct {
 	// year's list editor, which the lists own; the site sets them.
 	ListsURL string
 	ListURL  func(year int) string
+	// Announcer queues what staff are told at once of a 督办 and of a
+	// review (nil: nothing is sent; the pages and digests still show it),
+	// and Log says when a notice could not be queued.
+	Announcer Announcer
+	Log       *slog.Logger
 }
 
 // NewHandler returns the handlers on store, with the assignments kept in

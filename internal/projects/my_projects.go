@@ -72,6 +72,24 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 	if err != nil {
 		return views.MyProjectsPage{}, err
 	}
+	// The cases waiting for an answer, each with its thread: a reopened
+	// one shows why the last answer did not settle it.
+	var waiting []Comment
+	for _, id := range targetIDs {
+		for _, cm := range comments[id] {
+			if cm.Open() {
+				waiting = append(waiting, cm)
+			}
+		}
+	}
+	waitingViews, err := h.caseViews(ctx, waiting, true, false, nil)
+	if err != nil {
+		return views.MyProjectsPage{}, err
+	}
+	byTarget := map[int64][]views.CommentView{}
+	for i, cm := range waiting {
+		byTarget[cm.TargetID] = append(byTarget[cm.TargetID], waitingViews[i])
+	}
 	var entries []entry
 	for _, p := range projects {
 		card, next, status := h.myProject(p)
@@ -82,13 +100,7 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 			}
 		}
 		for _, t := range p.Targets {
-			for _, cm := range comments[t.ID] {
-				if cm.Open() {
-					v := commentView(cm, h.location, names)
-					v.AnswerAction = answerURL(cm.ID)
-					card.Comments = append(card.Comments, v)
-				}
-			}
+			card.Comments = append(card.Comments, byTarget[t.ID]...)
 		}
 		if replace != nil && replace.ID == p.ID {
 			replace.Comments = card.Comments

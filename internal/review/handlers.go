@@ -8,6 +8,7 @@ package review
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,6 +38,12 @@ const maxComment = 500
 type Handler struct {
 	store    *projects.Store
 	location *time.Location
+	// Announcer tells the engineers of a project returned to them, at
+	// once (nil: they find it on My projects); Users says who they are,
+	// and Log when the notice could not be queued.
+	Announcer projects.Announcer
+	Users     *auth.Store
+	Log       *slog.Logger
 }
 
 // NewHandler returns the queue's handlers on store; times are shown in loc.
@@ -165,6 +172,13 @@ func (h *Handler) returnItem(c echo.Context) error {
 		return h.render(c, http.StatusConflict, "review.stale", map[int64]bool{id: true}, nil)
 	} else if err != nil {
 		return err
+	}
+	if h.Announcer != nil {
+		n := projects.Notice{Kind: projects.NoticeReviewReturned, ProjectID: id,
+			Key: string(projects.NoticeReviewReturned) + ":" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(version, 10)}
+		if err := projects.AnnounceToEngineers(context.WithoutCancel(c.Request().Context()), h.Announcer, h.Users, n); err != nil {
+			h.Log.Warn("notice not queued", "kind", string(n.Kind), "error", err)
+		}
 	}
 	auth.Flash(c, "flash.review_returned")
 	return c.Redirect(http.StatusSeeOther, Path)

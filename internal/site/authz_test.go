@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/site/sitetest"
 )
@@ -68,6 +69,8 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /targets/:id/comments":                         {303, 200, 200, 200, 200, 303},
 	"POST /targets/:id/comments":                        {403, 403, 403, 422, 422, 303},
 	"POST /comments/:id/answer":                         {403, 422, 403, 403, 422, 303},
+	"POST /comments/:id/close":                          {403, 403, 403, 422, 422, 303},
+	"POST /comments/:id/reopen":                         {403, 403, 403, 422, 422, 303},
 	"GET /overdue":                                      {303, 403, 403, 200, 200, 303},
 	"GET /overdue.csv":                                  {303, 403, 403, 200, 200, 303},
 	"GET /overdue.xlsx":                                 {303, 403, 403, 200, 200, 303},
@@ -85,6 +88,13 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /admin/users/:id/assignments/:project/delete": {403, 403, 403, 403, 303, 303},
 	"GET /admin/assignments":                            {303, 403, 403, 403, 200, 303},
 	"GET /admin/events":                                 {303, 403, 403, 403, 200, 303},
+	"GET /admin/notices":                                {303, 403, 403, 403, 200, 303},
+	"GET /admin/notices/new":                            {303, 403, 403, 403, 200, 303},
+	"POST /admin/notices":                               {403, 403, 403, 403, 422, 303},
+	"GET /admin/notices/:id":                            {303, 403, 403, 403, 404, 303},
+	"POST /admin/notices/:id":                           {403, 403, 403, 403, 404, 303},
+	"POST /admin/notices/:id/test":                      {403, 403, 403, 403, 404, 303},
+	"POST /admin/notices/:id/delete":                    {403, 403, 403, 403, 404, 303},
 	"POST /account/email":                               {403, 303, 303, 303, 303, 303},
 	"GET /account/calendar":                             {303, 200, 200, 200, 200, 303},
 	"POST /account/calendar":                            {403, 303, 303, 303, 303, 303},
@@ -146,7 +156,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Comment 1, on target 1 of project 1, waits for eng.a's answer.
-	if _, err := projects.NewStore(site.Site.DB, time.Now).AddComment(t.Context(), 1, "请说明进度", auth.CommandLine); err != nil {
+	if _, err := projects.NewStore(site.Site.DB, time.Now).AddComment(t.Context(), 1, "请说明进度", civil.DateOf(time.Now()).AddDays(7), auth.CommandLine); err != nil {
 		t.Fatal(err)
 	}
 	usernames := [actors]string{"", "eng.a", "eng.b", "sup", "adm", "reset"}
