@@ -191,6 +191,16 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			}
 		}},
 		{name: "security-log", who: "adm", path: "/admin/events"},
+		{name: "notice-channels", who: "adm", path: "/admin/notices"},
+		{name: "notice-channel-refused", who: "adm", reach: func(t *testing.T, ctx context.Context) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/notices/new")); err != nil {
+				t.Fatal(err)
+			}
+			sitetest.Evaluate[bool](t, ctx, `(document.getElementById('webhook').value = 'http://10.0.0.1/send') !== null`)
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[data-testid="channel-form"] button[type="submit"]`))); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{name: "publish", who: "adm", path: "/admin/years/2024/publish"},
 		{name: "close", who: "adm", path: "/admin/years/2023/close"},
 		{name: "reopen", who: "adm", path: "/admin/years/2022/reopen"},

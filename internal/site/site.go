@@ -71,6 +71,11 @@ type Config struct {
 	// DigestHour is the hour of the day, in the district, from which the
 	// day's digests are sent.
 	DigestHour int
+	// Robots are the WeCom and DingTalk robot services the notices go
+	// through; the zero value is the services' own addresses. Tests point
+	// them at local fakes (notify/notifytest); administrators give only a
+	// robot's key, never an address.
+	Robots notify.Robots
 	// Ceiling, when not nil, is served as a static file at
 	// web.CeilingPath, for the benchmark to compare the dynamic pages with.
 	Ceiling []byte
@@ -117,6 +122,7 @@ type Site struct {
 	router   *web.Router
 	setup    *auth.Setup // nil when an active administrator exists
 	digester *notify.Digester
+	outbox   *notify.Outbox
 	// tally holds the counted sign-in failures until they are written.
 	tally *auth.Tally
 	cfg   Config
@@ -164,6 +170,17 @@ func (s *Site) SendDueDigests(ctx context.Context, now time.Time) (int, error) {
 	return s.digester.SendDue(ctx, now)
 }
 
+// DeliverNotices does one round of the notices' work, as the background
+// loop does: the queued notices and the chats' digests due at the site's
+// time are sent. It returns how many messages went out.
+func (s *Site) DeliverNotices(ctx context.Context) (int, error) {
+	return s.outbox.Deliver(ctx)
+}
+
+// Announcer is where the site's notices are queued, for tests that queue
+// one as a feature would.
+func (s *Site) Announcer() *notify.Outbox { return s.outbox }
+
 // Run does the site's background work until ctx is done: the daily
 // digests, writing the security log, and the daily copies of a SQLite
 // database. It returns once all of it has stopped, the security log's
@@ -171,6 +188,7 @@ func (s *Site) SendDueDigests(ctx context.Context, now time.Time) (int, error) {
 func (s *Site) Run(ctx context.Context) {
 	var jobs sync.WaitGroup
 	jobs.Go(func() { s.digester.Run(ctx, s.cfg.Now) })
+	jobs.Go(func() { s.outbox.Run(ctx) })
 	jobs.Go(func() {
 		s.tally.Run(ctx, securityLogFlush, time.Duration(s.cfg.SecurityLogDays)*24*time.Hour)
 	})
@@ -275,6 +293,26 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	yearLists := lists.NewHandler(store, now, district)
 	yearLists.ImportURL = imports.YearUploadURL
 	yearLists.Register(r)
+	var sender notify.Sender
+	if cfg.SMTP.Addr != "" {
+		sender = cfg.SMTP
+	}
+	digester := notify.NewDigester(store, users, notify.NewStore(db, now), catalog, notify.DigesterConfig{
+		Rule: rule, StaleDays: cfg.StaleDays, Location: district, SiteURL: cfg.PublicURL,
+		Hour: cfg.DigestHour, Sender: sender, Log: log,
+	})
+	// announcer queues what staff are told at once (a new 督办, an answer,
+	// an escalation, a change returned by the review) for the outbox to
+	// send by e-mail, WeCom and DingTalk.
+	announcer, err := notify.NewOutbox(notify.NewStore(db, now), digester, notify.OutboxConfig{
+		Robots: cfg.Robots, Mail: sender, SessionKeys: keys, Log: log, Now: now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := announcer.Reseal(ctx); err != nil {
+		return nil, fmt.Errorf("notice channels: %w", err)
+	}
 	record := projects.NewHandler(store, users, rule, now, district)
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
 	record.Register(r)
@@ -289,21 +327,14 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
 	openData.Register(r)
-	var sender notify.Sender
-	if cfg.SMTP.Addr != "" {
-		sender = cfg.SMTP
-	}
-	digester := notify.NewDigester(store, users, notify.NewStore(db, now), catalog, notify.DigesterConfig{
-		Rule: rule, StaleDays: cfg.StaleDays, Location: district, SiteURL: cfg.PublicURL,
-		Hour: cfg.DigestHour, Sender: sender, Log: log,
-	})
 	notify.NewHandler(digester, now).Register(r)
+	notify.NewChannelHandler(announcer).Register(r)
 	feed.NewHandler(store, catalog, cfg.PublicURL, now).Register(r)
 	if cfg.Review {
 		review.NewHandler(store, district).Register(r)
 	}
 	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
-	return &Site{DB: db, router: r, setup: setup, digester: digester, tally: tally, cfg: cfg}, nil
+	return &Site{DB: db, router: r, setup: setup, digester: digester, outbox: announcer, tally: tally, cfg: cfg}, nil
 }
 
 // explainStorageProblem answers a write that the disk or the database file
