@@ -33,9 +33,26 @@ type ProjectPage struct {
 	InternalNote string
 	// EditURL is set for a user who may edit the project.
 	EditURL string
+	// Assigning is set for an administrator, who assigns engineers to the
+	// project and takes them off it here.
+	Assigning *ProjectAssigning
 	// Review is, for staff, where the newest public fields stand in
 	// review: "pending", "returned", or "" when the public reads them.
 	Review string
+}
+
+// ProjectAssigning is the form that assigns an engineer to a project, with
+// the engineers assigned, each with the address that takes them off it.
+type ProjectAssigning struct {
+	Action   string
+	Choices  []Option // the active engineers not assigned yet; Label is a name, not a message id
+	Assigned []AssignedEngineer
+}
+
+// AssignedEngineer is an engineer assigned to a project.
+type AssignedEngineer struct {
+	Name         string
+	RemoveAction string
 }
 
 // Milestones are a project's planned and actual dates.

@@ -54,6 +54,8 @@ func (h *Handler) Register(r *web.Router) {
 	g.POST("/users/:id/assignments", h.assign)
 	g.POST("/users/:id/assignments/:project/delete", h.unassign)
 	g.GET("/assignments", h.listAssignments)
+	g.POST("/projects/:id/engineers", h.assignToProject)
+	g.POST("/projects/:id/engineers/:user/delete", h.unassignFromProject)
 	g.GET("/events", h.listEvents)
 	manage := auth.Shows(auth.ManageAccounts)
 	r.InHeader(web.HeaderLink{Label: "nav.accounts", URL: "/admin/users", Place: web.HeaderAccounts, Shown: manage, Landing: 3})
@@ -356,6 +358,70 @@ func (h *Handler) unassign(c echo.Context) error {
 	}
 	auth.Flash(c, "flash.unassigned")
 	return c.Redirect(http.StatusSeeOther, UserURL(user.ID))
+}
+
+// ProjectEngineersURL is where an administrator assigns an engineer to a
+// project from the project's page.
+func ProjectEngineersURL(projectID int64) string {
+	return "/admin/projects/" + strconv.FormatInt(projectID, 10) + "/engineers"
+}
+
+// ProjectEngineerURL is where an engineer is taken off a project from the
+// project's page.
+func ProjectEngineerURL(projectID, userID int64) string {
+	return ProjectEngineersURL(projectID) + "/" + strconv.FormatInt(userID, 10) + "/delete"
+}
+
+// assignToProject assigns the engineer chosen on a project's page to it,
+// and goes back to the page; an engineer not chosen or not an engineer is
+// said there, beside the choice.
+func (h *Handler) assignToProject(c echo.Context) error {
+	project, err := h.project(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	back := projects.ProjectURL(project.ID)
+	// The page offers engineers only, one always chosen: anything else was
+	// not sent from it.
+	id, err := web.ParseID(c.FormValue("engineer_id"))
+	if err != nil {
+		return web.BadRequest("error.400")
+	}
+	user, err := h.users.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	err = h.users.Assign(c.Request().Context(), user.ID, project.ID, projectDetail(project), h.actor(c))
+	if errors.Is(err, auth.ErrCannotBeAssigned) {
+		auth.Flash(c, "admin.assign_engineers_only")
+		return c.Redirect(http.StatusSeeOther, back+"#engineers")
+	}
+	if err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.assigned")
+	return c.Redirect(http.StatusSeeOther, back+"#engineers")
+}
+
+// unassignFromProject takes an engineer off a project from its page.
+func (h *Handler) unassignFromProject(c echo.Context) error {
+	project, err := h.project(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	id, err := web.IDParam(c, "user")
+	if err != nil {
+		return err
+	}
+	user, err := h.users.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := h.users.Unassign(c.Request().Context(), user.ID, project.ID, projectDetail(project), h.actor(c)); err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.unassigned")
+	return c.Redirect(http.StatusSeeOther, projects.ProjectURL(project.ID)+"#engineers")
 }
 
 func projectDetail(p projects.Project) string {

@@ -182,3 +182,53 @@ func TestAssignSeveralProjectsAtOnce(t *testing.T) {
 		t.Errorf("the page lists %d assigned projects", n)
 	}
 }
+
+// An administrator reading a project's page assigns an engineer to it and
+// takes one off it there, without going to the engineer's account.
+func TestAssignFromTheProjectPage(t *testing.T) {
+	site := sitetest.New(t)
+	site.AddUser(t, "adm", auth.Admin, sitetest.Password)
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	li := site.AddUser(t, "li", auth.Engineer, sitetest.Password)
+	b := site.SignIn(t, "adm", sitetest.Password)
+	page := b.Get("/projects/3")
+	section := page.Doc.Find(`section[data-testid="engineers"]`)
+	if got := sitetest.Text(section.Find("li")); got != "" {
+		t.Fatalf("project 3 has engineers already: %q", got)
+	}
+	choices := section.Find(`select[name="engineer_id"] option`)
+	if choices.Length() != 1 || choices.AttrOr("value", "") != sitetest.ID(li.ID) {
+		t.Fatalf("the engineers offered are %q; want li alone, no supervisor", sitetest.Text(choices))
+	}
+	action := section.Find("form").Last().AttrOr("action", "")
+	assigned := b.Post(action, url.Values{"engineer_id": {sitetest.ID(li.ID)}})
+	sitetest.WantStatus(t, "assigning", assigned, http.StatusSeeOther)
+	if got := assigned.Header.Get("Location"); got != "/projects/3#engineers" {
+		t.Errorf("assigning leads to %q, want back to the project", got)
+	}
+	if ids, _ := site.Users.AssignedProjectIDs(t.Context(), li.ID); len(ids) != 1 || ids[0] != 3 {
+		t.Fatalf("li answers for %v", ids)
+	}
+	section = b.Get("/projects/3").Doc.Find(`section[data-testid="engineers"]`)
+	if got := sitetest.Text(section.Find("li span")); got != "li" {
+		t.Errorf("the project's engineers are %q", got)
+	}
+	if section.Find(`select[name="engineer_id"]`).Length() != 0 {
+		t.Error("li is still offered once assigned")
+	}
+	sup := site.User(t, "sup")
+	sitetest.WantStatus(t, "a supervisor is not assigned", b.Post(action, url.Values{"engineer_id": {sitetest.ID(sup.ID)}}), http.StatusSeeOther)
+	if ids, _ := site.Users.AssignedProjectIDs(t.Context(), sup.ID); len(ids) != 0 {
+		t.Errorf("a supervisor was assigned %v", ids)
+	}
+	sitetest.WantStatus(t, "nobody chosen", b.Post(action, url.Values{}), http.StatusBadRequest)
+	remove := section.Find("li form").AttrOr("action", "")
+	sitetest.WantStatus(t, "unassigning", b.Post(remove, url.Values{}), http.StatusSeeOther)
+	if ids, _ := site.Users.AssignedProjectIDs(t.Context(), li.ID); len(ids) != 0 {
+		t.Errorf("li still answers for %v", ids)
+	}
+	// Nobody but an administrator sees the form.
+	if site.SignIn(t, "sup", sitetest.Password).Get("/projects/3").Doc.Find(`select[name="engineer_id"]`).Length() != 0 {
+		t.Error("a supervisor is offered to assign")
+	}
+}

@@ -31,6 +31,10 @@ type Handler struct {
 	// year's list editor, which the lists own; the site sets them.
 	ListsURL string
 	ListURL  func(year int) string
+	// AssignURL and UnassignURL are where an administrator assigns an
+	// engineer to a project and takes one off it, which the accounts own.
+	AssignURL   func(projectID int64) string
+	UnassignURL func(projectID, userID int64) string
 	// Announcer queues what staff are told at once of a 督办 and of a
 	// review (nil: nothing is sent; the pages and digests still show it),
 	// and Log says when a notice could not be queued.
@@ -169,8 +173,34 @@ func (h *Handler) showProject(c echo.Context) error {
 		if h.mayEdit(c, p) == nil {
 			page.EditURL = ProjectURL(p.ID) + "/edit"
 		}
+		if auth.Can(auth.CurrentUser(c), auth.ManageAccounts) && h.AssignURL != nil {
+			if page.Assigning, err = h.assigning(c.Request().Context(), p.ID, engineers[p.ID]); err != nil {
+				return err
+			}
+		}
 	}
 	return web.Render(c, http.StatusOK, views.Project(page))
+}
+
+// assigning is the administrator's form of a project's engineers: those
+// assigned, and the active engineers who could be.
+func (h *Handler) assigning(ctx context.Context, projectID int64, assigned []auth.User) (*views.ProjectAssigning, error) {
+	users, err := h.users.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := &views.ProjectAssigning{Action: h.AssignURL(projectID)}
+	taken := map[int64]bool{}
+	for _, u := range assigned {
+		taken[u.ID] = true
+		a.Assigned = append(a.Assigned, views.AssignedEngineer{Name: u.Name(), RemoveAction: h.UnassignURL(projectID, u.ID)})
+	}
+	for _, u := range users {
+		if u.Active && u.Role == auth.Engineer && !taken[u.ID] {
+			a.Choices = append(a.Choices, views.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name()})
+		}
+	}
+	return a, nil
 }
 
 func (h *Handler) showProjectJSON(c echo.Context) error {

@@ -85,6 +85,8 @@ var authorizationMatrix = map[string][actors]int{
 	"POST /admin/users/:id/password":                    {403, 403, 403, 403, 303, 303},
 	"GET /admin/users/:id/temporary-password":           {303, 403, 403, 403, 303, 303},
 	"POST /admin/users/:id/assignments":                 {403, 403, 403, 403, 422, 303},
+	"POST /admin/projects/:id/engineers":                {403, 403, 403, 403, 400, 303},
+	"POST /admin/projects/:id/engineers/:user/delete":   {403, 403, 403, 403, 303, 303},
 	"POST /admin/users/:id/assignments/:project/delete": {403, 403, 403, 403, 303, 303},
 	"GET /admin/assignments":                            {303, 403, 403, 403, 200, 303},
 	"GET /admin/events":                                 {303, 403, 403, 403, 200, 303},
@@ -165,7 +167,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// the year 2022, and the victim for the account pages.
 	concrete := func(path string) string {
 		r := strings.NewReplacer(":year", "2022", ":token", "not-the-token", ":project", "1", ":name", "site.css")
-		path = r.Replace(path)
+		path = strings.Replace(r.Replace(path), ":user", strconv.FormatInt(victim.ID, 10), 1)
 		if strings.HasPrefix(path, "/admin/users/:id") {
 			return strings.Replace(path, ":id", strconv.FormatInt(victim.ID, 10), 1)
 		}

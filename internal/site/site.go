@@ -35,6 +35,7 @@ import (
 	"shuangshi/internal/projects"
 	"shuangshi/internal/reports"
 	"shuangshi/internal/review"
+	"shuangshi/internal/search"
 	"shuangshi/internal/web"
 	"shuangshi/static"
 )
@@ -315,9 +316,11 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	}
 	record := projects.NewHandler(store, users, rule, now, district)
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
+	record.AssignURL, record.UnassignURL = accounts.ProjectEngineersURL, accounts.ProjectEngineerURL
 	record.Register(r)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
+	search.NewHandler(search.NewStore(db, cfg.Review), store, rule, now, district).Register(r)
 	accounts.NewHandler(users, hasher, tally, store, district).Register(r)
 	signIn := auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log)
 	signIn.Mailing = cfg.SMTP.Addr != ""
