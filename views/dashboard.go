@@ -40,21 +40,39 @@ type TimelinePage struct {
 	Standing Standing
 	AsOf     civil.Date // the year's one as-of (see YearPage.AsOf)
 	Today    civil.Date // where the chart draws today
-	From     civil.Date // the first day drawn
-	To       civil.Date // the last day drawn
+	Axis     TimelineAxis
 	Rows     []TimelineRow
+}
+
+// TimelineAxis is the stretch of days the timeline draws, from the first
+// day of From to the last of To, and the ticks along it.
+type TimelineAxis struct {
+	From, To civil.Date
+	Ticks    []TimelineTick
+}
+
+// TimelineTick is the first day of a month on the axis: a grid line, with
+// the month's number and the year printed when there is room for them.
+type TimelineTick struct {
+	Date       civil.Date
+	YearLabel  bool
+	MonthLabel bool
 }
 
 // TimelineRow is one project on the timeline.
 type TimelineRow struct {
-	Number    int // 序号
-	Name      string
-	NameEn    string
-	URL       string
-	Planned   Span
-	Original  Span // the first baseline, when re-baselined
-	Actual    Span
-	Deadlines []Marker
+	Number int // 序号
+	Name   string
+	NameEn string
+	URL    string
+	// Planned is the bar of the planned works; a project planned only by
+	// its completion has none, and PlannedEnd marks that completion.
+	Planned    Span
+	PlannedEnd civil.Date
+	Original   Span // the first baseline, when re-baselined and it has both ends
+	Moved      Move // the planned completion's move, in every case it moved
+	Actual     Span
+	Deadlines  []Marker
 }
 
 // Span is a bar from one day to another; a zero From means no bar. Start
@@ -67,69 +85,65 @@ type Span struct {
 	Approx     bool
 }
 
+// Move is a planned completion moved from First, the first baseline's, to
+// Now (zero when it was cleared). A zero First means it never moved.
+type Move struct {
+	First, Now civil.Date
+}
+
 // Marker is a deadline of a target on the timeline.
 type Marker struct {
 	Date civil.Date
 	List string
 }
 
-// The geometry of the timeline's SVG, in its own units.
-const (
-	timelineLabelWidth = 260
-	timelinePlotWidth  = 740
-	timelineRowHeight  = 30
-	timelineTop        = 34
-)
-
-// timelineX is where a day falls on the timeline.
-func timelineX(p TimelinePage, d civil.Date) int {
-	total := p.From.DaysUntil(p.To) + 1
+// timelinePos is where the start of a day falls on the timeline's plot, as
+// an SVG percentage of the plot's width: the plot stretches to the room it
+// has while its text keeps its size.
+func timelinePos(a TimelineAxis, d civil.Date) string {
+	total := a.From.DaysUntil(a.To) + 1
 	if total <= 0 {
-		return timelineLabelWidth
+		return "0%"
 	}
-	off := p.From.DaysUntil(d)
-	off = max(0, min(off, total))
-	return timelineLabelWidth + off*timelinePlotWidth/total
+	off := max(0, min(a.From.DaysUntil(d), total))
+	return strconv.FormatFloat(float64(off)*100/float64(total), 'f', 2, 64) + "%"
 }
 
-func timelineHeight(p TimelinePage) int { return timelineTop + len(p.Rows)*timelineRowHeight + 10 }
-
-// spanBox is the x and width of a bar.
-func spanBox(p TimelinePage, s Span) (int, int) {
-	x0, x1 := timelineX(p, s.From), timelineX(p, s.To.AddDays(1))
-	return x0, max(x1-x0, 2)
+// dayPos is where the middle of a day falls, for a mark on it; a date known
+// only to the year is marked at its last day ("no later than").
+func dayPos(a TimelineAxis, d civil.Date) string {
+	d = d.Latest()
+	total := a.From.DaysUntil(a.To) + 1
+	if total <= 0 {
+		return "0%"
+	}
+	off := max(0, min(float64(a.From.DaysUntil(d))+0.5, float64(total)))
+	return strconv.FormatFloat(off*100/float64(total), 'f', 2, 64) + "%"
 }
 
-// monthTicks are the first days of the months between From and To.
-func monthTicks(p TimelinePage) []civil.Date {
-	var ticks []civil.Date
-	d := civil.Date{Year: p.From.Year, Month: p.From.Month, Day: 1}
-	if d.Before(p.From) {
-		d = civil.Date{Year: d.Year, Month: d.Month + 1, Day: 1}
-		if d.Month > 12 {
-			d = civil.Date{Year: d.Year + 1, Month: 1, Day: 1}
-		}
+// spanBox is the x and width of a bar, as percentages of the plot.
+func spanBox(a TimelineAxis, s Span) (string, string) {
+	total := a.From.DaysUntil(a.To) + 1
+	if total <= 0 {
+		return "0%", "0%"
 	}
-	for !d.After(p.To) {
-		ticks = append(ticks, d)
-		if d.Month == 12 {
-			d = civil.Date{Year: d.Year + 1, Month: 1, Day: 1}
-		} else {
-			d = civil.Date{Year: d.Year, Month: d.Month + 1, Day: 1}
-		}
-	}
-	return ticks
+	from := max(0, min(a.From.DaysUntil(s.From), total))
+	to := max(from, min(a.From.DaysUntil(s.To)+1, total))
+	// At least a fifth of a percent, so that a one-day bar still shows.
+	width := max(float64(to-from)*100/float64(total), 0.2)
+	return strconv.FormatFloat(float64(from)*100/float64(total), 'f', 2, 64) + "%", strconv.FormatFloat(width, 'f', 2, 64) + "%"
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// chartWidth is the width of a bar for a value on a chart whose largest
-// value is top, out of the plot's 360 units.
-func chartWidth(value, top int) int {
+// chartShare is the width of a bar for a value on a chart whose largest
+// value is top, as a percentage of the bar's room; 98% at most, so that the
+// outline of the largest bar is not cut at the edge.
+func chartShare(value, top int) string {
 	if top <= 0 || value <= 0 {
-		return 0
+		return "0"
 	}
-	return max(value*360/top, 2)
+	return strconv.FormatFloat(max(float64(value)*98/float64(top), 1), 'f', 1, 64) + "%"
 }
 
 func chartTop(rows []FigureRow) int {

@@ -107,7 +107,6 @@ func (h *Handler) showTimeline(c echo.Context) error {
 	page := views.TimelinePage{
 		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year, Today: today,
 		Standing: projects.StandingOf(y.YearList, h.location), AsOf: civil.DateOf(y.AsOf.In(h.location)),
-		From: civil.Date{Year: year, Month: 1, Day: 1}, To: civil.LastDayOfYear(year),
 	}
 	rows := map[int64]*views.TimelineRow{}
 	var order []int64
@@ -115,85 +114,23 @@ func (h *Handler) showTimeline(c echo.Context) error {
 		row, seen := rows[t.ProjectID]
 		if !seen {
 			p := t.Project
+			b := baselineOf(p.Milestones)
 			row = &views.TimelineRow{
 				Number: t.Number, Name: t.ListedName, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),
-				Planned:  span(p.PlannedStart, p.PlannedCompletion, civil.Date{}),
-				Original: originalSpan(p.Milestones),
-				Actual:   span(p.ActualStart, p.ActualCompletion, today),
+				Planned: b.Planned, PlannedEnd: b.PlannedEnd, Original: b.Original, Moved: b.Moved,
+				Actual: span(p.ActualStart, p.ActualCompletion, today),
 			}
 			rows[t.ProjectID] = row
 			order = append(order, t.ProjectID)
 		}
 		row.Deadlines = append(row.Deadlines, views.Marker{Date: t.Deadline, List: string(t.List)})
 	}
+	var days []civil.Date
 	for _, id := range order {
-		r := rows[id]
-		page.Rows = append(page.Rows, *r)
-		// Stretch the drawing to every bar and marker, within a year on either
-		// side of the list's year, so that long works stay readable.
-		for _, s := range []views.Span{r.Planned, r.Original, r.Actual} {
-			if !s.From.IsZero() {
-				page.From = earlier(page.From, s.From, civil.Date{Year: year - 1, Month: 1, Day: 1})
-				page.To = later(page.To, s.To, civil.LastDayOfYear(year+1))
-			}
-		}
+		page.Rows = append(page.Rows, *rows[id])
+		days = append(days, drawnDays(*rows[id])...)
 	}
+	from, to := axisSpan(year, today, days)
+	page.Axis = views.TimelineAxis{From: from, To: to, Ticks: axisTicks(from, to, PlotMinWidth)}
 	return web.Render(c, http.StatusOK, views.Timeline(page))
-}
-
-// originalSpan is the bar of the first baseline, when either of its dates
-// was moved: a date never moved is its own original.
-func originalSpan(m projects.Milestones) views.Span {
-	if m.OriginalPlannedStart.IsZero() && m.OriginalPlannedCompletion.IsZero() {
-		return views.Span{}
-	}
-	start, end := m.OriginalPlannedStart, m.OriginalPlannedCompletion
-	if start.IsZero() {
-		start = m.PlannedStart
-	}
-	if end.IsZero() {
-		end = m.PlannedCompletion
-	}
-	return span(start, end, civil.Date{})
-}
-
-// span is the bar of a start and an end date. Without an end, the works are
-// under way until today (the planned bars need both ends).
-func span(start, end, today civil.Date) views.Span {
-	if start.IsZero() {
-		return views.Span{}
-	}
-	s := views.Span{Start: start, End: end, From: start.Earliest(), Approx: !start.HasDay() || (!end.IsZero() && !end.HasDay())}
-	switch {
-	case !end.IsZero():
-		s.To = end.Latest()
-	case !today.IsZero():
-		s.To = today
-	default:
-		return views.Span{}
-	}
-	if s.To.Before(s.From) {
-		s.To = s.From
-	}
-	return s
-}
-
-func earlier(current, d, limit civil.Date) civil.Date {
-	if d.Before(limit) {
-		d = limit
-	}
-	if d.Before(current) {
-		return d
-	}
-	return current
-}
-
-func later(current, d, limit civil.Date) civil.Date {
-	if d.After(limit) {
-		d = limit
-	}
-	if d.After(current) {
-		return d
-	}
-	return current
 }
