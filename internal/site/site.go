@@ -124,6 +124,8 @@ type Site struct {
 	setup    *auth.Setup // nil when an active administrator exists
 	digester *notify.Digester
 	outbox   *notify.Outbox
+	// escalations tell of the 督办 found late, once each.
+	escalations *projects.Escalations
 	// tally holds the counted sign-in failures until they are written.
 	tally *auth.Tally
 	cfg   Config
@@ -190,6 +192,7 @@ func (s *Site) Run(ctx context.Context) {
 	var jobs sync.WaitGroup
 	jobs.Go(func() { s.digester.Run(ctx, s.cfg.Now) })
 	jobs.Go(func() { s.outbox.Run(ctx) })
+	jobs.Go(func() { s.escalations.Run(ctx) })
 	jobs.Go(func() {
 		s.tally.Run(ctx, securityLogFlush, time.Duration(s.cfg.SecurityLogDays)*24*time.Hour)
 	})
@@ -317,6 +320,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	record := projects.NewHandler(store, users, rule, now, district)
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
 	record.AssignURL, record.UnassignURL = accounts.ProjectEngineersURL, accounts.ProjectEngineerURL
+	record.Announcer, record.Log = announcer, log
 	record.Register(r)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
@@ -334,10 +338,13 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	notify.NewChannelHandler(announcer).Register(r)
 	feed.NewHandler(store, catalog, cfg.PublicURL, now).Register(r)
 	if cfg.Review {
-		review.NewHandler(store, district).Register(r)
+		reviews := review.NewHandler(store, district)
+		reviews.Announcer, reviews.Users, reviews.Log = announcer, users, log
+		reviews.Register(r)
 	}
 	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
-	return &Site{DB: db, router: r, setup: setup, digester: digester, outbox: announcer, tally: tally, cfg: cfg}, nil
+	escalations := projects.NewEscalations(store, users, announcer, now, district, log)
+	return &Site{DB: db, router: r, setup: setup, digester: digester, outbox: announcer, escalations: escalations, tally: tally, cfg: cfg}, nil
 }
 
 // explainStorageProblem answers a write that the disk or the database file
