@@ -53,6 +53,7 @@ func TestBrowserEngineerUpdatesProgress(t *testing.T) {
 			if flash := sitetest.Evaluate[string](t, ctx, `document.querySelector('[data-testid="flash"]')?.textContent.trim() ?? ''`); flash != "已保存。" {
 				t.Fatalf("after saving the page says %q", flash)
 			}
+			sitetest.OpenStaffMenu(t, ctx)
 			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
 				t.Fatal(err)
 			}

@@ -62,6 +62,11 @@ func TestBrowserReviewOnAPhone(t *testing.T) {
 	if got := sitetest.Evaluate[string](t, ctx, `document.querySelector('a[href="/review"] [data-testid="nav-count"]')?.textContent.trim() ?? ''`); got != "1" {
 		t.Errorf("the header counts %q waiting", got)
 	}
+	// On a phone the menu is folded, and its button carries the count.
+	if got := sitetest.Evaluate[string](t, ctx, `document.querySelector('.staff-menu > summary [data-testid="menu-count"]')?.textContent.trim() ?? ''`); got != "1" {
+		t.Errorf("the folded menu counts %q waiting", got)
+	}
+	sitetest.OpenStaffMenu(t, ctx)
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="/review"]`))); err != nil {
 		t.Fatal(err)
 	}

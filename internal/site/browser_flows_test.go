@@ -120,6 +120,7 @@ func TestBrowserFlows(t *testing.T) {
 			if flash := textOf(`[data-testid="flash"]`); flash != "已保存。" {
 				t.Fatalf("after saving: %q", flash)
 			}
+			onPage(func(ctx context.Context) { sitetest.OpenStaffMenu(t, ctx) })
 			click("sign out", `form[action="/logout"] button`)
 			step("the public year page", chromedp.Navigate(site.URL+"/years/2023"))
 			if got := textOf(`tr[data-number="7"] .targets__progress`); got != "沥青面层施工中" {
@@ -133,6 +134,7 @@ func TestBrowserFlows(t *testing.T) {
 			if h1 := textOf("h1"); h1 != "逾期与风险" {
 				t.Fatalf("the supervisor landed on %q", h1)
 			}
+			onPage(func(ctx context.Context) { sitetest.OpenStaffMenu(t, ctx) })
 			click("sign out", `form[action="/logout"] button`)
 			if flash := textOf(`[data-testid="flash"]`); flash != "已退出登录。" {
 				t.Errorf("after signing out: %q", flash)

@@ -184,6 +184,23 @@ func SignInWithChromium(t *testing.T, ctx context.Context, s *Site, username str
 	}
 }
 
+// OpenStaffMenu unfolds the header's staff menu when it is folded, as it is
+// on a phone, so that its links and the sign-out can be clicked; where the
+// menu is part of the header (a wide screen) it does nothing.
+func OpenStaffMenu(t *testing.T, ctx context.Context) {
+	t.Helper()
+	folded := Evaluate[bool](t, ctx, `(() => {
+		const menu = document.querySelector('.staff-menu');
+		return !!menu && !menu.open && menu.querySelector('summary').checkVisibility();
+	})()`)
+	if !folded {
+		return
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.staff-menu > summary`))); err != nil {
+		t.Fatalf("open the staff menu: %v", err)
+	}
+}
+
 // repositoryRoot is the folder of go.mod, above the test's own.
 func repositoryRoot() (string, error) {
 	dir, err := os.Getwd()
