@@ -24,7 +24,18 @@ type EditPage struct {
 	Percent           string
 	DelayReason       string
 	InternalNote      string
-	Targets           []EditTarget
+	// Pending are the targets still to be met, first on the page; Finished
+	// are those with their answer, folded away (open when one of them has
+	// a message), read-only unless FinishedCorrectable.
+	Pending             []EditTarget
+	Finished            []EditTarget
+	FinishedOpen        bool
+	FinishedCorrectable bool
+	// The baseline as stored, shown while its fields are folded away;
+	// BaselineOpen unfolds them when they hold a change or a message.
+	StoredPlannedStart      civil.Date
+	StoredPlannedCompletion civil.Date
+	BaselineOpen            bool
 	// The first baseline, when the planned dates were changed, and how many
 	// days each planned date has moved since (positive: later).
 	Rebaselined        bool
@@ -46,17 +57,21 @@ type EditPage struct {
 
 // EditTarget is one target of the project on the edit page.
 type EditTarget struct {
-	ID         int64
-	Key        string // the ID as text, for field names
-	Year       int
-	List       string
+	ID   int64
+	Key  string // the ID as text, for field names
+	Year int
+	List string
+	// ListedName is the name the year's table printed; "" when it is the
+	// project's own, already at the top of the page.
 	ListedName string
 	Deadline   civil.Date
 	Status     string
 	Progress   string
 	Outcome    string // "auto", "partial" or "missed"
-	// Closed marks a target of a closed year: shown, not edited.
-	Closed bool
+	// ReadOnly marks a target shown, not edited: one of a closed year
+	// (Closed), or a finished one the user may not correct.
+	ReadOnly bool
+	Closed   bool
 }
 
 // Conflict shows, beside the form, what someone else saved while the user

@@ -1,6 +1,7 @@
 package projects_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -174,5 +175,119 @@ func TestBrowserOverdueQuickUpdate(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestBrowserEditPageOnAPhone is the edit page as an engineer on site meets
+// it, at 360 px in both languages: the page's and the form's height
+// (logged, for the figures of issue 16), the Save button in view at once,
+// the finished 2022 target folded away as text, and a refused save that
+// names every problem at once in the summary, which takes the focus. The
+// browser's own checks do not stop the form: a future date reaches the
+// server's summary. Screenshots at 360 and 1280 px, as the phone shows the
+// page (the viewport) and whole.
+func TestBrowserEditPageOnAPhone(t *testing.T) {
+	for _, lang := range []string{"zh-CN,zh", "en-GB,en"} {
+		t.Run(lang[:2], func(t *testing.T) {
+			site := sitetest.NewEditing(t)
+			site.Clock.Set(time.Date(2024, time.January, 10, 2, 0, 0, 0, time.UTC)) // the 2023 completion target overdue
+			browserCtx, consoleErrs := sitetest.ChromiumWith(t, 360, lang, true)
+			sitetest.SignInWithChromium(t, browserCtx, site, "li")
+			ctx, cancel := sitetest.Page(browserCtx)
+			defer cancel()
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/projects/3/edit")); err != nil {
+				t.Fatal(err)
+			}
+			height := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollHeight`)
+			form := sitetest.Evaluate[int](t, ctx, `document.querySelector('form.edit-form').offsetHeight`)
+			t.Logf("at 360 px (%s) the edit page is %d px tall, its form %d px", lang[:2], height, form)
+			screenshots(t, ctx, "edit-phone-"+lang[:2])
+
+			save := sitetest.Evaluate[[]float64](t, ctx, `(() => { const r = document.querySelector('form.edit-form button[type="submit"]').getBoundingClientRect(); return [r.top, r.bottom, r.height] })()`)
+			if save[0] < 0 || save[1] > 900 || save[2] < 44 {
+				t.Errorf("the Save button at load: top %.0f, bottom %.0f, height %.0f; want within the 900 px viewport and at least 44 px tall", save[0], save[1], save[2])
+			}
+			// The first thing of the form is the pending target's progress.
+			if first := sitetest.Evaluate[string](t, ctx, `document.querySelector('form.edit-form textarea, form.edit-form select, form.edit-form input:not([type="hidden"])').name`); !strings.HasPrefix(first, "progress-") {
+				t.Errorf("the form's first field is %q, want a pending target's progress", first)
+			}
+			// The 2022 start target, achieved, is read, not typed into.
+			finished := sitetest.Evaluate[string](t, ctx, `(() => {
+				const t = [...document.querySelectorAll('.target-edit')].find(e => e.querySelector('h3').textContent.includes('2022'));
+				if (!t) return 'missing';
+				if (t.querySelector('textarea, select, input')) return 'editable';
+				return t.closest('details:not([open])') ? 'folded' : 'shown';
+			})()`)
+			if finished != "folded" {
+				t.Errorf("the achieved 2022 target is %s, want folded away and read-only", finished)
+			}
+
+			// A future completion date and 150%, and no delay reason for
+			// the overdue target: every problem at once.
+			sitetest.Evaluate[bool](t, ctx, `(() => {
+				const set = (id, v) => { document.getElementById(id).value = v; };
+				set('actual_completion', '2030-01-01');
+				set('percent', '150');
+				set('delay_reason', '');
+				return true;
+			})()`)
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.edit-form button[type="submit"]`))); err != nil {
+				t.Fatalf("the form was not sent (the browser's own check?): %v", err)
+			}
+			links := sitetest.Evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="error-summary"] a')].map(a => a.getAttribute('href'))`)
+			want := []string{"#delay_reason", "#percent", "#actual_completion"}
+			if strings.Join(links, " ") != strings.Join(want, " ") {
+				t.Errorf("the summary links to %v, want %v", links, want)
+			}
+			if focused := sitetest.Evaluate[string](t, ctx, `document.activeElement?.dataset?.testid ?? document.activeElement?.tagName`); focused != "error-summary" {
+				t.Errorf("after the refused save the focus is on %q, want the error summary", focused)
+			}
+			if v := sitetest.Evaluate[string](t, ctx, `document.getElementById('percent').value`); v != "150" {
+				t.Errorf("percent shows %q after the refusal, want what was typed", v)
+			}
+			screenshots(t, ctx, "edit-phone-refused-"+lang[:2])
+			// A field the summary leads to is not left under the Save bar.
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="error-summary"] a[href="#actual_completion"]`))); err != nil {
+				t.Fatal(err)
+			}
+			hidden := sitetest.Evaluate[bool](t, ctx, `(() => {
+				const bar = document.querySelector('.edit-actions').getBoundingClientRect();
+				const field = document.getElementById('actual_completion').getBoundingClientRect();
+				return field.bottom > bar.top && field.top < bar.bottom;
+			})()`)
+			if hidden {
+				t.Error("the field the summary leads to is under the Save bar")
+			}
+			for _, e := range consoleErrs.All() {
+				// The refusal's own status is logged as a failed load.
+				if !strings.Contains(e, "status of 422") {
+					t.Errorf("console error: %s", e)
+				}
+			}
+		})
+	}
+}
+
+// screenshots saves what the page shows at 360 and at 1280 px: the
+// screen at the top (what a phone shows at first), and the whole page.
+func screenshots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	for _, width := range []int64{360, 1280} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		screen, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sitetest.SaveArtifact(t, fmt.Sprintf("%s-%dpx-screen.png", name, width), screen)
+		sitetest.SaveArtifact(t, fmt.Sprintf("%s-%dpx.png", name, width), whole)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 900)); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -239,54 +239,112 @@ func publicField(field string) bool {
 	return true
 }
 
-// Check validates the form against project p as stored, as of today, and
-// returns the edit, or the problems by field. Nothing is to be saved when
-// there is any problem.
+// FinishedTargets says whether a form may change the targets that are
+// finished: an engineer keeps a project current, and a target that has its
+// answer (achieved, missed, carried into next year's list) is part of the
+// record, not of the work in hand; an administrator may correct it. Nobody
+// changes a closed year's targets through the form: the year is reopened
+// first (see Store.Reopen).
+type FinishedTargets int
+
+const (
+	// FinishedKept: a finished target stays as recorded, and so does the
+	// outcome its milestone gave it. The assigned engineer's form.
+	FinishedKept FinishedTargets = iota
+	// FinishedCorrectable: a finished target of an open year may be
+	// corrected like a pending one. An administrator's form.
+	FinishedCorrectable
+)
+
+// Finished reports whether target t has its answer: its year is closed,
+// or the status rule puts it past the work (achieved, missed, carried over
+// into next year's list). A partly achieved target is not finished: part of
+// its works remain, and it stays overdue.
+func (t Target) Finished() bool {
+	return t.Closed || t.Outcome == Achieved || t.Outcome == Missed || t.CarriedToID != nil
+}
+
+// Editable reports whether a form under these rights may change target t's
+// progress text and outcome.
+func (k FinishedTargets) Editable(t Target) bool {
+	switch {
+	case t.Closed:
+		return false
+	case t.Finished():
+		return k == FinishedCorrectable
+	}
+	return true
+}
+
+// Check is CheckAs for the assigned engineer: finished targets kept.
+func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
+	return f.CheckAs(p, today, FinishedKept)
+}
+
+// CheckAs validates the form against project p as stored, as of today, and
+// returns the edit, or every problem of the form by field: all are found in
+// one pass, so that a refused form is fixed in one round. Nothing is to be
+// saved when there is any problem.
 //
 // The rules: dates are YYYY-MM-DD (or a year alone); an actual date is not
 // in the future; a completion is not before its start; an actual completion
 // needs an actual start; changing a baseline date that is set is a
 // re-baseline and needs a reason; percent is a whole number from 0 to 100;
 // texts are within their limits; a partial outcome needs the progress text
-// that explains it; and a delay reason is needed when a target of the
-// project is overdue or a planned date moves later.
-func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
+// that explains it; a target the rights do not let the form change
+// (Editable) keeps its progress and outcome, and under FinishedKept a
+// finished target's outcome does not change through its milestone either;
+// and a delay reason is needed when a target of the project is overdue or
+// a planned date moves later.
+//
+// An actual date refused counts as its stored value for the rules that
+// follow from it (outcomes, overdue, the delay reason), so that the
+// problems the form would still have once the date is fixed are named now.
+func (f EditForm) CheckAs(p Project, today civil.Date, finished FinishedTargets) (Edit, Problems) {
 	problems := Problems{}
-	date := func(field, raw string) civil.Date {
-		d, err := civil.Parse(raw)
-		if err != nil {
-			problems[field] = Problem{ID: "edit.date_invalid", Args: []any{"Min", civil.MinYear, "Max", civil.MaxYear}}
-		}
-		return d
-	}
 	next := p
 	next.Targets = append([]Target(nil), p.Targets...)
-	next.PlannedStart = date(FieldPlannedStart, f.PlannedStart)
-	next.PlannedCompletion = date(FieldPlannedCompletion, f.PlannedCompletion)
-	next.ActualStart = date(FieldActualStart, f.ActualStart)
-	next.ActualCompletion = date(FieldActualCompletion, f.ActualCompletion)
-
-	for field, d := range map[string]civil.Date{FieldActualStart: next.ActualStart, FieldActualCompletion: next.ActualCompletion} {
-		if _, bad := problems[field]; !bad && !d.IsZero() && d.Earliest().After(today) {
+	parsed := map[string]bool{}
+	for _, d := range []struct {
+		field string
+		raw   string
+		into  *civil.Date
+	}{
+		{FieldPlannedStart, f.PlannedStart, &next.PlannedStart},
+		{FieldPlannedCompletion, f.PlannedCompletion, &next.PlannedCompletion},
+		{FieldActualStart, f.ActualStart, &next.ActualStart},
+		{FieldActualCompletion, f.ActualCompletion, &next.ActualCompletion},
+	} {
+		v, err := civil.Parse(d.raw)
+		if err != nil {
+			problems[d.field] = Problem{ID: "edit.date_invalid", Args: []any{"Min", civil.MinYear, "Max", civil.MaxYear}}
+		}
+		*d.into, parsed[d.field] = v, err == nil
+	}
+	for _, field := range []string{FieldActualStart, FieldActualCompletion} {
+		if d := next.dateField(field); parsed[field] && !d.IsZero() && d.Earliest().After(today) {
 			problems[field] = Problem{ID: "edit.date_future"}
 		}
 	}
 	for _, pair := range [][2]string{{FieldPlannedStart, FieldPlannedCompletion}, {FieldActualStart, FieldActualCompletion}} {
 		start, completion := next.dateField(pair[0]), next.dateField(pair[1])
-		_, badStart := problems[pair[0]]
-		_, badCompletion := problems[pair[1]]
-		if !badStart && !badCompletion && !start.IsZero() && !completion.IsZero() && completion.Latest().Before(start.Earliest()) {
-			problems[pair[1]] = Problem{ID: "edit.completion_before_start"}
+		if parsed[pair[0]] && parsed[pair[1]] && !start.IsZero() && !completion.IsZero() && completion.Latest().Before(start.Earliest()) {
+			if _, refused := problems[pair[1]]; !refused {
+				problems[pair[1]] = Problem{ID: "edit.completion_before_start"}
+			}
 		}
 	}
-	if _, bad := problems[FieldActualStart]; !bad && !next.ActualCompletion.IsZero() && next.ActualStart.IsZero() {
+	if parsed[FieldActualStart] && !next.ActualCompletion.IsZero() && next.ActualStart.IsZero() {
 		problems[FieldActualStart] = Problem{ID: "edit.completion_without_start"}
 	}
 
+	// A baseline date that is set and changed is a re-baseline, even one
+	// refused for its order; one that does not read as a date may be the
+	// same date mistyped, and asks for nothing more until it reads.
 	rebaselined, slipped := false, false
 	for _, field := range []string{FieldPlannedStart, FieldPlannedCompletion} {
 		before, after := p.dateField(field), next.dateField(field)
-		if _, bad := problems[field]; bad || before.IsZero() || before == after {
+		if before.IsZero() || !parsed[field] || before == after {
 			continue
 		}
 		rebaselined = true
@@ -328,26 +386,76 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 		}
 	}
 
+	// The outcomes follow the milestones as they will be once the refused
+	// dates are fixed; until then, as stored.
+	facts := next.Milestones
+	for _, field := range []string{FieldActualStart, FieldActualCompletion} {
+		if _, refused := problems[field]; refused {
+			facts.setDateField(field, p.dateField(field))
+		}
+	}
+	overdue := next.checkTargets(f, p, facts, today, finished, problems)
+	if (overdue || slipped) && f.DelayReason == "" {
+		id := "edit.delay_reason_overdue"
+		if slipped {
+			id = "edit.delay_reason_slipped"
+		}
+		problems["delay_reason"] = Problem{ID: id, NeedsDelayReason: true}
+	}
+	if len(problems) > 0 {
+		return Edit{}, problems
+	}
+	return Edit{Project: next, Changes: diff(p, next, f.RebaselineReason), Before: p}, nil
+}
+
+// checkTargets applies the form's progress and outcome of each target to
+// next (the project as it will be, p as stored), with the outcomes the
+// milestones m give them, adding to problems what is wrong. It reports
+// whether a target will still be overdue as of today.
+func (next *Project) checkTargets(f EditForm, p Project, m Milestones, today civil.Date, finished FinishedTargets, problems Problems) (overdue bool) {
 	byID := map[int64]TargetForm{}
 	for _, tf := range f.Targets {
 		byID[tf.ID] = tf
 	}
-	overdue := false
 	for i, t := range next.Targets {
 		tf, ok := byID[t.ID]
 		if !ok {
 			continue
 		}
 		key := strconv.FormatInt(t.ID, 10)
-		if t.Closed {
-			// As the year was answered: typed into, it is refused; the
-			// milestones do not derive it again either.
+		if !finished.Editable(t) {
+			// Typed into (a page loaded before the target was finished, or
+			// a hand-made request), it is refused by the field.
+			refusal := Problem{ID: "edit.target_finished", Args: []any{"Year", t.Year, "List", string(t.List)}}
+			if t.Closed {
+				refusal = Problem{ID: "lifecycle.year_closed", Args: []any{"Year", t.Year}}
+			}
 			if tf.Progress != t.Progress {
-				problems["progress-"+key] = Problem{ID: "lifecycle.year_closed", Args: []any{"Year", t.Year}}
+				problems["progress-"+key] = refusal
 			}
 			if tf.Outcome != outcomeChoice(t) {
-				problems["outcome-"+key] = Problem{ID: "lifecycle.year_closed", Args: []any{"Year", t.Year}}
+				problems["outcome-"+key] = refusal
 			}
+			if t.Closed {
+				// As the year was answered: the milestones do not derive
+				// it again either.
+				continue
+			}
+			// A new actual date must not quietly undo an answer: an
+			// achieved target turned missed is for an administrator.
+			derived := DeriveOutcome(t, m)
+			if (t.Outcome == Achieved || t.Outcome == Missed) && derived != t.Outcome {
+				field := FieldActualStart
+				if t.List == CompleteList {
+					field = FieldActualCompletion
+				}
+				if _, refused := problems[field]; !refused {
+					problems[field] = Problem{ID: "edit.finished_outcome_kept", Args: []any{"Year", t.Year, "List", string(t.List), "Outcome", string(t.Outcome)}}
+				}
+				continue
+			}
+			t.Outcome = derived
+			next.Targets[i] = t
 			continue
 		}
 		if utf8.RuneCountInString(tf.Progress) > MaxProgressLength {
@@ -360,26 +468,18 @@ func (f EditForm) Check(p Project, today civil.Date) (Edit, Problems) {
 		case string(Achieved), string(Partial), string(Missed):
 			t.OutcomeByHand, t.Outcome = true, Outcome(tf.Outcome)
 			if t.Outcome == Partial && tf.Progress == "" {
-				problems["progress-"+key] = Problem{ID: "edit.partial_needs_explanation"}
+				if _, refused := problems["progress-"+key]; !refused {
+					problems["progress-"+key] = Problem{ID: "edit.partial_needs_explanation"}
+				}
 			}
 		default:
 			problems["outcome-"+key] = Problem{ID: "edit.outcome_unknown"}
 		}
-		t.Outcome = DeriveOutcome(t, next.Milestones)
+		t.Outcome = DeriveOutcome(t, m)
 		overdue = overdue || t.Overdue(today)
 		next.Targets[i] = t
 	}
-	if (overdue || slipped) && f.DelayReason == "" {
-		id := "edit.delay_reason_overdue"
-		if slipped {
-			id = "edit.delay_reason_slipped"
-		}
-		problems["delay_reason"] = Problem{ID: id, NeedsDelayReason: true}
-	}
-	if len(problems) > 0 {
-		return Edit{}, problems
-	}
-	return Edit{Project: next, Changes: diff(p, next, f.RebaselineReason), Before: p}, nil
+	return overdue
 }
 
 // dateField returns the milestone a field name names.
@@ -395,6 +495,20 @@ func (p Project) dateField(field string) civil.Date {
 		return p.ActualCompletion
 	}
 	return civil.Date{}
+}
+
+// setDateField sets the milestone a field name names.
+func (m *Milestones) setDateField(field string, d civil.Date) {
+	switch field {
+	case FieldPlannedStart:
+		m.PlannedStart = d
+	case FieldPlannedCompletion:
+		m.PlannedCompletion = d
+	case FieldActualStart:
+		m.ActualStart = d
+	case FieldActualCompletion:
+		m.ActualCompletion = d
+	}
 }
 
 // diff lists what differs between a project as stored and as it will be

@@ -124,6 +124,7 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 	if base == nil {
 		base = FormOf(p).Fields()
 	}
+	finished := finishedTargetsOf(auth.CurrentUser(c))
 	page := views.EditPage{
 		Nav:         views.Nav{Years: years},
 		Base:        base,
@@ -133,11 +134,20 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 		ActualStart: f.ActualStart, ActualCompletion: f.ActualCompletion,
 		RebaselineReason: f.RebaselineReason, Percent: f.Percent,
 		DelayReason: f.DelayReason, InternalNote: f.InternalNote,
-		Today:    today.String(),
-		Errors:   views.FieldErrors{},
-		Conflict: conflict,
-		Fields: []string{FieldPlannedStart, FieldPlannedCompletion, "rebaseline_reason",
-			FieldActualStart, FieldActualCompletion, "percent"},
+		StoredPlannedStart: p.PlannedStart, StoredPlannedCompletion: p.PlannedCompletion,
+		FinishedCorrectable: finished == FinishedCorrectable,
+		Today:               today.String(),
+		Errors:              views.FieldErrors{},
+		Conflict:            conflict,
+	}
+	for field, problem := range problems {
+		page.Errors[field] = locale.T(ctx, problem.ID, problem.Args...)
+	}
+	// The baseline's fields unfold when they hold a change or a message,
+	// so that nothing typed or refused is hidden.
+	page.BaselineOpen = f.PlannedStart != p.PlannedStart.String() || f.PlannedCompletion != p.PlannedCompletion.String() || f.RebaselineReason != ""
+	for _, field := range []string{FieldPlannedStart, FieldPlannedCompletion, "rebaseline_reason"} {
+		page.BaselineOpen = page.BaselineOpen || page.Errors[field] != ""
 	}
 	if !p.OriginalPlannedStart.IsZero() || !p.OriginalPlannedCompletion.IsZero() {
 		page.Rebaselined = true
@@ -149,24 +159,42 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 	for _, tf := range f.Targets {
 		typed[tf.ID] = tf
 	}
+	// The fields in page order, for the summary: the pending targets, the
+	// delay reason and percentage, the finished targets, the dates, the
+	// baseline, the note.
+	var pendingFields, finishedFields []string
 	for _, t := range p.Targets {
 		key := strconv.FormatInt(t.ID, 10)
 		tf := typed[t.ID]
 		page.DelayReasonRequired = page.DelayReasonRequired || t.Overdue(today)
-		page.Targets = append(page.Targets, views.EditTarget{
+		target := views.EditTarget{
 			ID: t.ID, Key: key, Year: t.Year, List: string(t.List), ListedName: t.ListedName,
 			Deadline: t.Deadline, Status: string(h.rule.Status(t, p.Milestones, today)),
 			Progress: tf.Progress, Outcome: tf.Outcome, Closed: t.Closed,
-		})
-		if t.Closed {
-			page.Targets[len(page.Targets)-1].Progress = t.Progress
+			ReadOnly: !finished.Editable(t),
 		}
-		page.Fields = append(page.Fields, "progress-"+key, "outcome-"+key)
+		if target.ListedName == p.Name {
+			target.ListedName = ""
+		}
+		if target.ReadOnly {
+			// What the record holds, whatever a stale page or the address
+			// carried: it is not the form's to change.
+			target.Progress = t.Progress
+		}
+		keys := []string{"progress-" + key, "outcome-" + key}
+		if !t.Finished() {
+			page.Pending = append(page.Pending, target)
+			pendingFields = append(pendingFields, keys...)
+			continue
+		}
+		page.Finished = append(page.Finished, target)
+		finishedFields = append(finishedFields, keys...)
+		for _, k := range keys {
+			page.FinishedOpen = page.FinishedOpen || page.Errors[k] != ""
+		}
 	}
-	page.Fields = append(page.Fields, "delay_reason", "internal_note")
-	for field, problem := range problems {
-		page.Errors[field] = locale.T(ctx, problem.ID, problem.Args...)
-	}
+	page.Fields = append(append(append(append(pendingFields, "delay_reason", "percent"), finishedFields...),
+		FieldActualStart, FieldActualCompletion, FieldPlannedStart, FieldPlannedCompletion, "rebaseline_reason"), "internal_note")
 	return web.Render(c, status, views.Edit(page))
 }
 

@@ -340,3 +340,175 @@ func TestEditingOnPostgres(t *testing.T) {
 		"AdministratorsCreateEditAndArchiveProjects":    TestAdministratorsCreateEditAndArchiveProjects,
 	})
 }
+
+// TestARefusedEditListsEveryProblemAtOnce posts issue 16's form: an actual
+// completion before the start and 150%, on a project whose 2023 target is
+// overdue, without a delay reason. The page comes back 422 with all three
+// problems in the summary, in the order of the page, the summary taking
+// the focus, and every value as typed.
+func TestARefusedEditListsEveryProblemAtOnce(t *testing.T) {
+	site := sitetest.NewEditing(t)
+	site.Clock.Set(time.Date(2024, time.January, 10, 2, 0, 0, 0, time.UTC))
+	b := site.SignIn(t, "li", sitetest.Password)
+	page := b.Get("/projects/3/edit")
+	sitetest.WantStatus(t, "the edit page", page, http.StatusOK)
+	if _, ok := page.Doc.Find("form.edit-form").Attr("novalidate"); !ok {
+		t.Error("the form lets the browser's own checks stop it")
+	}
+	form := sitetest.EditForm(t, page)
+	form.Set("actual_completion", "2021-12-31") // the start is 2022
+	form.Set("percent", "150")
+	form.Set("delay_reason", "")
+	form.Set("internal_note", "保留这段文字")
+	resp := b.Post("/projects/3/edit", form)
+	sitetest.WantStatus(t, "the refused form", resp, http.StatusUnprocessableEntity)
+
+	summary := resp.Doc.Find(`[data-testid="error-summary"]`)
+	var links []string
+	summary.Find("a").Each(func(_ int, a *goquery.Selection) { links = append(links, a.AttrOr("href", "")) })
+	if want := "#delay_reason #percent #actual_completion"; strings.Join(links, " ") != want {
+		t.Errorf("the summary links to %v, want %s", links, want)
+	}
+	if got := sitetest.Text(summary); !strings.Contains(got, "延误原因") || !strings.Contains(got, "0 到 100") || !strings.Contains(got, "竣工日期不能早于开工日期") {
+		t.Errorf("the summary says %q", got)
+	}
+	_, autofocus := summary.Attr("autofocus")
+	if tabindex := summary.AttrOr("tabindex", ""); !autofocus || tabindex != "-1" {
+		t.Errorf("the summary does not take the focus: autofocus %v, tabindex %q", autofocus, tabindex)
+	}
+	for field, want := range map[string]string{"percent": "150", "actual_completion": "2021-12-31"} {
+		if got := resp.Doc.Find("#"+field).AttrOr("value", ""); got != want {
+			t.Errorf("%s shows %q, want %q as typed", field, got, want)
+		}
+	}
+	if got := resp.Doc.Find("#internal_note").Text(); got != "保留这段文字" {
+		t.Errorf("the note shows %q, want it as typed", got)
+	}
+	if changes := site.Count(t, "changes"); changes != 0 {
+		t.Errorf("the refused form saved %d changes", changes)
+	}
+
+	// Fixed as the summary says, it saves at once.
+	form.Set("actual_completion", "")
+	form.Set("percent", "50")
+	form.Set("delay_reason", "管线迁改滞后")
+	sitetest.WantStatus(t, "the fixed form", b.Post("/projects/3/edit", form), http.StatusSeeOther)
+}
+
+// targetKey returns the id of the target of an edit page whose heading
+// names the year and list, such as "2023年 竣工".
+func targetKey(t *testing.T, page sitetest.Response, heading string) string {
+	t.Helper()
+	key := ""
+	page.Doc.Find(`.target-edit`).Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(sitetest.Text(s.Find("h3")), heading) {
+			key = strings.TrimPrefix(s.AttrOr("data-testid", ""), "target-")
+		}
+	})
+	if key == "" {
+		t.Fatalf("no target %s on the page", heading)
+	}
+	return key
+}
+
+// TestAFinishedTargetIsReadOnly: once 海安路's 2023 completion target is
+// achieved, the engineer's edit page shows it folded away as text, and a
+// post that changes it anyway (a page loaded before, or made by hand) is
+// refused by the field and saves nothing; so is a date that would undo its
+// outcome. An administrator corrects it. The closed 2022's target stays
+// closed to both.
+func TestAFinishedTargetIsReadOnly(t *testing.T) {
+	site := sitetest.NewEditing(t)
+	li := site.SignIn(t, "li", sitetest.Password)
+	page := li.Get("/projects/3/edit")
+	completion := targetKey(t, page, "2023年 竣工")
+	start := targetKey(t, page, "2022年 开工")
+	if page.Doc.Find(`[name="progress-`+start+`"], [name="outcome-`+start+`"]`).Length() != 0 {
+		t.Error("the closed 2022 target is an input")
+	}
+	if page.Doc.Find(`[data-testid="finished-targets"] [data-testid="target-`+start+`"]`).Length() != 1 {
+		t.Error("the closed 2022 target is not among the finished ones")
+	}
+	stale := sitetest.EditForm(t, page)
+
+	// Completed on 20 May 2023: the target is achieved.
+	form := sitetest.EditForm(t, page)
+	form.Set("actual_completion", "2023-05-20")
+	form.Set("progress-"+completion, "已竣工")
+	sitetest.WantStatus(t, "the completion", li.Post("/projects/3/edit", form), http.StatusSeeOther)
+
+	page = li.Get("/projects/3/edit")
+	if page.Doc.Find(`[name="progress-`+completion+`"], [name="outcome-`+completion+`"]`).Length() != 0 {
+		t.Fatal("the achieved 2023 target is still an input")
+	}
+	finished := page.Doc.Find(`[data-testid="finished-targets"]`)
+	if _, open := finished.Attr("open"); open || finished.Find(`[data-testid="target-`+completion+`"]`).Length() != 1 {
+		t.Errorf("the achieved target is not folded away with the finished ones (open %v)", open)
+	}
+	if got := sitetest.Text(finished.Find(`[data-testid="target-` + completion + `"] [data-testid="finished-progress"]`)); got != "已竣工" {
+		t.Errorf("the achieved target reads %q", got)
+	}
+	if page.Doc.Find(`[data-testid="no-pending"]`).Length() != 1 {
+		t.Error("the page does not say that no target is pending")
+	}
+
+	// Values for it in the address (the quick update's link) change nothing.
+	linked := li.Get("/projects/3/edit?progress-" + completion + "=%E6%94%B9%E5%86%99")
+	if got := sitetest.Text(linked.Doc.Find(`[data-testid="target-` + completion + `"] [data-testid="finished-progress"]`)); got != "已竣工" {
+		t.Errorf("the address changed the achieved target's text to %q", got)
+	}
+
+	// A forged post: the target's text and outcome, and a completion date
+	// cleared, which would make the target pending again.
+	forged := sitetest.EditForm(t, page)
+	forged.Set("progress-"+completion, "改写")
+	forged.Set("outcome-"+completion, "missed")
+	forged.Set("actual_completion", "")
+	forged.Set("percent", "90")
+	resp := li.Post("/projects/3/edit", forged)
+	sitetest.WantStatus(t, "the forged post", resp, http.StatusUnprocessableEntity)
+	for _, field := range []string{"progress-" + completion, "outcome-" + completion, "actual_completion"} {
+		if got := sitetest.Text(resp.Doc.Find(`[data-testid="error-` + field + `"]`)); !strings.Contains(got, "管理员") {
+			t.Errorf("the refusal of %s says %q, want it to send the engineer to an administrator", field, got)
+		}
+		if resp.Doc.Find(`[data-testid="error-summary"] a[href="#`+field+`"]`).Length() != 1 {
+			t.Errorf("the summary does not list %s", field)
+		}
+		if resp.Doc.Find("#"+field).Length() != 1 {
+			t.Errorf("the summary's link to %s leads nowhere", field)
+		}
+	}
+	if _, open := resp.Doc.Find(`[data-testid="finished-targets"]`).Attr("open"); !open {
+		t.Error("the finished targets stay folded over their messages")
+	}
+	// The page loaded before the target was finished, posted now: merged
+	// and shown again, then refused when sent as it stands.
+	stale.Set("progress-"+completion, "旧页面的文字")
+	sitetest.WantStatus(t, "the stale page", li.Post("/projects/3/edit", stale), http.StatusConflict)
+	stale.Set("version", "2")
+	stale.Set("base-version", "2")
+	stale.Set("actual_completion", "2023-05-20")
+	sitetest.WantStatus(t, "the stale page sent again", li.Post("/projects/3/edit", stale), http.StatusUnprocessableEntity)
+	var version int64
+	site.Site.DB.Read.Raw("SELECT version FROM projects WHERE id = 3").Scan(&version)
+	if version != 2 {
+		t.Errorf("a refused post saved: version %d, want 2", version)
+	}
+
+	// The administrator corrects it; the closed year stays closed.
+	adm := site.SignIn(t, "adm", sitetest.Password)
+	page = adm.Get("/projects/3/edit")
+	if page.Doc.Find(`[data-testid="finished-targets"] textarea[name="progress-`+completion+`"]`).Length() != 1 {
+		t.Fatal("the administrator cannot correct the achieved target")
+	}
+	if page.Doc.Find(`[name="progress-`+start+`"]`).Length() != 0 {
+		t.Error("the closed 2022 target is an input for the administrator")
+	}
+	form = sitetest.EditForm(t, page)
+	form.Set("progress-"+completion, "2023年5月20日竣工")
+	sitetest.WantStatus(t, "the administrator's correction", adm.Post("/projects/3/edit", form), http.StatusSeeOther)
+	public := site.NewBrowser(t).Get("/years/2023")
+	if got := sitetest.Text(public.Doc.Find(`tr[data-number="7"] .targets__progress`)); got != "2023年5月20日竣工" {
+		t.Errorf("the public page shows %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package projects
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -279,5 +280,172 @@ func TestMerge(t *testing.T) {
 	_, clashes, _ = Merge(yours, current)
 	if len(clashes) != 3 {
 		t.Errorf("without a base: clashes %v, want percent, delay reason and note", clashes)
+	}
+}
+
+// onSite is a project under way: started on 10 April 2023, which achieved
+// its 2023 start target, with its 2024 completion target to come.
+func onSite() Project {
+	return Project{
+		ID: 9, Version: 5, Name: "乙路",
+		Milestones: Milestones{
+			PlannedStart: day(2023, time.March, 1), PlannedCompletion: day(2024, time.June, 30),
+			ActualStart: day(2023, time.April, 10),
+		},
+		Targets: []Target{
+			{ID: 90, Year: 2023, List: StartList, Deadline: civil.LastDayOfYear(2023), Outcome: Achieved, Progress: "已开工"},
+			{ID: 91, Year: 2024, List: CompleteList, Deadline: civil.LastDayOfYear(2024), Outcome: Pending, Progress: "主体施工"},
+		},
+	}
+}
+
+// TestCheckNamesEveryProblemAtOnce: a form is refused with all its
+// problems in one round, including those that follow from a refused
+// field (the delay reason an overdue target needs whatever the refused
+// date, the reason a re-baseline needs whatever the refused date), so
+// that fixing what the summary lists is enough.
+func TestCheckNamesEveryProblemAtOnce(t *testing.T) {
+	overdue := day(2025, time.January, 10) // the 2024 completion target overdue
+	tests := []struct {
+		name   string
+		today  civil.Date
+		change func(f *EditForm)
+		want   map[string]string // field: message id
+	}{
+		{"a completion before the start, 150% and an overdue target without a reason", overdue, func(f *EditForm) {
+			f.ActualCompletion, f.Percent = "2023-01-01", "150"
+		}, map[string]string{
+			"actual_completion": "edit.completion_before_start",
+			"percent":           "edit.percent_range",
+			"delay_reason":      "edit.delay_reason_overdue",
+		}},
+		{"a future completion, which would have made the target missed, not overdue", overdue, func(f *EditForm) {
+			f.ActualCompletion, f.Percent = "2026-01-01", "150"
+		}, map[string]string{
+			"actual_completion": "edit.date_future",
+			"percent":           "edit.percent_range",
+			"delay_reason":      "edit.delay_reason_overdue",
+		}},
+		{"a mistyped planned date may be the same date: nothing more yet", midYear, func(f *EditForm) {
+			f.PlannedCompletion = "2024-6-30"
+		}, map[string]string{
+			"planned_completion": "edit.date_invalid",
+		}},
+		{"a planned completion moved before the start is still a re-baseline", midYear, func(f *EditForm) {
+			f.PlannedCompletion = "2023-01-01"
+		}, map[string]string{
+			"planned_completion": "edit.completion_before_start",
+			"rebaseline_reason":  "edit.rebaseline_reason_required",
+		}},
+		{"a planned completion moved later: both reasons", midYear, func(f *EditForm) {
+			f.PlannedCompletion = "2024-09-30"
+		}, map[string]string{
+			"rebaseline_reason": "edit.rebaseline_reason_required",
+			"delay_reason":      "edit.delay_reason_slipped",
+		}},
+		{"a finished target typed into, with the rest", midYear, func(f *EditForm) {
+			f.Targets[0].Progress, f.Targets[0].Outcome, f.Percent = "改写", "missed", "-1"
+			f.Targets[1].Outcome = "partial"
+			f.Targets[1].Progress = ""
+		}, map[string]string{
+			"progress-90": "edit.target_finished",
+			"outcome-90":  "edit.target_finished",
+			"percent":     "edit.percent_range",
+			"progress-91": "edit.partial_needs_explanation",
+		}},
+		{"an actual start that would turn the achieved target missed", day(2024, time.June, 15), func(f *EditForm) {
+			f.ActualStart = "2024-01-05"
+		}, map[string]string{
+			"actual_start": "edit.finished_outcome_kept",
+		}},
+		{"an actual start cleared would make the achieved target pending", day(2024, time.June, 15), func(f *EditForm) {
+			f.ActualStart, f.InternalNote = "", strings.Repeat("x", MaxNoteLength+1)
+		}, map[string]string{
+			"actual_start":  "edit.finished_outcome_kept",
+			"internal_note": "edit.too_long",
+		}},
+		{"a refused actual start leaves the achieved target as it is", day(2024, time.June, 15), func(f *EditForm) {
+			f.ActualStart = "2023/04/10"
+		}, map[string]string{
+			"actual_start": "edit.date_invalid",
+		}},
+		{"an actual start corrected within the year keeps the answer", day(2024, time.June, 15), func(f *EditForm) {
+			f.ActualStart = "2023-04-12"
+		}, map[string]string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := FormOf(onSite())
+			tc.change(&f)
+			_, problems := f.Check(onSite(), tc.today)
+			got := map[string]string{}
+			for field, p := range problems {
+				got[field] = p.ID
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("problems %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestFinishedTargets: which targets have their answer, and which of them
+// a form may still change: an engineer none, an administrator those of an
+// open year.
+func TestFinishedTargets(t *testing.T) {
+	next := int64(200)
+	tests := []struct {
+		name                    string
+		target                  Target
+		finished                bool
+		byEngineer, byCorrector bool
+	}{
+		{"pending", Target{Outcome: Pending}, false, true, true},
+		{"partly achieved: works remain", Target{Outcome: Partial, OutcomeByHand: true}, false, true, true},
+		{"achieved", Target{Outcome: Achieved}, true, false, true},
+		{"missed", Target{Outcome: Missed}, true, false, true},
+		{"carried into next year's list", Target{Outcome: Pending, CarriedToID: &next}, true, false, true},
+		{"pending in a closed year", Target{Outcome: Pending, Closed: true}, true, false, false},
+		{"achieved in a closed year", Target{Outcome: Achieved, Closed: true}, true, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.target.Finished(); got != tc.finished {
+				t.Errorf("Finished() = %v, want %v", got, tc.finished)
+			}
+			if got := FinishedKept.Editable(tc.target); got != tc.byEngineer {
+				t.Errorf("editable by the engineer = %v, want %v", got, tc.byEngineer)
+			}
+			if got := FinishedCorrectable.Editable(tc.target); got != tc.byCorrector {
+				t.Errorf("editable by an administrator = %v, want %v", got, tc.byCorrector)
+			}
+		})
+	}
+}
+
+// TestAnAdministratorCorrectsAFinishedTarget: what an engineer's form is
+// refused, an administrator's saves; a closed year stays closed to both.
+func TestAnAdministratorCorrectsAFinishedTarget(t *testing.T) {
+	today := day(2024, time.June, 15)
+	f := FormOf(onSite())
+	f.Targets[0].Progress = "2023年4月12日开工"
+	f.ActualStart = "2024-01-05" // the start was in fact late
+	if _, problems := f.Check(onSite(), today); len(problems) != 2 {
+		t.Fatalf("the engineer's correction: problems %v, want the progress and the date", problems)
+	}
+	edit, problems := f.CheckAs(onSite(), today, FinishedCorrectable)
+	if len(problems) != 0 {
+		t.Fatalf("the administrator's correction: %v", problems)
+	}
+	if got := edit.Project.Targets[0]; got.Outcome != Missed || got.Progress != "2023年4月12日开工" {
+		t.Errorf("the corrected target: %s, %q", got.Outcome, got.Progress)
+	}
+
+	closed := onSite()
+	closed.Targets[0].Closed = true
+	f = FormOf(closed)
+	f.Targets[0].Progress = "改写"
+	if _, problems := f.CheckAs(closed, today, FinishedCorrectable); problems["progress-90"].ID != "lifecycle.year_closed" {
+		t.Errorf("a closed year's target typed into by an administrator: %v", problems)
 	}
 }

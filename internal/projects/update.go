@@ -67,11 +67,11 @@ func mergeOnto(current Project, yours EditForm) Conflict {
 // read when the request came in, on behalf of by, as of today. A form made from an
 // older version of p is merged onto p; what happens to a clean merge is
 // onCleanMerge's to say, and one with clashes is a Conflict. A form that
-// breaks a rule of EditForm.Check comes back with its Problems and saves
-// nothing. A project saved by someone else while this one was saved comes
+// breaks a rule of EditForm.CheckAs, under the author's rights over the
+// finished targets, comes back with all its Problems and saves nothing. A project saved by someone else while this one was saved comes
 // back as a Conflict with the project as stored then. The error is only
 // for a failure to read or write the store.
-func (s *Store) Update(ctx context.Context, p Project, form EditForm, by auth.Actor, today civil.Date, onCleanMerge OnCleanMerge) (UpdateOutcome, error) {
+func (s *Store) Update(ctx context.Context, p Project, form EditForm, by auth.Actor, finished FinishedTargets, today civil.Date, onCleanMerge OnCleanMerge) (UpdateOutcome, error) {
 	if version, err := strconv.ParseInt(form.Version, 10, 64); err != nil || version != p.Version {
 		// Made from another version (or a page that lost its version):
 		// merge rather than overwrite.
@@ -81,7 +81,7 @@ func (s *Store) Update(ctx context.Context, p Project, form EditForm, by auth.Ac
 		}
 		form = conflict.Merged
 	}
-	edit, problems := form.Check(p, today)
+	edit, problems := form.CheckAs(p, today, finished)
 	if len(problems) > 0 {
 		return UpdateOutcome{Form: form, Problems: problems}, nil
 	}
@@ -151,6 +151,17 @@ func (h *Handler) update(c echo.Context, onCleanMerge OnCleanMerge) (Project, Up
 	if err != nil {
 		return Project{}, UpdateOutcome{}, web.BadRequest("error.400")
 	}
-	outcome, err := h.store.Update(c.Request().Context(), p, ParseEditForm(values, p), auth.ActorOf(auth.CurrentUser(c), c.RealIP()), h.today(), onCleanMerge)
+	user := auth.CurrentUser(c)
+	outcome, err := h.store.Update(c.Request().Context(), p, ParseEditForm(values, p), auth.ActorOf(user, c.RealIP()), finishedTargetsOf(user), h.today(), onCleanMerge)
 	return p, outcome, err
+}
+
+// finishedTargetsOf is what user may do with a project's finished targets:
+// an administrator, who keeps the record (ManageRecord), may correct one
+// of an open year; the assigned engineer keeps it as recorded and asks.
+func finishedTargetsOf(user *auth.User) FinishedTargets {
+	if auth.Can(user, auth.ManageRecord) {
+		return FinishedCorrectable
+	}
+	return FinishedKept
 }

@@ -187,7 +187,7 @@ func TestUpdate(t *testing.T) {
 			}
 			p := loaded
 			if tc.othersSave != nil {
-				other, err := s.Update(ctx, loaded, ParseEditForm(editPage(loaded, tc.othersSave(loaded)), loaded), auth.Actor{Name: "wang"}, today, ReviewMerge)
+				other, err := s.Update(ctx, loaded, ParseEditForm(editPage(loaded, tc.othersSave(loaded)), loaded), auth.Actor{Name: "wang"}, FinishedKept, today, ReviewMerge)
 				if err != nil || len(other.Changes) == 0 {
 					t.Fatalf("someone else's save: %+v, %v", other, err)
 				}
@@ -202,7 +202,7 @@ func TestUpdate(t *testing.T) {
 			}
 
 			posted := tc.post(loaded)
-			got, err := s.Update(ctx, p, ParseEditForm(posted, p), auth.Actor{Name: "li"}, today, tc.onCleanMerge)
+			got, err := s.Update(ctx, p, ParseEditForm(posted, p), auth.Actor{Name: "li"}, FinishedKept, today, tc.onCleanMerge)
 			if err != nil {
 				t.Fatal(err)
 			}
