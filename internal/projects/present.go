@@ -84,6 +84,12 @@ const YearPageSize = 100
 // pageCount is how many pages of size rows n rows take; one when empty.
 func pageCount(n, size int) int { return max(1, (n+size-1)/size) }
 
+// Row is target t, with its project, as a row of a year's table, its
+// status by rule as of today: the rows search results show too.
+func Row(t Target, rule StatusRule, today civil.Date) views.TargetRow {
+	return targetRow(t, rule.Status(t, t.Project.Milestones, today))
+}
+
 func targetRow(t Target, status Status) views.TargetRow {
 	link := func(l *Listing) *views.ListLink {
 		if l == nil {
