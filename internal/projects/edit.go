@@ -442,14 +442,16 @@ func (next *Project) checkTargets(f EditForm, p Project, m Milestones, today civ
 				continue
 			}
 			// A new actual date must not quietly undo an answer: an
-			// achieved target turned missed is for an administrator.
+			// achieved target turned missed is for an administrator. An
+			// answer its date does not give (recorded before the date
+			// was, or imported so) stays as recorded while the date does.
 			derived := DeriveOutcome(t, m)
 			if (t.Outcome == Achieved || t.Outcome == Missed) && derived != t.Outcome {
 				field := FieldActualStart
 				if t.List == CompleteList {
 					field = FieldActualCompletion
 				}
-				if _, refused := problems[field]; !refused {
+				if m.dateField(field) != p.dateField(field) {
 					problems[field] = Problem{ID: "edit.finished_outcome_kept", Args: []any{"Year", t.Year, "List", string(t.List), "Outcome", string(t.Outcome)}}
 				}
 				continue
@@ -483,16 +485,16 @@ func (next *Project) checkTargets(f EditForm, p Project, m Milestones, today civ
 }
 
 // dateField returns the milestone a field name names.
-func (p Project) dateField(field string) civil.Date {
+func (m Milestones) dateField(field string) civil.Date {
 	switch field {
 	case FieldPlannedStart:
-		return p.PlannedStart
+		return m.PlannedStart
 	case FieldPlannedCompletion:
-		return p.PlannedCompletion
+		return m.PlannedCompletion
 	case FieldActualStart:
-		return p.ActualStart
+		return m.ActualStart
 	case FieldActualCompletion:
-		return p.ActualCompletion
+		return m.ActualCompletion
 	}
 	return civil.Date{}
 }

@@ -389,6 +389,23 @@ func TestCheckNamesEveryProblemAtOnce(t *testing.T) {
 	}
 }
 
+// TestAnAnswerWithoutItsDateStays: an achieved target whose actual date
+// the record lacks (recorded by the year's report, before the date was)
+// neither blocks an engineer's save nor is undone by it.
+func TestAnAnswerWithoutItsDateStays(t *testing.T) {
+	p := onSite()
+	p.ActualStart = civil.Date{}
+	f := FormOf(p)
+	f.Percent, f.Targets[1].Progress = "35", "桩基施工"
+	edit, problems := f.Check(p, day(2024, time.June, 15))
+	if len(problems) != 0 {
+		t.Fatalf("problems %v", problems)
+	}
+	if got := edit.Project.Targets[0].Outcome; got != Achieved {
+		t.Errorf("the achieved target became %s", got)
+	}
+}
+
 // TestFinishedTargets: which targets have their answer, and which of them
 // a form may still change: an engineer none, an administrator those of an
 // open year.
