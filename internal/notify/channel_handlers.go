@@ -136,6 +136,11 @@ func (h *ChannelHandler) page(ctx context.Context, f channelForm, stored *Channe
 			p.Units = append(p.Units, pr.Unit)
 		}
 	}
+	// A unit no project names any more stays choosable for the channel
+	// that has it.
+	if f.Unit != "" && !slices.Contains(p.Units, f.Unit) {
+		p.Units = append(p.Units, f.Unit)
+	}
 	slices.Sort(p.Units)
 	users, err := h.outbox.digester.users.Users(ctx)
 	if err != nil {

@@ -24,7 +24,7 @@ func TestChannelFormKeepsSecretsSecret(t *testing.T) {
 	})
 	sitetest.WantStatus(t, "a refused channel", refused, http.StatusUnprocessableEntity)
 	for _, field := range []string{"webhook", "secret"} {
-		if refused.Doc.Find(`[data-testid="error-` + field + `"]`).Length() != 1 {
+		if refused.Doc.Find(`[data-testid="error-`+field+`"]`).Length() != 1 {
 			t.Errorf("no message beside %s", field)
 		}
 	}

@@ -266,6 +266,12 @@ func (s *Store) markFailed(ctx context.Context, id int64, reason string) error {
 // none is ever sent twice; they are returned for the log.
 func (s *Store) abandonExpired(ctx context.Context, now time.Time) ([]delivery, error) {
 	var expired []delivery
+	// Looked for on the read side first: nearly always there is none, and
+	// a round should not take the writer for nothing.
+	var n int64
+	if err := s.read.WithContext(ctx).Model(&delivery{}).Where("state = ? AND lease_until < ?", stateSending, now).Count(&n).Error; err != nil || n == 0 {
+		return nil, err
+	}
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("state = ? AND lease_until < ?", stateSending, now).Find(&expired).Error; err != nil {
 			return err

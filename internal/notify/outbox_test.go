@@ -12,6 +12,7 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/database/databasetest"
 	"shuangshi/internal/notify"
 	"shuangshi/internal/notify/notifytest"
 	"shuangshi/internal/projects"
@@ -312,4 +313,16 @@ func TestTheDigestGoesToEachChannelOnceADay(t *testing.T) {
 	if got := deliver(t, s.Site); got != 2 {
 		t.Fatalf("the next day: sent %d, want 2", got)
 	}
+}
+
+// TestOutboxOnPostgres runs the outbox's guarantees on PostgreSQL, where
+// two servers sharing one database is the normal case.
+func TestOutboxOnPostgres(t *testing.T) {
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"two servers":   TestTwoServersSendEachNoticeOnce,
+		"restart":       TestNothingIsSentTwiceAcrossARestart,
+		"retry":         TestARefusedSendIsRetriedWithBackoffThenGivenUp,
+		"digest":        TestTheDigestGoesToEachChannelOnceADay,
+		"channel pages": TestChannelFormKeepsSecretsSecret,
+	})
 }

@@ -191,6 +191,21 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 			}
 		}},
 		{name: "security-log", who: "adm", path: "/admin/events"},
+		{name: "notice-channel", who: "adm", reach: func(t *testing.T, ctx context.Context) {
+			admin := site.SignIn(t, "adm", sitetest.Password)
+			admin.Get("/admin/notices/new")
+			sitetest.WantStatus(t, "add a channel", admin.Post("/admin/notices", map[string][]string{
+				"name": {"全区督办群"}, "service": {"dingtalk"}, "scope": {"site"}, "language": {"zh-CN"}, "digest": {"on"},
+				"webhook": {"https://oapi.dingtalk.com/robot/send?access_token=b2c3d4e5f60718293a4b5c6d7e8f90a1"},
+				"secret":  {"SECabcdefabcdefabcdefabcdef"},
+			}), http.StatusSeeOther)
+			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/notices")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`[data-testid="channel"] a`))); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{name: "notice-channels", who: "adm", path: "/admin/notices"},
 		{name: "notice-channel-refused", who: "adm", reach: func(t *testing.T, ctx context.Context) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+"/admin/notices/new")); err != nil {

@@ -226,7 +226,7 @@ func (w *WeCom) serve(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var msg struct {
-		MsgType  string `json:"msgtype"`
+		MsgType  string                    `json:"msgtype"`
 		Text     *struct{ Content string } `json:"text"`
 		Markdown *struct{ Content string } `json:"markdown"`
 	}
@@ -313,7 +313,7 @@ func (d *DingTalk) serve(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var msg struct {
-		MsgType  string `json:"msgtype"`
+		MsgType  string                    `json:"msgtype"`
 		Text     *struct{ Content string } `json:"text"`
 		Markdown *struct {
 			Title string `json:"title"`

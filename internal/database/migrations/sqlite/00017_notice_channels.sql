@@ -17,7 +17,7 @@ CREATE TABLE notice_channels (
     user_id       INTEGER  REFERENCES users (id),
     sealed_key    TEXT     NOT NULL,
     key_hint      TEXT     NOT NULL DEFAULT '',
-    sealed_secret TEXT    NOT NULL DEFAULT '',
+    sealed_secret TEXT     NOT NULL DEFAULT '',
     secret_hint   TEXT     NOT NULL DEFAULT '',
     language      TEXT     NOT NULL DEFAULT 'zh-CN',
     digest        BOOLEAN  NOT NULL DEFAULT TRUE,
