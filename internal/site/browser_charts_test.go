@@ -54,8 +54,9 @@ type textSize struct {
 var chartLanguages = []struct{ name, header string }{{"zh", "zh-CN,zh"}, {"en", "en-GB,en"}}
 
 // TestDashboardChartsReadOnAPhone opens the dashboard at 360 and 1280 px in
-// both languages: every text of the charts is drawn at 12 px or more, and
-// the tables of numbers beside them show every column without scrolling.
+// both languages: every text of the charts is drawn at 12 px or more, the
+// tables of numbers beside them show every column without scrolling, and
+// axe-core finds nothing.
 func TestDashboardChartsReadOnAPhone(t *testing.T) {
 	site := sitetest.New(t)
 	for _, language := range chartLanguages {
@@ -90,6 +91,13 @@ func TestDashboardChartsReadOnAPhone(t *testing.T) {
 						t.Errorf("%s, %d px: %s is %d px wide in a %d px box: columns are cut", language.name, width, table.ID, table.Scroll, table.Client)
 					}
 				}
+				if v := runAxe(t, ctx); len(v) > 0 {
+					t.Errorf("%s, %d px: %d axe violations:\n%s", language.name, width, len(v), describe(v))
+				}
+				cancel()
+				// The pictures, under a deadline of their own: axe-core is slow
+				// on a busy machine.
+				ctx, cancel = sitetest.Page(browser)
 				shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatal(err)
@@ -121,8 +129,9 @@ func longAndMoved(t *testing.T, site *sitetest.Site) {
 
 // TestTimelineReadsOnAPhone opens the timeline at 360 and 1280 px in both
 // languages: its text is drawn at 12 px or more, a phone is told that it
-// scrolls sideways and can scroll it by keyboard, and every bar and
-// today's line fall within the chart.
+// scrolls sideways and can scroll it by keyboard, every bar and today's
+// line fall within the chart, and axe-core finds nothing, with a long
+// project whose completion moved.
 func TestTimelineReadsOnAPhone(t *testing.T) {
 	site := sitetest.NewEditing(t)
 	longAndMoved(t, site)
@@ -177,6 +186,13 @@ func TestTimelineReadsOnAPhone(t *testing.T) {
 				if n := sitetest.Evaluate[int](t, ctx, `document.querySelectorAll('[data-testid="timeline"] .gantt__today').length`); n == 0 {
 					t.Errorf("%s, %d px: no today line", language.name, width)
 				}
+				if v := runAxe(t, ctx); len(v) > 0 {
+					t.Errorf("%s, %d px: %d axe violations:\n%s", language.name, width, len(v), describe(v))
+				}
+				cancel()
+				// The pictures, under a deadline of their own: axe-core is slow
+				// on a busy machine.
+				ctx, cancel = sitetest.Page(browser)
 				shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatal(err)
