@@ -30,6 +30,11 @@ type DigestPage struct {
 	Overdue    []DigestItem
 	AtRisk     []DigestItem
 	Stale      []DigestProject
+	// Waiting and Answers are the 督办 waiting for an answer (an
+	// engineer's; a supervisor's late ones) and those answered, waiting
+	// for a supervisor to close them.
+	Waiting []DigestCase
+	Answers []DigestCase
 	// Email is where the digest is sent, "" when the user gave none;
 	// Mailing says whether the site sends e-mail at all, from Hour o'clock.
 	Email   string
@@ -46,6 +51,18 @@ type DigestItem struct {
 	List       string
 	Deadline   civil.Date
 	Days       int // overdue by, or left
+}
+
+// DigestCase is a 督办 in a digest.
+type DigestCase struct {
+	Name     string
+	NameEn   string
+	URL      string // the target's page of cases
+	Year     int
+	List     string
+	Due      civil.Date
+	Late     bool
+	Question string // what the supervisor asked
 }
 
 // DigestProject is a project nobody has updated for a while.

@@ -31,10 +31,98 @@ type Digest struct {
 	Overdue []console.Row
 	AtRisk  []console.Row
 	Stale   []projects.Project
+	// Waiting are the 督办 waiting for an answer that the reader should
+	// see: an engineer's on their projects, a supervisor's late ones.
+	// Answers are those answered and waiting for a supervisor to close
+	// them (办结): in a supervisor's digest only.
+	Waiting []CaseLine
+	Answers []CaseLine
+}
+
+// CaseLine is a 督办 in a digest, with its target and the target's project.
+type CaseLine struct {
+	Case   projects.Comment
+	Target projects.Target
+	Late   bool
 }
 
 // Empty reports whether there is nothing to tell.
-func (d Digest) Empty() bool { return len(d.Overdue)+len(d.AtRisk)+len(d.Stale) == 0 }
+func (d Digest) Empty() bool {
+	return len(d.Overdue)+len(d.AtRisk)+len(d.Stale)+len(d.Waiting)+len(d.Answers) == 0
+}
+
+// openCases are the 督办 not closed, each with its target (and project),
+// and the engineers who answer for their projects.
+type openCases struct {
+	cases     []projects.Comment
+	targets   map[int64]projects.Target
+	engineers map[int64][]auth.User
+}
+
+// WithCases adds to a user's digest the 督办 that concern them on a day: a
+// supervisor's the answers to close and the late cases, an engineer's the
+// cases waiting for their answer on their projects.
+func (d Digest) WithCases(user auth.User, open openCases, today civil.Date) Digest {
+	supervisor := auth.Can(&user, auth.Supervise)
+	for _, c := range open.cases {
+		t, ok := open.targets[c.TargetID]
+		if !ok {
+			continue
+		}
+		line := CaseLine{Case: c, Target: t, Late: c.Late(today)}
+		switch {
+		case supervisor && c.State == projects.CaseAnswered:
+			d.Answers = append(d.Answers, line)
+		case supervisor && line.Late:
+			d.Waiting = append(d.Waiting, line)
+		case !supervisor && c.Open() && assigned(user, open.engineers[t.ProjectID]):
+			d.Waiting = append(d.Waiting, line)
+		}
+	}
+	return d
+}
+
+// caseGroup is a heading of a digest's 督办 and its cases.
+type caseGroup struct {
+	title string
+	lines []CaseLine
+}
+
+// caseGroups are the digest's 督办 under their headings, leaving out an
+// empty one: most days there is none.
+func (d Digest) caseGroups() []caseGroup {
+	var groups []caseGroup
+	for _, g := range []caseGroup{{"digest.cases_waiting", d.Waiting}, {"digest.cases_answered", d.Answers}} {
+		if len(g.lines) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
+}
+
+// words is one 督办 of a digest in the reader's language.
+func (c CaseLine) words(l *locale.Locale) string {
+	name := l.Name(c.Target.ListedName, c.Target.Project.NameEn)
+	target := l.T("digest.target", "Year", c.Target.Year, "List", l.T("list."+string(c.Target.List)))
+	// A case opened before cases had due dates has none.
+	item := l.T("digest.case_item_no_due", "Name", name, "Target", target)
+	if !c.Case.DueOn.IsZero() {
+		item = l.T("digest.case_item", "Name", name, "Target", target, "Due", l.Date(c.Case.DueOn))
+	}
+	if c.Late {
+		item += " " + l.T("case.state_late")
+	}
+	return item
+}
+
+func assigned(user auth.User, engineers []auth.User) bool {
+	for _, e := range engineers {
+		if e.ID == user.ID {
+			return true
+		}
+	}
+	return false
+}
 
 // BuildDigest makes a user's digest from the open targets (each with its
 // project) and the engineers who answer for each project.
@@ -221,7 +309,34 @@ func (d *Digester) For(ctx context.Context, user auth.User, now time.Time) (Dige
 	if err != nil {
 		return Digest{}, err
 	}
-	return BuildDigest(user, targets, engineers, d.rule, civil.DateOf(now.In(d.location)), now, d.staleDays), nil
+	cases, err := d.openCases(ctx)
+	if err != nil {
+		return Digest{}, err
+	}
+	today := civil.DateOf(now.In(d.location))
+	return BuildDigest(user, targets, engineers, d.rule, today, now, d.staleDays).WithCases(user, cases, today), nil
+}
+
+// openCases reads the 督办 not closed with their targets and engineers.
+func (d *Digester) openCases(ctx context.Context) (openCases, error) {
+	cases, err := d.projects.UnclosedCases(ctx)
+	if err != nil || len(cases) == 0 {
+		return openCases{}, err
+	}
+	ids := make([]int64, len(cases))
+	for i, c := range cases {
+		ids[i] = c.TargetID
+	}
+	targets, err := d.projects.CaseTargets(ctx, ids)
+	if err != nil {
+		return openCases{}, err
+	}
+	projectIDs := make([]int64, 0, len(targets))
+	for _, t := range targets {
+		projectIDs = append(projectIDs, t.ProjectID)
+	}
+	engineers, err := d.users.AssignedUsers(ctx, projectIDs)
+	return openCases{cases: cases, targets: targets, engineers: engineers}, err
 }
 
 func (d *Digester) openWork(ctx context.Context) ([]projects.Target, map[int64][]auth.User, error) {
@@ -257,6 +372,10 @@ func (d *Digester) SendDue(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	cases, err := d.openCases(ctx)
+	if err != nil {
+		return 0, err
+	}
 	sent := 0
 	for _, u := range users {
 		if err := ctx.Err(); err != nil {
@@ -265,7 +384,7 @@ func (d *Digester) SendDue(ctx context.Context, now time.Time) (int, error) {
 		if !u.Active || u.Email == "" || u.MustChangePassword {
 			continue
 		}
-		digest := BuildDigest(u, targets, engineers, d.rule, civil.DateOf(local), now, d.staleDays)
+		digest := BuildDigest(u, targets, engineers, d.rule, civil.DateOf(local), now, d.staleDays).WithCases(u, cases, civil.DateOf(local))
 		if digest.Empty() {
 			continue
 		}
@@ -337,6 +456,14 @@ func (d *Digester) Mail(digest Digest, l *locale.Locale) (subject, body string) 
 				"Target", l.T("digest.target", "Year", r.Target.Year, "List", l.T("list."+string(r.Target.List))),
 				"Deadline", l.T("year.deadline", "Date", l.Date(r.Target.Deadline)), "Days", l.T(group.days, "Count", r.Days)))
 			line("  " + d.siteURL + projects.ProjectURL(r.Target.ProjectID))
+		}
+		line("")
+	}
+	for _, group := range digest.caseGroups() {
+		line(l.T(group.title, "Count", len(group.lines)))
+		for _, c := range group.lines {
+			line(c.words(l))
+			line("  " + d.siteURL + projects.CommentsURL(c.Target.ID))
 		}
 		line("")
 	}

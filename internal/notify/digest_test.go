@@ -57,3 +57,48 @@ func TestBuildDigestCoversWhatConcernsEachUser(t *testing.T) {
 		})
 	}
 }
+
+func TestDigestCasesConcernEachUser(t *testing.T) {
+	today := civil.Date{Year: 2023, Month: time.December, Day: 1}
+	road := projects.Project{ID: 1, Name: "甲路"}
+	river := projects.Project{ID: 2, Name: "乙河"}
+	open := openCases{
+		cases: []projects.Comment{
+			{ID: 1, TargetID: 11, State: projects.CaseOpen, DueOn: today.AddDays(3)},      // waiting, in time
+			{ID: 2, TargetID: 11, State: projects.CaseOpen, DueOn: today.AddDays(-1)},     // waiting, late
+			{ID: 3, TargetID: 21, State: projects.CaseAnswered, DueOn: today.AddDays(-9)}, // answered: the supervisor's to close
+			{ID: 4, TargetID: 99, State: projects.CaseOpen},                               // its target is gone
+		},
+		targets: map[int64]projects.Target{
+			11: {ID: 11, ProjectID: 1, Project: road},
+			21: {ID: 21, ProjectID: 2, Project: river},
+		},
+	}
+	li := auth.User{ID: 7, Role: auth.Engineer, Active: true}
+	open.engineers = map[int64][]auth.User{1: {li}, 2: {{ID: 8, Role: auth.Engineer, Active: true}}}
+	ids := func(lines []CaseLine) []int64 {
+		var out []int64
+		for _, l := range lines {
+			out = append(out, l.Case.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		name             string
+		user             auth.User
+		waiting, answers []int64
+	}{
+		{"the engineer of 甲路", li, []int64{1, 2}, nil},
+		{"an engineer of nothing", auth.User{ID: 9, Role: auth.Engineer, Active: true}, nil, nil},
+		{"a supervisor", auth.User{ID: 10, Role: auth.Supervisor, Active: true}, []int64{2}, []int64{3}},
+	}
+	for _, tc := range tests {
+		d := Digest{Day: today}.WithCases(tc.user, open, today)
+		if !slices.Equal(ids(d.Waiting), tc.waiting) || !slices.Equal(ids(d.Answers), tc.answers) {
+			t.Errorf("%s: waiting %v, answers %v; want %v, %v", tc.name, ids(d.Waiting), ids(d.Answers), tc.waiting, tc.answers)
+		}
+		if d.Empty() != (len(tc.waiting)+len(tc.answers) == 0) {
+			t.Errorf("%s: Empty() = %v", tc.name, d.Empty())
+		}
+	}
+}

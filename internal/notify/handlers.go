@@ -183,6 +183,16 @@ func (h *Handler) showDigest(c echo.Context) error {
 	for _, r := range digest.AtRisk {
 		page.AtRisk = append(page.AtRisk, item(r))
 	}
+	caseItem := func(c CaseLine) views.DigestCase {
+		return views.DigestCase{Name: c.Target.ListedName, NameEn: c.Target.Project.NameEn, URL: projects.CommentsURL(c.Target.ID),
+			Year: c.Target.Year, List: string(c.Target.List), Due: c.Case.DueOn, Late: c.Late, Question: c.Case.Body}
+	}
+	for _, c := range digest.Waiting {
+		page.Waiting = append(page.Waiting, caseItem(c))
+	}
+	for _, c := range digest.Answers {
+		page.Answers = append(page.Answers, caseItem(c))
+	}
 	for _, p := range digest.Stale {
 		page.Stale = append(page.Stale, views.DigestProject{
 			Name: p.Name, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),

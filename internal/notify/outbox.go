@@ -268,11 +268,16 @@ func (o *Outbox) queueDigests(ctx context.Context, channels []Channel, now time.
 type openWork struct {
 	targets   []projects.Target
 	engineers map[int64][]auth.User
+	cases     openCases
 }
 
 func (o *Outbox) openWork(ctx context.Context) (openWork, error) {
 	targets, engineers, err := o.digester.openWork(ctx)
-	return openWork{targets, engineers}, err
+	if err != nil {
+		return openWork{}, err
+	}
+	cases, err := o.digester.openCases(ctx)
+	return openWork{targets, engineers, cases}, err
 }
 
 // channelDigest is the digest of a channel's scope: the site's covers
@@ -285,7 +290,7 @@ func (o *Outbox) channelDigest(ctx context.Context, ch Channel, work openWork, n
 	everyone := auth.User{Role: auth.Supervisor, Active: true} // sees every project
 	switch ch.Scope {
 	case ScopeSite:
-		return BuildDigest(everyone, work.targets, work.engineers, d.rule, today, now, d.staleDays),
+		return BuildDigest(everyone, work.targets, work.engineers, d.rule, today, now, d.staleDays).WithCases(everyone, work.cases, today),
 			func(l *locale.Locale) string { return l.T("digest.scope_all") }, true, nil
 	case ScopeUnit:
 		var theirs []projects.Target
@@ -294,7 +299,14 @@ func (o *Outbox) channelDigest(ctx context.Context, ch Channel, work openWork, n
 				theirs = append(theirs, t)
 			}
 		}
-		return BuildDigest(everyone, theirs, work.engineers, d.rule, today, now, d.staleDays),
+		cases := work.cases
+		cases.cases = nil
+		for _, c := range work.cases.cases {
+			if work.cases.targets[c.TargetID].Project.Unit == ch.Unit {
+				cases.cases = append(cases.cases, c)
+			}
+		}
+		return BuildDigest(everyone, theirs, work.engineers, d.rule, today, now, d.staleDays).WithCases(everyone, cases, today),
 			func(l *locale.Locale) string { return l.T("notice.digest_unit", "Unit", ch.Unit) }, true, nil
 	case ScopeUser:
 		if ch.UserID == nil {
@@ -310,7 +322,7 @@ func (o *Outbox) channelDigest(ctx context.Context, ch Channel, work openWork, n
 		if auth.Can(&u, auth.Supervise) {
 			scope = "digest.scope_all"
 		}
-		return BuildDigest(u, work.targets, work.engineers, d.rule, today, now, d.staleDays),
+		return BuildDigest(u, work.targets, work.engineers, d.rule, today, now, d.staleDays).WithCases(u, work.cases, today),
 			func(l *locale.Locale) string { return l.T(scope) }, true, nil
 	}
 	return Digest{}, nil, false, nil

@@ -166,6 +166,12 @@ func digestNote(d Digest, scope string, staleDays int, l *locale.Locale, siteURL
 				"Deadline", l.T("year.deadline", "Date", l.Date(r.Target.Deadline)), "Days", l.T(group.days, "Count", r.Days)))
 		}
 	}
+	for _, group := range d.caseGroups() {
+		n.Lines = append(n.Lines, l.T(group.title, "Count", len(group.lines)))
+		for _, c := range group.lines {
+			n.Lines = append(n.Lines, c.words(l))
+		}
+	}
 	if len(d.Stale) > 0 {
 		n.Lines = append(n.Lines, l.T("digest.stale", "Count", len(d.Stale), "Days", staleDays))
 		for _, p := range d.Stale {

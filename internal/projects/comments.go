@@ -210,6 +210,21 @@ func (s *Store) UnclosedCases(ctx context.Context) ([]Comment, error) {
 	return cases, nil
 }
 
+// CaseTargets returns the targets of cases, by ID, each with its project:
+// those taken off their list too, whose cases can still be open.
+func (s *Store) CaseTargets(ctx context.Context, targetIDs []int64) (map[int64]Target, error) {
+	var targets []Target
+	err := s.read.WithContext(ctx).Unscoped().Preload("Project").Where("id IN ?", targetIDs).Find(&targets).Error
+	if err != nil {
+		return nil, fmt.Errorf("case targets: %w", err)
+	}
+	byID := make(map[int64]Target, len(targets))
+	for _, t := range targets {
+		byID[t.ID] = t
+	}
+	return byID, nil
+}
+
 // CountCases returns, for each target with cases not closed, how many wait
 // for an answer (and of them how many are late on the day) and how many
 // were answered.

@@ -40,6 +40,9 @@ func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 	sitetest.WantStatus(t, "a comment", sup.Post(link, url.Values{"body": {"请于下周报送竣工验收计划。"}, "due": {due}}), http.StatusSeeOther)
 
 	li := site.SignIn(t, "li", sitetest.Password)
+	if got := sitetest.Text(li.Get("/digest").Doc.Find(`[data-testid="digest-cases-waiting"]`)); !strings.Contains(got, "请于下周报送竣工验收计划") {
+		t.Errorf("the engineer's digest does not list the 督办: %q", got)
+	}
 	mine := li.Get("/my/projects")
 	comment := mine.Doc.Find(`[data-testid="open-comments"] [data-testid="comment"]`)
 	if comment.Length() != 1 || !strings.Contains(sitetest.Text(comment), "请于下周报送竣工验收计划") || !strings.Contains(sitetest.Text(comment), "赵督办") ||
@@ -70,6 +73,9 @@ func TestSupervisoryCommentsReachTheEngineerUntilAnswered(t *testing.T) {
 	}
 	if got := sitetest.Text(answered.Find(`[data-testid="case-state"]`)); got != "已回复，待办结" {
 		t.Errorf("an answered case is %q", got)
+	}
+	if got := sitetest.Text(sup.Get("/digest").Doc.Find(`[data-testid="digest-cases-answered"]`)); !strings.Contains(got, "海安路") {
+		t.Errorf("the supervisor's digest does not list the answer: %q", got)
 	}
 	li.Get("/my/projects")
 	if resp := li.Post(action, url.Values{field: {"再答一次"}}); resp.StatusCode != http.StatusSeeOther {
