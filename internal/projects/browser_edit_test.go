@@ -185,13 +185,18 @@ func TestBrowserOverdueQuickUpdate(t *testing.T) {
 // names every problem at once in the summary, which takes the focus. The
 // browser's own checks do not stop the form: a future date reaches the
 // server's summary. Screenshots at 360 and 1280 px, as the phone shows the
-// page (the viewport) and whole.
+// page (the viewport) and whole. Without JavaScript, once, the summary
+// takes the focus all the same (autofocus).
 func TestBrowserEditPageOnAPhone(t *testing.T) {
-	for _, lang := range []string{"zh-CN,zh", "en-GB,en"} {
-		t.Run(lang[:2], func(t *testing.T) {
+	for _, run := range []struct {
+		lang       string
+		javascript bool
+	}{{"zh-CN,zh", true}, {"en-GB,en", true}, {"zh-CN,zh", false}} {
+		lang := run.lang
+		t.Run(fmt.Sprintf("%s/javascript=%v", lang[:2], run.javascript), func(t *testing.T) {
 			site := sitetest.NewEditing(t)
 			site.Clock.Set(time.Date(2024, time.January, 10, 2, 0, 0, 0, time.UTC)) // the 2023 completion target overdue
-			browserCtx, consoleErrs := sitetest.ChromiumWith(t, 360, lang, true)
+			browserCtx, consoleErrs := sitetest.ChromiumWith(t, 360, lang, run.javascript)
 			sitetest.SignInWithChromium(t, browserCtx, site, "li")
 			ctx, cancel := sitetest.Page(browserCtx)
 			defer cancel()
@@ -201,7 +206,11 @@ func TestBrowserEditPageOnAPhone(t *testing.T) {
 			height := sitetest.Evaluate[int](t, ctx, `document.documentElement.scrollHeight`)
 			form := sitetest.Evaluate[int](t, ctx, `document.querySelector('form.edit-form').offsetHeight`)
 			t.Logf("at 360 px (%s) the edit page is %d px tall, its form %d px", lang[:2], height, form)
-			screenshots(t, ctx, "edit-phone-"+lang[:2])
+			name := "edit-phone-" + lang[:2]
+			if !run.javascript {
+				name += "-nojs"
+			}
+			screenshots(t, ctx, name)
 
 			save := sitetest.Evaluate[[]float64](t, ctx, `(() => { const r = document.querySelector('form.edit-form button[type="submit"]').getBoundingClientRect(); return [r.top, r.bottom, r.height] })()`)
 			if save[0] < 0 || save[1] > 900 || save[2] < 44 {
@@ -245,7 +254,7 @@ func TestBrowserEditPageOnAPhone(t *testing.T) {
 			if v := sitetest.Evaluate[string](t, ctx, `document.getElementById('percent').value`); v != "150" {
 				t.Errorf("percent shows %q after the refusal, want what was typed", v)
 			}
-			screenshots(t, ctx, "edit-phone-refused-"+lang[:2])
+			screenshots(t, ctx, strings.Replace(name, "edit-phone", "edit-phone-refused", 1))
 			// A field the summary leads to is not left under the Save bar.
 			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="error-summary"] a[href="#actual_completion"]`))); err != nil {
 				t.Fatal(err)
