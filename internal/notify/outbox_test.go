@@ -35,7 +35,7 @@ type robotSite struct {
 	adm   *sitetest.Browser
 }
 
-func newRobotSite(t *testing.T) *robotSite {
+func newRobotSite(t *testing.T, change ...func(*site.Config)) *robotSite {
 	t.Helper()
 	var clock func() time.Time
 	now := func() time.Time { return clock() }
@@ -45,6 +45,9 @@ func newRobotSite(t *testing.T) *robotSite {
 		cfg.Robots = notify.Robots{WeComURL: wecom.URL(), DingTalkURL: ding.URL()}
 		cfg.PublicURL = publicURL
 		cfg.DigestHour = 8
+		for _, c := range change {
+			c(cfg)
+		}
 	})
 	clock = s.Clock.Now
 	return &robotSite{Site: s, wecom: wecom, ding: ding, adm: s.SignIn(t, "adm", sitetest.Password)}
@@ -148,6 +151,39 @@ func TestANoticeReachesEachChannelOnceInItsWords(t *testing.T) {
 	}
 	if w := s.wecom.Received(); len(w) != 1 || !strings.Contains(w[0].Content, "督办 overdue") {
 		t.Errorf("WeCom got %+v, want the escalation in English", w)
+	}
+}
+
+func TestANoticeIsEmailedInTheReadersLanguage(t *testing.T) {
+	box, addr := startMailbox(t)
+	s := newRobotSite(t, func(cfg *site.Config) {
+		cfg.SMTP = notify.SMTP{Addr: addr, From: "双十 <shuangshi@example.gov.cn>"}
+	})
+	li := s.User(t, "li")
+	if _, err := s.Users.SetEmail(t.Context(), li.ID, "li@example.gov.cn", auth.CommandLine); err != nil {
+		t.Fatal(err)
+	}
+	s.Site.Site.DB.Write.Exec("UPDATE users SET language = 'en' WHERE id = ?", li.ID)
+	s.openCase(t, "mailed")
+	if got := deliver(t, s.Site); got != 1 {
+		t.Fatalf("sent %d, want the e-mail to li", got)
+	}
+	messages, bodies := box.received()
+	if len(messages) != 1 || messages[0].Header.Get("To") != "<li@example.gov.cn>" || !strings.Contains(bodies[0], "answer by") ||
+		!strings.Contains(bodies[0], publicURL+"/targets/") {
+		t.Fatalf("mailed %d: %v\n%s", len(messages), messages, bodies)
+	}
+
+	// The mail server refuses for a while: tried again a minute later.
+	box.refuse(true)
+	s.openCase(t, "mailed-later")
+	if got := deliver(t, s.Site); got != 0 {
+		t.Fatalf("a refusing server: sent %d", got)
+	}
+	box.refuse(false)
+	s.Clock.Advance(time.Minute)
+	if got := deliver(t, s.Site); got != 1 {
+		t.Fatalf("after a minute: sent %d, want 1", got)
 	}
 }
 
