@@ -42,6 +42,9 @@ type Comment struct {
 	AnsweredAt *time.Time
 	// EscalatedAt is when the case was found late and its escalation sent.
 	EscalatedAt *time.Time
+	// Step is the entry of its thread the last step saved made: what a
+	// notice of that step is about.
+	Step int64 `gorm:"-"`
 }
 
 // Open reports whether the comment still waits for an answer.
@@ -140,7 +143,12 @@ func (s *Store) StepCase(ctx context.Context, id int64, step CaseStep, text stri
 			return err
 		}
 		c.State = next
-		return tx.Create(&CaseEvent{CommentID: id, Kind: step, Body: text, ByName: by.Name, At: now}).Error
+		event := CaseEvent{CommentID: id, Kind: step, Body: text, ByName: by.Name, At: now}
+		if err := tx.Create(&event).Error; err != nil {
+			return err
+		}
+		c.Step = event.ID
+		return nil
 	})
 	return c, err
 }
@@ -581,8 +589,9 @@ func (h *Handler) announce(c echo.Context, kind NoticeKind, cm Comment, projectI
 		return
 	}
 	ctx := context.WithoutCancel(c.Request().Context())
+	// One notice a step: the case's opening, or the entry of its thread.
 	n := Notice{Kind: kind, ProjectID: projectID, TargetID: cm.TargetID, CaseID: cm.ID, To: to,
-		Key: string(kind) + ":" + strconv.FormatInt(cm.ID, 10) + ":" + h.now().UTC().Format(time.RFC3339Nano)}
+		Key: string(kind) + ":" + strconv.FormatInt(cm.ID, 10) + ":" + strconv.FormatInt(cm.Step, 10)}
 	var err error
 	switch {
 	case to == nil:

@@ -180,6 +180,13 @@ func (s *Site) DeliverNotices(ctx context.Context) (int, error) {
 	return s.outbox.Deliver(ctx)
 }
 
+// EscalateLateCases escalates the 督办 late today not escalated yet, as
+// the site's background work does every quarter hour, and reports how
+// many.
+func (s *Site) EscalateLateCases(ctx context.Context) (int, error) {
+	return s.escalations.Sweep(ctx)
+}
+
 // Announcer is where the site's notices are queued, for tests that queue
 // one as a feature would.
 func (s *Site) Announcer() *notify.Outbox { return s.outbox }
