@@ -24,7 +24,7 @@ func TestACaseIsToldWhereStaffReadNotices(t *testing.T) {
 	s.Clock.Advance(190 * 24 * time.Hour)
 
 	supervisor := s.SignIn(t, "sup", sitetest.Password)
-	link := supervisor.Get("/overdue?engineer=" + sitetest.ID(li.ID)).Doc.Find(`[data-testid="console-cases"]`).First().AttrOr("href", "")
+	link := supervisor.Get("/overdue?engineer="+sitetest.ID(li.ID)).Doc.Find(`[data-testid="console-cases"]`).First().AttrOr("href", "")
 	due := supervisor.Get(link).Doc.Find(`input[name="due"]`).AttrOr("value", "")
 	sitetest.WantStatus(t, "a 督办", supervisor.Post(link, url.Values{"body": {"请说明竣工验收安排。"}, "due": {due}}), http.StatusSeeOther)
 	if got := deliver(t, s.Site); got != 1 {
