@@ -18,6 +18,10 @@ import (
 // every reader of a city's record wait for a count of everything.
 const MaxResults = 1000
 
+// MaxProjects bounds the projects a search of words alone reads the
+// targets of: the newest that have the words.
+const MaxProjects = 2000
+
 // PageSize is how many targets a page of results shows.
 const PageSize = 50
 
@@ -77,7 +81,22 @@ func (s *Store) Search(ctx context.Context, q Query, category projects.Category,
 	// each; the category is tested on those reached.
 	year := "targets.year"
 	if len(q.Terms) > 0 {
-		tx, year = tx.Where("targets.project_id IN (?)", s.matching(db, q.Terms)), "+targets.year"
+		// Words alone that many projects have (路, 工程) are read from the
+		// newest MaxProjects of those projects only: sorting the targets
+		// of every project found would make such a search cost what
+		// scanning the record does. A year or a category narrows the
+		// search first, and takes every project found.
+		m := s.matching(db, q.Terms)
+		if len(q.Years) == 0 && category == "" {
+			m = m.Order("1 DESC").Limit(MaxProjects + 1)
+			capped := s.matching(db, q.Terms).Select("1").Offset(MaxProjects).Limit(1)
+			var over []int
+			if err := capped.Scan(&over).Error; err != nil {
+				return Found{}, fmt.Errorf("search: %w", err)
+			}
+			found.More = len(over) > 0
+		}
+		tx, year = tx.Where("targets.project_id IN (?)", m), "+targets.year"
 	}
 	if category != "" {
 		tx = tx.Where("(SELECT category FROM projects WHERE projects.id = targets.project_id) = ?", category)
@@ -92,7 +111,7 @@ func (s *Store) Search(ctx context.Context, q Query, category projects.Category,
 	if err := tx.Order("targets.year DESC, targets.position").Limit(MaxResults+1).Pluck("targets.id", &ids).Error; err != nil {
 		return Found{}, fmt.Errorf("search: %w", err)
 	}
-	found.Total, found.More = min(len(ids), MaxResults), len(ids) > MaxResults
+	found.Total, found.More = min(len(ids), MaxResults), found.More || len(ids) > MaxResults
 	if offset >= found.Total {
 		return found, nil
 	}

@@ -50,6 +50,8 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /years/:year/report.xlsx":                      {200, 200, 200, 200, 200, 200},
 	"GET /years/:year/report.csv":                       {200, 200, 200, 200, 200, 200},
 	"GET /projects/:id":                                 {200, 200, 200, 200, 200, 200},
+	"GET /projects":                                     {200, 200, 200, 200, 200, 200},
+	"GET /search":                                       {200, 200, 200, 200, 200, 200},
 	"GET /projects/:id/history":                         {200, 200, 200, 200, 200, 200},
 	"GET /projects/:id/edit":                            {303, 200, 403, 403, 200, 303},
 	"POST /projects/:id/edit":                           {403, 409, 403, 403, 409, 303},
