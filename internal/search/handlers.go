@@ -18,7 +18,7 @@ import (
 // The addresses of the search and of the index of every project.
 const (
 	Path      = views.SearchPath
-	IndexPath = "/projects"
+	IndexPath = views.IndexURL
 )
 
 // IndexPageSize is how many projects a page of the index shows.
