@@ -281,7 +281,7 @@ func TestRestoreRefusesACopyWithADamagedSchema(t *testing.T) {
 		name, sql, want string
 	}{
 		{"table", "PRAGMA foreign_keys = OFF; DROP TABLE users", "missing table users"},
-		{"column", "ALTER TABLE projects DROP COLUMN location", "missing column projects.location"},
+		{"column", "ALTER TABLE projects DROP COLUMN description", "missing column projects.description"},
 		{"index", "DROP INDEX targets_open", "missing index targets_open"},
 		{"trigger", "DROP TRIGGER changes_are_never_deleted", "missing trigger changes_are_never_deleted"},
 	}

@@ -83,9 +83,9 @@ func CaseLate(state CaseState, due, today civil.Date) bool {
 	return state == CaseOpen && !due.IsZero() && today.After(due)
 }
 
-// CheckDueDate checks a due date as typed into a case's form on a day: it
-// must be given, not before the day, and within MaxCaseDays of it. It
-// returns the message of the problem, or "".
+// CheckDueDate checks a due date on a day: it must be a date (the form
+// fills one left out), not before the day, and within MaxCaseDays of it.
+// It returns the message of the problem, or "".
 func CheckDueDate(due, today civil.Date) string {
 	switch {
 	case due.IsZero():

@@ -385,10 +385,14 @@ func (h *Handler) addComment(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, CommentsURL(t.ID))
 }
 
-// dueDate reads a due date as typed, with the message of its problem.
+// dueDate reads a due date as typed, with the message of its problem; a
+// date left out is the usual week ahead.
 func (h *Handler) dueDate(typed string) (civil.Date, string) {
+	if typed == "" {
+		return h.today().AddDays(DefaultCaseDays), ""
+	}
 	due, err := civil.Parse(typed)
-	if typed != "" && (err != nil || !due.HasDay() || due.Day == 0) {
+	if err != nil || !due.HasDay() || due.Day == 0 {
 		return due, "case.due_invalid"
 	}
 	return due, CheckDueDate(due, h.today())
