@@ -13,6 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
+	"shuangshi/internal/projects"
 	"shuangshi/internal/site/sitetest"
 )
 
@@ -84,6 +86,21 @@ func TestAccessibilityOfEveryPageType(t *testing.T) {
 	// The account pages act on an account of their own: resetting li's
 	// password would sign li out of the pages that follow.
 	victim := site.AddUser(t, "zhang", auth.Engineer, sitetest.Password)
+	// Target 32's cases show each state: one answered and waiting for the
+	// supervisor, one late, one closed with its thread.
+	record := projects.NewStore(site.Site.DB, site.Clock.Now)
+	today := civil.DateOf(site.Clock.Now())
+	for i, steps := range [][]projects.CaseStep{{projects.StepAnswer}, nil, {projects.StepAnswer, projects.StepClose}} {
+		c, err := record.AddComment(t.Context(), 32, fmt.Sprintf("请说明进度（%d）", i), today.AddDays(i-1), auth.CommandLine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range steps {
+			if _, err := record.StepCase(t.Context(), c.ID, step, "已说明。", civil.Date{}, auth.CommandLine); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	fresh := sitetest.New(t) // no administrator yet: it offers the setup link
 	submitEdit := func(path string, set map[string]string) func(t *testing.T, ctx context.Context) {
 		return func(t *testing.T, ctx context.Context) {
