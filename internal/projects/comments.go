@@ -499,7 +499,9 @@ func (h *Handler) answerComment(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	var to []int64
+	// To the supervisor who opened it; one opened from the command line
+	// has nobody to tell (an empty list, not nil, which is the engineers).
+	to := []int64{}
 	if cm.AuthorID != nil {
 		to = []int64{*cm.AuthorID}
 	}
