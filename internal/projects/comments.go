@@ -425,7 +425,11 @@ func (h *Handler) renderComments(c echo.Context, status int, t Target, page view
 	page.Status, page.Progress = string(h.rule.Status(t, t.Project.Milestones, h.today())), t.Progress
 	page.CanComment, page.Action = auth.Can(user, auth.Supervise), CommentsURL(t.ID)
 	canAnswer := h.mayEdit(c, t.Project) == nil
-	cases, err := h.caseViews(ctx, byTarget[t.ID], canAnswer, page.CanComment, refused)
+	names, err := h.names(ctx)
+	if err != nil {
+		return err
+	}
+	cases, err := h.caseViews(ctx, byTarget[t.ID], names, canAnswer, page.CanComment, refused)
 	if err != nil {
 		return err
 	}
@@ -435,17 +439,13 @@ func (h *Handler) renderComments(c echo.Context, status int, t Target, page view
 
 // caseViews makes the views of cases with their threads and the forms the
 // viewer may use: answering an open case (canAnswer), closing or reopening
-// one (canDecide).
-func (h *Handler) caseViews(ctx context.Context, cases []Comment, canAnswer, canDecide bool, refused *refusedCase) ([]views.CommentView, error) {
+// one (canDecide); names are the accounts' display names (see names).
+func (h *Handler) caseViews(ctx context.Context, cases []Comment, names map[string]string, canAnswer, canDecide bool, refused *refusedCase) ([]views.CommentView, error) {
 	ids := make([]int64, len(cases))
 	for i, cm := range cases {
 		ids[i] = cm.ID
 	}
 	threads, err := h.store.CaseThreads(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	names, err := h.names(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -39,27 +39,39 @@ func (e *Escalations) Sweep(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	today := civil.DateOf(e.now().In(e.location))
-	var supervisors []int64
-	escalated := 0
+	var late []Comment
+	targetIDs := []int64{}
 	for _, c := range cases {
-		if !c.Late(today) || c.EscalatedAt != nil {
-			continue
+		if c.Late(today) && c.EscalatedAt == nil {
+			late = append(late, c)
+			targetIDs = append(targetIDs, c.TargetID)
 		}
-		if supervisors == nil {
-			if supervisors, err = e.supervisors(ctx); err != nil {
-				return escalated, err
-			}
-		}
-		_, projectID, err := e.store.Comment(ctx, c.ID)
-		if err != nil {
-			return escalated, err
-		}
-		engineers, err := e.users.AssignedUsers(ctx, []int64{projectID})
-		if err != nil {
-			return escalated, err
-		}
-		to := tellOnce(engineers[projectID], c.AuthorID, supervisors)
-		n := Notice{Kind: NoticeCaseEscalated, ProjectID: projectID, TargetID: c.TargetID, CaseID: c.ID, To: to,
+	}
+	if len(late) == 0 {
+		return 0, nil
+	}
+	// Who is told, read once for every late case.
+	targets, err := e.store.CaseTargets(ctx, targetIDs)
+	if err != nil {
+		return 0, err
+	}
+	projectIDs := make([]int64, 0, len(targets))
+	for _, t := range targets {
+		projectIDs = append(projectIDs, t.ProjectID)
+	}
+	engineers, err := e.users.AssignedUsers(ctx, projectIDs)
+	if err != nil {
+		return 0, err
+	}
+	supervisors, err := e.supervisors(ctx)
+	if err != nil {
+		return 0, err
+	}
+	escalated := 0
+	for _, c := range late {
+		projectID := targets[c.TargetID].ProjectID
+		n := Notice{Kind: NoticeCaseEscalated, ProjectID: projectID, TargetID: c.TargetID, CaseID: c.ID,
+			To:  tellOnce(engineers[projectID], c.AuthorID, supervisors),
 			Key: string(NoticeCaseEscalated) + ":" + strconv.FormatInt(c.ID, 10) + ":" + c.DueOn.String()}
 		if err := e.announcer.Announce(ctx, n); err != nil {
 			return escalated, err

@@ -82,7 +82,7 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 			}
 		}
 	}
-	waitingViews, err := h.caseViews(ctx, waiting, true, false, nil)
+	waitingViews, err := h.caseViews(ctx, waiting, names, true, false, nil)
 	if err != nil {
 		return views.MyProjectsPage{}, err
 	}
