@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/money"
 )
 
 // EditPage is the form on which an engineer keeps a project current. It is
@@ -49,10 +50,13 @@ type EditPage struct {
 	DelayReasonRequired bool
 	// Base is every field's value when the page was loaded, sent back with
 	// the form so that an edit crossing someone else's can be merged.
-	Base     map[string]string
-	Errors   FieldErrors
-	Fields   []string // the fields in page order, for the error summary
-	Conflict *Conflict
+	Base map[string]string
+	// TotalInvestment and Plans are the investment fields, in 万元 as typed.
+	TotalInvestment string
+	Plans           []EditPlan
+	Errors          FieldErrors
+	Fields          []string // the fields in page order, for the error summary
+	Conflict        *Conflict
 }
 
 // EditTarget is one target of the project on the edit page.
@@ -72,6 +76,20 @@ type EditTarget struct {
 	// (Closed), or a finished one the user may not correct.
 	ReadOnly bool
 	Closed   bool
+}
+
+// EditPlan is a year's planned investment on the edit page.
+type EditPlan struct {
+	Year  int
+	Field string // the field's name
+	Value string // as typed, in 万元
+	// Original is the first plan, kept since a re-baseline; nil when the
+	// plan was never changed after its list was public.
+	Original *money.Amount
+	// Public marks a year whose list the public reads: changing its plan
+	// is a re-baseline, which needs a reason. Closed: not to be changed.
+	Public bool
+	Closed bool
 }
 
 // Conflict shows, beside the form, what someone else saved while the user

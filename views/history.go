@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/money"
 )
 
 // HistoryPage is the history of a project's changes.
@@ -48,4 +49,6 @@ type HistoryValue struct {
 	// Year and List are the list a target was put on or taken off.
 	Year int
 	List string
+	// Amount is an amount of money; with Year alone, that year's plan.
+	Amount *money.Amount
 }

@@ -7,6 +7,7 @@ import (
 
 	"shuangshi/internal/civil"
 	"shuangshi/internal/locale"
+	"shuangshi/internal/money"
 )
 
 // t translates a message id in the language of the request.
@@ -24,6 +25,9 @@ func date(ctx context.Context, d civil.Date) string {
 func dateTime(ctx context.Context, at time.Time) string {
 	return t(ctx, "date.date_time", "Date", date(ctx, civil.DateOf(at)), "Time", at.Format("15:04"))
 }
+
+// wan writes an amount of money for the reader; see locale.Money.
+func wan(ctx context.Context, a money.Amount) string { return locale.Money(ctx, a) }
 
 // english reports whether the page is in English.
 func english(ctx context.Context) bool { return locale.Lang(ctx) == "en" }

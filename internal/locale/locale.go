@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/language"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/money"
 )
 
 //go:embed messages/*.toml
@@ -144,6 +145,13 @@ func (l *Locale) Date(d civil.Date) string {
 		"MonthShort", l.T("date.month_short."+strconv.Itoa(int(d.Month))), "Day", strconv.Itoa(d.Day))
 }
 
+// Money writes an amount for the reader: in 万元, the unit the district's
+// plans and reports use, in Chinese ("647.4 万元"); in yuan in English
+// ("¥6,474,000"), which an English reader knows. Both are exact.
+func (l *Locale) Money(a money.Amount) string {
+	return l.T("money.amount", "Wan", a.Grouped(), "Yuan", a.GroupedYuan())
+}
+
 type contextKey struct{}
 
 // WithLocale returns a context that carries the locale.
@@ -173,6 +181,14 @@ func Date(ctx context.Context, d civil.Date) string {
 		return l.Date(d)
 	}
 	return d.String()
+}
+
+// Money writes an amount with the locale of the context; see Locale.Money.
+func Money(ctx context.Context, a money.Amount) string {
+	if l := FromContext(ctx); l != nil {
+		return l.Money(a)
+	}
+	return a.String()
 }
 
 // Lang returns the language tag of the context's locale.

@@ -100,7 +100,7 @@ func TestBothLanguagesHaveEveryMessage(t *testing.T) {
 	names := func(s string) string {
 		var found []string
 		for _, m := range placeholders.FindAllStringSubmatch(s, -1) {
-			if m[1] != "MonthShort" && m[1] != "Month" {
+			if m[1] != "MonthShort" && m[1] != "Month" && m[1] != "Wan" && m[1] != "Yuan" {
 				found = append(found, m[1])
 			}
 		}

@@ -1,10 +1,11 @@
 // Package money provides exact amounts of investment in 万元 (ten thousand
 // yuan), as the district's plans and reports state them.
 //
-// An Amount is a whole number of yuan: 万元 with up to four decimals, the
-// precision to which an amount in 万元 can be exact. Nothing is ever a
-// float: 647.4 万元 is 6,474,000 yuan, and every total adds up exactly to
-// its rows.
+// An Amount is a whole number of yuan, so that nothing is ever a float:
+// 647.4 万元 is 6,474,000 yuan, and every total adds up exactly to its
+// rows. People type 万元 with at most two decimals (hundreds of yuan), as
+// plans and reports state them; a third decimal is a slip of the finger,
+// refused rather than rounded.
 package money
 
 import (
@@ -22,6 +23,9 @@ type Amount int64
 // yuanPerWan is how many yuan one 万元 is.
 const yuanPerWan = 10_000
 
+// typedDecimals is how many decimals of 万元 an amount may be typed with.
+const typedDecimals = 2
+
 // Max bounds an amount as typed: 10 trillion yuan (10 亿万元), far beyond
 // any district's project, and far from the int64 limit, so that the sum of
 // any number of rows a page shows cannot overflow.
@@ -30,7 +34,7 @@ const Max Amount = 10_000_000_000_000
 // Errors of Parse; each wraps ErrInvalid.
 var (
 	ErrInvalid  = errors.New("invalid amount")
-	ErrTooSmall = fmt.Errorf("%w: more than four decimals", ErrInvalid)
+	ErrTooSmall = fmt.Errorf("%w: more than two decimals", ErrInvalid)
 	ErrTooLarge = fmt.Errorf("%w: too large", ErrInvalid)
 	ErrNegative = fmt.Errorf("%w: negative", ErrInvalid)
 )
@@ -40,9 +44,15 @@ func Wan(n int64) Amount { return Amount(n * yuanPerWan) }
 
 // Parse reads an amount in 万元 as people type it: "647.4", "1,234.56",
 // "1，234.5" with a full-width comma, full-width digits, spaces around. At
-// most four decimals (a yuan), not negative, at most Max. An empty text
+// most two decimals (a hundred yuan), not negative, at most Max. An empty text
 // is an error: the caller decides whether an amount may be left out.
-func Parse(s string) (Amount, error) {
+func Parse(s string) (Amount, error) { return parse(s, typedDecimals) }
+
+// Read reads an amount as String writes it, to the yuan: what a page or
+// the history wrote back, never what a person typed.
+func Read(s string) (Amount, error) { return parse(s, 4) }
+
+func parse(s string, decimals int) (Amount, error) {
 	s = strings.TrimSpace(normalize(s))
 	s = strings.NewReplacer(",", "", " ", "").Replace(s)
 	if s == "" {
@@ -59,7 +69,7 @@ func Parse(s string) (Amount, error) {
 		return 0, ErrInvalid
 	}
 	frac = strings.TrimRight(frac, "0")
-	if len(frac) > 4 {
+	if len(frac) > decimals {
 		return 0, ErrTooSmall
 	}
 	whole = strings.TrimLeft(whole, "0")
@@ -133,6 +143,36 @@ func (a Amount) String() string {
 		return sign + strconv.FormatInt(whole, 10)
 	}
 	return sign + strconv.FormatInt(whole, 10) + "." + strings.TrimRight(fmt.Sprintf("%04d", frac), "0")
+}
+
+// Grouped writes the amount in 万元 as String does, with its thousands
+// grouped by commas: "1,234.56".
+func (a Amount) Grouped() string {
+	whole, frac, _ := strings.Cut(a.String(), ".")
+	out := group(whole)
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
+}
+
+// GroupedYuan writes the amount in whole yuan, grouped: "6,474,000".
+func (a Amount) GroupedYuan() string { return group(strconv.FormatInt(int64(a), 10)) }
+
+// group puts commas between the thousands of a whole number's digits.
+func group(digits string) string {
+	digits, negative := strings.CutPrefix(digits, "-")
+	var b strings.Builder
+	if negative {
+		b.WriteByte('-')
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Sum adds amounts exactly.

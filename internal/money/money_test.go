@@ -15,12 +15,13 @@ func TestParse(t *testing.T) {
 		{"1,234.56", 12_345_600, nil},
 		{"１，２３４．５", 12_345_000, nil}, // full-width, as a Chinese keyboard types
 		{" 12 ", 120_000, nil},
-		{"0.0001", 1, nil},
+		{"0.01", 100, nil},
+		{"0.001", 0, ErrTooSmall}, // three decimals of 万元: a slip, refused
 		{".5", 5_000, nil},
 		{"5.", 50_000, nil},
 		{"0", 0, nil},
-		{"1.23450", 12_345, nil}, // trailing zeros are not precision
-		{"0.00001", 0, ErrTooSmall},
+		{"1.2300", 12_300, nil}, // trailing zeros are not precision
+		{"12.345", 0, ErrTooSmall},
 		{"-1", 0, ErrNegative},
 		{"", 0, ErrInvalid},
 		{".", 0, ErrInvalid},
@@ -29,7 +30,7 @@ func TestParse(t *testing.T) {
 		{"12万", 0, ErrInvalid},
 		{"NaN", 0, ErrInvalid},
 		{"1000000000", 10_000_000_000_000, nil}, // Max
-		{"1000000000.0001", 0, ErrTooLarge},
+		{"1000000000.01", 0, ErrTooLarge},
 		{"99999999999999999999", 0, ErrTooLarge},
 	}
 	for _, tc := range tests {
@@ -44,7 +45,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestStringReadsBackAsTheSameAmount(t *testing.T) {
-	for _, a := range []Amount{0, 1, 10, 6_474_000, 12_345_678, Wan(246_210), Max} {
+	for _, a := range []Amount{0, 100, 6_474_000, 12_345_600, Wan(246_210), Max} {
 		back, err := Parse(a.String())
 		if err != nil || back != a {
 			t.Errorf("%d writes %q, which reads back as %d, %v", a, a.String(), back, err)
@@ -107,7 +108,7 @@ func TestScan(t *testing.T) {
 // it accepts writes back as a text that reads as the same amount, within
 // the bounds.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"647.4", "１，２３４．５", "0.0001", "-1", "1e3", "99999999999999999999", "."} {
+	for _, s := range []string{"647.4", "１，２３４．５", "0.01", "0.001", "-1", "1e3", "99999999999999999999", "."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/money"
 )
 
 // The history keeps a change's old and new values as text, and what the
@@ -57,9 +58,13 @@ type ChangeValue struct {
 	// ByHand is set with Outcome when a person recorded the outcome rather
 	// than the rules deriving it from the dates.
 	ByHand bool
-	// Year and List are the list a target was put on or taken off.
+	// Year and List are the list a target was put on or taken off; Year
+	// alone, with Amount, the year of a planned investment.
 	Year int
 	List List
+	// Amount is an amount of money: the total investment, or a year's
+	// planned investment with its Year.
+	Amount *money.Amount
 }
 
 // Old returns the change's old value, read.
@@ -99,6 +104,14 @@ func readValue(field, stored string) ChangeValue {
 		year, list, _ := strings.Cut(stored, " ")
 		if y, err := strconv.Atoi(year); err == nil && y > 0 && slices.Contains(Lists(), List(list)) {
 			return ChangeValue{Year: y, List: List(list)}
+		}
+	case FieldTotalInvestment:
+		if a, err := money.Read(stored); err == nil {
+			return ChangeValue{Amount: &a}
+		}
+	case FieldPlannedInvestment:
+		if y, a, ok := readPlanText(stored); ok {
+			return ChangeValue{Year: y, Amount: &a}
 		}
 	case FieldOutcome:
 		code, byHand := strings.CutSuffix(stored, byHandSuffix)

@@ -35,7 +35,10 @@ type EditForm struct {
 	Percent           string
 	DelayReason       string
 	InternalNote      string
-	Targets           []TargetForm
+	// TotalInvestment and Plans are amounts in 万元, as typed.
+	TotalInvestment string
+	Plans           []PlanForm
+	Targets         []TargetForm
 }
 
 // TargetForm is the part of the edit page for one target.
@@ -64,6 +67,14 @@ func FormOf(p Project) EditForm {
 	if p.PercentComplete != nil {
 		f.Percent = strconv.Itoa(*p.PercentComplete)
 	}
+	f.TotalInvestment = amountText(p.TotalInvestment)
+	for _, year := range p.PlanYears() {
+		pf := PlanForm{Year: year}
+		if plan, ok := p.PlanFor(year); ok {
+			pf.Planned = plan.Planned.String()
+		}
+		f.Plans = append(f.Plans, pf)
+	}
 	for _, t := range p.Targets {
 		f.Targets = append(f.Targets, TargetForm{ID: t.ID, Progress: t.Progress, Outcome: outcomeChoice(t)})
 	}
@@ -88,6 +99,7 @@ func ParseEditForm(values url.Values, p Project) EditForm {
 	stored := FormOf(p)
 	f := stored
 	f.Targets = append([]TargetForm(nil), stored.Targets...)
+	f.Plans = append([]PlanForm(nil), stored.Plans...)
 	f.Version = values.Get("version")
 	f.each(func(key string, v *string) {
 		if values.Has(key) {
@@ -127,6 +139,10 @@ func (f *EditForm) each(visit func(key string, v *string)) {
 	visit("percent", &f.Percent)
 	visit("delay_reason", &f.DelayReason)
 	visit("internal_note", &f.InternalNote)
+	visit(FieldTotalInvestment, &f.TotalInvestment)
+	for i := range f.Plans {
+		visit(planField(f.Plans[i].Year), &f.Plans[i].Planned)
+	}
 	for i := range f.Targets {
 		id := strconv.FormatInt(f.Targets[i].ID, 10)
 		visit("progress-"+id, &f.Targets[i].Progress)
@@ -156,6 +172,7 @@ func (f EditForm) Fields() map[string]string { return f.fields() }
 func Merge(yours, current EditForm) (merged EditForm, clashes, taken []string) {
 	merged = yours
 	merged.Targets = append([]TargetForm(nil), yours.Targets...)
+	merged.Plans = append([]PlanForm(nil), yours.Plans...)
 	stored := current.fields()
 	merged.each(func(key string, v *string) {
 		now, ok := stored[key]
@@ -359,6 +376,9 @@ func (f EditForm) CheckAs(p Project, today civil.Date, finished FinishedTargets)
 			next.OriginalPlannedCompletion = before
 		}
 	}
+	if next.checkInvestment(f, p, problems) {
+		rebaselined = true
+	}
 	if rebaselined && f.RebaselineReason == "" {
 		problems["rebaseline_reason"] = Problem{ID: "edit.rebaseline_reason_required"}
 	}
@@ -405,7 +425,8 @@ func (f EditForm) CheckAs(p Project, today civil.Date, finished FinishedTargets)
 	if len(problems) > 0 {
 		return Edit{}, problems
 	}
-	return Edit{Project: next, Changes: diff(p, next, f.RebaselineReason), Before: p}, nil
+	changes := append(diff(p, next, f.RebaselineReason), investmentChanges(p, next, f.RebaselineReason)...)
+	return Edit{Project: next, Changes: changes, Before: p}, nil
 }
 
 // checkTargets applies the form's progress and outcome of each target to

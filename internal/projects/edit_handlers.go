@@ -21,14 +21,19 @@ func (h *Handler) registerEditing(r *web.Router) {
 	r.KeptPage("/projects/:id/history", h.showHistory)
 }
 
-// mayEdit refuses, with 403, a user who may not edit project p: only the
-// engineers assigned to it and administrators may, whatever the request.
-func (h *Handler) mayEdit(c echo.Context, p Project) error {
+// mayEdit refuses, with 403, a user who may not edit project p: see MayEdit.
+func (h *Handler) mayEdit(c echo.Context, p Project) error { return MayEdit(c, h.users, p) }
+
+// MayEdit refuses, with 403, a user who may not edit project p, by the
+// assignments kept in users: only the engineers assigned to it and
+// administrators may, whatever the request. Features that change a
+// project as its editors do (its documents) ask it too.
+func MayEdit(c echo.Context, users *auth.Store, p Project) error {
 	user := auth.CurrentUser(c)
 	assigned := false
 	if user != nil {
 		var err error
-		if assigned, err = h.users.IsAssigned(c.Request().Context(), user.ID, p.ID); err != nil {
+		if assigned, err = users.IsAssigned(c.Request().Context(), user.ID, p.ID); err != nil {
 			return err
 		}
 	}
@@ -139,6 +144,17 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 		Today:               today.String(),
 		Errors:              views.FieldErrors{},
 		Conflict:            conflict,
+		TotalInvestment:     f.TotalInvestment,
+	}
+	var planFields []string
+	for _, pf := range f.Plans {
+		plan := views.EditPlan{Year: pf.Year, Field: planField(pf.Year), Value: pf.Planned,
+			Public: p.yearPublic(pf.Year), Closed: p.yearClosed(pf.Year)}
+		if stored, ok := p.PlanFor(pf.Year); ok {
+			plan.Original = stored.OriginalPlanned
+		}
+		page.Plans = append(page.Plans, plan)
+		planFields = append(planFields, plan.Field)
 	}
 	for field, problem := range problems {
 		page.Errors[field] = locale.T(ctx, problem.ID, problem.Args...)
@@ -194,7 +210,8 @@ func (h *Handler) renderEdit(c echo.Context, status int, p Project, f EditForm, 
 		}
 	}
 	page.Fields = append(append(append(append(pendingFields, "delay_reason", "percent"), finishedFields...),
-		FieldActualStart, FieldActualCompletion, FieldPlannedStart, FieldPlannedCompletion, "rebaseline_reason"), "internal_note")
+		FieldActualStart, FieldActualCompletion, FieldTotalInvestment), planFields...)
+	page.Fields = append(page.Fields, FieldPlannedStart, FieldPlannedCompletion, "rebaseline_reason", "internal_note")
 	return web.Render(c, status, views.Edit(page))
 }
 

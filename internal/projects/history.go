@@ -47,6 +47,7 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 			"percent_complete":            p.PercentComplete,
 			"delay_reason":                p.DelayReason,
 			"internal_note":               p.InternalNote,
+			"total_investment":            p.TotalInvestment,
 			"version":                     gorm.Expr("version + 1"),
 			"updated_at":                  now,
 			"reported_at":                 now,
@@ -58,6 +59,9 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		}
 		if res.RowsAffected == 0 {
 			return ErrConflict
+		}
+		if err := savePlans(tx, edit.Before, p); err != nil {
+			return err
 		}
 		changedTargets := map[int64]bool{}
 		for _, c := range edit.Changes {

@@ -12,6 +12,7 @@ import (
 
 	"shuangshi/internal/civil"
 	"shuangshi/internal/errkind"
+	"shuangshi/internal/money"
 )
 
 // ErrNotFound is returned by the store when a project, a year's list, a
@@ -161,6 +162,11 @@ type Project struct {
 	// active. Nothing with a history is ever deleted.
 	ArchivedAt *time.Time
 	Milestones `gorm:"embedded"`
+	// TotalInvestment is 总投资, nil while nobody has given it.
+	TotalInvestment *money.Amount
+	// Plans are the planned investment of the years the project has one
+	// for, oldest first, where the store reads them (see investment.go).
+	Plans []InvestmentPlan
 	// PercentComplete is the engineer's estimate, 0 to 100; nil when none
 	// was given.
 	PercentComplete *int

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"shuangshi/internal/money"
 )
 
 // Review before publication (信息公开审核, 先审查、后公开): when the site
@@ -39,9 +41,13 @@ const (
 // Approved is what the public reads of a project under review: its public
 // fields as last approved.
 type Approved struct {
-	Milestones Milestones             `json:"milestones"`
-	Percent    *int                   `json:"percent,omitempty"`
-	Targets    map[int64]ApprovedText `json:"targets"`
+	Milestones Milestones `json:"milestones"`
+	Percent    *int       `json:"percent,omitempty"`
+	// Total and Plans are the total investment and the plans of each
+	// year, in yuan.
+	Total   *money.Amount          `json:"total_investment,omitempty"`
+	Plans   map[int]money.Amount   `json:"plans,omitempty"`
+	Targets map[int64]ApprovedText `json:"targets"`
 	// At is when the public began to read this version: its approval, or
 	// the last change before the first one under review. While a newer
 	// change waits, the public pages are as of then, not of that change.
@@ -58,7 +64,13 @@ type ApprovedText struct {
 // ApprovedOf is the public fields of p as they stand, which the public
 // reads from at on: what approving p publishes.
 func ApprovedOf(p Project, at time.Time) Approved {
-	a := Approved{Milestones: p.Milestones, Percent: p.PercentComplete, Targets: map[int64]ApprovedText{}, At: at}
+	a := Approved{Milestones: p.Milestones, Percent: p.PercentComplete, Total: p.TotalInvestment, Targets: map[int64]ApprovedText{}, At: at}
+	for _, plan := range p.Plans {
+		if a.Plans == nil {
+			a.Plans = map[int]money.Amount{}
+		}
+		a.Plans[plan.Year] = plan.Planned
+	}
 	for _, t := range p.Targets {
 		a.Targets[t.ID] = ApprovedText{Progress: t.Progress, Outcome: t.Outcome, ByHand: t.OutcomeByHand}
 	}
@@ -79,6 +91,7 @@ func (p Project) Public() (Project, error) {
 	}
 	waiting := p.ReviewState != Reviewed
 	p.Milestones, p.PercentComplete, p.ReviewState = a.Milestones, a.Percent, Reviewed
+	p.TotalInvestment, p.Plans = a.Total, a.plans(p.Plans)
 	if waiting && !a.At.IsZero() {
 		p.UpdatedAt = a.At
 	}
@@ -87,6 +100,22 @@ func (p Project) Public() (Project, error) {
 		p.Targets[i] = a.apply(t, waiting)
 	}
 	return p, nil
+}
+
+// plans returns the approved plans, each with what stored says of its
+// original.
+func (a Approved) plans(stored []InvestmentPlan) []InvestmentPlan {
+	var out []InvestmentPlan
+	for _, plan := range stored {
+		if planned, ok := a.Plans[plan.Year]; ok {
+			plan.Planned = planned
+			if plan.OriginalPlanned != nil && *plan.OriginalPlanned == planned {
+				plan.OriginalPlanned = nil
+			}
+			out = append(out, plan)
+		}
+	}
+	return out
 }
 
 // apply gives target t its approved public fields; while a change waits,
@@ -128,7 +157,7 @@ func PublicChanges(p Project) ([]Change, error) {
 		return nil, err
 	}
 	var changes []Change
-	for _, c := range diff(public, p, "") {
+	for _, c := range append(diff(public, p, ""), investmentChanges(public, p, "")...) {
 		if c.Public {
 			changes = append(changes, c)
 		}

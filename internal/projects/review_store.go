@@ -224,5 +224,5 @@ func (s *Store) Returns(ctx context.Context, projectIDs []int64) (map[int64]Chan
 // a review publishes.
 func reviewedFields() []string {
 	return []string{FieldPlannedStart, FieldPlannedCompletion, FieldActualStart, FieldActualCompletion,
-		FieldPercent, FieldProgress, FieldOutcome}
+		FieldPercent, FieldProgress, FieldOutcome, FieldTotalInvestment, FieldPlannedInvestment}
 }

@@ -59,6 +59,7 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	var p Project
 	err := s.read.WithContext(ctx).
 		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
+		Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
 		First(&p, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Project{}, ErrNotFound.WithMessage("error.project_not_found", "ID", id)
@@ -70,8 +71,13 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	if err != nil {
 		return Project{}, err
 	}
+	published, err := yearsIn(s.read.WithContext(ctx), Published)
+	if err != nil {
+		return Project{}, err
+	}
 	for i, t := range p.Targets {
 		p.Targets[i].Closed = slices.Contains(closed, t.Year)
+		p.Targets[i].Public = t.Closed || slices.Contains(closed, t.Year) || slices.Contains(published, t.Year)
 	}
 	return p, nil
 }
@@ -92,6 +98,7 @@ func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project
 	var found []Project
 	err := s.read.WithContext(ctx).
 		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
+		Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
 		Where("id IN ?", ids).Find(&found).Error
 	if err != nil {
 		return nil, err

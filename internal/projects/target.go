@@ -99,6 +99,9 @@ type Target struct {
 	// Closed marks a target of a closed year, where Store.Project reads
 	// it: it stays as the year was answered, and no edit changes it.
 	Closed bool `gorm:"-"`
+	// Public marks a target of a list the public reads (published or
+	// closed), where Store.Project reads it.
+	Public bool `gorm:"-"`
 }
 
 // Listing names a year's list.
