@@ -39,6 +39,8 @@ type ProjectPage struct {
 	// Review is, for staff, where the newest public fields stand in
 	// review: "pending", "returned", or "" when the public reads them.
 	Review string
+	// Documents are the documents its reader may read (nil: none).
+	Documents *ProjectDocuments
 }
 
 // ProjectAssigning is the form that assigns an engineer to a project, with

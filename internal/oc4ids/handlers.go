@@ -1,12 +1,14 @@
 package oc4ids
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"shuangshi/internal/documents"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
 )
@@ -21,6 +23,9 @@ type Handler struct {
 	// package; its site address is taken from each request (see
 	// web.SiteURL). Set them before Register.
 	Publication Publication
+	// Documents, when set, are the public documents of the projects of a
+	// package (see documents.Store.PublicOf), which the documents own.
+	Documents func(ctx context.Context, ps []projects.Project) ([]documents.Document, error)
 }
 
 // NewHandler returns the handlers on store, with links under publicURL (or
@@ -81,7 +86,15 @@ func (h *Handler) writePackage(c echo.Context, ps []projects.Project) error {
 	pub := h.Publication
 	pub.SiteURL = web.SiteURL(c, h.publicURL)
 	pub.Location = h.location
-	body, err := json.Marshal(PackageOf(pub.SiteURL+c.Request().URL.Path, ps, pub, h.now()))
+	pkg := PackageOf(pub.SiteURL+c.Request().URL.Path, ps, pub, h.now())
+	if h.Documents != nil {
+		docs, err := h.Documents(c.Request().Context(), ps)
+		if err != nil {
+			return err
+		}
+		pub.attach(pkg.Projects, docs)
+	}
+	body, err := json.Marshal(pkg)
 	if err != nil {
 		return err
 	}

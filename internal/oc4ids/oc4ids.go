@@ -137,11 +137,14 @@ type OrganizationReference struct {
 
 // Document links to a page or file about the project.
 type Document struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	URL      string `json:"url"`
-	Format   string `json:"format"`
-	Language string `json:"language"`
+	ID string `json:"id"`
+	// DocumentType is a code of the open documentType codelist.
+	DocumentType  string `json:"documentType,omitempty"`
+	Title         string `json:"title"`
+	URL           string `json:"url"`
+	Format        string `json:"format"`
+	Language      string `json:"language"`
+	DatePublished string `json:"datePublished,omitempty"`
 }
 
 // Metric is a measured quantity of the project with its observations.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/documents"
 	"shuangshi/internal/projects"
 )
 
@@ -280,4 +281,44 @@ func (pub Publication) instant(t time.Time) string {
 		return ""
 	}
 	return t.In(pub.Location).Format(time.RFC3339)
+}
+
+// DocumentTypeOf returns the documentType code of a document of kind k:
+// an acceptance certificate (竣工验收) is the codelist's
+// completionCertificate, "issued by a relevant authority providing
+// evidence that works were completed". The codelist has no code for a
+// construction permit (施工许可证); it is open, and a permit takes a code
+// of the same form, constructionPermit, which the schema accepts and the
+// data review tool lists as not in the codelist. Another paper has none.
+func DocumentTypeOf(k documents.Kind) string {
+	switch k {
+	case documents.Acceptance:
+		return "completionCertificate"
+	case documents.Permit:
+		return "constructionPermit"
+	}
+	return ""
+}
+
+// attach adds each public document to its project's documents, after the
+// project's page, as a PDF download.
+func (pub Publication) attach(ps []Project, docs []documents.Document) {
+	index := map[string]int{}
+	for i, p := range ps {
+		index[p.ID] = i
+	}
+	for _, d := range docs {
+		i, ok := index[pub.ProjectID(d.ProjectID)]
+		if !ok {
+			continue
+		}
+		doc := Document{
+			ID: "document-" + strconv.FormatInt(d.ID, 10), DocumentType: DocumentTypeOf(d.Kind), Title: d.Title,
+			URL: pub.SiteURL + documents.URL(d.ID), Format: "application/pdf", Language: Language,
+		}
+		if d.PublishedAt != nil {
+			doc.DatePublished = pub.instant(*d.PublishedAt)
+		}
+		ps[i].Documents = append(ps[i].Documents, doc)
+	}
 }

@@ -40,6 +40,9 @@ type Handler struct {
 	// and Log says when a notice could not be queued.
 	Announcer Announcer
 	Log       *slog.Logger
+	// Documents, when set, is the documents section of a project's page
+	// as its reader reads p, which the documents own; the site sets it.
+	Documents func(c echo.Context, p Project) (*views.ProjectDocuments, error)
 }
 
 // NewHandler returns the handlers on store, with the assignments kept in
@@ -160,6 +163,11 @@ func (h *Handler) showProject(c echo.Context) error {
 	}
 	page := projectPage(p, h.today(), h.location, h.rule)
 	page.Nav = views.Nav{Years: years}
+	if h.Documents != nil {
+		if page.Documents, err = h.Documents(c, p); err != nil {
+			return err
+		}
+	}
 	if auth.Can(auth.CurrentUser(c), auth.ViewInternal) {
 		engineers, err := h.users.AssignedUsers(c.Request().Context(), []int64{p.ID})
 		if err != nil {

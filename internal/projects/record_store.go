@@ -43,6 +43,13 @@ func record(tx *gorm.DB, changes []Change, at time.Time, by auth.Actor) error {
 	return nil
 }
 
+// Record writes changes to a project's history in tx, for a feature
+// whose own rows change in the same transaction (a project's photos or
+// documents), so that the write and its history are kept together.
+func Record(tx *gorm.DB, changes []Change, at time.Time, by auth.Actor) error {
+	return record(tx, changes, at, by)
+}
+
 // nameTaken reports whether a project other than id has the name.
 func nameTaken(tx *gorm.DB, name string, id int64) (bool, error) {
 	var n int64

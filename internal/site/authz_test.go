@@ -138,6 +138,11 @@ var authorizationMatrix = map[string][actors]int{
 	"GET /review":                                       {303, 403, 403, 200, 200, 303},
 	"POST /review/approve":                              {403, 403, 403, 422, 422, 303},
 	"POST /review/:id/return":                           {403, 403, 403, 400, 400, 303},
+	"GET /projects/:id/documents":                       {303, 200, 200, 200, 200, 303},
+	"POST /projects/:id/documents":                      {403, 422, 403, 403, 422, 303},
+	"GET /documents/:id":                                {404, 404, 404, 404, 404, 404},
+	"POST /documents/:id/delete":                        {403, 404, 404, 404, 404, 303},
+	"POST /documents/:id/publish":                       {403, 403, 403, 404, 404, 303},
 }
 
 // TestAuthorizationMatrix requests every route of the router as each actor.

@@ -25,6 +25,7 @@ import (
 	"shuangshi/internal/console"
 	"shuangshi/internal/dashboard"
 	"shuangshi/internal/database"
+	"shuangshi/internal/documents"
 	"shuangshi/internal/feed"
 	"shuangshi/internal/imports"
 	"shuangshi/internal/lists"
@@ -328,7 +329,12 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
 	record.AssignURL, record.UnassignURL = accounts.ProjectEngineersURL, accounts.ProjectEngineerURL
 	record.Announcer, record.Log = announcer, log
+	documentStore := documents.NewStore(db, now)
+	documentStore.ReviewBeforePublication = cfg.Review
+	documentPages := documents.NewHandler(documentStore, store, users)
+	record.Documents = documentPages.Section
 	record.Register(r)
+	documentPages.Register(r)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
 	search.NewHandler(search.NewStore(db, cfg.Review), store, rule, now, district).Register(r)
@@ -340,6 +346,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(r)
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
+	openData.Documents = documentStore.PublicOf
 	openData.Register(r)
 	notify.NewHandler(digester, now).Register(r)
 	notify.NewChannelHandler(announcer).Register(r)
