@@ -51,4 +51,6 @@ type HistoryValue struct {
 	List string
 	// Amount is an amount of money; with Year alone, that year's plan.
 	Amount *money.Amount
+	// Month is, with Year and Amount, a monthly report's month.
+	Month int
 }

@@ -428,6 +428,8 @@ func historyValue(ctx context.Context, v HistoryValue) string {
 		return t(ctx, "outcome."+v.Outcome) + t(ctx, "history.by_hand")
 	case v.Outcome != "":
 		return t(ctx, "outcome."+v.Outcome)
+	case v.Amount != nil && v.Month != 0:
+		return t(ctx, "monthly.completed_of_month", "Year", v.Year, "Month", v.Month, "Amount", wan(ctx, *v.Amount))
 	case v.Amount != nil && v.Year != 0:
 		return t(ctx, "money.plan_of_year", "Year", v.Year, "Amount", wan(ctx, *v.Amount))
 	case v.Amount != nil:

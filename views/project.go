@@ -31,8 +31,13 @@ type ProjectPage struct {
 	Engineers    []string
 	DelayReason  string
 	InternalNote string
-	// EditURL is set for a user who may edit the project.
-	EditURL string
+	// EditURL is set for a user who may edit the project; MonthlyURL too,
+	// while it is on a public, open list to report for.
+	EditURL    string
+	MonthlyURL string
+	// Investment is the project's total investment, plans, 序时进度 and
+	// monthly reports.
+	Investment MonthlySeries
 	// Assigning is set for an administrator, who assigns engineers to the
 	// project and takes them off it here.
 	Assigning *ProjectAssigning

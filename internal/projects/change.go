@@ -65,6 +65,8 @@ type ChangeValue struct {
 	// Amount is an amount of money: the total investment, or a year's
 	// planned investment with its Year.
 	Amount *money.Amount
+	// Month is, with Year and Amount, the month of a monthly report.
+	Month int
 }
 
 // Old returns the change's old value, read.
@@ -112,6 +114,10 @@ func readValue(field, stored string) ChangeValue {
 	case FieldPlannedInvestment:
 		if y, a, ok := readPlanText(stored); ok {
 			return ChangeValue{Year: y, Amount: &a}
+		}
+	case FieldMonthlyReport:
+		if m, a, ok := readMonthText(stored); ok {
+			return ChangeValue{Year: m.Year, Month: m.Month, Amount: &a}
 		}
 	case FieldOutcome:
 		code, byHand := strings.CutSuffix(stored, byHandSuffix)

@@ -43,6 +43,7 @@ type Handler struct {
 	// Documents, when set, is the documents section of a project's page
 	// as its reader reads p, which the documents own; the site sets it.
 	Documents func(c echo.Context, p Project) (*views.ProjectDocuments, error)
+	// reader of c sees them on its page, which the photos own.
 }
 
 // NewHandler returns the handlers on store, with the assignments kept in
@@ -64,6 +65,7 @@ func (h *Handler) Register(r *web.Router) {
 	h.registerMyProjects(r)
 	h.registerComments(r)
 	h.registerEditing(r)
+	h.registerMonthly(r)
 	h.registerRecord(r)
 }
 
@@ -168,7 +170,11 @@ func (h *Handler) showProject(c echo.Context) error {
 			return err
 		}
 	}
-	if auth.Can(auth.CurrentUser(c), auth.ViewInternal) {
+	staff := auth.Can(auth.CurrentUser(c), auth.ViewInternal)
+	if page.Investment, err = h.investment(c.Request().Context(), p, staff); err != nil {
+		return err
+	}
+	if staff {
 		engineers, err := h.users.AssignedUsers(c.Request().Context(), []int64{p.ID})
 		if err != nil {
 			return err
@@ -180,6 +186,9 @@ func (h *Handler) showProject(c echo.Context) error {
 		}
 		if h.mayEdit(c, p) == nil {
 			page.EditURL = ProjectURL(p.ID) + "/edit"
+			if len(p.ReportableMonths(h.today())) > 0 {
+				page.MonthlyURL = MonthlyURL(p.ID)
+			}
 		}
 		if auth.Can(auth.CurrentUser(c), auth.ManageAccounts) && h.AssignURL != nil {
 			if page.Assigning, err = h.assigning(c.Request().Context(), p.ID, engineers[p.ID]); err != nil {

@@ -196,7 +196,7 @@ func historyValue(v ChangeValue, staff bool) views.HistoryValue {
 	return views.HistoryValue{
 		Text: v.Text, Date: v.Date, Percent: v.Percent, Category: string(v.Category), Archived: v.Archived,
 		Outcome: string(v.Outcome), ByHand: v.ByHand && staff, Year: v.Year, List: string(v.List),
-		Amount: v.Amount,
+		Amount: v.Amount, Month: v.Month,
 	}
 }
 

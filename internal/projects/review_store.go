@@ -114,6 +114,11 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, int, 
 		if item.Changes, err = PublicChanges(p); err != nil {
 			return nil, 0, err
 		}
+		reports, err := unapprovedReports(db, p.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		item.Changes = append(item.Changes, reports...)
 		for _, e := range byProject[p.ID] {
 			if !slices.Contains(item.Editors, e.UserName) {
 				item.Editors = append(item.Editors, e.UserName)
@@ -147,6 +152,11 @@ func (s *Store) Approve(ctx context.Context, projectID, version int64, by auth.A
 		if err != nil {
 			return err
 		}
+		reports, err := unapprovedReports(tx, p.ID)
+		if err != nil {
+			return err
+		}
+		published = append(published, reports...)
 		approved, err := json.Marshal(ApprovedOf(p, s.now()))
 		if err != nil {
 			return err
@@ -158,6 +168,9 @@ func (s *Store) Approve(ctx context.Context, projectID, version int64, by auth.A
 		}
 		if res.RowsAffected == 0 {
 			return ErrReviewStale
+		}
+		if err := tx.Model(&MonthlyReport{}).Where("project_id = ? AND NOT approved", p.ID).Update("approved", true).Error; err != nil {
+			return err
 		}
 		decision := Change{ProjectID: p.ID, Field: FieldApproved, NewValue: strconv.FormatInt(version, 10)}
 		return record(tx, append(published, decision), s.now(), by)
@@ -224,5 +237,5 @@ func (s *Store) Returns(ctx context.Context, projectIDs []int64) (map[int64]Chan
 // a review publishes.
 func reviewedFields() []string {
 	return []string{FieldPlannedStart, FieldPlannedCompletion, FieldActualStart, FieldActualCompletion,
-		FieldPercent, FieldProgress, FieldOutcome, FieldTotalInvestment, FieldPlannedInvestment}
+		FieldPercent, FieldProgress, FieldOutcome, FieldTotalInvestment, FieldPlannedInvestment, FieldMonthlyReport}
 }
