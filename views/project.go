@@ -46,6 +46,8 @@ type ProjectPage struct {
 	Review string
 	// Documents are the documents its reader may read (nil: none).
 	Documents *ProjectDocuments
+	// Photos are the photos from the site (形象进度).
+	Photos PhotoTimeline
 }
 
 // ProjectAssigning is the form that assigns an engineer to a project, with

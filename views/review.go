@@ -12,6 +12,8 @@ type ReviewPage struct {
 	// changed since it was shown).
 	Error         string
 	ApproveAction string // where the approval of the ticked items goes
+	// Photos are the photos from the site waiting (nil: none).
+	Photos *ReviewPhotos
 }
 
 // ReviewItem is a project waiting for review: its public fields before

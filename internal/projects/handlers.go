@@ -43,7 +43,9 @@ type Handler struct {
 	// Documents, when set, is the documents section of a project's page
 	// as its reader reads p, which the documents own; the site sets it.
 	Documents func(c echo.Context, p Project) (*views.ProjectDocuments, error)
+	// Photos, when set, is a project's photos from the site as the
 	// reader of c sees them on its page, which the photos own.
+	Photos func(c echo.Context, projectID int64) (views.PhotoTimeline, error)
 }
 
 // NewHandler returns the handlers on store, with the assignments kept in
@@ -165,6 +167,11 @@ func (h *Handler) showProject(c echo.Context) error {
 	}
 	page := projectPage(p, h.today(), h.location, h.rule)
 	page.Nav = views.Nav{Years: years}
+	if h.Photos != nil {
+		if page.Photos, err = h.Photos(c, p.ID); err != nil {
+			return err
+		}
+	}
 	if h.Documents != nil {
 		if page.Documents, err = h.Documents(c, p); err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/errkind"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
@@ -44,6 +45,22 @@ type Handler struct {
 	Announcer projects.Announcer
 	Users     *auth.Store
 	Log       *slog.Logger
+	// Photos, when set, are the photos from the site that wait too,
+	// which the photos own.
+	Photos PhotoQueue
+}
+
+// PhotoQueue is the photos waiting for review.
+type PhotoQueue interface {
+	// Waiting returns at most limit photos, the longest waiting first,
+	// and how many wait; nil when none.
+	Waiting(ctx context.Context, limit int) (*views.ReviewPhotos, error)
+	WaitingCount(ctx context.Context) (int64, error)
+	// Approve publishes those of ids that still wait, and says how many.
+	Approve(ctx context.Context, ids []int64, by auth.Actor) (int, error)
+	// Return sends one back with the reviewer's comment; an error of the
+	// not-found kind when it no longer waits.
+	Return(ctx context.Context, id int64, comment string, by auth.Actor) error
 }
 
 // NewHandler returns the queue's handlers on store; times are shown in loc.
@@ -58,6 +75,9 @@ func (h *Handler) Register(r *web.Router) {
 	r.GET(Path, h.showQueue, reviewers)
 	r.POST(Path+"/approve", h.approve, reviewers)
 	r.POST(Path+"/:id/return", h.returnItem, reviewers)
+	if h.Photos != nil {
+		r.POST(Path+"/photos/:id/return", h.returnPhoto, reviewers)
+	}
 	r.InHeader(web.HeaderLink{Label: "nav.review", URL: Path, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Count: h.count})
 }
 
@@ -67,6 +87,13 @@ func (h *Handler) count(ctx context.Context) int {
 	n, err := h.store.ReviewCount(ctx)
 	if err != nil {
 		return 0
+	}
+	if h.Photos != nil {
+		photos, err := h.Photos.WaitingCount(ctx)
+		if err != nil {
+			return n
+		}
+		n += int(photos)
 	}
 	return n
 }
@@ -78,6 +105,7 @@ func (h *Handler) showQueue(c echo.Context) error {
 // refused is a return refused for its comment.
 type refused struct {
 	project int64
+	photo   int64 // or a photo's
 	comment string
 	problem string
 }
@@ -112,6 +140,18 @@ func (h *Handler) render(c echo.Context, status int, message string, newer map[i
 		}
 		page.Items = append(page.Items, item)
 	}
+	if h.Photos != nil {
+		if page.Photos, err = h.Photos.Waiting(ctx, shown); err != nil {
+			return err
+		}
+		for i := range photosOf(page.Photos) {
+			ph := &page.Photos.Photos[i]
+			ph.ReturnAction = Path + "/photos/" + ph.ID + "/return"
+			if ret != nil && ret.photo != 0 && strconv.FormatInt(ret.photo, 10) == ph.ID {
+				ph.Comment, ph.CommentError = ret.comment, locale.T(ctx, ret.problem, "Max", maxComment)
+			}
+		}
+	}
 	return web.Render(c, status, views.Review(page))
 }
 
@@ -139,6 +179,21 @@ func (h *Handler) approve(c echo.Context) error {
 		default:
 			approved++
 		}
+	}
+	if h.Photos != nil && len(values["approve_photo"]) > 0 {
+		var ids []int64
+		for _, v := range values["approve_photo"] {
+			id, err := web.ParseID(v)
+			if err != nil {
+				return web.BadRequest("error.400")
+			}
+			ids = append(ids, id)
+		}
+		n, err := h.Photos.Approve(ctx, ids, by)
+		if err != nil {
+			return err
+		}
+		approved += n
 	}
 	if len(newer) > 0 {
 		return h.render(c, http.StatusConflict, "review.stale", newer, nil)
@@ -182,6 +237,36 @@ func (h *Handler) returnItem(c echo.Context) error {
 	}
 	auth.Flash(c, "flash.review_returned")
 	return c.Redirect(http.StatusSeeOther, Path)
+}
+
+// returnPhoto sends a photo back with the reviewer's comment.
+func (h *Handler) returnPhoto(c echo.Context) error {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	comment := projects.CleanText(c.FormValue("comment-photo-" + strconv.FormatInt(id, 10)))
+	switch {
+	case comment == "":
+		return h.render(c, http.StatusUnprocessableEntity, "", nil, &refused{photo: id, comment: comment, problem: "review.comment_required"})
+	case utf8.RuneCountInString(comment) > maxComment:
+		return h.render(c, http.StatusUnprocessableEntity, "", nil, &refused{photo: id, comment: comment, problem: "edit.too_long"})
+	}
+	err = h.Photos.Return(c.Request().Context(), id, comment, auth.ActorOf(auth.CurrentUser(c), c.RealIP()))
+	if errkind.Of(err) == errkind.NotFound {
+		return h.render(c, http.StatusConflict, "review.stale", nil, nil)
+	} else if err != nil {
+		return err
+	}
+	auth.Flash(c, "flash.review_returned")
+	return c.Redirect(http.StatusSeeOther, Path)
+}
+
+func photosOf(rp *views.ReviewPhotos) []views.ReviewPhoto {
+	if rp == nil {
+		return nil
+	}
+	return rp.Photos
 }
 
 // parseItem reads an approval checkbox's value, "project:version".

@@ -33,6 +33,7 @@ import (
 	"shuangshi/internal/metrics"
 	"shuangshi/internal/notify"
 	"shuangshi/internal/oc4ids"
+	"shuangshi/internal/photos"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/reports"
 	"shuangshi/internal/review"
@@ -329,11 +330,15 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
 	record.AssignURL, record.UnassignURL = accounts.ProjectEngineersURL, accounts.ProjectEngineerURL
 	record.Announcer, record.Log = announcer, log
+	sitePhotos := photos.NewHandler(photos.NewStore(db, now, cfg.Review), store, users,
+		photos.NewProcessor(photos.DefaultPixelBudget, district), now, district)
+	record.Photos = sitePhotos.Timeline
 	documentStore := documents.NewStore(db, now)
 	documentStore.ReviewBeforePublication = cfg.Review
 	documentPages := documents.NewHandler(documentStore, store, users)
 	record.Documents = documentPages.Section
 	record.Register(r)
+	sitePhotos.Register(r)
 	documentPages.Register(r)
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
@@ -354,6 +359,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	if cfg.Review {
 		reviews := review.NewHandler(store, district)
 		reviews.Announcer, reviews.Users, reviews.Log = announcer, users, log
+		reviews.Photos = sitePhotos.Queue()
 		reviews.Register(r)
 	}
 	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
