@@ -51,8 +51,56 @@ func (h *Handler) table(c echo.Context) (projects.Year, []Row, error) {
 
 func (h *Handler) asOf(y projects.Year) civil.Date { return civil.DateOf(y.AsOf.In(h.location)) }
 
+// withInvestment reads the switch of the investment part, ?investment=1:
+// absent or 0 is off, 1 on, anything else a 400.
+func withInvestment(c echo.Context) (bool, error) {
+	switch raw := c.QueryParam("investment"); raw {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	default:
+		return false, web.BadRequest("report.investment_malformed")
+	}
+}
+
+// investment gives the rows of year y their investment part, as the
+// reader may read it, and returns the total row; nil when the switch is
+// off. A closed year's figures are the record's, which the close froze
+// (see projects.Store.InvestmentOfYear).
+func (h *Handler) investment(c echo.Context, y projects.Year, rows []Row) (*Totals, error) {
+	on, err := withInvestment(c)
+	if err != nil || !on {
+		return nil, err
+	}
+	ctx := c.Request().Context()
+	settings, err := h.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := civil.DateOf(h.now().In(h.location))
+	byProject, err := h.store.InvestmentOfYear(ctx, y, projects.AudienceOf(ctx), settings, today)
+	if err != nil {
+		return nil, err
+	}
+	totals := AddInvestment(rows, byProject)
+	return &totals, nil
+}
+
+// suffix is the query of the table's links that keep the switch.
+func suffix(totals *Totals) string {
+	if totals == nil {
+		return ""
+	}
+	return "?investment=1"
+}
+
 func (h *Handler) showReport(c echo.Context) error {
 	y, rows, err := h.table(c)
+	if err != nil {
+		return err
+	}
+	totals, err := h.investment(c, y, rows)
 	if err != nil {
 		return err
 	}
@@ -61,16 +109,32 @@ func (h *Handler) showReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	base := views.YearURL(y.Year) + "/report"
 	page := views.ReportPage{
 		Nav: views.Nav{Years: years, CurrentYear: y.Year}, Year: y.Year,
 		Standing: projects.StandingOf(y.YearList, h.location), AsOf: h.asOf(y),
-		XLSXURL: views.YearURL(y.Year) + "/report.xlsx", CSVURL: views.YearURL(y.Year) + "/report.csv",
+		XLSXURL: base + ".xlsx" + suffix(totals), CSVURL: base + ".csv" + suffix(totals),
+		Investment: totals != nil, WithInvestmentURL: base + "?investment=1", WithoutInvestmentURL: base,
 	}
 	for _, r := range rows {
-		page.Rows = append(page.Rows, views.ReportRow{
+		row := views.ReportRow{
 			Category: string(r.Category), CategoryRows: r.CategoryRows, Number: r.Number,
 			Name: r.Name, List: string(r.List), Progress: r.Progress,
-		})
+		}
+		if inv := r.Investment; inv != nil {
+			row.Money = &views.ReportMoney{Planned: inv.Planned, Completed: inv.Completed, Rate: inv.Rate,
+				Light: string(inv.Light), SameAs: inv.SameAs}
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	if totals != nil {
+		page.Total = &views.ReportTotal{Planned: totals.Planned, Completed: totals.Completed, NoLight: totals.NoLight}
+		if rate, ok := totals.Rate(); ok {
+			page.Total.Rate = &rate
+		}
+		for _, light := range projects.Lights() {
+			page.Total.Lights = append(page.Total.Lights, views.LightCount{Light: string(light), Count: totals.Lights[light]})
+		}
 	}
 	return web.Render(c, http.StatusOK, views.Report(page))
 }
@@ -89,16 +153,47 @@ func (h *Handler) labels(c echo.Context, year int, asOf civil.Date) Labels {
 	}
 }
 
+// investmentLabels are the words of the investment part in the reader's
+// language. A spreadsheet's column holds one unit: 万元 in both languages.
+func investmentLabels(c echo.Context) *InvestmentLabels {
+	ctx := c.Request().Context()
+	t := func(id string, args ...any) string { return locale.T(ctx, id, args...) }
+	return &InvestmentLabels{
+		Headings: [4]string{t("report.col_plan_wan"), t("report.col_completed_wan"), t("report.col_rate_percent"), t("report.col_pace")},
+		Total:    t("report.total"),
+		NotGiven: t("monthly.not_given"),
+		Light:    func(l projects.Light) string { return t("pace." + string(l)) },
+		SameAs:   func(n int) string { return t("report.same_as", "Number", n) },
+		Lights: func(totals Totals) string {
+			s := t("report.lights", "Green", totals.Lights[projects.LightGreen],
+				"Yellow", totals.Lights[projects.LightYellow], "Red", totals.Lights[projects.LightRed])
+			if totals.NoLight > 0 {
+				s += t("report.lights_none", "Count", totals.NoLight)
+			}
+			return s
+		},
+	}
+}
+
 func (h *Handler) downloadWorkbook(c echo.Context) error {
 	y, rows, err := h.table(c)
 	if err != nil {
 		return err
 	}
-	body, err := Workbook(rows, h.labels(c, y.Year, h.asOf(y)))
+	totals, err := h.investment(c, y, rows)
 	if err != nil {
 		return err
 	}
-	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.xlsx",
+	l := h.labels(c, y.Year, h.asOf(y))
+	name := "-report"
+	if totals != nil {
+		l.Investment, name = investmentLabels(c), "-report-investment"
+	}
+	body, err := Workbook(rows, totals, l)
+	if err != nil {
+		return err
+	}
+	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+name+".xlsx",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
 }
 
@@ -107,15 +202,41 @@ func (h *Handler) downloadCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l := h.labels(c, y.Year, h.asOf(y))
-	records := [][]string{l.Headings[:]}
-	for _, r := range rows {
-		records = append(records, []string{l.Category(r), strconv.Itoa(r.Number),
-			projects.SpreadsheetText(r.Name), l.List(r), projects.SpreadsheetText(r.Progress)})
-	}
-	body, err := projects.SpreadsheetCSV(records)
+	totals, err := h.investment(c, y, rows)
 	if err != nil {
 		return err
 	}
-	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+"-report.csv", "text/csv; charset=utf-8", body)
+	l := h.labels(c, y.Year, h.asOf(y))
+	name := "-report"
+	if totals != nil {
+		l.Investment, name = investmentLabels(c), "-report-investment"
+	}
+	body, err := projects.SpreadsheetCSV(CSV(rows, totals, l))
+	if err != nil {
+		return err
+	}
+	return web.Download(c, "shuangshi-"+strconv.Itoa(y.Year)+name+".csv", "text/csv; charset=utf-8", body)
+}
+
+// CSV is the table as CSV records: the headings, the rows, and with the
+// investment part (l.Investment set) its four columns and the total row.
+// Amounts are in 万元, exact, as money.Read reads them back.
+func CSV(rows []Row, totals *Totals, l Labels) [][]string {
+	headings := l.Headings[:]
+	if l.Investment != nil {
+		headings = append(headings[:len(headings):len(headings)], l.Investment.Headings[:]...)
+	}
+	records := [][]string{headings}
+	for _, r := range rows {
+		record := []string{l.Category(r), strconv.Itoa(r.Number),
+			projects.SpreadsheetText(r.Name), l.List(r), projects.SpreadsheetText(r.Progress)}
+		if l.Investment != nil {
+			record = append(record, investmentCells(r.Investment, *l.Investment)...)
+		}
+		records = append(records, record)
+	}
+	if l.Investment != nil && totals != nil {
+		records = append(records, append([]string{l.Investment.Total, "", "", "", ""}, totalCells(*totals, *l.Investment)...))
+	}
+	return records
 }

@@ -13,9 +13,13 @@ type Row struct {
 	// first row of its category; 0 on the others.
 	CategoryRows int
 	Number       int // 序号: the row's number in the table
+	ProjectID    int64
 	Name         string
 	List         projects.List
 	Progress     string
+	// Investment is the row's investment part, when the table has one
+	// (AddInvestment); nil otherwise.
+	Investment *Investment
 }
 
 // Table lays out a year's year-end entries, in the order of their 序号
@@ -27,7 +31,7 @@ type Row struct {
 func Table(entries []projects.YearEndEntry) []Row {
 	rows := make([]Row, len(entries))
 	for i, e := range entries {
-		rows[i] = Row{Category: e.Category, Number: e.Number, Name: e.Name, List: e.List, Progress: e.Progress}
+		rows[i] = Row{Category: e.Category, Number: e.Number, ProjectID: e.ProjectID, Name: e.Name, List: e.List, Progress: e.Progress}
 	}
 	for i := 0; i < len(rows); {
 		j := i

@@ -15,13 +15,24 @@ type Labels struct {
 	Headings [5]string
 	Category func(Row) string // the category as the table prints it (路)
 	List     func(Row) string // the target as the table prints it (开工)
+	// Investment holds the words of the investment part, when the table
+	// has one; nil otherwise.
+	Investment *InvestmentLabels
 }
 
 // Workbook writes the table as an Excel workbook laid out as the report's
 // table: a title and a date above, the five columns with widths a person
 // would set, text that wraps, borders, and one merged cell per category.
-// The page prints on A4 portrait, one page wide.
-func Workbook(rows []Row, l Labels) ([]byte, error) {
+// The page prints on A4 portrait, one page wide; landscape with the
+// investment part.
+//
+// With the investment part (l.Investment set, totals its total row), four
+// columns follow: the amounts as exact numbers of 万元 (the cell holds the
+// decimal as String writes it, never a float's digits) shown with two
+// decimals, the rate as a fraction shown as a percentage, the light in
+// words; then a total row whose amounts are the exact sums, written as
+// values, not as formulas a program would compute again.
+func Workbook(rows []Row, totals *Totals, l Labels) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Sheet1"
@@ -44,7 +55,16 @@ func Workbook(rows []Row, l Labels) ([]byte, error) {
 			return nil, err
 		}
 	}
-	for _, m := range [][2]string{{"A1", "E1"}, {"A2", "E2"}} {
+	last := "E" // the last column
+	if l.Investment != nil {
+		last = "I"
+		for i, h := range l.Investment.Headings {
+			if err := f.SetCellValue(s, fmt.Sprintf("%c3", 'F'+i), h); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, m := range [][2]string{{"A1", last + "1"}, {"A2", last + "2"}} {
 		if err := f.MergeCell(s, m[0], m[1]); err != nil {
 			return nil, err
 		}
@@ -74,10 +94,10 @@ func Workbook(rows []Row, l Labels) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.SetCellStyle(s, "A1", "E1", title); err != nil {
+	if err := f.SetCellStyle(s, "A1", last+"1", title); err != nil {
 		return nil, err
 	}
-	if err := f.SetCellStyle(s, "A3", "E3", heading); err != nil {
+	if err := f.SetCellStyle(s, "A3", last+"3", heading); err != nil {
 		return nil, err
 	}
 
@@ -112,13 +132,22 @@ func Workbook(rows []Row, l Labels) ([]byte, error) {
 			}
 		}
 	}
-	for col, width := range map[string]float64{"A": 6, "B": 6, "C": 46, "D": 10, "E": 36} {
+	widths := map[string]float64{"A": 6, "B": 6, "C": 46, "D": 10, "E": 36}
+	orientation := "portrait"
+	if l.Investment != nil {
+		if err := investmentColumns(f, s, rows, totals, *l.Investment, border); err != nil {
+			return nil, err
+		}
+		widths["F"], widths["G"], widths["H"], widths["I"] = 14, 14, 9, 12
+		orientation = "landscape"
+	}
+	for col, width := range widths {
 		if err := f.SetColWidth(s, col, col, width); err != nil {
 			return nil, err
 		}
 	}
 	size, fit := 9, true // A4
-	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: &size, FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
+	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
 		return nil, err
 	}
 	if err := f.SetSheetProps(s, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
@@ -133,6 +162,108 @@ func Workbook(rows []Row, l Labels) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// investmentColumns writes the investment part: columns F to I of each
+// row, then the total row.
+func investmentColumns(f *excelize.File, s string, rows []Row, totals *Totals, l InvestmentLabels, border []excelize.Border) error {
+	amount, err := f.NewStyle(&excelize.Style{Border: border, NumFmt: 4, // #,##0.00
+		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
+	if err != nil {
+		return err
+	}
+	percent := "0.0%"
+	rate, err := f.NewStyle(&excelize.Style{Border: border, CustomNumFmt: &percent,
+		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
+	if err != nil {
+		return err
+	}
+	words, err := f.NewStyle(&excelize.Style{Border: border,
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	if err != nil {
+		return err
+	}
+	write := func(line string, inv Investment, lightText string) error {
+		cells := []struct {
+			col   string
+			value string // a number as its exact decimal, or text
+			num   bool
+			style int
+		}{
+			{"F", amountCell(inv.Planned), inv.Planned != nil, amount},
+			{"G", amountCell(inv.Completed), inv.Completed != nil, amount},
+			{"H", "", inv.Rate != nil, rate},
+			{"I", lightText, false, words},
+		}
+		if inv.Rate != nil {
+			cells[2].value = rateFraction(*inv.Rate)
+		}
+		if inv.SameAs == 0 {
+			if inv.Planned == nil {
+				cells[0].value = l.NotGiven
+			}
+			if inv.Completed == nil {
+				cells[1].value = l.NotGiven
+			}
+		}
+		for _, c := range cells {
+			ref := c.col + line
+			var err error
+			switch {
+			case c.num:
+				// SetCellDefault keeps the decimal's text as the cell's
+				// number: exact, where a float64 would round.
+				err = f.SetCellDefault(s, ref, c.value)
+			case c.value != "":
+				err = f.SetCellStr(s, ref, c.value)
+			}
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(s, ref, ref, c.style); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, r := range rows {
+		if r.Investment == nil {
+			continue
+		}
+		lightText := ""
+		switch {
+		case r.Investment.SameAs > 0:
+			lightText = l.SameAs(r.Investment.SameAs)
+		case r.Investment.Light != "":
+			lightText = l.Light(r.Investment.Light)
+		}
+		if err := write(strconv.Itoa(4+i), *r.Investment, lightText); err != nil {
+			return err
+		}
+	}
+	if totals == nil {
+		return nil
+	}
+	line := strconv.Itoa(4 + len(rows))
+	if err := f.SetCellStr(s, "A"+line, l.Total); err != nil {
+		return err
+	}
+	if err := f.MergeCell(s, "A"+line, "E"+line); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s, "A"+line, "E"+line, bold); err != nil {
+		return err
+	}
+	sum := Investment{Planned: totals.Planned, Completed: totals.Completed}
+	if r, ok := totals.Rate(); ok {
+		sum.Rate = &r
+	}
+	return write(line, sum, l.Lights(*totals))
 }
 
 func ptr[T any](v T) *T { return &v }
