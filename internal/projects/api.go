@@ -52,6 +52,10 @@ func newTargetFields(t Target, today civil.Date) targetFields {
 type targetDocument struct {
 	targetFields
 	Project projectReference `json:"project"`
+	// Investment is the project's investment in the year (see
+	// api_investment.go); null on a project's second target of the year,
+	// whose first carries it.
+	Investment *yearInvestmentDocument `json:"investment"`
 }
 
 type projectReference struct {
@@ -60,11 +64,14 @@ type projectReference struct {
 	NameEn   string   `json:"name_en"`
 	Category Category `json:"category"`
 	Extent   string   `json:"extent"`
+	// TotalInvestment is 总投资 in 万元, null while not given.
+	TotalInvestment *string `json:"total_investment"`
 }
 
 // newYearDocument makes page number (from 1, no further than the last)
-// of a year's targets, YearPageSize a page.
-func newYearDocument(y Year, number int, today civil.Date) yearDocument {
+// of a year's targets, YearPageSize a page, with the investment of its
+// projects in the year.
+func newYearDocument(y Year, number int, today civil.Date, investment map[int64]YearInvestment) yearDocument {
 	targets, year := y.Targets, y.Year
 	doc := yearDocument{
 		Year: year, AsOf: y.AsOf.UTC(),
@@ -76,19 +83,29 @@ func newYearDocument(y Year, number int, today civil.Date) yearDocument {
 	doc.Next = pager.NextURL
 	doc.Targets = make([]targetDocument, 0, to-from)
 	inList := map[List]int{}
+	seen := map[int64]bool{}
 	for i, t := range targets {
 		inList[t.List]++
+		first := !seen[t.ProjectID]
+		seen[t.ProjectID] = true
 		if i < from || i >= to {
 			continue
 		}
 		fields := newTargetFields(t, today)
 		fields.PositionInList = inList[t.List]
-		doc.Targets = append(doc.Targets, targetDocument{
+		target := targetDocument{
 			targetFields: fields,
 			Project: projectReference{
 				ID: t.Project.ID, Name: t.Project.Name, NameEn: t.Project.NameEn, Category: t.Project.Category, Extent: t.Project.Extent,
+				TotalInvestment: amountDocument(t.Project.TotalInvestment),
 			},
-		})
+		}
+		if first {
+			inv := investment[t.ProjectID]
+			inv.Year = year
+			target.Investment = newYearInvestmentDocument(inv)
+		}
+		doc.Targets = append(doc.Targets, target)
 	}
 	return doc
 }
@@ -106,7 +123,12 @@ type projectDocument struct {
 	State       State                   `json:"state"`
 	Milestones  milestonesDocument      `json:"milestones"`
 	Targets     []projectTargetDocument `json:"targets"`
-	AsOf        time.Time               `json:"as_of"`
+	// TotalInvestment is 总投资 in 万元, null while not given; Investment
+	// the plan, completed and light of each year the project is listed
+	// or has a plan for (see api_investment.go).
+	TotalInvestment *string                  `json:"total_investment"`
+	Investment      []yearInvestmentDocument `json:"investment"`
+	AsOf            time.Time                `json:"as_of"`
 }
 
 type milestonesDocument struct {
@@ -121,8 +143,12 @@ type projectTargetDocument struct {
 	targetFields
 }
 
-func newProjectDocument(p Project, today civil.Date) projectDocument {
+func newProjectDocument(p Project, today civil.Date, investment []yearInvestmentDocument) projectDocument {
+	if investment == nil {
+		investment = []yearInvestmentDocument{}
+	}
 	doc := projectDocument{
+		TotalInvestment: amountDocument(p.TotalInvestment), Investment: investment,
 		ID: p.ID, Name: p.Name, NameEn: p.NameEn, Category: p.Category, Extent: p.Extent, Unit: p.Unit,
 		Description: p.Description, State: p.State(),
 		Milestones: milestonesDocument{

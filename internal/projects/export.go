@@ -13,16 +13,20 @@ import (
 
 // yearCSV writes a year's table in the columns of the report's Table 5 (类别,
 // 序号, 项目名称, 年度目标, 推进情况), followed by the status as of today,
-// the deadline, the project's number and its English name. It begins with a UTF-8 byte-order
+// the deadline, the project's number and its English name, then the
+// investment (investmentColumns). It begins with a UTF-8 byte-order
 // mark, without which Excel reads the Chinese as another encoding.
-func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil.Date) ([]byte, error) {
+func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil.Date, investment map[int64]YearInvestment) ([]byte, error) {
 	t := func(id string) string { return locale.T(ctx, id) }
-	rows := [][]string{{
+	rows := [][]string{append([]string{
 		t("year.col_category"), t("year.col_number"), t("year.col_name"), t("year.col_target"),
 		t("year.col_progress"), t("csv.col_status"), t("csv.col_deadline"), t("csv.col_project_id"), t("csv.col_name_en"),
-	}}
+	}, investmentHeadings(ctx)...)}
+	seen := map[int64]bool{}
 	for _, target := range targets {
-		rows = append(rows, []string{
+		first := !seen[target.ProjectID]
+		seen[target.ProjectID] = true
+		rows = append(rows, append([]string{
 			t("category." + string(target.Project.Category) + ".short"),
 			strconv.Itoa(target.Number),
 			spreadsheetText(target.ListedName),
@@ -32,7 +36,7 @@ func yearCSV(ctx context.Context, targets []Target, rule StatusRule, today civil
 			target.Deadline.String(),
 			strconv.FormatInt(target.ProjectID, 10),
 			spreadsheetText(target.Project.NameEn),
-		})
+		}, investmentColumns(ctx, investment[target.ProjectID], first)...))
 	}
 	return SpreadsheetCSV(rows)
 }

@@ -134,7 +134,11 @@ func (h *Handler) downloadYearCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := yearCSV(c.Request().Context(), y.Targets, h.rule, h.today())
+	investment, err := h.yearInvestment(c.Request().Context(), y)
+	if err != nil {
+		return err
+	}
+	body, err := yearCSV(c.Request().Context(), y.Targets, h.rule, h.today(), investment)
 	if err != nil {
 		return err
 	}
@@ -153,7 +157,11 @@ func (h *Handler) showYearJSON(c echo.Context) error {
 	if last := pageCount(len(y.Targets), YearPageSize); number > last {
 		return web.NotFound("error.page_not_found", "Page", number)
 	}
-	return c.JSON(http.StatusOK, newYearDocument(y, number, h.today()))
+	investment, err := h.yearInvestment(c.Request().Context(), y)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newYearDocument(y, number, h.today(), investment))
 }
 
 func (h *Handler) showProject(c echo.Context) error {
@@ -232,7 +240,11 @@ func (h *Handler) showProjectJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newProjectDocument(p, h.today()))
+	investment, err := h.projectInvestment(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newProjectDocument(p, h.today(), investment))
 }
 
 // YearFromParam loads the year named by a page's :year parameter, as

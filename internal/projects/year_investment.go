@@ -11,6 +11,7 @@ import (
 // it: what the year-end table, the dashboard and the open data show beside
 // a target.
 type YearInvestment struct {
+	Year int
 	// Total is the project's 总投资; nil while nobody has given it.
 	Total *money.Amount
 	// Planned is the year's 年度计划投资; nil while not given: a plan is
@@ -63,21 +64,53 @@ func (s *Store) InvestmentOfYear(ctx context.Context, y Year, audience Audience,
 		if _, done := out[t.ProjectID]; done {
 			continue
 		}
-		inv := YearInvestment{Total: t.Project.TotalInvestment}
+		var planned *money.Amount
 		if plan, ok := plans[t.ProjectID]; ok {
-			if inv.Planned, err = plannedAs(t.Project, plan, publicOnly); err != nil {
+			if planned, err = plannedAs(t.Project, plan, publicOnly); err != nil {
 				return nil, err
 			}
 		}
-		if m, completed, ok := completedBy(reports[t.ProjectID], y.Year, today); ok {
-			inv.Completed, inv.AsOf = &completed, m
-		}
-		if paced, ok := settings.Pace.PaceAsOf(inv.Planned, reports[t.ProjectID], y.Year, today, settings.ReportDay); ok {
-			inv.Pace = &paced
-		}
-		out[t.ProjectID] = inv
+		out[t.ProjectID] = yearInvestment(t.Project.TotalInvestment, planned, reports[t.ProjectID], y.Year, settings, today)
 	}
 	return out, nil
+}
+
+// ProjectInvestment returns project p's investment in each year it has or
+// may have a plan for (PlanYears), oldest first, as audience reads it: p
+// as the audience reads it (its plans approved for the public under
+// review), and the monthly reports the audience may read.
+func (s *Store) ProjectInvestment(ctx context.Context, p Project, audience Audience, settings Settings, today civil.Date) ([]YearInvestment, error) {
+	reports, err := s.ProjectReports(ctx, p.ID, audience == ThePublic && s.ReviewBeforePublication)
+	if err != nil {
+		return nil, err
+	}
+	byYear := map[int][]MonthlyReport{}
+	for _, r := range reports {
+		byYear[r.Year] = append(byYear[r.Year], r)
+	}
+	var out []YearInvestment
+	for _, year := range p.PlanYears() {
+		var planned *money.Amount
+		if plan, ok := p.PlanFor(year); ok {
+			amount := plan.Planned
+			planned = &amount
+		}
+		out = append(out, yearInvestment(p.TotalInvestment, planned, byYear[year], year, settings, today))
+	}
+	return out, nil
+}
+
+// yearInvestment is a project's investment in year from its total, the
+// year's plan and its reports of the year.
+func yearInvestment(total, planned *money.Amount, reports []MonthlyReport, year int, settings Settings, today civil.Date) YearInvestment {
+	inv := YearInvestment{Year: year, Total: total, Planned: planned}
+	if m, completed, ok := completedBy(reports, year, today); ok {
+		inv.Completed, inv.AsOf = &completed, m
+	}
+	if paced, ok := settings.Pace.PaceAsOf(planned, reports, year, today, settings.ReportDay); ok {
+		inv.Pace = &paced
+	}
+	return inv
 }
 
 // plannedAs is a year's plan of project p as the public reads it when
