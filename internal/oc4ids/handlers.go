@@ -94,6 +94,17 @@ func (h *Handler) writePackage(c echo.Context, ps []projects.Project) error {
 		}
 		pub.attach(pkg.Projects, docs)
 	}
+	// The monthly reports the public reads, whoever asks: open data is
+	// the public's.
+	reports := map[int64][]projects.MonthlyReport{}
+	for _, p := range ps {
+		rs, err := h.store.ProjectReports(c.Request().Context(), p.ID, true)
+		if err != nil {
+			return err
+		}
+		reports[p.ID] = rs
+	}
+	pub.attachReports(pkg.Projects, reports)
 	body, err := json.Marshal(pkg)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@
 package oc4ids
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -66,6 +67,7 @@ type Project struct {
 	Locations       []Location             `json:"locations,omitempty"`
 	Parties         []Organization         `json:"parties,omitempty"`
 	PublicAuthority *OrganizationReference `json:"publicAuthority,omitempty"`
+	Budget          *Budget                `json:"budget,omitempty"`
 	Documents       []Document             `json:"documents,omitempty"`
 	Metrics         []Metric               `json:"metrics,omitempty"`
 	Milestones      []Milestone            `json:"milestones,omitempty"`
@@ -141,6 +143,7 @@ type Document struct {
 	// DocumentType is a code of the open documentType codelist.
 	DocumentType  string `json:"documentType,omitempty"`
 	Title         string `json:"title"`
+	Description   string `json:"description,omitempty"`
 	URL           string `json:"url"`
 	Format        string `json:"format"`
 	Language      string `json:"language"`
@@ -154,12 +157,15 @@ type Metric struct {
 	Observations []Observation `json:"observations"`
 }
 
-// Observation is one measurement of a metric.
+// Observation is one measurement of a metric: a financial one has a Value,
+// any other a Measure in a Unit.
 type Observation struct {
-	ID      string  `json:"id"`
-	Period  *Period `json:"period,omitempty"`
-	Measure int     `json:"measure"`
-	Unit    Unit    `json:"unit"`
+	ID      string      `json:"id"`
+	Period  *Period     `json:"period,omitempty"`
+	Value   *Value      `json:"value,omitempty"`
+	Measure json.Number `json:"measure,omitempty"`
+	Unit    *Unit       `json:"unit,omitempty"`
+	Notes   string      `json:"notes,omitempty"`
 }
 
 // Unit is a unit of measure from a scheme, UN/CEFACT's here.

@@ -338,7 +338,7 @@ func TestProjectOfPublishesOnlyPublicData(t *testing.T) {
 	}
 	wantMetric := []Metric{{ID: "physicalProgress", Title: "形象进度", Observations: []Observation{{
 		ID: "1", Period: &Period{StartDate: "2023-05-06T15:08:09+08:00", EndDate: "2023-05-06T15:08:09+08:00"},
-		Measure: 80, Unit: Unit{Name: "percent", Scheme: "UNCEFACT", ID: "P1"},
+		Measure: "80", Unit: &Unit{Name: "percent", Scheme: "UNCEFACT", ID: "P1"},
 	}}}}
 	if !reflect.DeepEqual(got.Metrics, wantMetric) {
 		t.Errorf("metrics = %+v, want %+v", got.Metrics, wantMetric)
@@ -572,7 +572,7 @@ func TestProjectPackageOfMeizhouRoad(t *testing.T) {
 		Documents: []Document{{ID: "page", Title: "项目公开页面", URL: srv.URL + "/projects/" + id, Format: "text/html", Language: "zh"}},
 		Metrics: []Metric{{ID: "physicalProgress", Title: "形象进度", Observations: []Observation{{
 			ID: "1", Period: &Period{StartDate: "2023-09-15T12:00:00+08:00", EndDate: "2023-09-15T12:00:00+08:00"},
-			Measure: 90, Unit: Unit{Name: "percent", Scheme: "UNCEFACT", ID: "P1"},
+			Measure: "90", Unit: &Unit{Name: "percent", Scheme: "UNCEFACT", ID: "P1"},
 		}}}},
 		Milestones: []Milestone{{
 			ID: "2022-complete", Title: "2022年“双十”竣工目标", Type: "delivery",

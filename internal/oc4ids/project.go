@@ -1,6 +1,7 @@
 package oc4ids
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -80,14 +81,15 @@ func ProjectOf(p projects.Project, pub Publication) Project {
 		out.Metrics = []Metric{{
 			ID: "physicalProgress", Title: "形象进度",
 			Observations: []Observation{{
-				ID: "1", Period: &Period{StartDate: at, EndDate: at}, Measure: *p.PercentComplete,
-				Unit: Unit{Name: "percent", Scheme: "UNCEFACT", ID: "P1"},
+				ID: "1", Period: &Period{StartDate: at, EndDate: at}, Measure: json.Number(strconv.Itoa(*p.PercentComplete)),
+				Unit: &Unit{Name: "percent", Scheme: "UNCEFACT", ID: "P1"},
 			}},
 		}}
 	}
 	for _, t := range p.Targets {
 		out.Milestones = append(out.Milestones, pub.milestone(t, p))
 	}
+	out.Budget = pub.budget(p)
 	if !p.ActualCompletion.IsZero() {
 		out.Completion = &Completion{EndDate: pub.startOfDay(p.ActualCompletion)}
 		if !p.ActualCompletion.HasDay() {
