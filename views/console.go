@@ -11,8 +11,12 @@ type ConsolePage struct {
 	StaleDays int
 	Overdue   int
 	AtRisk    int
+	Behind    int
 	Stale     int
-	Filter    ConsoleFilter
+	// Filing is where the month just ended's reports (月报) stand; nil
+	// when no project was due to report.
+	Filing *FilingSummary
+	Filter ConsoleFilter
 	// Sort and Descending say how the rows are sorted; SortURLs give the
 	// address that sorts by each column (or reverses it).
 	Sort       string
@@ -30,6 +34,7 @@ type ConsolePage struct {
 // ConsoleFilter is the filter form of the console, with its choices.
 type ConsoleFilter struct {
 	Year, List, Category, Unit, Engineer string // as chosen, "" for all
+	Light                                string // a 序时进度 light
 	Years                                []int
 	Categories                           []string
 	Units                                []string
@@ -66,4 +71,18 @@ type ConsoleRow struct {
 	OpenComments  int
 	LateCases     int
 	AnsweredCases int
+	// Pace is the project's 序时进度 light in the target's year; nil
+	// without a plan.
+	Pace *PaceView
+}
+
+// FilingSummary is a month's 填报率: how many of the projects due to
+// report did, how many late, and where the rest are listed.
+type FilingSummary struct {
+	Year, Month int
+	Deadline    civil.Date
+	Due, Filed  int
+	Late        int
+	Rate        int64 // tenths of a point
+	URL         string
 }

@@ -100,3 +100,24 @@ type MonthlySettingsPage struct {
 	Errors    FieldErrors
 	Saved     bool
 }
+
+// FilingPage is a month's 填报率 (filing rate) for staff.
+type FilingPage struct {
+	Nav         Nav
+	Year, Month int
+	Deadline    civil.Date
+	Due, Filed  int
+	Late        int
+	Rate        *int64 // tenths of a point; nil when none was due
+	Missing     []FilingMissing
+	PreviousURL string
+	NextURL     string
+}
+
+// FilingMissing is a project due to report that has not.
+type FilingMissing struct {
+	Name, NameEn string
+	URL          string
+	Unit         string
+	Engineers    []string
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shuangshi/internal/locale"
+	"shuangshi/internal/money"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
 	"shuangshi/views"
@@ -65,15 +66,19 @@ func (h *Handler) exported(c echo.Context) (table, error) {
 		filter: filterWords(ctx, chosen, snap.engineers),
 		headings: []string{tr("year.col_status"), tr("year.col_name"), tr("project.col_year"), tr("console.col_list"),
 			tr("project.col_deadline"), tr("console.col_days"), tr("project.unit"), tr("admin.engineers"),
-			tr("console.col_updated"), tr("edit.delay_reason"), tr("console.col_comments")},
+			tr("console.col_updated"), tr("edit.delay_reason"), tr("console.col_comments"), tr("console.col_pace")},
 	}
-	for _, status := range []projects.Status{projects.StatusOverdue, projects.StatusAtRisk} {
+	for _, status := range []projects.Status{projects.StatusOverdue, projects.StatusAtRisk, StatusBehind} {
 		for _, r := range kept[status] {
 			row := h.consoleRow(*r)
+			pace := tr("console.no_plan")
+			if row.Pace != nil {
+				pace = tr("pace."+row.Pace.Light) + " " + tr("pace.figures_short", "Done", money.PercentText(row.Pace.Done), "Elapsed", money.PercentText(row.Pace.Elapsed))
+			}
 			out.lines = append(out.lines, []string{
-				tr("status." + row.Status), row.Name, strconv.Itoa(row.Year), tr("list." + row.List),
+				tr("console.group." + row.Status), row.Name, strconv.Itoa(row.Year), tr("list." + row.List),
 				row.Deadline.String(), strconv.Itoa(row.Days), row.Unit, strings.Join(row.Engineers, tr("list.separator")),
-				row.LastUpdate.String(), row.DelayReason, strconv.Itoa(row.OpenComments),
+				row.LastUpdate.String(), row.DelayReason, strconv.Itoa(row.OpenComments), pace,
 			})
 		}
 	}
@@ -97,6 +102,9 @@ func filterWords(ctx context.Context, f views.ConsoleFilter, engineers []views.O
 		add("project.category", locale.T(ctx, "category."+f.Category))
 	}
 	add("project.unit", f.Unit)
+	if f.Light != "" {
+		add("console.col_pace", locale.T(ctx, "pace."+f.Light))
+	}
 	for _, e := range engineers {
 		if e.Value == f.Engineer && f.Engineer != "" {
 			add("admin.engineers", e.Label)

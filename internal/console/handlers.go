@@ -67,7 +67,7 @@ func (h *Handler) showOverdue(c echo.Context) error {
 		return web.BadRequest("error.400")
 	}
 	pages := map[projects.Status]int{}
-	for _, status := range []projects.Status{projects.StatusOverdue, projects.StatusAtRisk} {
+	for _, status := range []projects.Status{projects.StatusOverdue, projects.StatusAtRisk, StatusBehind} {
 		if raw := c.QueryParam(pageParam(status)); raw != "" {
 			n, err := strconv.Atoi(raw)
 			if err != nil || n < 1 {
@@ -111,6 +111,7 @@ func (h *Handler) showOverdue(c echo.Context) error {
 		q.Del("dir")
 		q.Del(pageParam(projects.StatusOverdue))
 		q.Del(pageParam(projects.StatusAtRisk))
+		q.Del(pageParam(StatusBehind))
 		if col == column && !descending {
 			q.Set("dir", "desc")
 		}
@@ -121,10 +122,12 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	groups := map[projects.Status]*views.ConsoleGroup{
 		projects.StatusOverdue: {Status: string(projects.StatusOverdue)},
 		projects.StatusAtRisk:  {Status: string(projects.StatusAtRisk)},
+		StatusBehind:           {Status: string(StatusBehind)},
 	}
 	var kept map[projects.Status][]*Row
 	kept, page.Stale = snap.grouped(column, descending, filter)
-	page.Overdue, page.AtRisk = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk])
+	page.Overdue, page.AtRisk, page.Behind = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk]), len(kept[StatusBehind])
+	page.Filing = filingSummary(snap.filing, snap.reportDay)
 	for status, g := range groups {
 		rows := kept[status]
 		var from, to int
@@ -133,7 +136,7 @@ func (h *Handler) showOverdue(c echo.Context) error {
 			g.Rows = append(g.Rows, h.consoleRow(*r))
 		}
 	}
-	page.Groups = []views.ConsoleGroup{*groups[projects.StatusOverdue], *groups[projects.StatusAtRisk]}
+	page.Groups = []views.ConsoleGroup{*groups[projects.StatusOverdue], *groups[projects.StatusAtRisk], *groups[StatusBehind]}
 	var content strings.Builder
 	if err := views.ConsoleContent(page).Render(ctx, &content); err != nil {
 		return err
@@ -170,6 +173,9 @@ func (h *Handler) consoleRow(r Row) views.ConsoleRow {
 		CommentsURL: projects.CommentsURL(r.Target.ID), OpenComments: r.Cases.Open,
 		LateCases: r.Cases.Late, AnsweredCases: r.Cases.Answered,
 	}
+	if r.Pace != nil {
+		row.Pace = projects.PaceView(*r.Pace, r.Target.Year)
+	}
 	for _, e := range r.Engineers {
 		row.Engineers = append(row.Engineers, e.Name())
 	}
@@ -190,7 +196,7 @@ func parseFilter(q url.Values) (Filter, views.ConsoleFilter, error) {
 	var f Filter
 	chosen := views.ConsoleFilter{
 		Year: q.Get("year"), List: q.Get("list"), Category: q.Get("category"),
-		Unit: q.Get("unit"), Engineer: q.Get("engineer"),
+		Unit: q.Get("unit"), Engineer: q.Get("engineer"), Light: q.Get("light"),
 	}
 	var err error
 	if chosen.Year != "" {
@@ -214,6 +220,13 @@ func parseFilter(q url.Values) (Filter, views.ConsoleFilter, error) {
 			return f, chosen, web.BadRequest("error.400")
 		}
 	}
+	switch l := projects.Light(chosen.Light); l {
+	case "":
+	case projects.LightGreen, projects.LightYellow, projects.LightRed:
+		f.Light = l
+	default:
+		return f, chosen, web.BadRequest("error.400")
+	}
 	chosen.Active = f != (Filter{})
 	return f, chosen, nil
 }
@@ -224,5 +237,16 @@ func exportQuery(q url.Values) string {
 	q = cloneValues(q)
 	q.Del(pageParam(projects.StatusOverdue))
 	q.Del(pageParam(projects.StatusAtRisk))
+	q.Del(pageParam(StatusBehind))
 	return q.Encode()
+}
+
+// filingSummary is the console's box of the month just ended's reports.
+func filingSummary(f projects.Filing, reportDay int) *views.FilingSummary {
+	rate, ok := f.Rate()
+	if !ok {
+		return nil
+	}
+	return &views.FilingSummary{Year: f.Month.Year, Month: f.Month.Month, Deadline: f.Month.Deadline(reportDay),
+		Due: f.Due, Filed: f.Filed, Late: f.Late, Rate: rate, URL: projects.FilingURL(f.Month)}
 }

@@ -17,6 +17,11 @@ import (
 // DefaultStaleDays is how long without an update makes a project stale.
 const DefaultStaleDays = 30
 
+// StatusBehind is the console's third group: open targets neither overdue
+// nor at risk whose project's investment lags the year (a yellow or red
+// 序时进度 light).
+const StatusBehind projects.Status = "behind"
+
 // Row is one target on the overdue and at-risk lists.
 type Row struct {
 	Target projects.Target // with its project
@@ -32,13 +37,17 @@ type Row struct {
 	// Cases are the target's 督办 not closed: waiting (late ones too) and
 	// answered, waiting for a supervisor.
 	Cases projects.CaseCounts
+	// Pace is the project's 序时进度 in the target's year; nil without a
+	// plan for it.
+	Pace *projects.Paced
 }
 
 // Rows returns the open targets that are overdue or at risk as of today,
-// overdue first, each with the engineers who answer for its project. A
-// project not updated for staleDays is flagged stale.
+// overdue first, then those behind the year's pace of investment (paces,
+// by target id; nil for none), each with the engineers who answer for its
+// project. A project not updated for staleDays is flagged stale.
 func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[int64]projects.CaseCounts,
-	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int) []Row {
+	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int, paces map[int64]projects.Paced) []Row {
 	// Most open targets are overdue or at risk, and a row is large: grown
 	// by appending, the copying was a sixth of the console's making.
 	rows := make([]Row, 0, len(targets))
@@ -47,8 +56,15 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[
 		if t.Overdue(today) {
 			status = projects.StatusOverdue
 		}
+		var pace *projects.Paced
+		if p, ok := paces[t.ID]; ok {
+			pace = &p
+		}
 		if status != projects.StatusOverdue && status != projects.StatusAtRisk {
-			continue
+			if pace == nil || pace.Light == projects.LightGreen {
+				continue
+			}
+			status = StatusBehind
 		}
 		days := today.DaysUntil(t.Deadline)
 		if status == projects.StatusOverdue {
@@ -59,7 +75,7 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[
 			Target: t, Status: status, Days: days,
 			Engineers: engineers[t.ProjectID], LastUpdate: last,
 			Stale: now.Sub(last) > time.Duration(staleDays)*24*time.Hour,
-			Cases: cases[t.ID],
+			Cases: cases[t.ID], Pace: pace,
 		})
 	}
 	SortRows(rows, "", false)
@@ -74,6 +90,8 @@ type Filter struct {
 	Category   projects.Category
 	Unit       string
 	EngineerID int64
+	// Light keeps the rows whose project's 序时进度 has this light.
+	Light projects.Light
 }
 
 // Keep reports whether a row passes the filter.
@@ -83,6 +101,9 @@ func (f Filter) Keep(r Row) bool {
 		f.List != "" && r.Target.List != f.List,
 		f.Category != "" && r.Target.Project.Category != f.Category,
 		f.Unit != "" && r.Target.Project.Unit != f.Unit:
+		return false
+	}
+	if f.Light != "" && (r.Pace == nil || r.Pace.Light != f.Light) {
 		return false
 	}
 	if f.EngineerID != 0 {
@@ -104,7 +125,7 @@ func (f Filter) Apply(rows []Row) []Row {
 
 // SortColumns are the columns the lists can be sorted by.
 func SortColumns() []string {
-	return []string{"project", "list", "deadline", "days", "unit", "engineers", "updated", "reason"}
+	return []string{"project", "list", "deadline", "days", "unit", "engineers", "updated", "reason", "pace"}
 }
 
 // SortRows sorts rows by a column, in ascending or descending order, within
@@ -134,9 +155,14 @@ func SortRows(rows []Row, column string, descending bool) {
 			c = a.LastUpdate.Compare(b.LastUpdate)
 		case "reason":
 			c = strings.Compare(a.Target.Project.DelayReason, b.Target.Project.DelayReason)
+		case "pace":
+			c = cmp.Compare(lag(a), lag(b))
 		default:
-			if a.Status == projects.StatusOverdue {
+			switch a.Status {
+			case projects.StatusOverdue:
 				return cmp.Compare(b.Days, a.Days) // longest overdue first
+			case StatusBehind:
+				return cmp.Or(cmp.Compare(lag(b), lag(a)), a.Target.Deadline.Compare(b.Target.Deadline)) // furthest behind first
 			}
 			return cmp.Compare(a.Days, b.Days) // nearest deadline first
 		}
@@ -148,10 +174,22 @@ func SortRows(rows []Row, column string, descending bool) {
 }
 
 func group(r Row) int {
-	if r.Status == projects.StatusOverdue {
+	switch r.Status {
+	case projects.StatusOverdue:
+		return 0
+	case projects.StatusAtRisk:
+		return 1
+	}
+	return 2
+}
+
+// lag is how far a row's project is behind the year's pace, in tenths of
+// a point; a project without a plan sorts as on pace.
+func lag(r Row) int64 {
+	if r.Pace == nil {
 		return 0
 	}
-	return 1
+	return r.Pace.Lag
 }
 
 func names(users []auth.User) string {
@@ -167,6 +205,7 @@ func names(users []auth.User) string {
 type Counts struct {
 	Overdue int
 	AtRisk  int
+	Behind  int
 	Stale   int
 }
 
@@ -174,10 +213,13 @@ type Counts struct {
 func Count(rows []Row) Counts {
 	var c Counts
 	for _, r := range rows {
-		if r.Status == projects.StatusOverdue {
+		switch r.Status {
+		case projects.StatusOverdue:
 			c.Overdue++
-		} else {
+		case projects.StatusAtRisk:
 			c.AtRisk++
+		default:
+			c.Behind++
 		}
 		if r.Stale {
 			c.Stale++

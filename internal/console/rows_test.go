@@ -56,7 +56,7 @@ func equal(a, b []int64) bool {
 
 func TestRowsAsOfADay(t *testing.T) {
 	targets, engineers := sample()
-	rows := Rows(targets, engineers, map[int64]projects.CaseCounts{21: {Open: 2, Late: 1, Answered: 1}}, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30)
+	rows := Rows(targets, engineers, map[int64]projects.CaseCounts{21: {Open: 2, Late: 1, Answered: 1}}, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30, nil)
 	// Overdue: 21 (334 days), 11 (154 days); at risk: 32 (14 days left), 12 (30 days left).
 	// 31, due in 2024, is on track and not listed.
 	if got, want := ids(rows), []int64{21, 11, 32, 12}; !equal(got, want) {
@@ -76,7 +76,7 @@ func TestRowsAsOfADay(t *testing.T) {
 		t.Errorf("counts %+v", c)
 	}
 	// A day later 32 is two weeks away still; on 16 December it is overdue.
-	later := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, day(2023, time.December, 16), now, 30)
+	later := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, day(2023, time.December, 16), now, 30, nil)
 	if got, want := ids(later), []int64{21, 11, 32, 12}; !equal(got, want) || later[2].Status != projects.StatusOverdue {
 		t.Errorf("on 16 December: %v (32 is %s)", got, later[2].Status)
 	}
@@ -84,7 +84,7 @@ func TestRowsAsOfADay(t *testing.T) {
 
 func TestFilters(t *testing.T) {
 	targets, engineers := sample()
-	rows := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30)
+	rows := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30, nil)
 	tests := []struct {
 		name   string
 		filter Filter
@@ -126,7 +126,7 @@ func TestSorting(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.column, func(t *testing.T) {
-			rows := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30)
+			rows := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30, nil)
 			SortRows(rows, tc.column, tc.descending)
 			if got := ids(rows); !equal(got, tc.want) {
 				t.Fatalf("by %s (descending %v): %v, want %v (overdue always first)", tc.column, tc.descending, got, tc.want)

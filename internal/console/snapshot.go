@@ -18,6 +18,10 @@ import (
 type snapshot struct {
 	version int64
 	today   civil.Date
+	// filing is where the reports of the month just ended stand, with the
+	// day of this month they are due by.
+	filing    projects.Filing
+	reportDay int
 
 	rows      []Row // the default order
 	units     []string
@@ -76,9 +80,21 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	if err != nil {
 		return nil, err
 	}
+	settings, err := h.projects.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	paces, err := h.projects.Paces(ctx, targets, settings, today)
+	if err != nil {
+		return nil, err
+	}
+	filing, err := h.projects.MonthFiling(ctx, projects.MonthToReport(today))
+	if err != nil {
+		return nil, err
+	}
 	s := &snapshot{
-		version: version, today: today,
-		rows:   Rows(targets, engineers, projects.CountCases(cases, today), h.rule, today, h.now(), h.staleDays),
+		version: version, today: today, filing: filing, reportDay: settings.ReportDay,
+		rows:   Rows(targets, engineers, projects.CountCases(cases, today), h.rule, today, h.now(), h.staleDays, paces),
 		sorted: map[string][]Row{}, unfiltered: map[string]groups{}, contents: map[string]string{},
 	}
 	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}

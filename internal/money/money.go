@@ -203,6 +203,16 @@ func Percent(part, whole Amount) (int64, bool) {
 	return q, true
 }
 
+// PercentText writes a share in tenths of a point, as Percent returns it,
+// with its one decimal: 972 is "97.2".
+func PercentText(tenths int64) string {
+	sign := ""
+	if tenths < 0 {
+		sign, tenths = "-", -tenths
+	}
+	return sign + strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10)
+}
+
 func abs(n int64) int64 {
 	if n < 0 {
 		return -n

@@ -124,3 +124,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestPercentText(t *testing.T) {
+	for n, want := range map[int64]string{972: "97.2", 0: "0.0", 5: "0.5", -167: "-16.7", 1000: "100.0"} {
+		if got := PercentText(n); got != want {
+			t.Errorf("PercentText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

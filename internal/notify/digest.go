@@ -130,7 +130,7 @@ func BuildDigest(user auth.User, targets []projects.Target, engineers map[int64]
 	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int) Digest {
 	scoped := Concerning(user, targets, engineers)
 	d := Digest{Day: today}
-	for _, r := range console.Rows(scoped, engineers, nil, rule, today, now, staleDays) {
+	for _, r := range console.Rows(scoped, engineers, nil, rule, today, now, staleDays, nil) {
 		if r.Status == projects.StatusOverdue {
 			d.Overdue = append(d.Overdue, r)
 		} else {

@@ -19,12 +19,16 @@ import (
 func (h *Handler) registerMonthly(r *web.Router) {
 	r.GET("/projects/:id/monthly", h.showMonthly, auth.Require(""))
 	r.POST("/projects/:id/monthly", h.fileMonthly, auth.Require(""))
+	r.GET("/monthly", h.showFiling, auth.Require(auth.ViewInternal))
 	r.GET("/admin/settings", h.showSettings, auth.Require(auth.ManageRecord))
 	r.POST("/admin/settings", h.saveSettings, auth.Require(auth.ManageRecord))
 }
 
 // MonthlyURL is the address of a project's monthly report form.
 func MonthlyURL(projectID int64) string { return ProjectURL(projectID) + "/monthly" }
+
+// FilingURL is the address of month m's filing: who reported, who not.
+func FilingURL(m Month) string { return "/monthly?month=" + m.String() }
 
 // MonthlyURLFor is the form's address for a month.
 func MonthlyURLFor(projectID int64, m Month) string {
@@ -247,4 +251,52 @@ func (h *Handler) renderSettings(c echo.Context, status int, f SettingsForm, pro
 		page.Errors[field] = locale.T(ctx, problem.ID, problem.Args...)
 	}
 	return web.Render(c, status, views.MonthlySettings(page))
+}
+
+// showFiling is a month's 填报率 for staff: who was due to report, who did
+// (late or not), who has not, with the engineers to ask.
+func (h *Handler) showFiling(c echo.Context) error {
+	ctx := c.Request().Context()
+	month := MonthToReport(h.today())
+	if raw := c.QueryParam("month"); raw != "" {
+		m, err := ParseMonth(raw)
+		if err != nil {
+			return web.BadRequest("error.400")
+		}
+		month = m
+	}
+	filing, err := h.store.MonthFiling(ctx, month)
+	if err != nil {
+		return err
+	}
+	settings, err := h.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	years, err := h.store.Years(ctx, AudienceOf(ctx))
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(filing.Missing))
+	for i, p := range filing.Missing {
+		ids[i] = p.ID
+	}
+	engineers, err := h.users.AssignedUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	page := views.FilingPage{Nav: views.Nav{Years: years}, Year: month.Year, Month: month.Month,
+		Deadline: month.Deadline(settings.ReportDay), Due: filing.Due, Filed: filing.Filed, Late: filing.Late,
+		PreviousURL: FilingURL(month.Previous()), NextURL: FilingURL(month.Next())}
+	if rate, ok := filing.Rate(); ok {
+		page.Rate = &rate
+	}
+	for _, p := range filing.Missing {
+		row := views.FilingMissing{Name: p.Name, NameEn: p.NameEn, URL: ProjectURL(p.ID), Unit: p.Unit}
+		for _, u := range engineers[p.ID] {
+			row.Engineers = append(row.Engineers, u.Name())
+		}
+		page.Missing = append(page.Missing, row)
+	}
+	return web.Render(c, http.StatusOK, views.Filing(page))
 }

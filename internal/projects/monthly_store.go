@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"shuangshi/internal/auth"
+	"shuangshi/internal/civil"
 	"shuangshi/internal/money"
 )
 
@@ -194,4 +195,96 @@ func unapprovedReports(tx *gorm.DB, projectID int64) ([]Change, error) {
 		changes = append(changes, c)
 	}
 	return changes, nil
+}
+
+// Filing is where a month's reports stand: the projects due to report
+// (each on a published, open list of the month's year), those that did,
+// and those of them only after the deadline.
+type Filing struct {
+	Month Month
+	Due   int
+	Filed int
+	Late  int
+	// Missing are the projects due that have not reported, by name.
+	Missing []Project
+}
+
+// Rate is the month's 填报率 in tenths of a point; false when none was due.
+func (f Filing) Rate() (int64, bool) { return FilingRate(f.Filed, f.Due) }
+
+// MonthFiling returns where month m's reports stand.
+func (s *Store) MonthFiling(ctx context.Context, m Month) (Filing, error) {
+	db := s.read.WithContext(ctx)
+	f := Filing{Month: m}
+	var due []Project
+	err := db.Where(`id IN (SELECT targets.project_id FROM targets JOIN year_lists ON year_lists.year = targets.year
+			WHERE targets.year = ? AND targets.removed_at IS NULL AND year_lists.state = ?)`, m.Year, Published).
+		Order("name, id").Find(&due).Error
+	if err != nil {
+		return Filing{}, fmt.Errorf("projects due to report %s: %w", m, err)
+	}
+	var filings []struct {
+		ProjectID int64
+		Late      bool
+	}
+	err = db.Model(&MonthlyReport{}).Select("project_id, late").Where("year = ? AND month = ?", m.Year, m.Month).Find(&filings).Error
+	if err != nil {
+		return Filing{}, fmt.Errorf("reports of %s: %w", m, err)
+	}
+	// A month is late when its first filing was: a correction made after
+	// the deadline does not make an on-time report late.
+	onTime := map[int64]bool{}
+	for _, r := range filings {
+		onTime[r.ProjectID] = onTime[r.ProjectID] || !r.Late
+	}
+	f.Due = len(due)
+	for _, p := range due {
+		filedOnTime, filed := onTime[p.ID]
+		switch {
+		case !filed:
+			f.Missing = append(f.Missing, p)
+		case filedOnTime:
+			f.Filed++
+		default:
+			f.Filed++
+			f.Late++
+		}
+	}
+	return f, nil
+}
+
+// Paces returns the pace of each of the targets' project in the target's
+// year, by target id, as of today under settings: staff's view, from every
+// plan and the newest filing of each month. A target without a plan for its
+// year has none.
+func (s *Store) Paces(ctx context.Context, targets []Target, settings Settings, today civil.Date) (map[int64]Paced, error) {
+	years := map[int]bool{}
+	for _, t := range targets {
+		years[t.Year] = true
+	}
+	out := map[int64]Paced{}
+	for year := range years {
+		plans, err := s.PlansOfYear(ctx, year)
+		if err != nil {
+			return nil, err
+		}
+		if len(plans) == 0 {
+			continue
+		}
+		reports, err := s.ReportsOfYear(ctx, year, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range targets {
+			plan, ok := plans[t.ProjectID]
+			if t.Year != year || !ok {
+				continue
+			}
+			planned := plan.Planned
+			if paced, ok := settings.Pace.PaceAsOf(&planned, reports[t.ProjectID], year, today, settings.ReportDay); ok {
+				out[t.ID] = paced
+			}
+		}
+	}
+	return out, nil
 }
