@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"shuangshi/internal/civil"
+	"shuangshi/internal/money"
 )
 
 // DashboardPage is a year at a glance: the lists planned against achieved,
@@ -18,6 +19,28 @@ type DashboardPage struct {
 	Years       []FigureRow // by year
 	TimelineURL string
 	ReportURL   string
+	// Money is the year's investment by category, with its total row, and
+	// MoneyYears the same totals for this year and the years before.
+	Money      []MoneyRow
+	MoneyTotal MoneyRow
+	MoneyYears []MoneyRow
+	// ReportMoneyURL is the year-end table with its investment columns.
+	ReportMoneyURL string
+}
+
+// MoneyRow is the investment of a category (by its code) or of a year:
+// the exact sums of the plans and the completed amounts given (nil when
+// none was), the share, and the projects counted by light.
+type MoneyRow struct {
+	Category  string
+	Year      int
+	Planned   *money.Amount
+	Completed *money.Amount
+	Rate      *int64 // tenths of a point; nil without both sums
+	Green     int
+	Yellow    int
+	Red       int
+	NoLight   int
 }
 
 // FigureRow is one row of the dashboard's tables and charts: the figures
@@ -152,4 +175,11 @@ func chartTop(rows []FigureRow) int {
 		top = max(top, r.StartTotal, r.CompleteTotal)
 	}
 	return top
+}
+
+// moneyShare is the width of the bar of a share of the plan completed
+// (tenths of a point), as a percentage of the bar's room: at most 99%,
+// for a share over the whole plan too.
+func moneyShare(tenths int64) string {
+	return strconv.FormatFloat(float64(max(0, min(tenths, 990)))/10, 'f', 1, 64) + "%"
 }

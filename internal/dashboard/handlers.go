@@ -55,11 +55,19 @@ func (h *Handler) showDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	settings, err := h.projects.Settings(ctx)
+	if err != nil {
+		return err
+	}
 	whole, byCategory := YearFigures(targets, h.rule, today)
 	page := views.DashboardPage{
 		Nav: views.Nav{Years: years, CurrentYear: year}, Year: year,
 		Standing: projects.StandingOf(y.YearList, h.location), AsOf: civil.DateOf(y.AsOf.In(h.location)),
 		TimelineURL: views.YearURL(year) + "/timeline", ReportURL: views.YearURL(year) + "/report",
+		ReportMoneyURL: views.YearURL(year) + "/report?investment=1",
+	}
+	if page.Money, page.MoneyTotal, err = h.yearMoney(ctx, y, settings, today); err != nil {
+		return err
 	}
 	for _, tally := range []projects.Tally{whole.Start, whole.Complete} {
 		page.Lists = append(page.Lists, views.ListSummary{
@@ -78,17 +86,22 @@ func (h *Handler) showDashboard(c echo.Context) error {
 			continue
 		}
 		yearTargets := targets
+		money := page.MoneyTotal
 		if y != year {
 			other, err := h.projects.Year(ctx, y, projects.AudienceOf(ctx))
 			if err != nil {
 				return err
 			}
 			yearTargets = other.Targets
+			if _, money, err = h.yearMoney(ctx, other, settings, today); err != nil {
+				return err
+			}
 		}
 		f, _ := YearFigures(yearTargets, h.rule, today)
 		row := figureRow(f)
 		row.Year = y
 		page.Years = append(page.Years, row)
+		page.MoneyYears = append(page.MoneyYears, money)
 	}
 	return web.Render(c, http.StatusOK, views.Dashboard(page))
 }
