@@ -4,7 +4,7 @@
 // loopback. It prints a table per size, writes them with the budgets to a
 // results file, and exits with status 1 when a budget does not hold.
 //
-//	go run ./cmd/bench [-sizes 100,10000,100000] [-duration 10s] [-out FILE]
+//	go run ./cmd/bench [-sizes 100,10000,100000] [-duration 10s] [-upload-rounds 3] [-out FILE]
 package main
 
 import (
@@ -39,13 +39,14 @@ func run(ctx context.Context, args []string) error {
 	concurrency := fs.Int("concurrency", 32, "requests in flight at once")
 	warmup := fs.Duration("warmup", 2*time.Second, "requests made before measuring, per scenario")
 	duration := fs.Duration("duration", 10*time.Second, "time measured, per scenario")
+	uploadRounds := fs.Int("upload-rounds", 3, "photos each of the 8 uploading clients sends in the photo upload scenario; 0 leaves it out")
 	work := fs.String("work", filepath.Join("artifacts", "bench"), "folder for the binary, the datasets (reused by later runs) and the logs")
 	out := fs.String("out", filepath.Join("artifacts", "bench", "results.md"), "the results file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := bench.Config{
-		Seed: *seed, Work: *work, Out: os.Stdout,
+		Seed: *seed, Work: *work, Out: os.Stdout, UploadRounds: *uploadRounds,
 		Load: bench.Load{Concurrency: *concurrency, Warmup: *warmup, Duration: *duration},
 		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}

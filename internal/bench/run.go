@@ -31,6 +31,9 @@ type Config struct {
 	Work string
 	Log  *slog.Logger
 	Out  io.Writer // the progress and the tables, as they come
+	// UploadRounds is how many photos each of the UploadClients uploads
+	// in the photo upload scenario, after the others; 0 leaves it out.
+	UploadRounds int
 }
 
 // Scenario is one kind of request the benchmark drives.
@@ -59,9 +62,18 @@ var scenarios = []Scenario{
 type Measured struct {
 	Projects int
 	StartUp  time.Duration
-	PeakRSS  int64
+	PeakRSS  int64    // over the pages and the progress updates
 	Results  []Result // by scenario
+	// Upload is the photo upload scenario's, when it ran (Requests or
+	// Failures not 0): UploadClients at once, each photo of PhotoBytes;
+	// UploadPeakRSS is the server's peak resident memory while it ran.
+	Upload        Result
+	UploadPeakRSS int64
+	PhotoBytes    int
 }
+
+// Uploaded reports whether the photo upload scenario ran.
+func (m Measured) Uploaded() bool { return m.Upload.Requests+m.Upload.Failures > 0 }
 
 // Run generates (or reuses) each size's database, serves it with the real
 // binary and drives every scenario against it. It returns what it
@@ -211,7 +223,33 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	if m.PeakRSS, err = srv.PeakRSS(); err != nil {
 		return m, err
 	}
+	if cfg.UploadRounds > 0 {
+		if err := uploadPhotos(ctx, cfg, srv, engineer, csrf, set, &m); err != nil {
+			return m, err
+		}
+	}
 	return m, nil
+}
+
+// uploadPhotos drives the photo upload scenario: UploadClients engineers
+// at once each upload a 12-megapixel photo cfg.UploadRounds times, to the
+// projects they keep in turn. The photo is made before the clock starts,
+// and the server's peak memory is set back to what it holds now, so that
+// UploadPeakRSS is the peak while the photos came in (with the pages it
+// keeps from the scenarios before).
+func uploadPhotos(ctx context.Context, cfg Config, srv *Server, engineer *http.Client, csrf string, set Dataset, m *Measured) error {
+	photo := NoisyJPEG(UploadWidth, UploadHeight, 12, uploadNoise)
+	m.PhotoBytes = len(photo)
+	form := NewPhotoUpload(photo)
+	fmt.Fprintf(cfg.Out, "  photo upload: %d clients × %d rounds of a %d×%d JPEG of %.1f MB\n",
+		UploadClients, cfg.UploadRounds, UploadWidth, UploadHeight, float64(len(photo))/(1<<20))
+	if err := srv.ResetPeakRSS(); err != nil {
+		return err
+	}
+	m.Upload = DriveUploads(ctx, engineer, srv.URL, csrf, set.Edited, form, UploadClients, cfg.UploadRounds)
+	var err error
+	m.UploadPeakRSS, err = srv.PeakRSS()
+	return err
 }
 
 var yearPath = "/years/" + strconv.Itoa(CurrentYear)
@@ -222,7 +260,7 @@ const spell = time.Second
 // dataset returns the database of n projects for the seed, generating it
 // unless an earlier run left it in the work folder.
 func dataset(ctx context.Context, cfg Config, n int) (Dataset, string, error) {
-	base := filepath.Join(cfg.Work, fmt.Sprintf("projects-%d-seed-%d", n, cfg.Seed))
+	base := filepath.Join(cfg.Work, fmt.Sprintf("projects-%d-seed-%d-%s", n, cfg.Seed, Format))
 	db, described := base+".db", base+".json"
 	if raw, err := os.ReadFile(described); err == nil {
 		var set Dataset

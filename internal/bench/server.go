@@ -92,6 +92,13 @@ func (s *Server) PeakRSS() (int64, error) {
 	return 0, errors.New("no VmHWM in /proc status")
 }
 
+// ResetPeakRSS sets the process's peak resident memory (VmHWM) back to
+// what it holds now (Linux's clear_refs, 5), so that PeakRSS tells the
+// peak of what follows.
+func (s *Server) ResetPeakRSS() error {
+	return os.WriteFile("/proc/"+strconv.Itoa(s.cmd.Process.Pid)+"/clear_refs", []byte("5"), 0)
+}
+
 // Stop ends the server with SIGTERM, as a service manager would, and waits.
 func (s *Server) Stop() error {
 	defer s.log.Close()
