@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -46,25 +47,52 @@ func Chromium(t *testing.T, width int) (context.Context, *ConsoleErrors) {
 	return ChromiumWith(t, width, "zh-CN,zh", true)
 }
 
-// ChromiumWith starts Chromium whose reader prefers the languages of an
-// Accept-Language header, with JavaScript on or off.
-func ChromiumWith(t *testing.T, width int, languages string, javascript bool) (context.Context, *ConsoleErrors) {
+// chromiumOptions are the flags of every Chromium the tests start: a
+// reader who prefers languages, a window width by 900 CSS pixels.
+func chromiumOptions(t *testing.T, width int, languages string) []chromedp.ExecAllocatorOption {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	return append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.Flag("accept-lang", languages),
 		chromedp.ExecPath(findChromium(t)),
 		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox refuses to start
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()),
+		// Chromium's default list, and the omnibox's popup: a headless
+		// window draws it as a web page of its own in a renderer of its own,
+		// which no test sees and which took more CPU than the tests' pages.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 		chromedp.WindowSize(width, 900),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	// The first call on the context starts the browser and ties its life to
-	// the context it is given, so that one has no deadline.
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+}
+
+// ChromiumWith starts Chromium whose reader prefers the languages of an
+// Accept-Language header, with JavaScript on or off.
+//
+// In a package whose TestMain calls Main, the test gets a window of its own
+// in a Chromium that the package's tests share (one per languages), in a
+// browser context of its own: its cookies, storage and cache are as fresh
+// as a new profile's, and the window is as wide as asked. Starting Chromium
+// takes seconds on a CI machine; a browser context, a fraction of one.
+// Elsewhere each call starts a Chromium of its own, on a fresh profile.
+// (One difference: a browser context of a Chromium told en-GB,en asks for
+// "en-GB,en-US;q=0.9,en;q=0.8", and navigator.languages says so, where
+// its first window asks for "en-GB,en;q=0.9". The site serves the same
+// English to both; zh-CN,zh and en are asked for alike.)
+func ChromiumWith(t *testing.T, width int, languages string, javascript bool) (context.Context, *ConsoleErrors) {
+	t.Helper()
+	var ctx context.Context
+	if shared := sharedChromium(t, languages); shared != nil {
+		ctx = windowIn(t, shared, width)
+	} else {
+		opts := append(chromiumOptions(t, width, languages), chromedp.UserDataDir(t.TempDir()))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		// The first call on the context starts the browser and ties its life to
+		// the context it is given, so that one has no deadline.
+		var cancelCtx context.CancelFunc
+		ctx, cancelCtx = chromedp.NewContext(allocCtx)
+		t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	}
 
 	errs := &ConsoleErrors{}
 	err := chromedp.Listen(ctx, func(ev any) {
@@ -102,6 +130,108 @@ func ChromiumWith(t *testing.T, width int, languages string, javascript bool) (c
 		}
 	}
 	return ctx, errs
+}
+
+// shared holds the Chromium processes that the tests of a package whose
+// TestMain calls Main share, by the languages their reader prefers.
+var shared struct {
+	mu       sync.Mutex
+	on       bool // Main runs the tests
+	browsers map[string]*sharedBrowser
+}
+
+type sharedBrowser struct {
+	ctx    context.Context // the browser's first tab, started
+	cancel func()
+}
+
+// Main runs a package's tests, and then stops the Chromium processes they
+// shared (see ChromiumWith). Call it from TestMain:
+//
+//	func TestMain(m *testing.M) { sitetest.Main(m) }
+func Main(m *testing.M) {
+	shared.mu.Lock()
+	shared.on = true
+	shared.mu.Unlock()
+	code := m.Run()
+	shared.mu.Lock()
+	for _, b := range shared.browsers {
+		b.cancel()
+	}
+	shared.browsers = nil
+	shared.mu.Unlock()
+	os.Exit(code)
+}
+
+// sharedChromium is the running Chromium whose reader prefers languages,
+// started if need be, or nil when the package's tests do not share one.
+// A Chromium that died is started again.
+func sharedChromium(t *testing.T, languages string) context.Context {
+	t.Helper()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if !shared.on {
+		return nil
+	}
+	if b, ok := shared.browsers[languages]; ok {
+		if b.ctx.Err() == nil {
+			return b.ctx
+		}
+		b.cancel()
+		delete(shared.browsers, languages)
+	}
+	// The width is only the first tab's, which no test uses: each test's
+	// window is made as wide as it asks (windowIn).
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(t, 1280, languages)...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	cancel := func() { cancelCtx(); cancelAlloc() }
+	// The first call starts the browser and ties its life to ctx, which has
+	// no deadline; chromedp removes its temporary profile when it stops.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatalf("start Chromium: %v", err)
+	}
+	if shared.browsers == nil {
+		shared.browsers = map[string]*sharedBrowser{}
+	}
+	shared.browsers[languages] = &sharedBrowser{ctx: ctx, cancel: cancel}
+	return ctx
+}
+
+// windowIn opens a window width by 900 CSS pixels in a new browser context
+// of the browser of shared, and returns its context; both are closed when
+// the test ends.
+func windowIn(t *testing.T, shared context.Context, width int) context.Context {
+	t.Helper()
+	bc, err := chromedp.CallBrowser(shared, target.CreateBrowserContext, target.CreateBrowserContextParams{})
+	if err != nil {
+		t.Fatalf("start Chromium: a browser context: %v", err)
+	}
+	dispose := func() {
+		// The test's context may be over: give the browser a while of its own.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(shared), 10*time.Second)
+		defer cancel()
+		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: bc.BrowserContextID})
+	}
+	// Not focused: the page of a Chromium of its own is not focused either
+	// (document.hasFocus() is false there too).
+	newWindow, focus := true, false
+	tab, err := chromedp.CallBrowser(shared, target.CreateTarget, target.CreateTargetParams{
+		URL:              "about:blank",
+		Width:            int64(width),
+		Height:           900,
+		BrowserContextID: bc.BrowserContextID,
+		NewWindow:        &newWindow,
+		Focus:            &focus,
+	})
+	if err != nil {
+		dispose()
+		t.Fatalf("start Chromium: a window: %v", err)
+	}
+	ctx, cancel := chromedp.NewContext(shared, chromedp.WithTargetID(tab.TargetID))
+	// Closing the context closes the window; then its browser context goes.
+	t.Cleanup(func() { cancel(); dispose() })
+	return ctx
 }
 
 // ConsoleErrors are the errors and warnings a page wrote to the console,
