@@ -44,4 +44,18 @@ type MyProject struct {
 	// a returned one, with who returned it and when.
 	Review   string
 	Returned *CommentView
+	// MonthlyDue is the month just ended's report (月报) while it is not
+	// filed; nil when filed or not due.
+	MonthlyDue *MonthlyDue
+	// PhotosURL is where photos of the site (形象进度) are added.
+	PhotosURL string
+}
+
+// MonthlyDue is a monthly report an engineer owes: its month, its
+// deadline, whether that has passed, and the form.
+type MonthlyDue struct {
+	Year, Month int
+	Deadline    civil.Date
+	Late        bool
+	URL         string
 }

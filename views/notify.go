@@ -35,6 +35,9 @@ type DigestPage struct {
 	// for a supervisor to close them.
 	Waiting []DigestCase
 	Answers []DigestCase
+	// Reports is the month just ended's 月报: its 填报率 for supervisors,
+	// the projects still owing theirs.
+	Reports *DigestReports
 	// Email is where the digest is sent, "" when the user gave none;
 	// Mailing says whether the site sends e-mail at all, from Hour o'clock.
 	Email   string
@@ -71,4 +74,15 @@ type DigestProject struct {
 	NameEn     string
 	URL        string
 	LastUpdate civil.Date
+}
+
+// DigestReports is a digest's monthly reports: the month, its 填报率
+// (Rate nil for an engineer's digest) and the projects still owing the
+// report, each linked to its form.
+type DigestReports struct {
+	Year, Month int
+	Rate        *int64
+	Filed, Due  int
+	URL         string
+	Missing     []DigestProject
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"shuangshi/internal/civil"
 	"shuangshi/internal/console"
 	"shuangshi/internal/locale"
+	"shuangshi/internal/money"
 	"shuangshi/internal/projects"
 )
 
@@ -37,6 +39,54 @@ type Digest struct {
 	// them (办结): in a supervisor's digest only.
 	Waiting []CaseLine
 	Answers []CaseLine
+	// Reports is the month just ended's 月报: for a supervisor every
+	// project's, with its 填报率; for an engineer their projects not yet
+	// reported. Nil when no project was due.
+	Reports *projects.Filing
+}
+
+// WithReports adds to a user's digest the month's reports that concern
+// them: a supervisor's the whole month, an engineer's the reports their
+// projects (mine) still owe.
+func (d Digest) WithReports(user auth.User, filing projects.Filing, mine []int64) Digest {
+	if filing.Due == 0 {
+		return d
+	}
+	if auth.Can(&user, auth.Supervise) {
+		d.Reports = &filing
+		return d
+	}
+	owed := projects.Filing{Month: filing.Month}
+	for _, p := range filing.Missing {
+		if slices.Contains(mine, p.ID) {
+			owed.Missing = append(owed.Missing, p)
+		}
+	}
+	if len(owed.Missing) > 0 {
+		d.Reports = &owed
+	}
+	return d
+}
+
+// reportLines says a digest's reports in the reader's words: the month's
+// 填报率 for a supervisor, and each project still owing its report.
+func (d Digest) reportLines(l *locale.Locale) []string {
+	r := d.Reports
+	if r == nil {
+		return nil
+	}
+	var lines []string
+	if rate, ok := r.Rate(); ok {
+		lines = append(lines, l.T("digest.filing", "Year", r.Month.Year, "Month", r.Month.Month,
+			"Rate", money.PercentText(rate), "Filed", r.Filed, "Due", r.Due))
+	}
+	if len(r.Missing) > 0 {
+		lines = append(lines, l.T("digest.reports_missing", "Year", r.Month.Year, "Month", r.Month.Month, "Count", len(r.Missing)))
+		for _, p := range r.Missing {
+			lines = append(lines, "- "+l.Name(p.Name, p.NameEn))
+		}
+	}
+	return lines
 }
 
 // CaseLine is a 督办 in a digest, with its target and the target's project.
@@ -48,7 +98,11 @@ type CaseLine struct {
 
 // Empty reports whether there is nothing to tell.
 func (d Digest) Empty() bool {
-	return len(d.Overdue)+len(d.AtRisk)+len(d.Stale)+len(d.Waiting)+len(d.Answers) == 0
+	owing := 0
+	if d.Reports != nil {
+		owing = len(d.Reports.Missing)
+	}
+	return len(d.Overdue)+len(d.AtRisk)+len(d.Stale)+len(d.Waiting)+len(d.Answers)+owing == 0
 }
 
 // openCases are the 督办 not closed, each with its target (and project),
@@ -314,7 +368,16 @@ func (d *Digester) For(ctx context.Context, user auth.User, now time.Time) (Dige
 		return Digest{}, err
 	}
 	today := civil.DateOf(now.In(d.location))
-	return BuildDigest(user, targets, engineers, d.rule, today, now, d.staleDays).WithCases(user, cases, today), nil
+	filing, err := d.projects.MonthFiling(ctx, projects.MonthToReport(today))
+	if err != nil {
+		return Digest{}, err
+	}
+	mine, err := d.users.AssignedProjectIDs(ctx, user.ID)
+	if err != nil {
+		return Digest{}, err
+	}
+	return BuildDigest(user, targets, engineers, d.rule, today, now, d.staleDays).WithCases(user, cases, today).
+		WithReports(user, filing, mine), nil
 }
 
 // openCases reads the 督办 not closed with their targets and engineers.
@@ -476,6 +539,13 @@ func (d *Digester) Mail(digest Digest, l *locale.Locale) (subject, body string) 
 		line("  " + d.siteURL + projects.ProjectURL(p.ID))
 	}
 	line("")
+	if lines := digest.reportLines(l); len(lines) > 0 {
+		for _, s := range lines {
+			line(s)
+		}
+		line("  " + d.siteURL + projects.FilingURL(digest.Reports.Month))
+		line("")
+	}
 	line(l.T("digest.footer", "URL", d.siteURL+DigestPath))
 	return subject, b.String()
 }

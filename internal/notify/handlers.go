@@ -193,6 +193,17 @@ func (h *Handler) showDigest(c echo.Context) error {
 	for _, c := range digest.Answers {
 		page.Answers = append(page.Answers, caseItem(c))
 	}
+	if r := digest.Reports; r != nil {
+		page.Reports = &views.DigestReports{Year: r.Month.Year, Month: r.Month.Month, Filed: r.Filed, Due: r.Due,
+			URL: projects.FilingURL(r.Month)}
+		if rate, ok := r.Rate(); ok {
+			page.Reports.Rate = &rate
+		}
+		for _, p := range r.Missing {
+			page.Reports.Missing = append(page.Reports.Missing, views.DigestProject{Name: p.Name, NameEn: p.NameEn,
+				URL: projects.MonthlyURLFor(p.ID, r.Month), LastUpdate: civil.DateOf(p.LastReported().In(h.digester.location))})
+		}
+	}
 	for _, p := range digest.Stale {
 		page.Stale = append(page.Stale, views.DigestProject{
 			Name: p.Name, NameEn: p.NameEn, URL: projects.ProjectURL(p.ID),

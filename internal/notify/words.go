@@ -178,6 +178,7 @@ func digestNote(d Digest, scope string, staleDays int, l *locale.Locale, siteURL
 			n.Lines = append(n.Lines, "- "+l.Name(p.Name, p.NameEn))
 		}
 	}
+	n.Lines = append(n.Lines, d.reportLines(l)...)
 	n.More = func(k int) string { return l.T("notice.more", "Count", k) }
 	if siteURL != "" {
 		n.LinkURL = siteURL + DigestPath

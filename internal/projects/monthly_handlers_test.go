@@ -28,6 +28,16 @@ func TestAnEngineerFilesAMonthlyReport(t *testing.T) {
 	form.Set("planned_investment-2023", "1200")
 	sitetest.WantStatus(t, "the plan saved", li.Post("/projects/3/edit", form), http.StatusSeeOther)
 
+	due := sitetest.Text(li.Get("/my/projects").Doc.Find(`[data-testid="monthly-due"]`))
+	if !strings.Contains(due, "2023年5月月报待报") || !strings.Contains(due, "2023年6月5日") {
+		t.Errorf("My projects says %q of the report due", due)
+	}
+
+	owed := li.Get("/digest").Doc.Find(`[data-testid="digest-reports"]`)
+	if !strings.Contains(sitetest.Text(owed), "2023年5月月报未报（1）") || owed.Find(`a[href="/projects/3/monthly?month=2023-05"]`).Length() != 1 {
+		t.Errorf("the engineer's digest says %q of the report owed", sitetest.Text(owed))
+	}
+
 	page := li.Get("/projects/3/monthly")
 	sitetest.WantStatus(t, "the monthly form", page, http.StatusOK)
 	if got := page.Doc.Find(`select[name="month"] option[selected]`).AttrOr("value", ""); got != "2023-05" {
@@ -54,6 +64,19 @@ func TestAnEngineerFilesAMonthlyReport(t *testing.T) {
 
 	ok := li.Post("/projects/3/monthly", url.Values{"month": {"2023-05"}, "completed": {"300"}, "progress": {"桩基完成，承台施工中"}})
 	sitetest.WantStatus(t, "filed", ok, http.StatusSeeOther)
+
+	if n := li.Get("/my/projects").Doc.Find(`[data-testid="monthly-due"]`).Length(); n != 0 {
+		t.Errorf("My projects still asks for May's report after it was filed")
+	}
+
+	if n := li.Get("/digest").Doc.Find(`[data-testid="digest-reports"]`).Length(); n != 0 {
+		t.Errorf("the digest still asks for May's report after it was filed")
+	}
+	site.AddUser(t, "sup", auth.Supervisor, sitetest.Password)
+	rate := sitetest.Text(site.SignIn(t, "sup", sitetest.Password).Get("/digest").Doc.Find(`[data-testid="digest-reports"]`))
+	if !strings.Contains(rate, "2023年5月月报填报率") || !strings.Contains(rate, "（1/") {
+		t.Errorf("the supervisor's digest says %q of the month's reports", rate)
+	}
 
 	lower := li.Post("/projects/3/monthly", url.Values{"month": {"2023-06"}, "completed": {"250"}, "progress": {"承台施工中"}})
 	sitetest.WantStatus(t, "lower than May's", lower, http.StatusUnprocessableEntity)

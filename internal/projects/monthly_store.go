@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -258,33 +259,71 @@ func (s *Store) MonthFiling(ctx context.Context, m Month) (Filing, error) {
 // plan and the newest filing of each month. A target without a plan for its
 // year has none.
 func (s *Store) Paces(ctx context.Context, targets []Target, settings Settings, today civil.Date) (map[int64]Paced, error) {
-	years := map[int]bool{}
+	var years []int
 	for _, t := range targets {
-		years[t.Year] = true
+		if !slices.Contains(years, t.Year) {
+			years = append(years, t.Year)
+		}
 	}
 	out := map[int64]Paced{}
-	for year := range years {
-		plans, err := s.PlansOfYear(ctx, year)
-		if err != nil {
-			return nil, err
-		}
-		if len(plans) == 0 {
+	if len(years) == 0 {
+		return out, nil
+	}
+	// Two reads whatever the number of years: every plan of the years,
+	// and the newest filing of each month of theirs.
+	db := s.read.WithContext(ctx)
+	var plans []InvestmentPlan
+	if err := db.Where("year IN ?", years).Find(&plans).Error; err != nil {
+		return nil, fmt.Errorf("plans: %w", err)
+	}
+	if len(plans) == 0 {
+		return out, nil
+	}
+	type projectYear struct {
+		project int64
+		year    int
+	}
+	planned := make(map[projectYear]money.Amount, len(plans))
+	for _, p := range plans {
+		planned[projectYear{p.ProjectID, p.Year}] = p.Planned
+	}
+	var reports []MonthlyReport
+	newest := db.Model(&MonthlyReport{}).Select("MAX(id)").Where("year IN ?", years).Group("project_id, year, month")
+	if err := db.Where("id IN (?)", newest).Find(&reports).Error; err != nil {
+		return nil, fmt.Errorf("monthly reports: %w", err)
+	}
+	filed := map[projectYear][]MonthlyReport{}
+	for _, r := range reports {
+		key := projectYear{r.ProjectID, r.Year}
+		filed[key] = append(filed[key], r)
+	}
+	for _, t := range targets {
+		key := projectYear{t.ProjectID, t.Year}
+		amount, ok := planned[key]
+		if !ok {
 			continue
 		}
-		reports, err := s.ReportsOfYear(ctx, year, false)
-		if err != nil {
-			return nil, err
+		if paced, ok := settings.Pace.PaceAsOf(&amount, filed[key], t.Year, today, settings.ReportDay); ok {
+			out[t.ID] = paced
 		}
-		for _, t := range targets {
-			plan, ok := plans[t.ProjectID]
-			if t.Year != year || !ok {
-				continue
-			}
-			planned := plan.Planned
-			if paced, ok := settings.Pace.PaceAsOf(&planned, reports[t.ProjectID], year, today, settings.ReportDay); ok {
-				out[t.ID] = paced
-			}
-		}
+	}
+	return out, nil
+}
+
+// ReportedFor returns which of the projects have a report for month m.
+func (s *Store) ReportedFor(ctx context.Context, projectIDs []int64, m Month) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	var ids []int64
+	err := s.read.WithContext(ctx).Model(&MonthlyReport{}).Distinct("project_id").
+		Where("year = ? AND month = ? AND project_id IN ?", m.Year, m.Month, projectIDs).Pluck("project_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("reports of %s: %w", m, err)
+	}
+	for _, id := range ids {
+		out[id] = true
 	}
 	return out, nil
 }

@@ -90,9 +90,19 @@ func (h *Handler) myProjects(c echo.Context, replace *views.MyProject) (views.My
 	for i, cm := range waiting {
 		byTarget[cm.TargetID] = append(byTarget[cm.TargetID], waitingViews[i])
 	}
+	month := MonthToReport(h.today())
+	reported, err := h.store.ReportedFor(ctx, ids, month)
+	if err != nil {
+		return views.MyProjectsPage{}, err
+	}
+	settings, err := h.store.Settings(ctx)
+	if err != nil {
+		return views.MyProjectsPage{}, err
+	}
 	var entries []entry
 	for _, p := range projects {
 		card, next, status := h.myProject(p)
+		card.MonthlyDue = h.monthlyDue(p, month, reported[p.ID], settings.ReportDay)
 		if r, ok := returns[p.ID]; ok {
 			card.Returned = &views.CommentView{Body: r.NewValue, Author: names[r.UserName], At: r.At.In(h.location)}
 			if card.Returned.Author == "" {
@@ -131,6 +141,7 @@ func (h *Handler) myProject(p Project) (views.MyProject, Target, Status) {
 		ProgressAction: ProjectURL(p.ID) + "/progress", Version: strconv.FormatInt(p.Version, 10),
 		Category: string(p.Category), State: string(p.State()),
 		UpdatedOn: civil.DateOf(p.LastReported().In(h.location)), Review: string(p.ReviewState),
+		PhotosURL: ProjectURL(p.ID) + "/photos",
 	}
 	if ok {
 		status = h.rule.Status(next, p.Milestones, h.today())
@@ -259,4 +270,16 @@ func urgency(s Status) int {
 		return 3
 	}
 	return 4
+}
+
+// monthlyDue is month's report that project p owes, nil when reported or
+// not due: only a project on a public, open list of the month's year owes
+// one.
+func (h *Handler) monthlyDue(p Project, month Month, reported bool, reportDay int) *views.MonthlyDue {
+	if reported || !slices.Contains(p.ReportableMonths(h.today()), month) {
+		return nil
+	}
+	deadline := month.Deadline(reportDay)
+	return &views.MonthlyDue{Year: month.Year, Month: month.Month, Deadline: deadline,
+		Late: h.today().After(deadline), URL: MonthlyURLFor(p.ID, month)}
 }

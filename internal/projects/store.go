@@ -67,19 +67,30 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	if err != nil {
 		return Project{}, fmt.Errorf("project %d: %w", id, err)
 	}
+	if err := s.markListStates(ctx, []Project{p}); err != nil {
+		return Project{}, err
+	}
+	return p, nil
+}
+
+// markListStates marks each target of the projects whose list is closed
+// (Closed) or read by the public (Public).
+func (s *Store) markListStates(ctx context.Context, projects []Project) error {
 	closed, err := yearsIn(s.read.WithContext(ctx), Closed)
 	if err != nil {
-		return Project{}, err
+		return err
 	}
 	published, err := yearsIn(s.read.WithContext(ctx), Published)
 	if err != nil {
-		return Project{}, err
+		return err
 	}
-	for i, t := range p.Targets {
-		p.Targets[i].Closed = slices.Contains(closed, t.Year)
-		p.Targets[i].Public = t.Closed || slices.Contains(closed, t.Year) || slices.Contains(published, t.Year)
+	for _, p := range projects {
+		for i, t := range p.Targets {
+			p.Targets[i].Closed = slices.Contains(closed, t.Year)
+			p.Targets[i].Public = p.Targets[i].Closed || slices.Contains(published, t.Year)
+		}
 	}
-	return p, nil
+	return nil
 }
 
 // All returns every project, without targets, in the order they were added.
@@ -101,6 +112,9 @@ func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project
 		Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
 		Where("id IN ?", ids).Find(&found).Error
 	if err != nil {
+		return nil, err
+	}
+	if err := s.markListStates(ctx, found); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]Project, len(found))
