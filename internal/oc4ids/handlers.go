@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/internal/documents"
+	"shuangshi/internal/photos"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
 )
@@ -26,6 +27,10 @@ type Handler struct {
 	// Documents, when set, are the public documents of the projects of a
 	// package (see documents.Store.PublicOf), which the documents own.
 	Documents func(ctx context.Context, ps []projects.Project) ([]documents.Document, error)
+	// Photos, when set, are a project's photos from the site the public
+	// sees (approved, not hidden), which the photos own: its documents of
+	// type illustration, visual evidence of physical progress.
+	Photos func(ctx context.Context, projectID int64) ([]photos.Photo, error)
 }
 
 // NewHandler returns the handlers on store, with links under publicURL (or
@@ -105,6 +110,15 @@ func (h *Handler) writePackage(c echo.Context, ps []projects.Project) error {
 		reports[p.ID] = rs
 	}
 	pub.attachReports(pkg.Projects, reports)
+	if h.Photos != nil {
+		for _, p := range ps {
+			pics, err := h.Photos(c.Request().Context(), p.ID)
+			if err != nil {
+				return err
+			}
+			pub.attachPhotos(pkg.Projects, p.ID, pics)
+		}
+	}
 	body, err := json.Marshal(pkg)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"shuangshi/internal/civil"
 	"shuangshi/internal/documents"
+	"shuangshi/internal/photos"
 	"shuangshi/internal/projects"
 )
 
@@ -322,5 +323,28 @@ func (pub Publication) attach(ps []Project, docs []documents.Document) {
 			doc.DatePublished = pub.instant(*d.PublishedAt)
 		}
 		ps[i].Documents = append(ps[i].Documents, doc)
+	}
+}
+
+// attachPhotos adds a project's public photos from the site to its
+// documents, as OC4IDS's illustration: visual evidence of physical
+// progress, dated by when it was uploaded.
+func (pub Publication) attachPhotos(ps []Project, projectID int64, pics []photos.Photo) {
+	id := pub.ProjectID(projectID)
+	for i := range ps {
+		if ps[i].ID != id {
+			continue
+		}
+		for _, pic := range pics {
+			title := pic.Caption
+			if title == "" {
+				title = "形象进度照片"
+			}
+			ps[i].Documents = append(ps[i].Documents, Document{
+				ID: "photo-" + strconv.FormatInt(pic.ID, 10), DocumentType: "illustration", Title: title,
+				URL: pub.SiteURL + pic.FullURL(), Format: "image/jpeg", Language: Language,
+				DatePublished: pub.instant(pic.UploadedAt),
+			})
+		}
 	}
 }

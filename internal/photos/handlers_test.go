@@ -153,6 +153,11 @@ func TestServedPhotoHasNoEXIFAndIsUpright(t *testing.T) {
 		t.Fatalf("public timeline: %q", sitetest.Text(page.Doc.Find(`[data-testid="photos"]`)))
 	}
 	full, _ := photo.Find("a").Attr("href")
+	// In the open data, an approved photo is an illustration: visual
+	// evidence of physical progress.
+	if pkg := public.Get("/api/v1/oc4ids/projects/3").Body; !strings.Contains(pkg, `"documentType":"illustration"`) || !strings.Contains(pkg, full) {
+		t.Errorf("the OC4IDS package has no illustration for the approved photo %s", full)
+	}
 	r, body := sitetest.Fetch(t, site.URL+full)
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d", full, r.StatusCode)

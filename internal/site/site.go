@@ -330,7 +330,8 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	record.ListsURL, record.ListURL = lists.YearsPath, lists.ListURL
 	record.AssignURL, record.UnassignURL = accounts.ProjectEngineersURL, accounts.ProjectEngineerURL
 	record.Announcer, record.Log = announcer, log
-	sitePhotos := photos.NewHandler(photos.NewStore(db, now, cfg.Review), store, users,
+	photoStore := photos.NewStore(db, now, cfg.Review)
+	sitePhotos := photos.NewHandler(photoStore, store, users,
 		photos.NewProcessor(photos.DefaultPixelBudget, district), now, district)
 	record.Photos = sitePhotos.Timeline
 	documentStore := documents.NewStore(db, now)
@@ -352,6 +353,9 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
 	openData.Documents = documentStore.PublicOf
+	openData.Photos = func(ctx context.Context, projectID int64) ([]photos.Photo, error) {
+		return photoStore.OfProject(ctx, projectID, true)
+	}
 	openData.Register(r)
 	notify.NewHandler(digester, now).Register(r)
 	notify.NewChannelHandler(announcer).Register(r)
