@@ -340,9 +340,9 @@ func ConsoleContent(p ConsolePage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "filing.summary", "Year", p.Filing.Year, "Month", p.Filing.Month, "Rate", tenths(p.Filing.Rate), "Filed", p.Filing.Filed, "Due", p.Filing.Due))
+			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "filing.summary", "Year", p.Filing.Year, "Month", p.Filing.Month, "MonthShort", monthShort(ctx, p.Filing.Month), "Rate", tenths(p.Filing.Rate), "Filed", p.Filing.Filed, "Due", p.Filing.Due))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/console.templ`, Line: 56, Col: 155}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/console.templ`, Line: 56, Col: 202}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {

@@ -429,7 +429,7 @@ func historyValue(ctx context.Context, v HistoryValue) string {
 	case v.Outcome != "":
 		return t(ctx, "outcome."+v.Outcome)
 	case v.Amount != nil && v.Month != 0:
-		return t(ctx, "monthly.completed_of_month", "Year", v.Year, "Month", v.Month, "Amount", wan(ctx, *v.Amount))
+		return t(ctx, "monthly.completed_of_month", "Year", v.Year, "Month", v.Month, "MonthShort", monthShort(ctx, v.Month), "Amount", wan(ctx, *v.Amount))
 	case v.Amount != nil && v.Year != 0:
 		return t(ctx, "money.plan_of_year", "Year", v.Year, "Amount", wan(ctx, *v.Amount))
 	case v.Amount != nil:

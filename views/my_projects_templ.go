@@ -674,9 +674,9 @@ func MyProjectCard(pr MyProject) templ.Component {
 			}
 			if d.Late {
 				var templ_7745c5c3_Var39 string
-				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "my.monthly_overdue", "Year", d.Year, "Month", d.Month, "Date", date(ctx, d.Deadline)))
+				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "my.monthly_overdue", "Year", d.Year, "Month", d.Month, "MonthShort", monthShort(ctx, d.Month), "Date", date(ctx, d.Deadline)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/my_projects.templ`, Line: 99, Col: 102}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/my_projects.templ`, Line: 99, Col: 142}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 				if templ_7745c5c3_Err != nil {
@@ -684,9 +684,9 @@ func MyProjectCard(pr MyProject) templ.Component {
 				}
 			} else {
 				var templ_7745c5c3_Var40 string
-				templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "my.monthly_due", "Year", d.Year, "Month", d.Month, "Date", date(ctx, d.Deadline)))
+				templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "my.monthly_due", "Year", d.Year, "Month", d.Month, "MonthShort", monthShort(ctx, d.Month), "Date", date(ctx, d.Deadline)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/my_projects.templ`, Line: 101, Col: 98}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/my_projects.templ`, Line: 101, Col: 138}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 				if templ_7745c5c3_Err != nil {

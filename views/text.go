@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"time"
 
 	"context"
@@ -28,6 +29,11 @@ func dateTime(ctx context.Context, at time.Time) string {
 
 // wan writes an amount of money for the reader; see locale.Money.
 func wan(ctx context.Context, a money.Amount) string { return locale.Money(ctx, a) }
+
+// monthShort is a month's short name in the reader's language: "May".
+func monthShort(ctx context.Context, month int) string {
+	return t(ctx, "date.month_short."+strconv.Itoa(month))
+}
 
 // english reports whether the page is in English.
 func english(ctx context.Context) bool { return locale.Lang(ctx) == "en" }

@@ -13,6 +13,7 @@ import (
 	"net/mail"
 	"net/smtp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,11 +78,11 @@ func (d Digest) reportLines(l *locale.Locale) []string {
 	}
 	var lines []string
 	if rate, ok := r.Rate(); ok {
-		lines = append(lines, l.T("digest.filing", "Year", r.Month.Year, "Month", r.Month.Month,
+		lines = append(lines, l.T("digest.filing", "Year", r.Month.Year, "Month", r.Month.Month, "MonthShort", l.T("date.month_short."+strconv.Itoa(r.Month.Month)),
 			"Rate", money.PercentText(rate), "Filed", r.Filed, "Due", r.Due))
 	}
 	if len(r.Missing) > 0 {
-		lines = append(lines, l.T("digest.reports_missing", "Year", r.Month.Year, "Month", r.Month.Month, "Count", len(r.Missing)))
+		lines = append(lines, l.T("digest.reports_missing", "Year", r.Month.Year, "Month", r.Month.Month, "MonthShort", l.T("date.month_short."+strconv.Itoa(r.Month.Month)), "Count", len(r.Missing)))
 		for _, p := range r.Missing {
 			lines = append(lines, "- "+l.Name(p.Name, p.NameEn))
 		}

@@ -70,16 +70,16 @@ func Sniff(data []byte) Format {
 // Processed is a picture made fit to serve: two JPEGs without metadata,
 // upright, each named by the SHA-256 of its bytes.
 type Processed struct {
-	Full, Thumb                   []byte
-	FullHash, ThumbHash           string
-	FullWidth, FullHeight         int
-	ThumbWidth, ThumbHeight       int
-	Taken                         *time.Time // the camera's date, if it gave one
-	SourceWidth, SourceHeight     int
-	SourceFormat                  Format
-	orientation                   int
-	progressive                   bool
-	sourcePixels, decodingPenalty int64
+	Full, Thumb               []byte
+	FullHash, ThumbHash       string
+	FullWidth, FullHeight     int
+	ThumbWidth, ThumbHeight   int
+	Taken                     *time.Time // the camera's date, if it gave one
+	SourceWidth, SourceHeight int
+	SourceFormat              Format
+	orientation               int
+	progressive               bool
+	sourcePixels              int64
 }
 
 // Processor checks and re-encodes pictures, a bounded number of pixels at

@@ -307,15 +307,10 @@ func (r PaceRule) PaceAsOf(planned *money.Amount, reports []MonthlyReport, year 
 	if asOf.Year > year {
 		asOf = Month{Year: year, Month: 12}
 	}
-	var completed money.Amount
 	newest := Month{}
 	for _, rep := range reports {
-		m := rep.Of()
-		if rep.Year != year || ended.Before(m) {
-			continue
-		}
-		if newest.Before(m) {
-			newest, completed = m, rep.Completed
+		if m := rep.Of(); rep.Year == year && !ended.Before(m) && newest.Before(m) {
+			newest = m
 		}
 	}
 	if asOf.Before(newest) {
@@ -325,7 +320,7 @@ func (r PaceRule) PaceAsOf(planned *money.Amount, reports []MonthlyReport, year 
 		return Paced{}, false
 	}
 	// Completed as of asOf: the newest report at or before it.
-	completed = 0
+	var completed money.Amount
 	best := Month{}
 	for _, rep := range reports {
 		m := rep.Of()

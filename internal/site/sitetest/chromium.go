@@ -211,7 +211,7 @@ func windowIn(t *testing.T, shared context.Context, width int) context.Context {
 		// The test's context may be over: give the browser a while of its own.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(shared), 10*time.Second)
 		defer cancel()
-		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: bc.BrowserContextID})
+		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams(bc))
 	}
 	// Not focused: the page of a Chromium of its own is not focused either
 	// (document.hasFocus() is false there too).
