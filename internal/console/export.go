@@ -1,11 +1,11 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
@@ -14,6 +14,7 @@ import (
 	"shuangshi/internal/money"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
+	"shuangshi/internal/workbook"
 	"shuangshi/views"
 )
 
@@ -36,11 +37,13 @@ func exportURLs(q string) (csvURL, xlsxURL string) {
 }
 
 // table is the console's rows as a file's: a title, the day and the
-// filter, the headings, and a line of text cells for each row.
+// filter, the headings, and a line of text cells for each row; the
+// sheet's name, the site's name and the language for the workbook.
 type table struct {
-	title, asOf, filter string
-	headings            []string
-	lines               [][]string
+	title, asOf, filter      string
+	sheet, creator, language string
+	headings                 []string
+	lines                    [][]string
 }
 
 // exported reads the console's rows as the query asks for them, every
@@ -64,6 +67,7 @@ func (h *Handler) exported(c echo.Context) (table, error) {
 	out := table{
 		title: tr("console.title"), asOf: tr("console.as_of", "Date", locale.Date(ctx, h.today())),
 		filter: filterWords(ctx, chosen, snap.engineers),
+		sheet:  tr("console.title"), creator: tr("site.name"), language: locale.Lang(ctx),
 		headings: []string{tr("year.col_status"), tr("year.col_name"), tr("project.col_year"), tr("console.col_list"),
 			tr("project.col_deadline"), tr("console.col_days"), tr("project.unit"), tr("admin.engineers"),
 			tr("console.col_updated"), tr("edit.delay_reason"), tr("console.col_comments"), tr("console.col_pace")},
@@ -141,16 +145,58 @@ func (h *Handler) downloadXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
+	body, err := tb.workbook(h.now())
+	if err != nil {
+		return err
+	}
+	return web.Download(c, "shuangshi-overdue-"+h.today().String()+".xlsx",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+}
+
+// workbook writes the table as an Excel workbook: the title, the day and
+// the filter across the top, the headings in bold with borders, the rows
+// as text that wraps (a name that starts with "=" stays a name), on A4
+// landscape one page wide, dated at, when the rows stood.
+func (tb table) workbook(at time.Time) ([]byte, error) {
+	f, err := workbook.New(tb.sheet)
+	if err != nil {
+		return nil, err
+	}
 	defer f.Close()
-	const sheet = "Sheet1"
-	head := []struct {
-		cell  string
-		value string
-	}{{"A1", tb.title}, {"A2", tb.asOf}, {"A3", tb.filter}}
-	for _, h := range head {
-		if err := f.SetCellStr(sheet, h.cell, h.value); err != nil {
-			return err
+	s := tb.sheet
+	last, err := excelize.ColumnNumberToName(len(tb.headings))
+	if err != nil {
+		return nil, err
+	}
+	border := []excelize.Border{
+		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
+	}
+	font := func(size float64, bold bool) *excelize.Font {
+		return &excelize.Font{Family: workbook.Font, Size: size, Bold: bold}
+	}
+	styles := make([]int, 4)
+	for i, st := range []excelize.Style{
+		{Font: font(14, true), Alignment: &excelize.Alignment{Vertical: "center"}},               // the title
+		{Font: font(11, false), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}, // the day and the filter
+		{Font: font(11, true), Border: border, Alignment: &excelize.Alignment{Horizontal: "center", // the headings
+			Vertical: "center", WrapText: true}},
+		{Font: font(11, false), Border: border, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}, // the rows
+	} {
+		if styles[i], err = f.NewStyle(&st); err != nil {
+			return nil, err
+		}
+	}
+	for i, v := range []string{tb.title, tb.asOf, tb.filter} {
+		line := strconv.Itoa(1 + i)
+		if err := f.SetCellStr(s, "A"+line, v); err != nil {
+			return nil, err
+		}
+		if err := f.MergeCell(s, "A"+line, last+line); err != nil {
+			return nil, err
+		}
+		if err := f.SetCellStyle(s, "A"+line, last+line, styles[min(i, 1)]); err != nil {
+			return nil, err
 		}
 	}
 	for i, line := range append([][]string{tb.headings}, tb.lines...) {
@@ -158,23 +204,26 @@ func (h *Handler) downloadXLSX(c echo.Context) error {
 		for j, v := range line {
 			cells[j] = v // as text: a name that starts with "=" stays a name
 		}
-		cell, err := excelize.CoordinatesToCellName(1, 5+i)
+		row := strconv.Itoa(5 + i)
+		if err := f.SetSheetRow(s, "A"+row, &cells); err != nil {
+			return nil, err
+		}
+		if err := f.SetCellStyle(s, "A"+row, last+row, styles[min(2+i, 3)]); err != nil {
+			return nil, err
+		}
+	}
+	widths := []float64{10, 36, 6, 8, 11, 6, 18, 12, 11, 30, 8, 16}
+	for i, width := range widths[:min(len(widths), len(tb.headings))] {
+		col, err := excelize.ColumnNumberToName(1 + i)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-			return err
-		}
-	}
-	for col, width := range map[string]float64{"B": 40, "J": 40, "G": 18, "H": 14} {
-		if err := f.SetColWidth(sheet, col, col, width); err != nil {
-			return err
+		if err := f.SetColWidth(s, col, col, width); err != nil {
+			return nil, err
 		}
 	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return err
-	}
-	return web.Download(c, "shuangshi-overdue-"+h.today().String()+".xlsx",
-		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return workbook.Finish(f, workbook.Page{
+		Sheet: s, Title: tb.title, Creator: tb.creator, Language: tb.language, AsOf: at,
+		Landscape: true, Headings: 5, LastCell: last + strconv.Itoa(5+len(tb.lines)),
+	})
 }

@@ -148,6 +148,9 @@ func (h *Handler) labels(c echo.Context, year int, asOf civil.Date) Labels {
 		AsOf:  t("date.as_of", "Date", locale.Date(ctx, asOf)),
 		Headings: [5]string{t("year.col_category"), t("year.col_number"), t("year.col_name"),
 			t("year.col_target"), t("year.col_progress")},
+		Sheet:    t("report.sheet", "Year", year),
+		Creator:  t("site.name"),
+		Language: locale.Lang(ctx),
 		Category: func(r Row) string { return t("category." + string(r.Category) + ".short") },
 		List:     func(r Row) string { return t("list." + string(r.List)) },
 	}
@@ -185,6 +188,7 @@ func (h *Handler) downloadWorkbook(c echo.Context) error {
 		return err
 	}
 	l := h.labels(c, y.Year, h.asOf(y))
+	l.Updated = y.AsOf
 	name := "-report"
 	if totals != nil {
 		l.Investment, name = investmentLabels(c), "-report-investment"

@@ -128,7 +128,7 @@ func TestWorkbookReadsBackAsTable5(t *testing.T) {
 	rows := Table(seeded(t, 2022))
 	body, err := Workbook(rows, nil, Labels{
 		Title: "2022年区“双十”项目进展情况", AsOf: "数据截至 2023年1月4日",
-		Headings: [5]string{"类别", "序号", "项目名称", "年度目标", "推进情况"},
+		Headings: [5]string{"类别", "序号", "项目名称", "年度目标", "推进情况"}, Sheet: "2022年进展情况",
 		Category: func(r Row) string { return chars[r.Category] },
 		List:     func(r Row) string { return words[r.List] },
 	})

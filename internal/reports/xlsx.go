@@ -1,11 +1,13 @@
 package reports
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"shuangshi/internal/workbook"
 )
 
 // Labels are the words of a workbook, in the reader's language.
@@ -15,6 +17,12 @@ type Labels struct {
 	Headings [5]string
 	Category func(Row) string // the category as the table prints it (路)
 	List     func(Row) string // the target as the table prints it (开工)
+	Sheet    string           // the sheet's name, "2022年进展"
+	Creator  string           // the site's name, the document's creator
+	Language string           // the BCP 47 tag of the words
+	// Updated is when the data stood as the table shows it: the
+	// document's date.
+	Updated time.Time
 	// Investment holds the words of the investment part, when the table
 	// has one; nil otherwise.
 	Investment *InvestmentLabels
@@ -33,13 +41,12 @@ type Labels struct {
 // words; then a total row whose amounts are the exact sums, written as
 // values, not as formulas a program would compute again.
 func Workbook(rows []Row, totals *Totals, l Labels) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Sheet1"
-	if err := f.SetSheetName(sheet, "table"); err != nil {
+	s := l.Sheet
+	f, err := workbook.New(s)
+	if err != nil {
 		return nil, err
 	}
-	s := "table"
+	defer f.Close()
 	cells := []struct {
 		ref   string
 		value any
@@ -74,22 +81,22 @@ func Workbook(rows []Row, totals *Totals, l Labels) ([]byte, error) {
 		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
 		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
 	}
-	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+	title, err := f.NewStyle(&excelize.Style{Font: font(14, true),
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
 	if err != nil {
 		return nil, err
 	}
-	heading, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
+	heading, err := f.NewStyle(&excelize.Style{Font: font(11, true), Border: border,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	if err != nil {
 		return nil, err
 	}
-	centred, err := f.NewStyle(&excelize.Style{Border: border,
+	centred, err := f.NewStyle(&excelize.Style{Font: font(11, false), Border: border,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	if err != nil {
 		return nil, err
 	}
-	text, err := f.NewStyle(&excelize.Style{Border: border,
+	text, err := f.NewStyle(&excelize.Style{Font: font(11, false), Border: border,
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
 	if err != nil {
 		return nil, err
@@ -146,44 +153,42 @@ func Workbook(rows []Row, totals *Totals, l Labels) ([]byte, error) {
 			return nil, err
 		}
 	}
-	size, fit := 9, true // A4
-	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
-		return nil, err
+	lastRow := 3 + len(rows)
+	if l.Investment != nil && totals != nil {
+		lastRow++
 	}
-	if err := f.SetSheetProps(s, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return nil, err
-	}
-	// The headings repeat on every printed page.
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'table'!$3:$3", Scope: s}); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return workbook.Finish(f, workbook.Page{
+		Sheet: s, Title: l.Title, Creator: l.Creator, Language: l.Language, AsOf: l.Updated,
+		Landscape: orientation == "landscape", Headings: 3, LastCell: last + strconv.Itoa(lastRow),
+	})
+}
+
+// font is the named font of the table's cells: workbook.Font at size
+// points.
+func font(size float64, bold bool) *excelize.Font {
+	return &excelize.Font{Family: workbook.Font, Size: size, Bold: bold}
 }
 
 // investmentColumns writes the investment part: columns F to I of each
 // row, then the total row.
 func investmentColumns(f *excelize.File, s string, rows []Row, totals *Totals, l InvestmentLabels, border []excelize.Border) error {
-	amount, err := f.NewStyle(&excelize.Style{Border: border, NumFmt: 4, // #,##0.00
+	amount, err := f.NewStyle(&excelize.Style{Font: font(11, false), Border: border, NumFmt: 4, // #,##0.00
 		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
 	if err != nil {
 		return err
 	}
 	percent := "0.0%"
-	rate, err := f.NewStyle(&excelize.Style{Border: border, CustomNumFmt: &percent,
+	rate, err := f.NewStyle(&excelize.Style{Font: font(11, false), Border: border, CustomNumFmt: &percent,
 		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
 	if err != nil {
 		return err
 	}
-	words, err := f.NewStyle(&excelize.Style{Border: border,
+	words, err := f.NewStyle(&excelize.Style{Font: font(11, false), Border: border,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	if err != nil {
 		return err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true},
+	bold, err := f.NewStyle(&excelize.Style{Border: border, Font: font(11, true),
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	if err != nil {
 		return err
@@ -265,5 +270,3 @@ func investmentColumns(f *excelize.File, s string, rows []Row, totals *Totals, l
 	}
 	return write(line, sum, l.Lights(*totals))
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -309,7 +309,9 @@ func setLocale(c echo.Context, catalog *locale.Catalog) {
 	if cookie, err := r.Cookie(languageCookie); err == nil {
 		chosen = cookie.Value
 	}
-	l := catalog.For(chosen, r.Header.Get("Accept-Language"))
+	// ?lang= in the address wins: a link to a download or a feed keeps
+	// its language wherever it is followed, with no cookie.
+	l := catalog.For(r.URL.Query().Get("lang"), chosen, r.Header.Get("Accept-Language"))
 	c.SetRequest(r.WithContext(locale.WithLocale(r.Context(), l)))
 }
 
