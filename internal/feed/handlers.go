@@ -34,7 +34,7 @@ func NewHandler(store *projects.Store, catalog *locale.Catalog, siteURL string, 
 
 // Register adds the feed, kept for every reader.
 func (h *Handler) Register(r *web.Router) {
-	r.KeptPage(Path, h.show)
+	r.OpenData(r.KeptPage(Path, h.show))
 }
 
 // show answers with the feed in the language asked for with ?lang= (feed

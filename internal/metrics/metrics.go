@@ -69,6 +69,26 @@ func New(pools Pools, commits func() (transactions, commits int64)) *Metrics {
 	return m
 }
 
+// Declare starts the series of every route at zero: the errors by route,
+// the 5xx answers by route and method and the latency by route and method,
+// and those of the addresses no route matches. A series that is absent
+// until its first event cannot be alerted on ("more than none in five
+// minutes" needs the none); the others appear with their first request.
+func (m *Metrics) Declare(routes []*echo.Route) {
+	m.errors.WithLabelValues(unrouted)
+	for _, r := range routes {
+		if r.Method == echo.RouteNotFound {
+			continue
+		}
+		m.errors.WithLabelValues(r.Path)
+		m.requests.WithLabelValues(r.Path, r.Method, "500")
+		m.latency.WithLabelValues(r.Path, r.Method)
+	}
+}
+
+// unrouted is the route of a request for an address no route matches.
+const unrouted = "unrouted"
+
 // Observe counts every request and its time, once the error handler has
 // answered a failed one, so that its status is the one sent.
 func (m *Metrics) Observe(next echo.HandlerFunc) echo.HandlerFunc {
@@ -79,7 +99,7 @@ func (m *Metrics) Observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		route := c.Path()
 		if route == "" {
-			route = "unrouted" // a 404 for a path no route matches
+			route = unrouted // a 404 for a path no route matches
 		}
 		method := c.Request().Method
 		status := c.Response().Status

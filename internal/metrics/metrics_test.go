@@ -83,3 +83,29 @@ func TestGuard(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesDeclaredAtStart: before any request, every route has its
+// error series at zero, so that an alert on errors has a zero to compare
+// with.
+func TestSeriesDeclaredAtStart(t *testing.T) {
+	m := New(Pools{}, nil)
+	e := echo.New()
+	e.Use(m.Observe)
+	e.GET("/years/:year", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+	e.POST("/login", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+	e.GET("/metrics", m.Handler())
+	m.Declare(e.Routes())
+
+	got := scrape(t, e)
+	for _, want := range []string{
+		`shuangshi_http_server_errors_total{route="/years/:year"} 0`,
+		`shuangshi_http_server_errors_total{route="/login"} 0`,
+		`shuangshi_http_server_errors_total{route="unrouted"} 0`,
+		`shuangshi_http_requests_total{method="POST",route="/login",status="500"} 0`,
+		`shuangshi_http_request_duration_seconds_count{method="GET",route="/years/:year"} 0`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("at start the metrics lack %s", want)
+		}
+	}
+}

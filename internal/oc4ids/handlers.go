@@ -46,8 +46,8 @@ func NewHandler(store *projects.Store, publicURL string, now func() time.Time, l
 
 // Register adds the public routes of the open data.
 func (h *Handler) Register(r *web.Router) {
-	r.KeptPage("/api/v1/oc4ids/years/:year", h.showYearPackage)
-	r.KeptPage("/api/v1/oc4ids/projects/:id", h.showProjectPackage)
+	r.OpenData(r.KeptPage("/api/v1/oc4ids/years/:year", h.showYearPackage))
+	r.OpenData(r.KeptPage("/api/v1/oc4ids/projects/:id", h.showProjectPackage))
 }
 
 // showYearPackage answers a package of the projects on the year's lists,

@@ -60,10 +60,10 @@ func NewHandler(store *Store, users *auth.Store, rule StatusRule, now func() tim
 func (h *Handler) Register(r *web.Router) {
 	r.KeptPage("/", h.showNewestYear)
 	r.KeptPage("/years/:year", h.showYear)
-	r.KeptPage("/years/:year/table.csv", h.downloadYearCSV)
+	r.OpenData(r.KeptPage("/years/:year/table.csv", h.downloadYearCSV))
 	r.KeptPage("/projects/:id", h.showProject)
-	r.KeptPage("/api/v1/years/:year", h.showYearJSON)
-	r.KeptPage("/api/v1/projects/:id", h.showProjectJSON)
+	r.OpenData(r.KeptPage("/api/v1/years/:year", h.showYearJSON))
+	r.OpenData(r.KeptPage("/api/v1/projects/:id", h.showProjectJSON))
 	h.registerMyProjects(r)
 	h.registerComments(r)
 	h.registerEditing(r)

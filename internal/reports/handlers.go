@@ -30,8 +30,8 @@ func NewHandler(store *projects.Store, now func() time.Time, loc *time.Location)
 // Register adds the routes. The table is public, as the report is.
 func (h *Handler) Register(r *web.Router) {
 	r.GET("/years/:year/report", h.showReport)
-	r.GET("/years/:year/report.xlsx", h.downloadWorkbook)
-	r.GET("/years/:year/report.csv", h.downloadCSV)
+	r.OpenData(r.GET("/years/:year/report.xlsx", h.downloadWorkbook))
+	r.OpenData(r.GET("/years/:year/report.csv", h.downloadCSV))
 }
 
 // table returns the year-end table of the year named by :year, as its

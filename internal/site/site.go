@@ -367,6 +367,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		reviews.Register(r)
 	}
 	r.GET("/metrics", measured.Handler(), metrics.Guard(cfg.MetricsFrom, auth.Require(auth.ViewInternal)))
+	measured.Declare(r.Routes())
 	escalations := projects.NewEscalations(store, users, announcer, now, district, log)
 	return &Site{DB: db, router: r, setup: setup, digester: digester, outbox: announcer, escalations: escalations, tally: tally, cfg: cfg}, nil
 }

@@ -92,7 +92,17 @@ func (pc *PageCache) make(c echo.Context, next echo.HandlerFunc, version int64, 
 	real := res.Writer
 	rec := &recorder{header: real.Header()}
 	res.Writer = rec
+	// The page is made whole and plain, as the handler would send it to a
+	// client with no copy and no gzip: kept, it is compressed once and
+	// answers conditional requests itself.
+	asked := c.Request()
+	plain := asked.Clone(asked.Context())
+	for _, h := range []string{echo.HeaderAcceptEncoding, "If-None-Match", echo.HeaderIfModifiedSince} {
+		plain.Header.Del(h)
+	}
+	c.SetRequest(plain)
 	err := next(c)
+	c.SetRequest(asked)
 	res.Writer = real
 	if err != nil {
 		return nil, err

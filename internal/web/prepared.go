@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 )
@@ -67,7 +68,18 @@ func (p *Prepared) Size() int { return len(p.Body) + len(p.Gzipped) }
 func (p *Prepared) Serve(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, p.ContentType)
-	h.Set("ETag", p.ETag)
+	// The plain and the compressed body are two representations, so each
+	// has its own strong validator (RFC 9110 §8.8.3).
+	gzipped := p.Gzipped != nil && acceptsGzip(c.Request())
+	etag := p.ETag
+	if gzipped {
+		etag = gzipETag(p.ETag)
+	} else {
+		// Sent as decided here: the compressing middleware would send
+		// another representation under this one's validator.
+		h.Set(gzhttp.HeaderNoCompression, "1")
+	}
+	h.Set("ETag", etag)
 	if !p.LastModified.IsZero() {
 		h.Set(echo.HeaderLastModified, p.LastModified.Format(http.TimeFormat))
 	}
@@ -77,12 +89,12 @@ func (p *Prepared) Serve(c echo.Context) error {
 	if p.ContentDisposition != "" {
 		h.Set(echo.HeaderContentDisposition, p.ContentDisposition)
 	}
-	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if p.notModified(c.Request()) {
+	AddVary(h, echo.HeaderAcceptEncoding)
+	if notModified(c.Request(), etag, p.LastModified) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	body := p.Body
-	if p.Gzipped != nil && acceptsGzip(c.Request()) {
+	if gzipped {
 		// The compressing middleware leaves an answer that has an
 		// encoding as it is.
 		h.Set(echo.HeaderContentEncoding, "gzip")
@@ -95,23 +107,45 @@ func (p *Prepared) Serve(c echo.Context) error {
 }
 
 // notModified follows RFC 9110 §13.2.2: If-None-Match decides when
-// present, If-Modified-Since otherwise.
-func (p *Prepared) notModified(r *http.Request) bool {
+// present, If-Modified-Since otherwise. etag is the validator of the
+// representation about to be sent.
+func notModified(r *http.Request, etag string, lastModified time.Time) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, tag := range strings.Split(inm, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == p.ETag || tag == "*" {
+			if tag == etag || tag == "*" {
 				return true
 			}
 		}
 		return false
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !p.LastModified.IsZero() {
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !lastModified.IsZero() {
 		if t, err := http.ParseTime(ims); err == nil {
-			return !p.LastModified.After(t)
+			return !lastModified.After(t)
 		}
 	}
 	return false
+}
+
+// gzipETag is the validator of the compressed representation of the body
+// whose validator is etag: "-gzip" inside the quotes, as gzhttp.SuffixETag
+// marks the answers it compresses.
+func gzipETag(etag string) string {
+	return strings.TrimSuffix(etag, `"`) + `-gzip"`
+}
+
+// AddVary adds field to the Vary header unless it is there already: the
+// compressing middleware adds Accept-Encoding to every answer, and a
+// field listed twice is sent twice.
+func AddVary(h http.Header, field string) {
+	for _, v := range h.Values(echo.HeaderVary) {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, field) {
+				return
+			}
+		}
+	}
+	h.Add(echo.HeaderVary, field)
 }
 
 // acceptsGzip reports whether the client takes gzip, and does not refuse

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -19,10 +19,13 @@ func Render(c echo.Context, status int, component templ.Component) error {
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// Download answers with body as a file the browser saves under name.
+// Download answers with body as a file the browser saves under name,
+// with its ETag (304 when the client has it) and compressed when that
+// pays, as a Prepared answer is.
 func Download(c echo.Context, name, contentType string, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, contentType, body)
+	p := Prepare(contentType, body, time.Time{}, "")
+	p.ContentDisposition = `attachment; filename="` + name + `"`
+	return p.Serve(c)
 }
 
 // IsHTMX reports whether the request was made by htmx, which wants the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -20,6 +21,9 @@ type Router struct {
 	// kept are the routes, as echo names them ("/years/:year"), whose
 	// pages are kept for readers who share them.
 	kept map[string]bool
+	// openData are the GET routes whose answers are the open data (JSON,
+	// OC4IDS, CSV, XLSX, the feed): any origin may read them.
+	openData map[string]bool
 	// uploads are the routes that take a file, with the body each may send.
 	uploads map[string]echo.MiddlewareFunc
 	header  *Header
@@ -31,6 +35,22 @@ func (r *Router) KeptPage(path string, h echo.HandlerFunc, m ...echo.MiddlewareF
 	r.kept[path] = true
 	return r.GET(path, h, m...)
 }
+
+// OpenData declares the GET route as open data, which a page of any
+// origin may read (CORS without credentials), and returns it:
+// r.OpenData(r.KeptPage(path, h)) or r.OpenData(r.GET(path, h)). It panics
+// for a route of another method: only reading is open.
+func (r *Router) OpenData(route *echo.Route) *echo.Route {
+	if route.Method != http.MethodGet {
+		panic("web: open data is read with GET, not " + route.Method + " " + route.Path)
+	}
+	r.openData[route.Path] = true
+	return route
+}
+
+// IsOpenData reports whether the route, as echo names it, was declared
+// open data.
+func (r *Router) IsOpenData(path string) bool { return r.openData[path] }
 
 // Upload registers a form that uploads a file of up to megabytes; every
 // other request's body is refused beyond defaultBodyLimit.
@@ -69,6 +89,83 @@ func (r *Router) keptOnly(m echo.MiddlewareFunc) echo.MiddlewareFunc {
 			}
 			return next(c)
 		}
+	}
+}
+
+// openDataMaxAge is how long a browser may keep the answer to a preflight
+// of the open data: a day.
+const openDataMaxAge = "86400"
+
+// crossOrigin lets a page of any origin read the open data: every GET
+// and HEAD of an open-data route carries Access-Control-Allow-Origin: *
+// (the same for every origin, so no Vary: Origin), and their preflight is
+// answered with 204. Credentials are never allowed: the open data is the
+// same for everyone, and a staff member's session must not be read
+// across origins. It runs before the sessions and the CSRF check, which a
+// preflight carries nothing for.
+func (r *Router) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !r.openData[c.Path()] {
+			return next(c)
+		}
+		h := c.Response().Header()
+		switch c.Request().Method {
+		case http.MethodGet: // HEAD too: it is routed as GET
+			h.Set(echo.HeaderAccessControlAllowOrigin, "*")
+			h.Set(echo.HeaderAccessControlExposeHeaders, "ETag, Content-Disposition")
+		case http.MethodOptions:
+			h.Set(echo.HeaderAllow, openDataAllow)
+			if c.Request().Header.Get(echo.HeaderAccessControlRequestMethod) != "" {
+				h.Set(echo.HeaderAccessControlAllowOrigin, "*")
+				h.Set(echo.HeaderAccessControlAllowMethods, "GET, HEAD")
+				h.Set(echo.HeaderAccessControlAllowHeaders, "If-None-Match, If-Modified-Since, Cache-Control")
+				h.Set(echo.HeaderAccessControlMaxAge, openDataMaxAge)
+			}
+			return c.NoContent(http.StatusNoContent)
+		}
+		return next(c)
+	}
+}
+
+// openDataAllow is what an open-data address may be asked with.
+const openDataAllow = "GET, HEAD, OPTIONS"
+
+// onlyRoutedMethods answers 405 with Allow to a request for a known
+// address with a method it has no route for, before the sessions and the
+// CSRF check: without a route for the method there is nothing for the
+// check to protect, and its 403 would hide that the address is only read.
+func (r *Router) onlyRoutedMethods(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		allow, routed := c.Get(echo.ContextKeyHeaderAllow).(string)
+		if !routed || c.Request().Method == http.MethodOptions {
+			return next(c)
+		}
+		if r.openData[c.Path()] {
+			allow = openDataAllow
+		} else if strings.Contains(allow, http.MethodGet) {
+			allow += ", " + http.MethodHead // routed as GET, see headAsGet
+		}
+		c.Response().Header().Set(echo.HeaderAllow, allow)
+		return echo.ErrMethodNotAllowed
+	}
+}
+
+// publicCaching is what caches are told of the public pages and the open
+// data: keep them, but ask every time (no-cache) with their validator,
+// which answers 304 cheaply. A page is kept only until the record changes
+// (see PageCache), and a reader who saved a change must not see the page
+// from before it: a max-age would show it. A page for a signed-in reader
+// is no-store instead (the sessions set it after this).
+const publicCaching = "no-cache"
+
+// cachedPublicly tells caches of the kept pages and the open data how to
+// keep them, unless their handler says otherwise.
+func (r *Router) cachedPublicly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodGet && (r.kept[c.Path()] || r.openData[c.Path()]) {
+			c.Response().Header().Set(echo.HeaderCacheControl, publicCaching)
+		}
+		return next(c)
 	}
 }
 

@@ -80,7 +80,7 @@ func NewServer(cfg Config) *Router {
 	if cfg.Header == nil {
 		cfg.Header = &Header{}
 	}
-	router := &Router{Echo: e, kept: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header}
+	router := &Router{Echo: e, kept: map[string]bool{}, openData: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header}
 	e.HideBanner = true
 	e.HidePort = true
 	// Take the client address from the connection; headers such as
@@ -129,12 +129,16 @@ func NewServer(cfg Config) *Router {
 	// Pages made for one reader are compressed as they are sent, at the
 	// fastest level: the kept pages and static files were compressed once,
 	// at the smallest.
-	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(minCompressed), gzhttp.CompressionLevel(gzip.BestSpeed))
+	// A compressed answer's ETag is marked, as a Prepared one's is: two
+	// representations, two strong validators.
+	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(minCompressed), gzhttp.CompressionLevel(gzip.BestSpeed),
+		gzhttp.SuffixETag("-gzip"))
 	if err != nil {
 		panic(err) // the options are constants
 	}
 	e.Use(compressed(compress))
 	e.Use(router.limitBodies())
+	e.Use(router.onlyRoutedMethods, router.crossOrigin, router.cachedPublicly)
 	// Kept pages are served before the sessions are read: a reader who
 	// carries no session needs none.
 	if cfg.PageCache != nil {
