@@ -106,8 +106,8 @@ func TestTheWorkbookOpensRightEverywhere(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(footer.OddFooter, "&P") || !strings.Contains(footer.OddFooter, "&N") {
-				t.Errorf("the footer is %q, want page numbers", footer.OddFooter)
+			if footer == nil || !strings.Contains(footer.OddFooter, "&P") || !strings.Contains(footer.OddFooter, "&N") {
+				t.Errorf("the footer is %+v, want page numbers", footer)
 			}
 			layout, err := f.GetPageLayout(sheet)
 			if err != nil {
