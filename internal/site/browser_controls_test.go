@@ -125,6 +125,9 @@ func staffPages(t *testing.T, site *sitetest.Site) []pageType {
 		{name: "my-projects", who: "li", path: "/my/projects"},
 		{name: "edit", who: "li", path: "/projects/3/edit"},
 		{name: "project", who: "li", path: "/projects/3"},
+		{name: "monthly", who: "li", path: "/projects/3/monthly"},
+		{name: "photos", who: "li", path: "/projects/3/photos"},
+		{name: "documents", who: "li", path: "/projects/3/documents"},
 		{name: "account", who: "li", path: "/account"},
 		{name: "digest", who: "li", path: "/digest"},
 		{name: "calendar", who: "li", path: "/account/calendar"},
@@ -132,6 +135,7 @@ func staffPages(t *testing.T, site *sitetest.Site) []pageType {
 		{name: "overdue-filtered", who: "sup", path: "/overdue?list=complete&sort=days&dir=desc"},
 		{name: "comments", who: "sup", path: "/targets/32/comments"},
 		{name: "digest-all", who: "sup", path: "/digest"},
+		{name: "filing", who: "sup", path: "/monthly?month=2023-05"},
 		{name: "review", who: "sup", reach: func(t *testing.T, ctx context.Context) {
 			engineer := site.SignIn(t, "li", sitetest.Password)
 			form := sitetest.EditForm(t, engineer.Get("/projects/3/edit"))
@@ -155,6 +159,8 @@ func staffPages(t *testing.T, site *sitetest.Site) []pageType {
 		{name: "carry-over", who: "adm", path: "/admin/years/2023/carry-over"},
 		{name: "import", who: "adm", path: "/admin/import"},
 		{name: "security-log", who: "adm", path: "/admin/events"},
+		{name: "settings", who: "adm", path: "/admin/settings"},
+		{name: "photo-limits", who: "adm", path: "/admin/photos"},
 		{name: "close", who: "adm", path: "/admin/years/2023/close"},
 		{name: "reopen", who: "adm", path: "/admin/years/2022/reopen"},
 	}
