@@ -30,7 +30,7 @@ type Handler struct {
 	// Photos, when set, are a project's photos from the site the public
 	// sees (approved, not hidden), which the photos own: its documents of
 	// type illustration, visual evidence of physical progress.
-	Photos func(ctx context.Context, projectID int64) ([]photos.Photo, error)
+	Photos func(ctx context.Context, projectIDs []int64) (map[int64][]photos.Photo, error)
 }
 
 // NewHandler returns the handlers on store, with links under publicURL (or
@@ -99,24 +99,24 @@ func (h *Handler) writePackage(c echo.Context, ps []projects.Project) error {
 		}
 		pub.attach(pkg.Projects, docs)
 	}
-	// The monthly reports the public reads, whoever asks: open data is
-	// the public's.
-	reports := map[int64][]projects.MonthlyReport{}
-	for _, p := range ps {
-		rs, err := h.store.ProjectReports(c.Request().Context(), p.ID, true)
-		if err != nil {
-			return err
-		}
-		reports[p.ID] = rs
+	// The monthly reports and photos the public reads, whoever asks: open
+	// data is the public's. One read each for the whole package.
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	reports, err := h.store.PublicReportsOf(c.Request().Context(), ids)
+	if err != nil {
+		return err
 	}
 	pub.attachReports(pkg.Projects, reports)
 	if h.Photos != nil {
-		for _, p := range ps {
-			pics, err := h.Photos(c.Request().Context(), p.ID)
-			if err != nil {
-				return err
-			}
-			pub.attachPhotos(pkg.Projects, p.ID, pics)
+		pics, err := h.Photos(c.Request().Context(), ids)
+		if err != nil {
+			return err
+		}
+		for id, ps := range pics {
+			pub.attachPhotos(pkg.Projects, id, ps)
 		}
 	}
 	body, err := json.Marshal(pkg)

@@ -177,6 +177,28 @@ func (s *Store) OfProject(ctx context.Context, projectID int64, publicOnly bool)
 	return ps, err
 }
 
+// PublicOf returns the public photos of the projects, by project, each
+// project's newest first: one read for a whole package of open data.
+func (s *Store) PublicOf(ctx context.Context, projectIDs []int64) (map[int64][]Photo, error) {
+	out := map[int64][]Photo{}
+	for len(projectIDs) > 0 {
+		// In slices, within what SQLite takes as the parameters of one
+		// statement.
+		batch := projectIDs[:min(len(projectIDs), 500)]
+		projectIDs = projectIDs[len(batch):]
+		var ps []Photo
+		err := s.public(s.read.WithContext(ctx).Select(listed).Where("project_id IN ?", batch)).
+			Order("COALESCE(taken_at, uploaded_at) DESC, id DESC").Find(&ps).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			out[p.ProjectID] = append(out[p.ProjectID], p)
+		}
+	}
+	return out, nil
+}
+
 // public narrows q to the photos the public sees (Photo.Public).
 func (s *Store) public(q *gorm.DB) *gorm.DB {
 	q = q.Where("NOT hidden")

@@ -63,6 +63,29 @@ func (s *Store) ProjectReports(ctx context.Context, projectID int64, publicOnly 
 	return out, nil
 }
 
+// PublicReportsOf returns the reports the public reads (the newest
+// approved filing of each month) of the projects, by project, each
+// project's newest month first: one read for a whole package of open data.
+func (s *Store) PublicReportsOf(ctx context.Context, projectIDs []int64) (map[int64][]MonthlyReport, error) {
+	out := map[int64][]MonthlyReport{}
+	db := s.read.WithContext(ctx)
+	for len(projectIDs) > 0 {
+		// In slices, within what SQLite takes as the parameters of one
+		// statement.
+		batch := projectIDs[:min(len(projectIDs), 500)]
+		projectIDs = projectIDs[len(batch):]
+		newest := db.Model(&MonthlyReport{}).Select("MAX(id)").Where("approved AND project_id IN ?", batch).Group("project_id, year, month")
+		var reports []MonthlyReport
+		if err := db.Where("id IN (?)", newest).Order("project_id, year DESC, month DESC").Find(&reports).Error; err != nil {
+			return nil, fmt.Errorf("monthly reports: %w", err)
+		}
+		for _, r := range reports {
+			out[r.ProjectID] = append(out[r.ProjectID], r)
+		}
+	}
+	return out, nil
+}
+
 // newestReports reads the newest filing of each month up to throughMonth
 // of year for the projects (nil for all), oldest month first.
 func (s *Store) newestReports(db *gorm.DB, projectIDs []int64, year, throughMonth int, publicOnly bool) ([]MonthlyReport, error) {

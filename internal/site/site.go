@@ -353,9 +353,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")
 	openData.Documents = documentStore.PublicOf
-	openData.Photos = func(ctx context.Context, projectID int64) ([]photos.Photo, error) {
-		return photoStore.OfProject(ctx, projectID, true)
-	}
+	openData.Photos = photoStore.PublicOf
 	openData.Register(r)
 	notify.NewHandler(digester, now).Register(r)
 	notify.NewChannelHandler(announcer).Register(r)
