@@ -143,7 +143,7 @@ func (r *Router) onlyRoutedMethods(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.openData[c.Path()] {
 			allow = openDataAllow
 		} else if strings.Contains(allow, http.MethodGet) {
-			allow += ", " + http.MethodHead // routed as GET, see headAsGet
+			allow += ", " + http.MethodHead // routed as GET, see routeHeadAsGet
 		}
 		c.Response().Header().Set(echo.HeaderAllow, allow)
 		return echo.ErrMethodNotAllowed

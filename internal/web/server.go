@@ -95,7 +95,8 @@ func NewServer(cfg Config) *Router {
 	}
 	e.HTTPErrorHandler = ErrorHandler(cfg.Logger, cfg.Catalog, cfg.Explain)
 
-	e.Pre(headAsGet, schemeFromRequest(cfg.TrustedProxies), languageFromRequest(cfg.Catalog))
+	e.Pre(routeHeadAsGet, schemeFromRequest(cfg.TrustedProxies), languageFromRequest(cfg.Catalog))
+	e.Use(answerHeadWithoutBody)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		// The id goes into the request's context too, so that every log
 		// line of the request carries it (see RequestIDs).
@@ -208,17 +209,44 @@ func compressed(wrap func(http.Handler) http.HandlerFunc) echo.MiddlewareFunc {
 	}
 }
 
-// headAsGet answers a HEAD request as the GET of the same address would be
-// answered; net/http leaves out the body. Echo routes HEAD on its own
+// routeHeadAsGet and answerHeadWithoutBody answer a HEAD request as the GET
+// of the same address would be answered. Echo routes HEAD on its own
 // otherwise, and a HEAD of a page would be 405.
-func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+//
+// Echo finds the route from the request net/http holds, so routeHeadAsGet,
+// which runs before the route is found, turns that request into a GET.
+// answerHeadWithoutBody, which runs after, turns it back into the HEAD it
+// was and gives the handlers a copy that says GET: net/http, seeing HEAD,
+// leaves out the body. Were it left GET, the body would follow the headers
+// onto a connection whose client expects none.
+func routeHeadAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if r := c.Request(); r.Method == http.MethodHead {
 			r.Method = http.MethodGet
+			c.Set(headRequestKey, r)
 		}
 		return next(c)
 	}
 }
+
+func answerHeadWithoutBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if held, ok := c.Get(headRequestKey).(*http.Request); ok {
+			// The request the handlers see may already be a copy
+			// (with a language in its context); copy it before held
+			// turns back, in case it is not.
+			seen := c.Request()
+			get := seen.WithContext(seen.Context())
+			held.Method = http.MethodHead
+			c.SetRequest(get)
+		}
+		return next(c)
+	}
+}
+
+// headRequestKey holds, in a context that routeHeadAsGet turned from HEAD
+// to GET, the request net/http holds.
+const headRequestKey = "web.headRequest"
 
 // skipFor runs m for every path except those that begin with one of the
 // prefixes.

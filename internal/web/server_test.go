@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -202,6 +203,28 @@ func TestHeadIsAnsweredLikeGet(t *testing.T) {
 	}
 	if resp, _ := fetch(t, http.MethodPost, srv.URL+"/healthz", nil); resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /healthz: status %d, want 405", resp.StatusCode)
+	}
+
+	// On one kept-alive connection, a HEAD then a GET: were the HEAD's body
+	// sent, the client would read it where the GET's status line should be.
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "HEAD /big HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	answers := bufio.NewReader(conn)
+	head, err := http.ReadResponse(answers, &http.Request{Method: http.MethodHead})
+	if err != nil || head.StatusCode != http.StatusOK {
+		t.Fatalf("HEAD /big: %v, %v", head, err)
+	}
+	head.Body.Close()
+	line, err := answers.ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "HTTP/1.1 200") {
+		t.Errorf("after a HEAD the next answer began %q (%v); want the GET's status line, the HEAD sent no body", line, err)
 	}
 }
 
