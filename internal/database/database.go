@@ -362,6 +362,23 @@ func (db *DB) DataChanged(ctx context.Context) (time.Time, error) {
 	return changed, err
 }
 
+// Installation is this installation's own name, made once by migration 24,
+// and the day it was made.
+type Installation struct {
+	Name      string
+	CreatedOn string // YYYY-MM-DD
+}
+
+// Installation returns the installation's name and the day it was made.
+func (db *DB) Installation(ctx context.Context) (Installation, error) {
+	var i Installation
+	err := db.Read.WithContext(ctx).Raw("SELECT name, created_on FROM installation WHERE id = 1").Scan(&i).Error
+	if err == nil && i.Name == "" {
+		err = errors.New("the installation has no name: migration 24 did not run")
+	}
+	return i, err
+}
+
 // Pools returns the connection pools by name: the writer and the readers
 // on SQLite, one pool on PostgreSQL.
 func (db *DB) Pools() map[string]*sql.DB {

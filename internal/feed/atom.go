@@ -4,13 +4,13 @@ package feed
 
 import (
 	"encoding/xml"
-	"net"
-	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
+	"shuangshi/internal/web"
 )
 
 // The elements of an Atom feed (RFC 4287) that the site writes.
@@ -49,13 +49,19 @@ type atomText struct {
 }
 
 // Atom writes the public status changes, newest first, as an Atom feed for
-// residents and journalists: each change of an outcome or a progress text,
-// with the project, the target, the old and the new value. It says nothing
-// of who made a change.
-func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now time.Time) ([]byte, error) {
-	self := siteURL + Path + "?lang=" + url.QueryEscape(l.Lang())
+// residents and journalists: one entry per save of a target, with the
+// project, the target, and the old and the new value of each field the save
+// changed (its outcome, its progress text). It says nothing of who made a
+// change.
+//
+// self is the address the feed was asked at, which its self link repeats;
+// siteURL is where its links lead. Its ids come from identity alone, so
+// that the same feed read at two addresses is one feed.
+func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL, self string, identity web.Identity, now time.Time) ([]byte, error) {
 	feed := atomFeed{
-		Lang: l.Lang(), ID: self, Title: l.T("feed.title"),
+		// The two languages are two feeds: each tells the changes in
+		// its own words.
+		Lang: l.Lang(), ID: "tag:" + identity.Authority + "," + identity.Since + ":feed:" + l.Lang(), Title: l.T("feed.title"),
 		Links:  []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: siteURL + "/", Type: "text/html"}},
 		Author: atomAuthor{Name: l.T("site.name")},
 	}
@@ -63,22 +69,24 @@ func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now
 	if len(changes) > 0 {
 		updated = changes[0].At
 	}
-	feed.Updated = updated.UTC().Format(time.RFC3339)
-	// Entry ids are tag URIs (RFC 4151) under the site's host name, the
-	// same in either language: the same change told twice.
-	// An address is not a tag's authority: it takes a reserved name.
-	authority := "shuangshi.invalid"
-	if u, err := url.Parse(siteURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
-		authority = u.Hostname()
-	}
-	for _, c := range changes {
-		target := l.T("digest.target", "Year", c.Year, "List", l.T("list."+string(c.List)))
+	feed.Updated = atomTime(updated)
+	for _, save := range saves(changes) {
+		first := save[0]
+		target := l.T("digest.target", "Year", first.Year, "List", l.T("list."+string(first.List)))
+		fields := make([]string, len(save))
+		told := make([]string, len(save))
+		for i, c := range save {
+			fields[i] = l.T("history.field." + c.Field)
+			told[i] = l.T("feed.entry_content", "Field", fields[i], "Old", feedValue(l, c.Old()), "New", feedValue(l, c.New()))
+		}
 		feed.Entries = append(feed.Entries, atomEntry{
-			ID:      "tag:" + authority + "," + c.At.UTC().Format("2006-01-02") + ":change-" + strconv.FormatInt(c.ID, 10),
-			Title:   l.T("feed.entry_title", "Name", l.Name(c.ProjectName, c.ProjectNameEn), "Target", target, "Field", l.T("history.field."+c.Field)),
-			Updated: c.At.UTC().Format(time.RFC3339),
-			Link:    atomLink{Href: siteURL + projects.ProjectURL(c.ProjectID)},
-			Content: atomText{Type: "text", Text: l.T("feed.entry_content", "Old", feedValue(l, c.Old()), "New", feedValue(l, c.New()))},
+			// A tag URI (RFC 4151) named by the save's first change,
+			// the same in either language: the same save told twice.
+			ID:      "tag:" + identity.Authority + "," + first.At.UTC().Format("2006-01-02") + ":change-" + strconv.FormatInt(first.ID, 10),
+			Title:   l.T("feed.entry_title", "Name", l.Name(first.ProjectName, first.ProjectNameEn), "Target", target, "Field", strings.Join(fields, l.T("feed.and"))),
+			Updated: atomTime(first.At),
+			Link:    atomLink{Href: siteURL + projects.ProjectURL(first.ProjectID)},
+			Content: atomText{Type: "text", Text: strings.Join(told, "\n")},
 		})
 	}
 	out, err := xml.MarshalIndent(feed, "", "  ")
@@ -86,6 +94,44 @@ func Atom(changes []projects.StatusChange, l *locale.Locale, siteURL string, now
 		return nil, err
 	}
 	return append([]byte(xml.Header), out...), nil
+}
+
+// atomTime writes t as RFC 3339 with the fraction of a second it has: two
+// saves within one second are two moments, not one.
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// saves groups changes, newest first, into the saves that made them, each
+// in the order it was written: one save writes its changes of one target
+// at one moment, by one person, each field once.
+func saves(changes []projects.StatusChange) [][]projects.StatusChange {
+	var out [][]projects.StatusChange
+	for _, c := range changes {
+		if n := len(out); n > 0 && sameSave(out[n-1], c) {
+			out[n-1] = append([]projects.StatusChange{c}, out[n-1]...)
+			continue
+		}
+		out = append(out, []projects.StatusChange{c})
+	}
+	return out
+}
+
+func sameSave(save []projects.StatusChange, c projects.StatusChange) bool {
+	first := save[0]
+	if !equalTargets(first.TargetID, c.TargetID) || !first.At.Equal(c.At) || !equalUsers(first.UserID, c.UserID) {
+		return false
+	}
+	for _, s := range save {
+		if s.Field == c.Field {
+			return false
+		}
+	}
+	return true
+}
+
+func equalTargets(a, b *int64) bool { return a != nil && b != nil && *a == *b }
+
+func equalUsers(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 // feedValue tells an outcome or a progress text, the values the feed

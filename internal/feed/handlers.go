@@ -2,6 +2,7 @@ package feed
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -23,13 +24,15 @@ type Handler struct {
 	catalog  *locale.Catalog
 	// siteURL is the site's address as readers reach it; "" takes it from
 	// each request.
-	siteURL string
-	now     func() time.Time
+	siteURL  string
+	identity web.Identity
+	now      func() time.Time
 }
 
-// NewHandler returns the feed's handler on store, its words from catalog.
-func NewHandler(store *projects.Store, catalog *locale.Catalog, siteURL string, now func() time.Time) *Handler {
-	return &Handler{projects: store, catalog: catalog, siteURL: siteURL, now: now}
+// NewHandler returns the feed's handler on store, its words from catalog,
+// its ids from identity.
+func NewHandler(store *projects.Store, catalog *locale.Catalog, siteURL string, identity web.Identity, now func() time.Time) *Handler {
+	return &Handler{projects: store, catalog: catalog, siteURL: siteURL, identity: identity, now: now}
 }
 
 // Register adds the feed, kept for every reader.
@@ -41,14 +44,19 @@ func (h *Handler) Register(r *web.Router) {
 // readers keep the address, not a cookie), or else the reader's.
 func (h *Handler) show(c echo.Context) error {
 	l := locale.FromContext(c.Request().Context())
+	site := web.SiteURL(c, h.siteURL)
+	// The self link is the address asked at: without ?lang the feed is in
+	// the reader's language, at that one address.
+	self := site + Path
 	if lang := c.QueryParam("lang"); lang != "" {
 		l = h.catalog.For(lang, l.Lang())
+		self += "?lang=" + url.QueryEscape(l.Lang())
 	}
 	changes, err := h.projects.StatusChanges(c.Request().Context(), entries)
 	if err != nil {
 		return err
 	}
-	body, err := Atom(changes, l, web.SiteURL(c, h.siteURL), h.now())
+	body, err := Atom(changes, l, site, self, h.identity, h.now())
 	if err != nil {
 		return err
 	}

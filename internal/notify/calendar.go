@@ -18,9 +18,10 @@ import (
 // Calendar writes an iCalendar feed (RFC 5545) of the deadlines of the
 // given targets (each with its project): one all-day event per target on
 // its deadline, and one per planned start or completion that is known to
-// the day. Each event has a stable UID, so that a calendar program updates
-// it instead of adding it again.
-func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp time.Time) ([]byte, error) {
+// the day. Each event has a stable UID under the site's authority (see
+// web.Identity), so that a calendar program updates it instead of adding it
+// again, and no other installation's event is taken for it.
+func Calendar(targets []projects.Target, l *locale.Locale, siteURL, authority string, stamp time.Time) ([]byte, error) {
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropProductID, "-//Shuangshi//Double Ten projects//"+l.Lang())
@@ -47,7 +48,7 @@ func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp
 	for _, t := range targets {
 		p := t.Project
 		link := siteURL + projects.ProjectURL(t.ProjectID)
-		add("target-"+strconv.FormatInt(t.ID, 10)+"@shuangshi",
+		add("target-"+strconv.FormatInt(t.ID, 10)+"@"+authority,
 			t.Deadline.Latest(),
 			l.T("calendar.deadline", "List", l.T("list."+string(t.List)), "Name", l.Name(t.ListedName, p.NameEn)),
 			l.T("calendar.deadline_description", "Year", t.Year, "List", l.T("list."+string(t.List)), "Progress", l.OrNone(t.Progress)),
@@ -61,7 +62,7 @@ func Calendar(targets []projects.Target, l *locale.Locale, siteURL string, stamp
 			day  civil.Date
 		}{{"start", p.PlannedStart}, {"completion", p.PlannedCompletion}} {
 			if m.day.HasDay() {
-				add("planned-"+m.kind+"-"+strconv.FormatInt(p.ID, 10)+"@shuangshi", m.day,
+				add("planned-"+m.kind+"-"+strconv.FormatInt(p.ID, 10)+"@"+authority, m.day,
 					l.T("calendar.planned_"+m.kind, "Name", l.Name(p.Name, p.NameEn)), l.T("calendar.planned_description"), link)
 			}
 		}

@@ -16,16 +16,17 @@ import (
 	"shuangshi/views"
 )
 
-// Handler serves the calendar feeds, the digest page and the Atom feed.
+// Handler serves the calendar feeds and the digest page.
 type Handler struct {
 	digester *Digester
+	identity web.Identity // names the calendars' events
 	now      func() time.Time
 }
 
 // NewHandler returns the handlers; the digester holds the stores and the
 // settings they share with the e-mails.
-func NewHandler(d *Digester, now func() time.Time) *Handler {
-	return &Handler{digester: d, now: now}
+func NewHandler(d *Digester, identity web.Identity, now func() time.Time) *Handler {
+	return &Handler{digester: d, identity: identity, now: now}
 }
 
 // Register adds the routes. The calendar feed is opened by calendar
@@ -90,7 +91,7 @@ func (h *Handler) calendarFeed(c echo.Context) error {
 		return err
 	}
 	l := h.digester.catalog.For(user.Language, c.Request().Header.Get("Accept-Language"))
-	body, err := Calendar(targets, l, h.siteURL(c), h.now())
+	body, err := Calendar(targets, l, h.siteURL(c), h.identity.Authority, h.now())
 	if err != nil {
 		return err
 	}

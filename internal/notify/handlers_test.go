@@ -41,6 +41,65 @@ func makeCalendarAddress(t *testing.T, b *sitetest.Browser) string {
 	return address
 }
 
+// installationAuthority is the authority of a site without a public
+// address: made from its installation's name, kept in its database.
+func installationAuthority(t *testing.T, s *sitetest.Site) string {
+	t.Helper()
+	installation, err := s.Site.DB.Installation(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(installation.Name) != 32 {
+		t.Fatalf("installation name %q, want 32 hexadecimal digits", installation.Name)
+	}
+	return "shuangshi-" + installation.Name + ".invalid"
+}
+
+// calendarUIDs are the UIDs of the events of li's calendar on s.
+func calendarUIDs(t *testing.T, s *sitetest.Site) []string {
+	t.Helper()
+	// The address shown may be the public one: read it at the test server.
+	address, err := url.Parse(makeCalendarAddress(t, s.SignIn(t, "li", sitetest.Password)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := sitetest.Fetch(t, s.URL+address.Path)
+	var uids []string
+	for _, e := range parseCalendar(t, body).Events() {
+		uid, _ := e.Props.Text(ical.PropUID)
+		uids = append(uids, uid)
+	}
+	return uids
+}
+
+// Two installations never hand out the same UID: each names its events
+// after its public address, or else after its own name.
+func TestCalendarUIDsNameTheirInstallation(t *testing.T) {
+	public := sitetest.NewEditing(t, func(c *site.Config) { c.PublicURL = "https://Shuangshi.example.gov.cn/" })
+	first, second := sitetest.NewEditing(t), sitetest.NewEditing(t)
+	for _, c := range []struct {
+		site   *sitetest.Site
+		suffix string
+	}{
+		{public, "@shuangshi.example.gov.cn"},
+		{first, "@" + installationAuthority(t, first)},
+		{second, "@" + installationAuthority(t, second)},
+	} {
+		uids := calendarUIDs(t, c.site)
+		if len(uids) == 0 {
+			t.Fatal("no events")
+		}
+		for _, uid := range uids {
+			if !strings.HasSuffix(uid, c.suffix) {
+				t.Errorf("UID %q, want it to end in %q", uid, c.suffix)
+			}
+		}
+	}
+	if installationAuthority(t, first) == installationAuthority(t, second) {
+		t.Error("two installations have one name")
+	}
+}
+
 // parseCalendar reads a feed back with an iCalendar library, after checking
 // what RFC 5545 asks of every line and of the calendar and its events.
 func parseCalendar(t *testing.T, body []byte) *ical.Calendar {
@@ -127,7 +186,7 @@ func TestCalendarFeedOfTheDeadlinesThatConcernEachUser(t *testing.T) {
 	for _, target := range project.Targets {
 		found := false
 		for _, e := range cal.Events() {
-			if uid, _ := e.Props.Text(ical.PropUID); uid == "target-"+sitetest.ID(target.ID)+"@shuangshi" {
+			if uid, _ := e.Props.Text(ical.PropUID); uid == "target-"+sitetest.ID(target.ID)+"@"+installationAuthority(t, site) {
 				start, err := e.DateTimeStart(time.UTC)
 				found = err == nil && start.Format("2006-01-02") == target.Deadline.String()
 			}

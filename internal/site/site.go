@@ -239,6 +239,11 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	installation, err := db.Installation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	identity := web.NewIdentity(cfg.PublicURL, installation.Name, installation.CreatedOn)
 	district, err := time.LoadLocation(DistrictTimeZone)
 	if err != nil {
 		return nil, err
@@ -355,9 +360,9 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	openData.Documents = documentStore.PublicOf
 	openData.Photos = photoStore.PublicOf
 	openData.Register(r)
-	notify.NewHandler(digester, now).Register(r)
+	notify.NewHandler(digester, identity, now).Register(r)
 	notify.NewChannelHandler(announcer).Register(r)
-	feed.NewHandler(store, catalog, cfg.PublicURL, now).Register(r)
+	feed.NewHandler(store, catalog, cfg.PublicURL, identity, now).Register(r)
 	if cfg.Review {
 		reviews := review.NewHandler(store, district)
 		reviews.Announcer, reviews.Users, reviews.Log = announcer, users, log

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net"
 	"net/url"
 	"strings"
 
@@ -46,4 +47,29 @@ func SiteURL(c echo.Context, public string) string {
 		host = "localhost"
 	}
 	return scheme + "://" + host
+}
+
+// Identity names the site in the identifiers it hands out that must never
+// change: feed entry ids (tag URIs, RFC 4151) and calendar UIDs (RFC 5545).
+// The address a reader happens to use is not an identity: the same feed
+// read through two names would be two feeds, and two installations would
+// hand out the same UIDs.
+type Identity struct {
+	// Authority is a domain name: the public address's host name when one
+	// is configured, or else one made from the installation's name under
+	// the reserved .invalid (RFC 6761), which names no real host.
+	Authority string
+	// Since is the day the identity began, YYYY-MM-DD: the date of a tag
+	// URI that names the site itself rather than a dated change.
+	Since string
+}
+
+// NewIdentity returns the site's identity: from publicURL when it is set
+// and names a host (an IP address is not a tag's authority), or else from
+// the installation's name, made once and kept in the database.
+func NewIdentity(publicURL, installation, since string) Identity {
+	if u, err := url.Parse(publicURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
+		return Identity{Authority: strings.ToLower(u.Hostname()), Since: since}
+	}
+	return Identity{Authority: "shuangshi-" + installation + ".invalid", Since: since}
 }

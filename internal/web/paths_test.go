@@ -13,3 +13,24 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+func TestNewIdentity(t *testing.T) {
+	const installation = "0123456789abcdef0123456789abcdef"
+	for _, c := range []struct {
+		publicURL, want string
+	}{
+		{"https://Shuangshi.Example.gov.cn/", "shuangshi.example.gov.cn"},
+		{"https://shuangshi.example.gov.cn:8443/site", "shuangshi.example.gov.cn"},
+		// No public address, or one that names no host: the
+		// installation's own name.
+		{"", "shuangshi-" + installation + ".invalid"},
+		{"http://192.0.2.7:8080", "shuangshi-" + installation + ".invalid"},
+		{"http://[2001:db8::1]/", "shuangshi-" + installation + ".invalid"},
+		{"not a url at all", "shuangshi-" + installation + ".invalid"},
+	} {
+		got := NewIdentity(c.publicURL, installation, "2026-12-02")
+		if got.Authority != c.want || got.Since != "2026-12-02" {
+			t.Errorf("NewIdentity(%q) = %+v, want authority %q", c.publicURL, got, c.want)
+		}
+	}
+}
