@@ -87,6 +87,10 @@ type EventsPage struct {
 	Actions []string // the kinds of entry, to filter by
 	Action  string   // the kind chosen, "" for all
 	Who     string   // a username or an address typed to filter by
+	// CSVURL is the address of every entry the filter picks, as CSV, and
+	// Total how many there are.
+	CSVURL string
+	Total  int
 }
 
 // EventRow is one entry of the security log. At is in the district's time.

@@ -336,9 +336,9 @@ func History(p HistoryPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var21 string
-					templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(historyValue(ctx, e.Old))
+					templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(HistoryValueText(ctx, e.Old))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 57, Col: 38}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 57, Col: 42}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 					if templ_7745c5c3_Err != nil {
@@ -349,9 +349,9 @@ func History(p HistoryPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var22 string
-					templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(historyValue(ctx, e.New))
+					templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(HistoryValueText(ctx, e.New))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 58, Col: 38}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/history.templ`, Line: 58, Col: 42}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 					if templ_7745c5c3_Err != nil {
@@ -413,8 +413,9 @@ func History(p HistoryPage) templ.Component {
 	})
 }
 
-// historyValue shows a value of the history in the reader's words.
-func historyValue(ctx context.Context, v HistoryValue) string {
+// HistoryValueText is a value of the history in the reader's words, as its
+// page and its exports tell it.
+func HistoryValueText(ctx context.Context, v HistoryValue) string {
 	switch {
 	case !v.Date.IsZero():
 		return date(ctx, v.Date)

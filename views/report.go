@@ -15,6 +15,9 @@ type ReportPage struct {
 	Rows     []ReportRow
 	XLSXURL  string
 	CSVURL   string
+	// HistoryCSVURL and HistoryXLSXURL are the public record of the
+	// year's changes; "" for a list the public does not read.
+	HistoryCSVURL, HistoryXLSXURL string
 	// Investment is set when the table has its investment part; Total is
 	// then its total row. The two addresses are the table with and
 	// without it.

@@ -57,6 +57,7 @@ func (h *Handler) Register(r *web.Router) {
 	g.POST("/projects/:id/engineers", h.assignToProject)
 	g.POST("/projects/:id/engineers/:user/delete", h.unassignFromProject)
 	g.GET("/events", h.listEvents)
+	r.GET(EventsCSVPath, h.downloadEvents, auth.Require(auth.ManageAccounts))
 	manage := auth.Shows(auth.ManageAccounts)
 	r.InHeader(web.HeaderLink{Label: "nav.accounts", URL: "/admin/users", Place: web.HeaderAccounts, Shown: manage, Landing: 3})
 	r.InHeader(web.HeaderLink{Label: "nav.assignments", URL: "/admin/assignments", Place: web.HeaderAccounts, Shown: manage})
@@ -469,21 +470,13 @@ func (h *Handler) listEvents(c echo.Context) error {
 	if err := h.tally.Flush(ctx); err != nil {
 		return err
 	}
-	page := views.EventsPage{Who: strings.TrimSpace(c.QueryParam("who"))}
-	if len(page.Who) > maxWhoLength {
-		page.Who = ""
-	}
-	for _, a := range auth.Actions() {
-		page.Actions = append(page.Actions, string(a))
-		if string(a) == c.QueryParam("action") {
-			page.Action = string(a)
-		}
-	}
-	filter := auth.EventFilter{Action: auth.Action(page.Action), Who: page.Who}
+	page, filter := eventsFilter(c)
+	page.CSVURL = eventsURL(EventsCSVPath, page, 1)
 	total, err := h.users.CountEvents(ctx, filter)
 	if err != nil {
 		return err
 	}
+	page.Total = total
 	number, _ := strconv.Atoi(c.QueryParam("page"))
 	var from, to int
 	page.Pager, from, to = views.NewPager(total, number, eventsPageSize, func(n int) string { return eventsPageURL(page, n) })
@@ -497,9 +490,65 @@ func (h *Handler) listEvents(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.Events(page))
 }
 
-// eventsPageURL is the address of page n of the security log, with the
-// same filter.
-func eventsPageURL(p views.EventsPage, n int) string {
+// eventsFilter reads the security log's filter from the address: the
+// page with its choices, and the filter they make.
+func eventsFilter(c echo.Context) (views.EventsPage, auth.EventFilter) {
+	page := views.EventsPage{Who: strings.TrimSpace(c.QueryParam("who"))}
+	if len(page.Who) > maxWhoLength {
+		page.Who = ""
+	}
+	for _, a := range auth.Actions() {
+		page.Actions = append(page.Actions, string(a))
+		if string(a) == c.QueryParam("action") {
+			page.Action = string(a)
+		}
+	}
+	return page, auth.EventFilter{Action: auth.Action(page.Action), Who: page.Who}
+}
+
+// EventsCSVPath is the security log as CSV, for administrators.
+const EventsCSVPath = "/admin/events.csv"
+
+// downloadEvents answers with the entries of the security log the filter
+// picks, newest first, as CSV, written as they are read.
+func (h *Handler) downloadEvents(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := h.tally.Flush(ctx); err != nil {
+		return err
+	}
+	_, filter := eventsFilter(c)
+	upTo, n, err := h.users.CountEventsUpTo(ctx, filter)
+	if err != nil {
+		return err
+	}
+	l := locale.FromContext(ctx)
+	headings := []string{l.T("admin.event_first_at"), l.T("admin.event_at"), l.T("admin.event_count"), l.T("admin.event_action"),
+		l.T("admin.event_actor"), l.T("admin.event_subject"), l.T("admin.event_detail"), l.T("admin.event_address")}
+	return web.StreamCSV(c, "shuangshi-security-log.csv", headings, n, func(write func([]string) error) error {
+		return h.users.EachEvent(ctx, filter, upTo, func(e auth.Event) error {
+			row := h.eventRows([]auth.Event{e})[0]
+			first := row.At
+			if e.FirstAt != nil {
+				first = row.FirstAt
+			}
+			return write([]string{first.Format(time.RFC3339), row.At.Format(time.RFC3339), strconv.FormatInt(max(e.Count, 1), 10),
+				l.T("event." + row.Action), projects.SpreadsheetText(views.EventActorText(ctx, row)), projects.SpreadsheetText(row.Subject),
+				projects.SpreadsheetText(views.EventDetailText(ctx, row.Detail)), row.Address})
+		})
+	})
+}
+
+// CountEvents counts the entries of the security log, for the auditors'
+// page.
+func (h *Handler) CountEvents(ctx context.Context) (int, error) {
+	return h.users.CountEvents(ctx, auth.EventFilter{})
+}
+
+func eventsPageURL(p views.EventsPage, n int) string { return eventsURL("/admin/events", p, n) }
+
+// eventsURL is the address of page n of the security log at path, with
+// the filter of p.
+func eventsURL(path string, p views.EventsPage, n int) string {
 	q := url.Values{}
 	if p.Action != "" {
 		q.Set("action", p.Action)
@@ -511,9 +560,9 @@ func eventsPageURL(p views.EventsPage, n int) string {
 		q.Set("page", strconv.Itoa(n))
 	}
 	if len(q) == 0 {
-		return "/admin/events"
+		return path
 	}
-	return "/admin/events?" + q.Encode()
+	return path + "?" + q.Encode()
 }
 
 func (h *Handler) eventRows(events []auth.Event) []views.EventRow {

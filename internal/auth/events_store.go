@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"shuangshi/internal/database"
 )
 
 // Log writes an entry of the security log on its own, for events that change
@@ -65,6 +67,28 @@ func (s *Store) CountEvents(ctx context.Context, f EventFilter) (int, error) {
 	var n int64
 	err := f.apply(s.read.WithContext(ctx).Model(&Event{})).Count(&n).Error
 	return int(n), err
+}
+
+// CountEventsUpTo returns the newest entry's id and how many entries the
+// filter picks up to it, for EachEvent to read.
+func (s *Store) CountEventsUpTo(ctx context.Context, f EventFilter) (upTo int64, n int, err error) {
+	db := s.read.WithContext(ctx)
+	if err := db.Model(&Event{}).Select("COALESCE(MAX(id), 0)").Scan(&upTo).Error; err != nil {
+		return 0, 0, err
+	}
+	var count int64
+	err = f.apply(db.Model(&Event{})).Where("id <= ?", upTo).Count(&count).Error
+	return upTo, int(count), err
+}
+
+// EachEvent calls fn with each entry the filter picks up to the id upTo,
+// newest first as the log's page lists them, reading one at a time. It
+// stops at fn's first error. An entry counted by a Tally may still grow
+// while it is read; new entries, above upTo, are left out, so the rows are
+// those CountEventsUpTo counted, unless old ones are pruned meanwhile.
+func (s *Store) EachEvent(ctx context.Context, f EventFilter, upTo int64, fn func(Event) error) error {
+	q := f.apply(s.read.WithContext(ctx).Model(&Event{})).Where("id <= ?", upTo).Order("at DESC, id DESC")
+	return database.Each(q, fn)
 }
 
 // PruneEvents removes at most limit entries whose last occurrence is before

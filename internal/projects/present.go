@@ -178,7 +178,7 @@ func historyPage(p Project, changes []Change, hidden map[int64]bool, staff bool,
 		}
 		entry := views.HistoryEntry{
 			At: ch.At.In(loc), Field: ch.Field,
-			Old: historyValue(ch.Old(), staff), New: historyValue(ch.New(), staff),
+			Old: HistoryValueOf(ch.Old(), staff), New: HistoryValueOf(ch.New(), staff),
 		}
 		if ch.TargetID != nil {
 			t := targets[*ch.TargetID]
@@ -192,7 +192,9 @@ func historyPage(p Project, changes []Change, hidden map[int64]bool, staff bool,
 	return page
 }
 
-func historyValue(v ChangeValue, staff bool) views.HistoryValue {
+// HistoryValueOf is a value of the history as its views show it: whether
+// an outcome was recorded by hand is for staff.
+func HistoryValueOf(v ChangeValue, staff bool) views.HistoryValue {
 	return views.HistoryValue{
 		Text: v.Text, Date: v.Date, Percent: v.Percent, Category: string(v.Category), Archived: v.Archived,
 		Outcome: string(v.Outcome), ByHand: v.ByHand && staff, Year: v.Year, List: string(v.List),
@@ -243,7 +245,7 @@ func ChangeRows(p Project, changes []Change) []views.ChangeRow {
 	rows := make([]views.ChangeRow, 0, len(changes))
 	for _, ch := range changes {
 		row := views.ChangeRow{Field: views.FieldName{Label: "history.field." + ch.Field},
-			Old: historyValue(ch.Old(), true), New: historyValue(ch.New(), true)}
+			Old: HistoryValueOf(ch.Old(), true), New: HistoryValueOf(ch.New(), true)}
 		if ch.TargetID != nil {
 			t := targets[*ch.TargetID]
 			row.Field.TargetYear, row.Field.TargetList = t.Year, string(t.List)

@@ -19,6 +19,9 @@ type Handler struct {
 	store    *projects.Store
 	now      func() time.Time
 	location *time.Location
+	// HistoryURL is the address of the public record of a year's changes
+	// in a format ("csv", "xlsx"); nil leaves the links off.
+	HistoryURL func(year int, format string) string
 }
 
 // NewHandler returns the handlers of the year-end table; dates are reckoned
@@ -115,6 +118,9 @@ func (h *Handler) showReport(c echo.Context) error {
 		Standing: projects.StandingOf(y.YearList, h.location), AsOf: h.asOf(y),
 		XLSXURL: base + ".xlsx" + suffix(totals), CSVURL: base + ".csv" + suffix(totals),
 		Investment: totals != nil, WithInvestmentURL: base + "?investment=1", WithoutInvestmentURL: base,
+	}
+	if h.HistoryURL != nil && y.Public() {
+		page.HistoryCSVURL, page.HistoryXLSXURL = h.HistoryURL(y.Year, "csv"), h.HistoryURL(y.Year, "xlsx")
 	}
 	for _, r := range rows {
 		row := views.ReportRow{

@@ -161,6 +161,7 @@ func staffPages(t *testing.T, site *sitetest.Site) []pageType {
 		{name: "security-log", who: "adm", path: "/admin/events"},
 		{name: "settings", who: "adm", path: "/admin/settings"},
 		{name: "photo-limits", who: "adm", path: "/admin/photos"},
+		{name: "audit", who: "adm", path: "/audit"},
 		{name: "close", who: "adm", path: "/admin/years/2023/close"},
 		{name: "reopen", who: "adm", path: "/admin/years/2022/reopen"},
 	}
@@ -250,7 +251,7 @@ func checkControls(t *testing.T, browser context.Context, base string, p pageTyp
 
 // screenshotted are the pages whose screenshots people look at, as a
 // district engineer and a supervisor would.
-var screenshotted = map[string]bool{"my-projects": true, "edit": true, "project": true, "overdue": true}
+var screenshotted = map[string]bool{"my-projects": true, "edit": true, "project": true, "overdue": true, "audit": true}
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()

@@ -21,6 +21,11 @@ var openData = map[string]bool{
 	"/years/:year/report.csv":     true,
 	"/years/:year/report.xlsx":    true,
 	"/feed.atom":                  true,
+	// The public record of changes, for auditors and anyone.
+	"/history.csv":              true,
+	"/history.xlsx":             true,
+	"/years/:year/history.csv":  true,
+	"/years/:year/history.xlsx": true,
 }
 
 // TestCrossOriginFromTheRouteTable walks every GET route of the router:

@@ -19,6 +19,7 @@ import (
 
 	"shuangshi/data"
 	"shuangshi/internal/accounts"
+	"shuangshi/internal/audit"
 	"shuangshi/internal/auth"
 	"shuangshi/internal/backups"
 	"shuangshi/internal/civil"
@@ -349,11 +350,18 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
 	search.NewHandler(search.NewStore(db, cfg.Review), store, rule, now, district).Register(r)
-	accounts.NewHandler(users, hasher, tally, store, district).Register(r)
+	accountPages := accounts.NewHandler(users, hasher, tally, store, district)
+	accountPages.Register(r)
 	signIn := auth.NewHandler(users, sessions, authenticator, hasher, devices, setup, now, log)
 	signIn.Mailing = cfg.SMTP.Addr != ""
 	signIn.Register(r)
-	reports.NewHandler(store, now, district).Register(r)
+	yearEnd := reports.NewHandler(store, now, district)
+	yearEnd.HistoryURL = audit.HistoryURL
+	yearEnd.Register(r)
+	auditors := audit.NewHandler(store, now, district)
+	auditors.Version = db.DataVersion
+	auditors.SecurityLogURL, auditors.SecurityLogRows = accounts.EventsCSVPath, accountPages.CountEvents
+	auditors.Register(r)
 	imports.NewHandler(store, imports.NewStore(db, now), now, district).Register(r)
 	openData := oc4ids.NewHandler(store, cfg.PublicURL, now, district)
 	openData.Publication.Publisher = catalog.For("zh-CN").T("site.name")

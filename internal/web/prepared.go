@@ -160,3 +160,22 @@ func acceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
+
+// WeakValidator gives a download written as it is read a weak validator
+// (RFC 9110 §8.8.1) made from what its content follows from, such as the
+// record's version and the reader's language: weak, because the same
+// content may be written with another date in it. It answers 304 and
+// reports true when the request holds that validator, compressed or not;
+// otherwise it sets the ETag for the answer to come.
+func WeakValidator(c echo.Context, opaque string) bool {
+	etag := `"` + opaque + `"`
+	for _, held := range []string{etag, gzipETag(etag)} {
+		if notModified(c.Request(), held, time.Time{}) {
+			c.Response().Header().Set("ETag", "W/"+held)
+			c.Response().WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	c.Response().Header().Set("ETag", "W/"+etag)
+	return false
+}

@@ -77,15 +77,29 @@ func Finish(f *excelize.File, p Page) ([]byte, error) {
 	if err := l.fitRows(f); err != nil {
 		return nil, err
 	}
+	if err := setUp(f, p); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// setUp gives the workbook its properties and the sheet its page: the
+// document's title, creator and date, page numbers in the footer, A4 one
+// page wide, with the headings on every page.
+func setUp(f *excelize.File, p Page) error {
 	when := p.AsOf.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title: p.Title, Creator: p.Creator, LastModifiedBy: p.Creator,
 		Created: when, Modified: when, Language: p.Language,
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := f.SetHeaderFooter(p.Sheet, &excelize.HeaderFooterOptions{OddFooter: "&C&P / &N"}); err != nil {
-		return nil, err
+		return err
 	}
 	size, orientation, fit := 9, "portrait", true // 9: A4
 	if p.Landscape {
@@ -94,23 +108,19 @@ func Finish(f *excelize.File, p Page) ([]byte, error) {
 	one, none := 1, 0
 	if err := f.SetPageLayout(p.Sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation,
 		FitToWidth: &one, FitToHeight: &none}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := f.SetSheetProps(p.Sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return nil, err
+		return err
 	}
 	if p.Headings > 0 {
 		quoted := "'" + strings.ReplaceAll(p.Sheet, "'", "''") + "'"
 		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
 			RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, p.Headings, p.Headings), Scope: p.Sheet}); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // cell is what the layout needs of one cell: its text, font and the
