@@ -30,9 +30,10 @@ func NewHandler(store *projects.Store, now func() time.Time, loc *time.Location)
 	return &Handler{store: store, now: now, location: loc}
 }
 
-// Register adds the routes. The table is public, as the report is.
+// Register adds the routes. The table is public, as the report is, and
+// kept for every reader without a session as the year's page is.
 func (h *Handler) Register(r *web.Router) {
-	r.GET("/years/:year/report", h.showReport)
+	r.KeptPage("/years/:year/report", h.showReport)
 	r.OpenData(r.GET("/years/:year/report.xlsx", h.downloadWorkbook))
 	r.OpenData(r.GET("/years/:year/report.csv", h.downloadCSV))
 }

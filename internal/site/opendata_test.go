@@ -31,7 +31,8 @@ var openData = map[string]bool{
 // TestCrossOriginFromTheRouteTable walks every GET route of the router:
 // each open-data route lets any origin read it (GET, HEAD, preflight),
 // without credentials, tells caches how to keep it, has a validator and
-// answers a write with 405; no other route allows any origin.
+// answers a write with 405; no other route allows any origin. Every route's
+// answer tells caches how to keep it.
 func TestCrossOriginFromTheRouteTable(t *testing.T) {
 	site := sitetest.New(t, sitetest.Reviewed)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -69,6 +70,10 @@ func TestCrossOriginFromTheRouteTable(t *testing.T) {
 			get := do(t, http.MethodGet, path, origin)
 			allowed := get.Header.Get("Access-Control-Allow-Origin")
 			pre := do(t, http.MethodOptions, path, preflight)
+			// Every answer tells caches how to keep it, whatever it is.
+			if get.Header.Get("Cache-Control") == "" {
+				t.Errorf("GET %s: %d without Cache-Control", path, get.StatusCode)
+			}
 			if !openData[route.Path] {
 				if allowed != "" || pre.Header.Get("Access-Control-Allow-Origin") != "" {
 					t.Errorf("GET %s: Access-Control-Allow-Origin %q, preflight %q, want none: not open data",

@@ -150,19 +150,21 @@ func (r *Router) onlyRoutedMethods(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// publicCaching is what caches are told of the public pages and the open
-// data: keep them, but ask every time (no-cache) with their validator,
-// which answers 304 cheaply. A page is kept only until the record changes
-// (see PageCache), and a reader who saved a change must not see the page
-// from before it: a max-age would show it. A page for a signed-in reader
-// is no-store instead (the sessions set it after this).
+// publicCaching is what caches are told of every page, the open data
+// included, unless its handler says otherwise: keep it, but ask every time
+// (no-cache), with its validator where it has one, which answers 304
+// cheaply. A kept page lasts only until the record changes (see
+// PageCache), and a reader who saved a change must not see the page from
+// before it: a max-age would show it. A page for a signed-in reader is
+// no-store instead (the sessions set it after this); static files and
+// photos, named by their content, are immutable.
 const publicCaching = "no-cache"
 
-// cachedPublicly tells caches of the kept pages and the open data how to
-// keep them, unless their handler says otherwise.
+// cachedPublicly tells caches how to keep every answer to a GET, unless
+// its handler says otherwise.
 func (r *Router) cachedPublicly(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method == http.MethodGet && (r.kept[c.Path()] || r.openData[c.Path()]) {
+		if c.Request().Method == http.MethodGet {
 			c.Response().Header().Set(echo.HeaderCacheControl, publicCaching)
 		}
 		return next(c)
