@@ -77,12 +77,14 @@ func historyURL(e Edition, year int, format string) string {
 	return prefix + "/years/" + strconv.Itoa(year) + "/history." + format
 }
 
-// audience is who reads an edition.
-func (e Edition) audience() projects.Audience {
+// audience is whose years an edition's reader may name: staff name a
+// draft's year in either edition, as on every public page; the public
+// edition holds the public lists' changes alone all the same.
+func (e Edition) audience(ctx context.Context) projects.Audience {
 	if e == Staff {
 		return projects.Staff
 	}
-	return projects.ThePublic
+	return projects.AudienceOf(ctx)
 }
 
 // scope reads the year of the address, if it names one, as a year the
@@ -96,7 +98,7 @@ func (h *Handler) scope(c echo.Context, e Edition) (projects.HistoryScope, error
 	if err != nil {
 		return scope, err
 	}
-	years, err := h.store.Years(c.Request().Context(), e.audience())
+	years, err := h.store.Years(c.Request().Context(), e.audience(c.Request().Context()))
 	if err != nil {
 		return scope, err
 	}
