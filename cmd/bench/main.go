@@ -41,12 +41,13 @@ func run(ctx context.Context, args []string) error {
 	duration := fs.Duration("duration", 10*time.Second, "time measured, per scenario")
 	uploadRounds := fs.Int("upload-rounds", 3, "photos each of the 8 uploading clients sends in the photo upload scenario; 0 leaves it out")
 	work := fs.String("work", filepath.Join("artifacts", "bench"), "folder for the binary, the datasets (reused by later runs) and the logs")
+	profiles := fs.String("profiles", "", "a folder for a CPU profile of the server under each scenario's load, taken after the measuring (go tool pprof reads them)")
 	out := fs.String("out", filepath.Join("artifacts", "bench", "results.md"), "the results file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := bench.Config{
-		Seed: *seed, Work: *work, Out: os.Stdout, UploadRounds: *uploadRounds,
+		Seed: *seed, Work: *work, Out: os.Stdout, UploadRounds: *uploadRounds, Profiles: *profiles,
 		Load: bench.Load{Concurrency: *concurrency, Warmup: *warmup, Duration: *duration},
 		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}

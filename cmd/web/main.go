@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/mail"
 	"net/url"
 	"os"
@@ -103,7 +104,10 @@ type config struct {
 	// benchCeiling is a file served as a static file at web.CeilingPath,
 	// for the benchmark to compare the dynamic pages with.
 	benchCeiling string
-	site         site.Config
+	// pprof is a loopback address at which Go's profiler answers, for
+	// finding where the time goes under load; "" serves none.
+	pprof string
+	site  site.Config
 }
 
 // defaultBackupDir is where the daily copies go unless -backups says
@@ -142,6 +146,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		"hour of the day, district time, from which the daily digests are e-mailed (SHUANGSHI_DIGEST_HOUR)")
 	fs.StringVar(&cfg.benchCeiling, "bench-ceiling", "",
 		"for the benchmark: serve this file at "+web.CeilingPath+" the way static files are served")
+	fs.StringVar(&cfg.pprof, "pprof", "",
+		"a loopback address (127.0.0.1:6060) at which to serve Go's profiler, /debug/pprof/, for finding where the time goes under load")
 	fs.StringVar(&cfg.site.BackupDir, "backups", getenv("SHUANGSHI_BACKUPS"),
 		"folder for the daily copies of a SQLite database, or off for none; the default is backups/ beside the database (SHUANGSHI_BACKUPS)")
 	backupKeep := fs.String("backup-keep", envOr(getenv, "SHUANGSHI_BACKUP_KEEP", "14"),
@@ -206,6 +212,14 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 			return cfg, startError{fmt.Errorf("-public-url: %q is not an address such as https://shuangshi.example.gov.cn", cfg.site.PublicURL)}
 		}
 		cfg.site.PublicURL = strings.TrimSuffix(cfg.site.PublicURL, "/")
+	}
+	if cfg.pprof != "" {
+		// The profiler tells what the server is doing, to anyone who can
+		// reach it: this machine only.
+		host, _, err := net.SplitHostPort(cfg.pprof)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return cfg, startError{fmt.Errorf("-pprof: %q is not a loopback address such as 127.0.0.1:6060", cfg.pprof)}
+		}
 	}
 	if database.IsPostgres(cfg.site.Source) && cfg.site.SessionKeys == "" {
 		// Servers sharing a database must share the keys their session
@@ -339,6 +353,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(web.LimitConnections(ln, limits, log)) }()
+	if cfg.pprof != "" {
+		profiler, err := net.Listen("tcp", cfg.pprof)
+		if err != nil {
+			return startError{fmt.Errorf("-pprof: %w", err)}
+		}
+		defer profiler.Close()
+		// net/http/pprof's handlers, on their own listener and mux: the
+		// site's router never serves them.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		go func() { _ = http.Serve(profiler, mux) }()
+		log.Info("profiler", "url", "http://"+profiler.Addr().String()+"/debug/pprof/")
+	}
 	// The background work stops after the last request has been answered,
 	// and before the database closes.
 	jobsCtx, stopJobs := context.WithCancel(ctx)

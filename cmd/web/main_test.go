@@ -208,10 +208,17 @@ func TestParseConfig(t *testing.T) {
 		{"-public-url", "x.example"},
 		{"-digest-hour", "24"},
 		{"-digest-hour", "eight"},
+		{"-pprof", ":6060"},         // every interface: anyone could profile the server
+		{"-pprof", "10.0.0.5:6060"}, // another machine's reach
+		{"-pprof", "localhost"},
 	} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+
+	if profiled, err := parseConfig([]string{"-pprof", "127.0.0.1:6060"}, func(string) string { return "" }, io.Discard); err != nil || profiled.pprof != "127.0.0.1:6060" {
+		t.Errorf("-pprof 127.0.0.1:6060: %+v, %v", profiled.pprof, err)
 	}
 
 	var help bytes.Buffer

@@ -34,7 +34,15 @@ type Config struct {
 	// UploadRounds is how many photos each of the UploadClients uploads
 	// in the photo upload scenario, after the others; 0 leaves it out.
 	UploadRounds int
+	// Profiles, when not "", is a folder for a CPU profile of the server
+	// under each scenario's load, taken after the measuring (so that the
+	// profiler does not slow what is measured): cpu-<size>-<n>.pprof, n
+	// the scenario's place in the table.
+	Profiles string
 }
+
+// profileTime is how long each scenario's CPU profile runs.
+const profileTime = 5 * time.Second
 
 // Scenario is one kind of request the benchmark drives.
 type Scenario struct {
@@ -133,7 +141,17 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		return m, err
 	}
 
-	srv, err = Start(ctx, bin, db, filepath.Join(cfg.Work, fmt.Sprintf("server-%d.log", n)), "-bench-ceiling", ceiling)
+	flags := []string{"-bench-ceiling", ceiling}
+	var profiler string
+	if cfg.Profiles != "" {
+		port, err := freePort()
+		if err != nil {
+			return m, err
+		}
+		profiler = "127.0.0.1:" + strconv.Itoa(port)
+		flags = append(flags, "-pprof", profiler)
+	}
+	srv, err = Start(ctx, bin, db, filepath.Join(cfg.Work, fmt.Sprintf("server-%d.log", n)), flags...)
 	if err != nil {
 		return m, err
 	}
@@ -223,12 +241,40 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	if m.PeakRSS, err = srv.PeakRSS(); err != nil {
 		return m, err
 	}
+	if profiler != "" {
+		for i := range drives {
+			name := filepath.Join(cfg.Profiles, fmt.Sprintf("cpu-%d-%d.pprof", n, i))
+			fmt.Fprintf(cfg.Out, "  profiling: %s, to %s\n", scenarios[i].Name, name)
+			if err := profile(ctx, profiler, name, func(ctx context.Context) {
+				Drive(ctx, drives[i].client, Load{Concurrency: cfg.Load.Concurrency, Duration: profileTime + time.Second}, drives[i].next, drives[i].check)
+			}); err != nil {
+				return m, err
+			}
+		}
+	}
 	if cfg.UploadRounds > 0 {
 		if err := uploadPhotos(ctx, cfg, srv, engineer, csrf, set, &m); err != nil {
 			return m, err
 		}
 	}
 	return m, nil
+}
+
+// profile writes to file a CPU profile of the server whose profiler
+// answers at addr, taken while load runs.
+func profile(ctx context.Context, addr, file string, load func(context.Context)) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); load(ctx) }()
+	defer func() { <-done }()
+	client := &http.Client{Timeout: profileTime + 10*time.Second}
+	body, err := get(client, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(profileTime/time.Second)))
+	if err != nil {
+		return fmt.Errorf("CPU profile: %w", err)
+	}
+	return os.WriteFile(file, body, 0o644)
 }
 
 // uploadPhotos drives the photo upload scenario: UploadClients engineers
