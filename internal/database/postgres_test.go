@@ -107,7 +107,10 @@ func TestDataVersionMovesWithTheRecord(t *testing.T) {
 }
 
 func TestDataVersionOnPostgres(t *testing.T) {
-	databasetest.OnPostgres(t, map[string]func(*testing.T){"DataVersionMovesWithTheRecord": TestDataVersionMovesWithTheRecord})
+	databasetest.OnPostgres(t, map[string]func(*testing.T){
+		"DataVersionMovesWithTheRecord": TestDataVersionMovesWithTheRecord,
+		"MemoReadsOncePerVersion":       TestMemoReadsOncePerVersion,
+	})
 }
 
 // TestPostgresWritesAreMadeOneAtATime: a writing transaction waits for the

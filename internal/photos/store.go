@@ -60,11 +60,16 @@ type Store struct {
 	now         func() time.Time
 	// Review holds new photos for a supervisor's approval.
 	Review bool
+	// waiting is how many photos wait for review, kept per version of
+	// the record: every reviewer's page header shows it.
+	waiting *database.Memo[int64]
 }
 
 // NewStore returns the photos' store on db.
 func NewStore(db *database.DB, now func() time.Time, review bool) *Store {
-	return &Store{read: db.Read, write: db.Write, now: now, Review: review}
+	s := &Store{read: db.Read, write: db.Write, now: now, Review: review}
+	s.waiting = database.NewMemo(db, s.countWaiting)
+	return s
 }
 
 // Limits returns the limits an administrator set.
@@ -300,7 +305,9 @@ func (s *Store) Waiting(ctx context.Context, limit int) ([]Photo, int64, error) 
 }
 
 // WaitingCount is how many photos wait for review.
-func (s *Store) WaitingCount(ctx context.Context) (int64, error) {
+func (s *Store) WaitingCount(ctx context.Context) (int64, error) { return s.waiting.Get(ctx) }
+
+func (s *Store) countWaiting(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.read.WithContext(ctx).Model(&Photo{}).Where("state = ?", Pending).Count(&n).Error
 	return n, err

@@ -131,7 +131,9 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, int, 
 }
 
 // ReviewCount is how many projects wait for review.
-func (s *Store) ReviewCount(ctx context.Context) (int, error) {
+func (s *Store) ReviewCount(ctx context.Context) (int, error) { return s.waiting.Get(ctx) }
+
+func (s *Store) countReviews(ctx context.Context) (int, error) {
 	var n int64
 	err := s.read.WithContext(ctx).Model(&Project{}).Where("review_state = ?", AwaitingReview).Count(&n).Error
 	return int(n), err

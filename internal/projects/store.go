@@ -22,11 +22,22 @@ type Store struct {
 	// fields wait for a reviewer's approval before the public reads it
 	// (see review.go); off, the public reads every save at once.
 	ReviewBeforePublication bool
+	// years are the years each audience may read (see Years), kept per
+	// version of the record: every page's header asks for them.
+	years [2]*database.Memo[[]int]
+	// waiting is how many projects wait for review (see ReviewCount), kept
+	// per version: every reviewer's page header shows it.
+	waiting *database.Memo[int]
 }
 
 // NewStore returns a store on db that stamps changes with now.
 func NewStore(db *database.DB, now func() time.Time) *Store {
-	return &Store{read: db.Read, write: db.Write, now: func() time.Time { return now().UTC() }}
+	s := &Store{read: db.Read, write: db.Write, now: func() time.Time { return now().UTC() }}
+	for _, a := range []Audience{ThePublic, Staff} {
+		s.years[a] = database.NewMemo(db, func(ctx context.Context) ([]int, error) { return s.readYears(ctx, a) })
+	}
+	s.waiting = database.NewMemo(db, s.countReviews)
+	return s
 }
 
 // OpenTargets returns every target still open (pending, or partly

@@ -19,6 +19,11 @@ import (
 // Years returns the years with a list that the audience may read, oldest
 // first.
 func (s *Store) Years(ctx context.Context, audience Audience) ([]int, error) {
+	years, err := s.years[audience].Get(ctx)
+	return slices.Clone(years), err // the kept slice is every caller's
+}
+
+func (s *Store) readYears(ctx context.Context, audience Audience) ([]int, error) {
 	var years []int
 	err := s.read.WithContext(ctx).Model(&YearList{}).
 		Where("state IN ? AND EXISTS (SELECT 1 FROM targets WHERE targets.year = year_lists.year AND targets.removed_at IS NULL)", audience.states()).
