@@ -29,8 +29,9 @@ func TestMemoReadsOncePerVersion(t *testing.T) {
 		}
 		return n
 	}
-	if get() != 0 || get() != 0 || reads != 1 {
-		t.Fatalf("an unchanged record read %d times, want once", reads)
+	first, second := get(), get()
+	if first != 0 || second != 0 || reads != 1 {
+		t.Fatalf("an unchanged record: %d and %d projects, read %d times; want 0, read once", first, second, reads)
 	}
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	if err := db.Write.WithContext(ctx).Exec("INSERT INTO projects (id, name, category, created_at, updated_at) VALUES (1, '甲路新建工程', 'road', ?, ?)", now, now).Error; err != nil {
