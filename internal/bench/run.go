@@ -220,7 +220,9 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		{public, getting(fixed(yearPath + "/dashboard")), nil},
 		{public, getting(fixed("/search?q=" + url.QueryEscape(searchedStreet))), nil},
 		{supervisor, getting(fixed("/review")), nil},
-		{engineer, getting(func(i int) string { return "/projects/" + strconv.FormatInt(set.Edited[i%len(set.Edited)], 10) + "/monthly" }), nil},
+		{engineer, getting(func(i int) string {
+			return "/projects/" + strconv.FormatInt(set.Edited[i%len(set.Edited)], 10) + "/monthly"
+		}), nil},
 		{engineer, forms.Post(srv.URL, csrf), forms.Check},
 	}
 	// Each scenario is warmed up. Then the pages are driven in turns, a
