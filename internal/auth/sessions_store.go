@@ -46,17 +46,29 @@ func (s *Store) createSession(ctx context.Context, id string, user User, address
 // sessionUser returns a session and its user, or ErrNotFound when the
 // session has ended.
 func (s *Store) sessionUser(ctx context.Context, id string) (sessionRecord, User, error) {
-	var rec sessionRecord
-	err := s.read.WithContext(ctx).Where("id = ?", hashSessionID(id)).Take(&rec).Error
+	var row sessionWithUser
+	err := s.read.WithContext(ctx).Joins("User").Where("sessions.id = ?", hashSessionID(id)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return rec, User{}, ErrNotFound
+		return sessionRecord{}, User{}, ErrNotFound
 	}
-	if err != nil {
-		return rec, User{}, err
-	}
-	user, err := s.UserByID(ctx, rec.UserID)
-	return rec, user, err
+	rec := sessionRecord{ID: row.ID, UserID: row.UserID, Generation: row.Generation, CreatedAt: row.CreatedAt, SeenAt: row.SeenAt, Address: row.Address}
+	return rec, row.User, err
 }
+
+// sessionWithUser is a session with its user, read in one statement: every
+// signed-in request reads both. Its user is GORM's relation, which the
+// sessionRecord that is written does not carry.
+type sessionWithUser struct {
+	ID         string
+	UserID     int64
+	Generation int64
+	CreatedAt  time.Time
+	SeenAt     time.Time
+	Address    string
+	User       User `gorm:"foreignKey:UserID"`
+}
+
+func (sessionWithUser) TableName() string { return "sessions" }
 
 // touchSession records that the session made a request now.
 func (s *Store) touchSession(ctx context.Context, id string) error {
