@@ -526,7 +526,7 @@ func (h *Handler) downloadEvents(c echo.Context) error {
 		l.T("admin.event_actor"), l.T("admin.event_subject"), l.T("admin.event_detail"), l.T("admin.event_address")}
 	return web.StreamCSV(c, "shuangshi-security-log.csv", headings, n, func(write func([]string) error) error {
 		return h.users.EachEvent(ctx, filter, upTo, func(e auth.Event) error {
-			row := h.eventRows([]auth.Event{e})[0]
+			row := h.eventRow(e)
 			first := row.At
 			if e.FirstAt != nil {
 				first = row.FirstAt
@@ -568,21 +568,27 @@ func eventsURL(path string, p views.EventsPage, n int) string {
 func (h *Handler) eventRows(events []auth.Event) []views.EventRow {
 	rows := make([]views.EventRow, 0, len(events))
 	for _, e := range events {
-		row := views.EventRow{
-			At: e.At.In(h.location), Count: e.Count, Action: string(e.Action),
-			Subject: e.Subject, Detail: eventDetail(e.ReadDetail()), Address: e.Address,
-		}
-		if code := auth.ActorCode(e.Actor); code != "" {
-			row.ActorCode = code
-		} else {
-			row.Actor = e.Actor
-		}
-		if e.FirstAt != nil {
-			row.FirstAt = e.FirstAt.In(h.location)
-		}
-		rows = append(rows, row)
+		rows = append(rows, h.eventRow(e))
 	}
 	return rows
+}
+
+// eventRow is one entry of the security log as its page and its CSV tell
+// it, times in the district's.
+func (h *Handler) eventRow(e auth.Event) views.EventRow {
+	row := views.EventRow{
+		At: e.At.In(h.location), Count: e.Count, Action: string(e.Action),
+		Subject: e.Subject, Detail: eventDetail(e.ReadDetail()), Address: e.Address,
+	}
+	if code := auth.ActorCode(e.Actor); code != "" {
+		row.ActorCode = code
+	} else {
+		row.Actor = e.Actor
+	}
+	if e.FirstAt != nil {
+		row.FirstAt = e.FirstAt.In(h.location)
+	}
+	return row
 }
 
 func eventDetail(d auth.EventDetail) views.EventDetail {

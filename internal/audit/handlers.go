@@ -137,7 +137,11 @@ func (h *Handler) history(e Edition, format string) echo.HandlerFunc {
 			c.Response().Header().Set("Retry-After", "30")
 			return &web.Error{Status: http.StatusServiceUnavailable, MessageID: "audit.busy"}
 		}
-		upTo, rows, err := h.store.CountChanges(ctx, scope)
+		upTo, err := h.store.NewestChange(ctx)
+		if err != nil {
+			return err
+		}
+		rows, err := h.store.CountChanges(ctx, scope, upTo)
 		if err != nil {
 			return err
 		}
@@ -222,6 +226,10 @@ func (h *Handler) showPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	upTo, err := h.store.NewestChange(ctx)
+	if err != nil {
+		return err
+	}
 	page := views.AuditPage{Nav: views.Nav{Years: years}}
 	scopes := []int{0} // everything, then each year, the newest first
 	for i := len(years) - 1; i >= 0; i-- {
@@ -233,7 +241,7 @@ func (h *Handler) showPage(c echo.Context) error {
 			if e == Public && year != 0 && !slices.Contains(public, year) {
 				continue // a draft's list: not public yet
 			}
-			_, n, err := h.store.CountChanges(ctx, projects.HistoryScope{Year: year, Public: e == Public})
+			n, err := h.store.CountChanges(ctx, projects.HistoryScope{Year: year, Public: e == Public}, upTo)
 			if err != nil {
 				return err
 			}

@@ -30,18 +30,21 @@ type ExportedChange struct {
 	List List
 }
 
-// CountChanges returns the newest change's id and how many changes the
-// scope holds up to it. An export counts first and then reads up to that
-// id with EachChange: the history only grows, so the rows it writes are the
-// rows it counted, however many saves are made meanwhile.
-func (s *Store) CountChanges(ctx context.Context, scope HistoryScope) (upTo int64, n int, err error) {
-	db := s.read.WithContext(ctx)
-	if err := db.Table("changes").Select("COALESCE(MAX(id), 0)").Scan(&upTo).Error; err != nil {
-		return 0, 0, err
-	}
-	var count int64
-	err = s.exported(db, scope, upTo).Count(&count).Error
-	return upTo, int(count), err
+// NewestChange returns the newest change's id, 0 for none. An export
+// counts the changes up to it (CountChanges) and then reads up to it
+// (EachChange): the history only grows, so the rows it writes are the rows
+// it counted, however many saves are made meanwhile.
+func (s *Store) NewestChange(ctx context.Context) (int64, error) {
+	var upTo int64
+	err := s.read.WithContext(ctx).Table("changes").Select("COALESCE(MAX(id), 0)").Scan(&upTo).Error
+	return upTo, err
+}
+
+// CountChanges returns how many changes the scope holds up to the id upTo.
+func (s *Store) CountChanges(ctx context.Context, scope HistoryScope, upTo int64) (int, error) {
+	var n int64
+	err := s.exported(s.read.WithContext(ctx), scope, upTo).Count(&n).Error
+	return int(n), err
 }
 
 // EachChange calls fn with each change of the scope up to the id upTo,
