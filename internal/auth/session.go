@@ -79,6 +79,7 @@ type requestState struct {
 	user    *User
 	id      string // the session id of a signed-in session
 	changed bool
+	saved   bool // the changed cookie is in the answer's header
 	ended   bool // a session that was signed in has expired or been ended
 }
 
@@ -97,13 +98,39 @@ func CurrentUser(c echo.Context) *User {
 	return nil
 }
 
-// Shared reports whether the request gets the page every reader gets: it
-// carries no session, so no one is signed in and no message waits to be
-// shown. Only such pages may be kept and served to others, and telling
-// them needs no session to be read.
-func Shared(c echo.Context) bool {
+// Shared is the audience (web.Audience) of the public's kept pages: a
+// request that carries no session gets the page every reader gets, as no
+// one is signed in and no message waits to be shown. Only such pages may
+// be kept and served to others, and telling them needs no session to be
+// read.
+func Shared(c echo.Context) (string, bool) {
 	_, err := c.Request().Cookie(cookieName)
-	return err != nil
+	return "", err != nil
+}
+
+// Personal is the audience (web.Audience) of the staff's kept pages,
+// after the sessions have read who is signed in: a page made for one
+// session is served again to that session alone, with its CSRF token in
+// the forms. A page that shows a message waiting for its reader, or a
+// value stashed for the next request, is made each time, as is a page for
+// a session without its token yet (making the page makes the token).
+// Whatever else of the user a page shows (name, role) changes the record's
+// version when it changes.
+func Personal(c echo.Context) (string, bool) {
+	st := stateOf(c)
+	if st == nil || st.user == nil {
+		return "", false
+	}
+	token, _ := st.session.Values[keyCSRF].(string)
+	if token == "" {
+		return "", false
+	}
+	for key := range st.session.Values {
+		if name, _ := key.(string); name != keySessionID && name != keyCSRF {
+			return "", false // flashes or a stash
+		}
+	}
+	return "session " + hashSessionID(st.id) + " " + token, true
 }
 
 // Middleware reads the session cookie, checks that its session still exists
@@ -125,9 +152,12 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		}
 		c.Response().Before(func() {
-			if !st.changed {
+			// Once: a kept page's header is written as it is made and
+			// again as it is served.
+			if !st.changed || st.saved {
 				return
 			}
+			st.saved = true
 			session.Options.Secure = s.cfg.SecureCookies || web.IsHTTPS(c)
 			if err := session.Save(c.Request(), c.Response()); err != nil {
 				c.Logger().Error(err)

@@ -48,7 +48,7 @@ const OverduePath = "/overdue"
 
 // Register adds the routes.
 func (h *Handler) Register(r *web.Router) {
-	r.GET(OverduePath, h.showOverdue, auth.Require(auth.Supervise))
+	r.KeptForStaff(OverduePath, h.showOverdue, auth.Require(auth.Supervise))
 	r.GET(csvPath, h.downloadCSV, auth.Require(auth.Supervise))
 	r.GET(xlsxPath, h.downloadXLSX, auth.Require(auth.Supervise))
 	r.InHeader(web.HeaderLink{Label: "nav.overdue", URL: OverduePath, Place: web.HeaderWork, Shown: auth.Shows(auth.Supervise), Landing: 2})

@@ -17,9 +17,9 @@ import (
 )
 
 func (h *Handler) registerMonthly(r *web.Router) {
-	r.GET("/projects/:id/monthly", h.showMonthly, auth.Require(""))
+	r.KeptForStaff("/projects/:id/monthly", h.showMonthly, auth.Require(""))
 	r.POST("/projects/:id/monthly", h.fileMonthly, auth.Require(""))
-	r.GET("/monthly", h.showFiling, auth.Require(auth.ViewInternal))
+	r.KeptForStaff("/monthly", h.showFiling, auth.Require(auth.ViewInternal))
 	r.GET("/admin/settings", h.showSettings, auth.Require(auth.ManageRecord))
 	r.POST("/admin/settings", h.saveSettings, auth.Require(auth.ManageRecord))
 }

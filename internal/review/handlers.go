@@ -72,7 +72,7 @@ func NewHandler(store *projects.Store, loc *time.Location) *Handler {
 // header's link with the number waiting.
 func (h *Handler) Register(r *web.Router) {
 	reviewers := auth.Require(auth.Supervise)
-	r.GET(Path, h.showQueue, reviewers)
+	r.KeptForStaff(Path, h.showQueue, reviewers)
 	r.POST(Path+"/approve", h.approve, reviewers)
 	r.POST(Path+"/:id/return", h.returnItem, reviewers)
 	if h.Photos != nil {

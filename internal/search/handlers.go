@@ -43,10 +43,10 @@ func NewHandler(store *Store, records *projects.Store, rule projects.StatusRule,
 }
 
 // Register adds the search and the index. The index is kept for the
-// public like the year pages; a search is not, as every query would
-// take a place among the kept pages.
+// public like the year pages; so is the answer to each query, but apart
+// from them, so that a flood of queries cannot push the year pages out.
 func (h *Handler) Register(r *web.Router) {
-	r.GET(Path, h.search)
+	r.KeptQuery(Path, h.search)
 	r.KeptPage(IndexPath, h.showIndex)
 }
 

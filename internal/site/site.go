@@ -107,8 +107,14 @@ func SessionKeyFile(source string) string {
 	return strings.TrimSuffix(source, ".db") + ".session-keys"
 }
 
-// pageCacheBytes bounds the memory the kept public pages take.
-const pageCacheBytes = 32 << 20
+// The memory the kept pages take is bounded: the public pages, the answers
+// to the public's queries (a search), and the staff's pages (one set per
+// session).
+const (
+	pageCacheBytes  = 32 << 20
+	queryCacheBytes = 8 << 20
+	staffCacheBytes = 16 << 20
+)
 
 // securityLogFlush is how often the counted sign-in failures are written to
 // the security log, and old entries removed.
@@ -287,8 +293,11 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 
 	// The public pages are made once per change of the record and kept
 	// for every reader who is not signed in.
-	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared,
-		func() string { return civil.DateOf(now().In(district)).String() }, pageCacheBytes)
+	today := func() string { return civil.DateOf(now().In(district)).String() }
+	pageCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared, today, pageCacheBytes)
+	queryCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared, today, queryCacheBytes)
+	// The staff's pages too, for each session that asks again.
+	staffCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Personal, today, staffCacheBytes)
 	var commits func() (int64, int64) // group commit is SQLite's writer's
 	if !database.IsPostgres(cfg.Source) {
 		commits = db.GroupCommits
@@ -302,8 +311,8 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		HTTPSOnly:      cfg.SecureCookies,
 		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
 		Ceiling:        cfg.Ceiling,
-		PageCache:      pageCache,
-		Header:         header,
+		PageCache:      pageCache, QueryCache: queryCache, StaffCache: staffCache,
+		Header: header,
 	})
 	// Within each part of the header, links stand in the order the
 	// features register: the lists before the projects.

@@ -14,17 +14,16 @@ import (
 	"shuangshi/internal/locale"
 )
 
-// PageCache keeps the public pages as they were made, until the record
-// changes: a page is made once per version of the data, not once per
-// request. Every request reads the version first, from the database that
-// all servers share, so no page is served after the write that changed it
-// has been answered, on this server or another.
+// PageCache keeps pages as they were made, until the record changes: a
+// page is made once per version of the data, not once per request. Every
+// request reads the version first, from the database that all servers
+// share, so no page is served after the write that changed it has been
+// answered, on this server or another.
 type PageCache struct {
 	version func(context.Context) (int64, error)
 	changed func(context.Context) (time.Time, error) // when the data last changed
-	// shared reports whether the request would get the page everyone gets:
-	// nobody signed in, no message waiting for them.
-	shared func(echo.Context) bool
+	// audience tells who shares the page a request gets.
+	audience Audience
 	// today is the district's date, part of what a page says (overdue,
 	// days left), so part of its key.
 	today    func() string
@@ -38,21 +37,35 @@ type PageCache struct {
 	bytes int
 }
 
+// Audience tells who shares the page a request gets, as the key of the
+// readers who get the same page ("" for everyone), or false when the page
+// is not one to keep: someone is signed in to a page kept for the public,
+// or a message waits to be shown.
+type Audience func(echo.Context) (readers string, ok bool)
+
+// Everyone is the audience of a page that every reader gets alike.
+func Everyone(echo.Context) (string, bool) { return "", true }
+
 // NewPageCache returns a cache of at most maxBytes of pages. version reads
-// the data version and changed when it last moved; shared tells the
-// requests that may be answered from the cache; today gives the date the
-// pages are made for.
+// the data version and changed when it last moved; audience tells the
+// requests that may be answered from the cache and who shares their page;
+// today gives the date the pages are made for.
 func NewPageCache(version func(context.Context) (int64, error), changed func(context.Context) (time.Time, error),
-	shared func(echo.Context) bool, today func() string, maxBytes int) *PageCache {
-	return &PageCache{version: version, changed: changed, shared: shared, today: today, maxBytes: maxBytes, pages: map[string]*Prepared{}}
+	audience Audience, today func() string, maxBytes int) *PageCache {
+	return &PageCache{version: version, changed: changed, audience: audience, today: today, maxBytes: maxBytes, pages: map[string]*Prepared{}}
 }
 
-// Middleware answers a shared GET from the cache, or lets the handler make
-// the page, keeps it if it was a 200, and serves it prepared.
+// Middleware answers a GET from the cache when its audience has the page,
+// or lets the handler make the page, keeps it if it was a 200, and serves
+// it prepared.
 func (pc *PageCache) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.Method != http.MethodGet || !pc.shared(c) {
+		if r.Method != http.MethodGet {
+			return next(c)
+		}
+		readers, ok := pc.audience(c)
+		if !ok {
 			return next(c)
 		}
 		version, err := pc.version(r.Context())
@@ -60,7 +73,7 @@ func (pc *PageCache) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		// The host, for the feeds that take their links from the request.
-		key := locale.Lang(r.Context()) + " " + pc.today() + " " + r.Host + " " + r.URL.RequestURI()
+		key := readers + " " + locale.Lang(r.Context()) + " " + pc.today() + " " + r.Host + " " + r.URL.RequestURI()
 		if page := pc.get(version, key); page != nil {
 			return page.Serve(c)
 		}

@@ -134,7 +134,7 @@ func cachedSite(t *testing.T, shared *atomic.Bool) (*httptest.Server, *atomic.In
 	cache := NewPageCache(
 		func(context.Context) (int64, error) { return version.Load(), nil },
 		func(context.Context) (time.Time, error) { return changed, nil },
-		func(echo.Context) bool { return shared.Load() },
+		func(echo.Context) (string, bool) { return "", shared.Load() },
 		func() string { return "2026-11-26" }, 1<<20)
 	e := NewServer(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: catalog, Ping: func(context.Context) error { return nil }})
 	e.GET("/page", func(c echo.Context) error {

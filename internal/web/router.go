@@ -18,9 +18,14 @@ import (
 // the feature that owns them, with the route, and nowhere else.
 type Router struct {
 	*echo.Echo
-	// kept are the routes, as echo names them ("/years/:year"), whose
-	// pages are kept for readers who share them.
-	kept map[string]bool
+	// kept are the public routes, as echo names them ("/years/:year"),
+	// whose pages are kept for readers without a session, with the cache
+	// each is kept in.
+	kept map[string]*PageCache
+	// pages, queries and staff are the caches of the pages kept
+	// (KeptPage), of the answers to queries (KeptQuery) and of the staff's
+	// pages (KeptForStaff); nil keeps none.
+	pages, queries, staff *PageCache
 	// openData are the GET routes whose answers are the open data (JSON,
 	// OC4IDS, CSV, XLSX, the feed): any origin may read them.
 	openData map[string]bool
@@ -32,7 +37,30 @@ type Router struct {
 // KeptPage registers a public page that is made once per change of the
 // record and kept for every reader without a session.
 func (r *Router) KeptPage(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	r.kept[path] = true
+	if r.pages != nil {
+		r.kept[path] = r.pages
+	}
+	return r.GET(path, h, m...)
+}
+
+// KeptQuery registers a public page whose answers, one per query, are kept
+// as KeptPage's are, but apart from them: a reader can ask any number of
+// queries (a search), and those must not push the year pages out.
+func (r *Router) KeptQuery(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	if r.queries != nil {
+		r.kept[path] = r.queries
+	}
+	return r.GET(path, h, m...)
+}
+
+// KeptForStaff registers a page for signed-in staff that is made once per
+// change of the record for each session and kept, such as the supervisors'
+// console: asked again, it is served as it was made, after m (the
+// permission check) has let the request through.
+func (r *Router) KeptForStaff(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	if r.staff != nil {
+		m = append(m, r.staff.Middleware)
+	}
 	return r.GET(path, h, m...)
 }
 
@@ -79,16 +107,19 @@ func (r *Router) limitBodies() echo.MiddlewareFunc {
 	}
 }
 
-// keptOnly runs m for the kept pages alone.
-func (r *Router) keptOnly(m echo.MiddlewareFunc) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		withM := m(next)
-		return func(c echo.Context) error {
-			if c.Request().Method == http.MethodGet && r.kept[c.Path()] {
-				return withM(c)
-			}
-			return next(c)
+// keptPublicly answers the kept public pages from their caches.
+func (r *Router) keptPublicly(next echo.HandlerFunc) echo.HandlerFunc {
+	cached := map[*PageCache]echo.HandlerFunc{}
+	for _, pc := range []*PageCache{r.pages, r.queries} {
+		if pc != nil {
+			cached[pc] = pc.Middleware(next)
 		}
+	}
+	return func(c echo.Context) error {
+		if pc := r.kept[c.Path()]; pc != nil && c.Request().Method == http.MethodGet {
+			return cached[pc](c)
+		}
+		return next(c)
 	}
 }
 

@@ -2,9 +2,13 @@ package web
 
 import (
 	"context"
+	"io"
+	"maps"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,22 +16,37 @@ import (
 )
 
 // TestRoutesDeclareWhatTheFrameDoesWithThem: an upload route takes the
-// body it declared and no other route does; only the kept pages go
-// through the page cache's middleware.
+// body it declared and no other route does; the kept pages are made once
+// and kept in their own caches (the answers to queries apart from the
+// pages, the staff's pages per reader), and no other page is kept.
 func TestRoutesDeclareWhatTheFrameDoesWithThem(t *testing.T) {
 	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
-	srv, _ := newTestServerWith(t, Config{Ping: okPing}, func(r *Router) {
+	newCache := func(audience Audience) *PageCache {
+		return NewPageCache(func(context.Context) (int64, error) { return 1, nil },
+			func(context.Context) (time.Time, error) { return time.Time{}, nil }, audience,
+			func() string { return "2026-12-02" }, 1<<20)
+	}
+	pages, queries := newCache(Everyone), newCache(Everyone)
+	staff := newCache(func(c echo.Context) (string, bool) {
+		reader := c.Request().Header.Get("X-Reader")
+		return reader, reader != ""
+	})
+	var mu sync.Mutex
+	made := map[string]int{}
+	counted := func(c echo.Context) error {
+		mu.Lock()
+		made[c.Path()]++
+		mu.Unlock()
+		return c.String(http.StatusOK, "made")
+	}
+	srv, _ := newTestServerWith(t, Config{Ping: okPing, PageCache: pages, QueryCache: queries, StaffCache: staff}, func(r *Router) {
 		r.Upload("/upload", 2, ok)
 		r.POST("/form", ok)
 		r.POST("/upload/:id", ok) // a form under the upload's path, not an upload
-		r.KeptPage("/kept/:id", ok)
-		r.GET("/fresh/:id", ok)
-		r.Use(r.keptOnly(func(next echo.HandlerFunc) echo.HandlerFunc {
-			return func(c echo.Context) error {
-				c.Response().Header().Set("X-Kept", "yes")
-				return next(c)
-			}
-		}))
+		r.KeptPage("/kept/:id", counted)
+		r.KeptQuery("/query", counted)
+		r.KeptForStaff("/staff", counted)
+		r.GET("/fresh/:id", counted)
 	})
 	body := strings.Repeat("x", 1536<<10) // 1.5 MB
 	for _, tc := range []struct {
@@ -47,15 +66,32 @@ func TestRoutesDeclareWhatTheFrameDoesWithThem(t *testing.T) {
 			t.Errorf("1.5 MB to %s: status %d, want %d", tc.path, resp.StatusCode, tc.want)
 		}
 	}
-	for path, want := range map[string]string{"/kept/1": "yes", "/fresh/1": ""} {
-		resp, err := http.Get(srv.URL + path)
+	for _, asked := range []struct{ path, reader string }{
+		{"/kept/1", ""}, {"/kept/1", ""}, {"/query?q=a", ""}, {"/query?q=a", ""}, {"/fresh/1", ""}, {"/fresh/1", ""},
+		{"/staff", "a"}, {"/staff", "a"}, {"/staff", "b"}, {"/staff", ""}, {"/staff", ""},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+asked.path, nil)
+		if asked.reader != "" {
+			req.Header.Set("X-Reader", asked.reader)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if got := resp.Header.Get("X-Kept"); got != want {
-			t.Errorf("GET %s went through the kept pages' middleware: %q, want %q", path, got, want)
+		if string(got) != "made" {
+			t.Errorf("GET %s as %q: %q, want the page", asked.path, asked.reader, got)
 		}
+	}
+	// The staff's page is made once for each reader who may keep it, and
+	// each time for one who may not.
+	want := map[string]int{"/kept/:id": 1, "/query": 1, "/fresh/:id": 2, "/staff": 4}
+	if !maps.Equal(made, want) {
+		t.Errorf("pages made %v, want %v", made, want)
+	}
+	if len(pages.pages) != 1 || len(queries.pages) != 1 || len(staff.pages) != 2 {
+		t.Errorf("kept %d pages, %d queries and %d staff pages, want 1, 1 and 2", len(pages.pages), len(queries.pages), len(staff.pages))
 	}
 }
 

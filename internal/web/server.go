@@ -46,9 +46,14 @@ type Config struct {
 	// the CSRF check.
 	PageMiddleware []echo.MiddlewareFunc
 	// PageCache, when set, keeps the pages the features register as kept
-	// (Router.KeptPage) for the readers who share them. It runs before the
+	// (Router.KeptPage) for the readers who share them, and QueryCache the
+	// answers to queries (Router.KeptQuery). They run before the
 	// PageMiddleware.
-	PageCache *PageCache
+	PageCache, QueryCache *PageCache
+	// StaffCache, when set, keeps the staff's pages (Router.KeptForStaff)
+	// for each session: it runs after the PageMiddleware and the route's
+	// own, which tell who is signed in and may see the page.
+	StaffCache *PageCache
 	// Header receives the links the features put in the staff's header
 	// (Router.InHeader), for the sessions to show; nil keeps none.
 	Header *Header
@@ -80,7 +85,7 @@ func NewServer(cfg Config) *Router {
 	if cfg.Header == nil {
 		cfg.Header = &Header{}
 	}
-	router := &Router{Echo: e, kept: map[string]bool{}, openData: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header}
+	router := &Router{Echo: e, kept: map[string]*PageCache{}, pages: cfg.PageCache, queries: cfg.QueryCache, staff: cfg.StaffCache, openData: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header}
 	e.HideBanner = true
 	e.HidePort = true
 	// Take the client address from the connection; headers such as
@@ -142,9 +147,7 @@ func NewServer(cfg Config) *Router {
 	e.Use(router.onlyRoutedMethods, router.crossOrigin, router.cachedPublicly)
 	// Kept pages are served before the sessions are read: a reader who
 	// carries no session needs none.
-	if cfg.PageCache != nil {
-		e.Use(router.keptOnly(cfg.PageCache.Middleware))
-	}
+	e.Use(router.keptPublicly)
 	for _, m := range cfg.PageMiddleware {
 		e.Use(skipFor(m, "/static/", "/healthz"))
 	}
