@@ -41,6 +41,10 @@ type SessionConfig struct {
 	IdleTimeout time.Duration
 	Lifetime    time.Duration
 	Now         func() time.Time
+	// SessionsVersion reads the version of who may be signed in
+	// (database.DB.SessionsVersion): the sessions read are kept until it
+	// moves. Nil reads the session for every request.
+	SessionsVersion func(context.Context) (int64, error)
 	// Header is the links the features put in the staff's header, the
 	// reader's own account among them; nil shows no links, and everyone
 	// lands on the account page after signing in.
@@ -58,6 +62,7 @@ const (
 type Sessions struct {
 	cookies *sessions.CookieStore
 	users   *Store
+	known   *sessionCache
 	cfg     SessionConfig
 }
 
@@ -70,7 +75,7 @@ func NewSessions(users *Store, cfg SessionConfig) *Sessions {
 	cookies.Options.MaxAge = int(cfg.IdleTimeout.Seconds())
 	cookies.Options.HttpOnly = true
 	cookies.Options.SameSite = http.SameSiteLaxMode
-	return &Sessions{cookies: cookies, users: users, cfg: cfg}
+	return &Sessions{cookies: cookies, users: users, known: newSessionCache(cfg.SessionsVersion), cfg: cfg}
 }
 
 // requestState is the session of one request.
@@ -180,7 +185,14 @@ func (s *Sessions) authenticate(ctx context.Context, st *requestState) error {
 	if id == "" {
 		return nil
 	}
-	rec, user, err := s.users.sessionUser(ctx, id)
+	read := func() (sessionRecord, User, error) { return s.users.sessionUser(ctx, id) }
+	rec, user, err := s.known.session(ctx, id, read)
+	now := s.cfg.Now()
+	if err == nil && !s.valid(rec, user, now) {
+		// The session as kept may be behind a request that another server
+		// recorded; the database says for sure.
+		rec, user, err = read()
+	}
 	if errors.Is(err, ErrNotFound) {
 		st.end()
 		return nil
@@ -188,9 +200,8 @@ func (s *Sessions) authenticate(ctx context.Context, st *requestState) error {
 	if err != nil {
 		return err
 	}
-	now := s.cfg.Now()
-	if now.Sub(rec.CreatedAt) > s.cfg.Lifetime || now.Sub(rec.SeenAt) > s.cfg.IdleTimeout ||
-		!user.Active || user.SessionGeneration != rec.Generation {
+	if !s.valid(rec, user, now) {
+		s.known.forget(id)
 		if err := s.users.deleteSession(ctx, id); err != nil {
 			return err
 		}
@@ -203,10 +214,19 @@ func (s *Sessions) authenticate(ctx context.Context, st *requestState) error {
 		if err := s.users.touchSession(ctx, id); err != nil {
 			return err
 		}
+		s.known.seen(id, now)
 		st.changed = true
 	}
 	st.user, st.id = &user, id
 	return nil
+}
+
+// valid reports whether a session of user may still be signed in at now:
+// its user active, in the same generation, within the idle timeout and
+// the lifetime.
+func (s *Sessions) valid(rec sessionRecord, user User, now time.Time) bool {
+	return now.Sub(rec.CreatedAt) <= s.cfg.Lifetime && now.Sub(rec.SeenAt) <= s.cfg.IdleTimeout &&
+		user.Active && user.SessionGeneration == rec.Generation
 }
 
 // end forgets the user of a session that may no longer be signed in, and
@@ -259,6 +279,7 @@ func (s *Sessions) SignIn(c echo.Context, user User) error {
 	st := stateOf(c)
 	ctx := c.Request().Context()
 	if st.id != "" {
+		s.known.forget(st.id)
 		if err := s.users.deleteSession(ctx, st.id); err != nil {
 			return err
 		}
@@ -280,6 +301,7 @@ func (s *Sessions) SignIn(c echo.Context, user User) error {
 func (s *Sessions) SignOut(c echo.Context) error {
 	st := stateOf(c)
 	if st.id != "" {
+		s.known.forget(st.id)
 		if err := s.users.deleteSession(c.Request().Context(), st.id); err != nil {
 			return err
 		}

@@ -175,7 +175,7 @@ func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool)
 	}
 	checkpoints.SetMaxOpenConns(1)
 	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, path: path, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
-	db.versions = newSharedRead(db.readVersion)
+	db.versions = newSharedRead(db.readVersions)
 	go db.checkpointEvery(checkpointInterval)
 	return db, nil
 }
@@ -226,7 +226,7 @@ func openPostgres(ctx context.Context, source string, gormConfig func(prepared b
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := &DB{Write: write, Read: read, dialect: goose.DialectPostgres}
-	db.versions = newSharedRead(db.readVersion)
+	db.versions = newSharedRead(db.readVersions)
 	return db, nil
 }
 
@@ -311,19 +311,42 @@ func (db *DB) migrations() (*goose.Provider, error) {
 	return newProvider(db.dialect, sqlDB)
 }
 
-// DataVersion returns the version of the public record (see migration
-// 00009): equal versions mean the same projects, targets and history, on
-// every server that shares the database. It is read for every public
-// request; the answer is never older than the call.
-func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+// Versions are the versions of what servers keep in memory, read together
+// in one statement: equal versions mean the same data, on every server
+// that shares the database.
+type Versions struct {
+	// Record is the version of the public record (see migration 00009):
+	// the projects, targets and history, and what the console shows.
+	Record int64
+	// Sessions is the version of who may be signed in (migration 00025):
+	// it moves when a session ends or an account changes.
+	Sessions int64
+}
+
+// Versions returns the versions as of now: the answer is never older than
+// the call. They are read for every request that is answered from memory.
+func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	return db.versions.get(ctx)
 }
 
-// readVersion reads the data version, through a statement prepared once.
-func (db *DB) readVersion(ctx context.Context) (int64, error) {
+// DataVersion returns the version of the public record (Versions.Record).
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	v, err := db.versions.get(ctx)
+	return v.Record, err
+}
+
+// SessionsVersion returns the version of who may be signed in
+// (Versions.Sessions).
+func (db *DB) SessionsVersion(ctx context.Context) (int64, error) {
+	v, err := db.versions.get(ctx)
+	return v.Sessions, err
+}
+
+// readVersions reads the versions, through a statement prepared once.
+func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 	stmt, err := db.versionStatement(ctx)
 	if err != nil {
-		return 0, err
+		return Versions{}, err
 	}
 	if db.dialect == goose.DialectSQLite3 {
 		// The SQLite driver watches a context that can be cancelled with
@@ -331,9 +354,9 @@ func (db *DB) readVersion(ctx context.Context) (int64, error) {
 		// a point lookup in WAL mode never waits for anything.
 		ctx = context.WithoutCancel(ctx)
 	}
-	var version int64
-	err = stmt.QueryRowContext(ctx).Scan(&version)
-	return version, err
+	var v Versions
+	err = stmt.QueryRowContext(ctx).Scan(&v.Record, &v.Sessions)
+	return v, err
 }
 
 func (db *DB) versionStatement(ctx context.Context) (*sql.Stmt, error) {
@@ -346,9 +369,9 @@ func (db *DB) versionStatement(ctx context.Context) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := sqlDB.PrepareContext(ctx, "SELECT version FROM data_version WHERE id = 1")
+	stmt, err := sqlDB.PrepareContext(ctx, "SELECT version, sessions FROM data_version WHERE id = 1")
 	if err != nil {
-		return nil, fmt.Errorf("prepare the data version: %w", err)
+		return nil, fmt.Errorf("prepare the versions: %w", err)
 	}
 	db.version = stmt
 	return stmt, nil

@@ -12,7 +12,7 @@ import (
 // callers that come while a read is running, or about to begin, wait for
 // the same next one.
 type sharedRead struct {
-	read func(context.Context) (int64, error)
+	read func(context.Context) (Versions, error)
 	now  func() time.Time
 
 	mu        sync.Mutex
@@ -23,7 +23,7 @@ type sharedRead struct {
 
 type pendingRead struct {
 	done  chan struct{}
-	value int64
+	value Versions
 	err   error
 }
 
@@ -39,11 +39,11 @@ const (
 	busyWithin = time.Millisecond
 )
 
-func newSharedRead(read func(context.Context) (int64, error)) *sharedRead {
+func newSharedRead(read func(context.Context) (Versions, error)) *sharedRead {
 	return &sharedRead{read: read, now: time.Now}
 }
 
-func (s *sharedRead) get(ctx context.Context) (int64, error) {
+func (s *sharedRead) get(ctx context.Context) (Versions, error) {
 	s.mu.Lock()
 	if p := s.next; p != nil {
 		s.mu.Unlock()
@@ -88,11 +88,11 @@ func (s *sharedRead) begin(ctx context.Context, p *pendingRead) {
 	s.running = false
 }
 
-func (p *pendingRead) wait(ctx context.Context) (int64, error) {
+func (p *pendingRead) wait(ctx context.Context) (Versions, error) {
 	select {
 	case <-p.done:
 		return p.value, p.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return Versions{}, ctx.Err()
 	}
 }

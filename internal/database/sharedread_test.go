@@ -12,11 +12,11 @@ import (
 // made before it called, while callers at the same moment share reads.
 func TestASharedReadIsNeverOlderThanItsCaller(t *testing.T) {
 	var value, reads atomic.Int64
-	s := newSharedRead(func(context.Context) (int64, error) {
+	s := newSharedRead(func(context.Context) (Versions, error) {
 		reads.Add(1)
 		v := value.Load()
 		time.Sleep(200 * time.Microsecond) // a read takes a while, as a query does
-		return v, nil
+		return Versions{Record: v}, nil
 	})
 	stop := make(chan struct{})
 	go func() { // the writer
@@ -43,8 +43,8 @@ func TestASharedReadIsNeverOlderThanItsCaller(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if got < before {
-					t.Errorf("read %d, older than the %d written before the call", got, before)
+				if got.Record < before {
+					t.Errorf("read %d, older than the %d written before the call", got.Record, before)
 					return
 				}
 			}
@@ -62,9 +62,9 @@ func TestASharedReadIsNeverOlderThanItsCaller(t *testing.T) {
 // does not wait for the read it joined.
 func TestACallerStopsWaitingForASharedRead(t *testing.T) {
 	unblock := make(chan struct{})
-	s := newSharedRead(func(context.Context) (int64, error) {
+	s := newSharedRead(func(context.Context) (Versions, error) {
 		<-unblock
-		return 1, nil
+		return Versions{Record: 1}, nil
 	})
 	defer close(unblock)
 	go s.get(context.Background()) // the running read

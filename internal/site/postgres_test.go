@@ -70,6 +70,18 @@ func TestTwoServersShareOnePostgresDatabase(t *testing.T) {
 	if api := first.NewBrowser(t).Get("/api/v1/projects/3"); !strings.Contains(api.Body, "两台服务器：主体完成") {
 		t.Error("the first server's JSON does not show the edit made on the second")
 	}
+
+	// The first server keeps the engineer's session once read; signed out
+	// on the second, it lets the session in no more, nor its kept pages.
+	onFirst := first.NewBrowser(t)
+	onFirst.Client.Jar.SetCookies(firstURL, engineer.Client.Jar.Cookies(secondURL))
+	for range 2 {
+		sitetest.WantStatus(t, "the engineer's monthly report on the first server", onFirst.Get("/projects/3/monthly"), http.StatusOK)
+	}
+	sitetest.WantStatus(t, "signing out on the second server", engineer.Post("/logout", nil), http.StatusSeeOther)
+	if after := onFirst.Get("/projects/3/monthly"); after.StatusCode == http.StatusOK {
+		t.Error("the first server let in a session signed out on the second")
+	}
 }
 
 // TestSiteOnPostgres runs the site's tests that write again on

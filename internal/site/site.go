@@ -279,7 +279,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	sessions := auth.NewSessions(users, auth.SessionConfig{
 		Keys: keys, SecureCookies: cfg.SecureCookies, Now: now,
 		IdleTimeout: auth.DefaultIdleTimeout, Lifetime: auth.DefaultLifetime,
-		Header: header,
+		SessionsVersion: db.SessionsVersion, Header: header,
 	})
 	tally := auth.NewTally(users, log)
 	authenticator := auth.NewAuthenticator(users, hasher, auth.DefaultThrottle(), tally)
