@@ -68,40 +68,40 @@ func (s *Store) AllTargets(ctx context.Context) ([]Target, error) {
 // is none.
 func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	var p Project
-	err := s.read.WithContext(ctx).
-		Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
-		Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
-		First(&p, id).Error
+	// One read transaction: one snapshot, and under writes one start
+	// from a cold page cache rather than one per statement.
+	err := s.read.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
+			Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
+			First(&p, id).Error
+		if err != nil {
+			return err
+		}
+		states, err := listStates(tx)
+		if err != nil {
+			return err
+		}
+		markListStates([]Project{p}, states)
+		return nil
+	})
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Project{}, ErrNotFound.WithMessage("error.project_not_found", "ID", id)
 	}
 	if err != nil {
 		return Project{}, fmt.Errorf("project %d: %w", id, err)
 	}
-	if err := s.markListStates(ctx, []Project{p}); err != nil {
-		return Project{}, err
-	}
 	return p, nil
 }
 
 // markListStates marks each target of the projects whose list is closed
-// (Closed) or read by the public (Public).
-func (s *Store) markListStates(ctx context.Context, projects []Project) error {
-	closed, err := yearsIn(s.read.WithContext(ctx), Closed)
-	if err != nil {
-		return err
-	}
-	published, err := yearsIn(s.read.WithContext(ctx), Published)
-	if err != nil {
-		return err
-	}
+// (Closed) or read by the public (Public), by the lists' states.
+func markListStates(projects []Project, states map[int]ListState) {
 	for _, p := range projects {
 		for i, t := range p.Targets {
-			p.Targets[i].Closed = slices.Contains(closed, t.Year)
-			p.Targets[i].Public = p.Targets[i].Closed || slices.Contains(published, t.Year)
+			p.Targets[i].Closed = states[t.Year] == Closed
+			p.Targets[i].Public = slices.Contains(ThePublic.states(), states[t.Year])
 		}
 	}
-	return nil
 }
 
 // All returns every project, without targets, in the order they were added.
@@ -125,9 +125,11 @@ func (s *Store) ProjectsWithTargets(ctx context.Context, ids []int64) ([]Project
 	if err != nil {
 		return nil, err
 	}
-	if err := s.markListStates(ctx, found); err != nil {
+	states, err := listStates(s.read.WithContext(ctx))
+	if err != nil {
 		return nil, err
 	}
+	markListStates(found, states)
 	byID := make(map[int64]Project, len(found))
 	for _, p := range found {
 		byID[p.ID] = p

@@ -388,6 +388,19 @@ func (s *Store) YearSummaries(ctx context.Context) (map[int]YearSummary, error) 
 	return out, nil
 }
 
+// listStates returns the state of every year's list.
+func listStates(db *gorm.DB) (map[int]ListState, error) {
+	var lists []YearList
+	if err := db.Select("year", "state").Find(&lists).Error; err != nil {
+		return nil, err
+	}
+	states := make(map[int]ListState, len(lists))
+	for _, l := range lists {
+		states[l.Year] = l.State
+	}
+	return states, nil
+}
+
 // yearsIn returns the years whose lists are in one of the states.
 func yearsIn(db *gorm.DB, states ...ListState) ([]int, error) {
 	var years []int
@@ -479,7 +492,8 @@ func (s *Store) ProjectAs(ctx context.Context, id int64, audience Audience) (Pro
 	if err != nil {
 		return Project{}, err
 	}
-	shown, err := s.Readable(ctx, []Project{p}, audience)
+	// Project marked the targets the public reads.
+	shown, err := s.readable([]Project{p}, audience, func(t Target) bool { return t.Public })
 	if err != nil {
 		return Project{}, err
 	}
@@ -499,11 +513,16 @@ func (s *Store) Readable(ctx context.Context, projects []Project, audience Audie
 	if err != nil {
 		return nil, err
 	}
+	return s.readable(projects, audience, func(t Target) bool { return slices.Contains(public, t.Year) })
+}
+
+// readable is Readable with the targets the public reads told by public.
+func (s *Store) readable(projects []Project, audience Audience, public func(Target) bool) ([]Project, error) {
 	out := projects[:0:0]
 	for _, p := range projects {
 		shown := p.Targets[:0:0]
 		for _, t := range p.Targets {
-			if slices.Contains(public, t.Year) {
+			if public(t) {
 				t.Number = t.Position
 			} else if audience != Staff {
 				continue
