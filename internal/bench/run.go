@@ -37,7 +37,8 @@ type Config struct {
 	// Profiles, when not "", is a folder for a CPU profile of the server
 	// under each scenario's load, taken after the measuring (so that the
 	// profiler does not slow what is measured): cpu-<size>-<n>.pprof, n
-	// the scenario's place in the table.
+	// the scenario's place in the table; and heap-<size>.pprof and
+	// status-<size>.txt, where the memory was after the measuring.
 	Profiles string
 }
 
@@ -242,8 +243,13 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	spells := make([][]Result, len(drives))
 	warmup := Load{Concurrency: cfg.Load.Concurrency, Warmup: cfg.Load.Warmup}
 	for _, i := range pages {
-		fmt.Fprintf(cfg.Out, "  warming up: %s\n", scenarios[i].Name)
 		Drive(ctx, drives[i].client, warmup, drives[i].next, drives[i].check)
+		// The peak so far, to tell which page's making raised it.
+		peak, err := srv.PeakRSS()
+		if err != nil {
+			return m, err
+		}
+		fmt.Fprintf(cfg.Out, "  warmed up: %s (peak RSS so far %d MB)\n", scenarios[i].Name, peak>>20)
 	}
 	rounds := max(1, int(cfg.Load.Duration/spell))
 	spellLoad := Load{Concurrency: cfg.Load.Concurrency, Duration: cfg.Load.Duration / time.Duration(rounds)}
@@ -271,6 +277,12 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		return m, err
 	}
 	if profiler != "" {
+		// Where the memory is, after the pages and the updates: the Go
+		// heap's profile, and the process's own account (Go's and
+		// SQLite's memory, and the files mapped).
+		if err := snapshotMemory(cfg.Profiles, n, profiler, srv); err != nil {
+			return m, err
+		}
 		for i := range drives {
 			name := filepath.Join(cfg.Profiles, fmt.Sprintf("cpu-%d-%d.pprof", n, i))
 			fmt.Fprintf(cfg.Out, "  profiling: %s, to %s\n", scenarios[i].Name, name)
@@ -287,6 +299,26 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		}
 	}
 	return m, nil
+}
+
+// snapshotMemory writes heap-<n>.pprof, the server's heap profile, and
+// status-<n>.txt, its /proc status, to dir.
+func snapshotMemory(dir string, n int, addr string, srv *Server) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	heap, err := get(&http.Client{Timeout: 30 * time.Second}, "http://"+addr+"/debug/pprof/heap")
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", n)), heap, 0o644); err != nil {
+		return err
+	}
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(srv.cmd.Process.Pid) + "/status")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("status-%d.txt", n)), status, 0o644)
 }
 
 // profile writes to file a CPU profile of the server whose profiler

@@ -133,44 +133,58 @@ func SortColumns() []string {
 // deadline order. The default ("") is the most pressing first: the longest
 // overdue, then the nearest deadline.
 func SortRows(rows []Row, column string, descending bool) {
-	slices.SortStableFunc(rows, func(a, b Row) int {
-		if g := cmp.Compare(group(a), group(b)); g != 0 {
-			return g
+	slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(&a, &b, column, descending) })
+}
+
+// SortedRows returns pointers to the rows in the order SortRows would put
+// them in, leaving the rows as they are: an order kept beside the rows
+// costs a pointer a row, not a copy of each.
+func SortedRows(rows []Row, column string, descending bool) []*Row {
+	sorted := make([]*Row, len(rows))
+	for i := range rows {
+		sorted[i] = &rows[i]
+	}
+	slices.SortStableFunc(sorted, func(a, b *Row) int { return compareRows(a, b, column, descending) })
+	return sorted
+}
+
+func compareRows(a, b *Row, column string, descending bool) int {
+	if g := cmp.Compare(group(*a), group(*b)); g != 0 {
+		return g
+	}
+	var c int
+	switch column {
+	case "project":
+		c = strings.Compare(a.Target.ListedName, b.Target.ListedName)
+	case "list":
+		c = cmp.Or(cmp.Compare(a.Target.Year, b.Target.Year), strings.Compare(string(a.Target.List), string(b.Target.List)))
+	case "deadline":
+		c = a.Target.Deadline.Compare(b.Target.Deadline)
+	case "days":
+		c = cmp.Compare(a.Days, b.Days)
+	case "unit":
+		c = strings.Compare(a.Target.Project.Unit, b.Target.Project.Unit)
+	case "engineers":
+		c = strings.Compare(names(a.Engineers), names(b.Engineers))
+	case "updated":
+		c = a.LastUpdate.Compare(b.LastUpdate)
+	case "reason":
+		c = strings.Compare(a.Target.Project.DelayReason, b.Target.Project.DelayReason)
+	case "pace":
+		c = cmp.Compare(lag(*a), lag(*b))
+	default:
+		switch a.Status {
+		case projects.StatusOverdue:
+			return cmp.Compare(b.Days, a.Days) // longest overdue first
+		case StatusBehind:
+			return cmp.Or(cmp.Compare(lag(*b), lag(*a)), a.Target.Deadline.Compare(b.Target.Deadline)) // furthest behind first
 		}
-		var c int
-		switch column {
-		case "project":
-			c = strings.Compare(a.Target.ListedName, b.Target.ListedName)
-		case "list":
-			c = cmp.Or(cmp.Compare(a.Target.Year, b.Target.Year), strings.Compare(string(a.Target.List), string(b.Target.List)))
-		case "deadline":
-			c = a.Target.Deadline.Compare(b.Target.Deadline)
-		case "days":
-			c = cmp.Compare(a.Days, b.Days)
-		case "unit":
-			c = strings.Compare(a.Target.Project.Unit, b.Target.Project.Unit)
-		case "engineers":
-			c = strings.Compare(names(a.Engineers), names(b.Engineers))
-		case "updated":
-			c = a.LastUpdate.Compare(b.LastUpdate)
-		case "reason":
-			c = strings.Compare(a.Target.Project.DelayReason, b.Target.Project.DelayReason)
-		case "pace":
-			c = cmp.Compare(lag(a), lag(b))
-		default:
-			switch a.Status {
-			case projects.StatusOverdue:
-				return cmp.Compare(b.Days, a.Days) // longest overdue first
-			case StatusBehind:
-				return cmp.Or(cmp.Compare(lag(b), lag(a)), a.Target.Deadline.Compare(b.Target.Deadline)) // furthest behind first
-			}
-			return cmp.Compare(a.Days, b.Days) // nearest deadline first
-		}
-		if descending {
-			c = -c
-		}
-		return cmp.Or(c, a.Target.Deadline.Compare(b.Target.Deadline))
-	})
+		return cmp.Compare(a.Days, b.Days) // nearest deadline first
+	}
+	if descending {
+		c = -c
+	}
+	return cmp.Or(c, a.Target.Deadline.Compare(b.Target.Deadline))
 }
 
 func group(r Row) int {

@@ -127,9 +127,21 @@ func TestSorting(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.column, func(t *testing.T) {
 			rows := Rows(targets, engineers, nil, projects.StatusRule{AtRiskDays: 30}, asOf, now, 30, nil)
+			// The order kept beside the rows, which leaves them as they are.
+			before := ids(rows)
+			var kept []int64
+			for _, r := range SortedRows(rows, tc.column, tc.descending) {
+				kept = append(kept, r.Target.ID)
+			}
+			if !equal(ids(rows), before) {
+				t.Fatalf("SortedRows moved the rows: %v, were %v", ids(rows), before)
+			}
 			SortRows(rows, tc.column, tc.descending)
 			if got := ids(rows); !equal(got, tc.want) {
 				t.Fatalf("by %s (descending %v): %v, want %v (overdue always first)", tc.column, tc.descending, got, tc.want)
+			}
+			if !equal(kept, tc.want) {
+				t.Fatalf("SortedRows by %s (descending %v): %v, want %v", tc.column, tc.descending, kept, tc.want)
 			}
 		})
 	}

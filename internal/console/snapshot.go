@@ -29,7 +29,7 @@ type snapshot struct {
 
 	mu         sync.Mutex
 	contents   map[string]string // the rendered content, by language and query
-	sorted     map[string][]Row  // by column and direction
+	sorted     map[string][]*Row // the rows, by column and direction
 	unfiltered map[string]groups // by column and direction
 }
 
@@ -92,10 +92,13 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	if err != nil {
 		return nil, err
 	}
+	// The console shows how many reported; who did not is the filing
+	// page's, and at 100,000 projects the list held megabytes.
+	filing.Missing = nil
 	s := &snapshot{
 		version: version, today: today, filing: filing, reportDay: settings.ReportDay,
 		rows:   Rows(targets, engineers, projects.CountCases(cases, today), h.rule, today, h.now(), h.staleDays, paces),
-		sorted: map[string][]Row{}, unfiltered: map[string]groups{}, contents: map[string]string{},
+		sorted: map[string][]*Row{}, unfiltered: map[string]groups{}, contents: map[string]string{},
 	}
 	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
 	for _, r := range s.rows {
@@ -128,9 +131,7 @@ func (s *snapshot) grouped(column string, descending bool, filter Filter) (map[p
 		}
 	}
 	g := groups{rows: map[projects.Status][]*Row{}}
-	sorted := s.sortedBy(column, descending)
-	for i := range sorted {
-		r := &sorted[i]
+	for _, r := range s.sortedBy(column, descending) {
 		if !filter.Keep(*r) {
 			continue
 		}
@@ -149,18 +150,14 @@ func (s *snapshot) grouped(column string, descending bool, filter Filter) (map[p
 
 // sortedBy returns the rows in the order of a column, sorting them the
 // first time that order is asked for.
-func (s *snapshot) sortedBy(column string, descending bool) []Row {
-	if column == "" && !descending {
-		return s.rows
-	}
+func (s *snapshot) sortedBy(column string, descending bool) []*Row {
 	key := column + " " + strconv.FormatBool(descending)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if rows, ok := s.sorted[key]; ok {
 		return rows
 	}
-	rows := slices.Clone(s.rows)
-	SortRows(rows, column, descending)
+	rows := SortedRows(s.rows, column, descending)
 	s.sorted[key] = rows
 	return rows
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -276,11 +277,19 @@ func dsn(path string, readOnly bool) string {
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Set("_query_only", "on")
+		// A reader's page cache is emptied whenever another connection
+		// has written, so under writes it holds little for long; the
+		// readers are many, and at SQLite's default of 2 MB each they
+		// held a fifth of the server's memory.
+		q.Set("_cache_size", strconv.Itoa(-readerCacheKiB))
 	} else {
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + escapePath(path) + "?" + q.Encode()
 }
+
+// readerCacheKiB is each reading connection's page cache.
+const readerCacheKiB = 512
 
 // escapePath keeps a file name from being read as part of the URI: in
 // "file:" names SQLite decodes %XX, and the driver splits at the first "?",
