@@ -65,12 +65,14 @@ func Drive(ctx context.Context, client *http.Client, load Load, next Request, ch
 			// server's lost time.
 			var buf bytes.Buffer
 			for i := 0; ; i++ {
-				began := time.Now()
-				if began.After(end) || ctx.Err() != nil {
+				if time.Now().After(end) || ctx.Err() != nil {
 					return
 				}
 				failure := ""
+				// What next does to make the request (such as a write the
+				// request is to follow) is not the request's time.
 				req, err := next(w, i)
+				began := time.Now()
 				var body []byte
 				if err == nil {
 					var resp *http.Response

@@ -94,8 +94,12 @@ func SizeTable(m Measured) string {
 	ceiling := m.Results[0].RequestsPerSecond()
 	for i, s := range scenarios {
 		r := m.Results[i]
-		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s | %d | %.0f%% |\n",
-			s.Name, r.RequestsPerSecond(), ms(r.P50), ms(r.P99), ms(r.Mean), r.Bytes, 100*r.RequestsPerSecond()/ceiling)
+		share := fmt.Sprintf("%.0f%%", 100*r.RequestsPerSecond()/ceiling)
+		if s.Alone {
+			share = "one at a time" // no match for 32 clients at once
+		}
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s | %d | %s |\n",
+			s.Name, r.RequestsPerSecond(), ms(r.P50), ms(r.P99), ms(r.Mean), r.Bytes, share)
 	}
 	if m.Uploaded() {
 		u := m.Upload

@@ -68,6 +68,8 @@ type Scenario struct {
 	// Writes marks a scenario that changes the record: driven after the
 	// pages, on its own.
 	Writes bool
+	// Alone marks a scenario driven by one client, one request at a time.
+	Alone bool
 }
 
 // The scenarios, in the order they are driven and reported, with the
@@ -83,6 +85,9 @@ var scenarios = []Scenario{
 	{Name: "review queue (supervisor)"},
 	{Name: "monthly report form (engineer)"},
 	{Name: "progress update POST (engineer)", Writes: true, P99: 20 * time.Millisecond, Rate: 2500},
+	// A progress update, and then the console: the first console after a
+	// write, the request measured.
+	{Name: "console after a write (supervisor)", Writes: true, Alone: true, P99: 20 * time.Millisecond},
 }
 
 // searchedStreet is what the search scenario asks for: one of the
@@ -225,6 +230,7 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 			return "/projects/" + strconv.FormatInt(set.Edited[i%len(set.Edited)], 10) + "/monthly"
 		}), nil},
 		{engineer, forms.Post(srv.URL, csrf), forms.Check},
+		{supervisor, afterAWrite(engineer, forms.Post(srv.URL, csrf), forms.Check, getting(fixed("/overdue"))), nil},
 	}
 	// Each scenario is warmed up. Then the pages are driven in turns, a
 	// spell of each per round: whatever slows the machine for a while
@@ -264,7 +270,11 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	}
 	for _, i := range writers { // warmed up and measured in one go
 		fmt.Fprintf(cfg.Out, "  %s\n", scenarios[i].Name)
-		spells[i] = []Result{Drive(ctx, drives[i].client, cfg.Load, drives[i].next, drives[i].check)}
+		load := cfg.Load
+		if scenarios[i].Alone {
+			load.Concurrency = 1
+		}
+		spells[i] = []Result{Drive(ctx, drives[i].client, load, drives[i].next, drives[i].check)}
 	}
 	for i := range drives {
 		r := Combine(spells[i]...)
@@ -286,8 +296,12 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		for i := range drives {
 			name := filepath.Join(cfg.Profiles, fmt.Sprintf("cpu-%d-%d.pprof", n, i))
 			fmt.Fprintf(cfg.Out, "  profiling: %s, to %s\n", scenarios[i].Name, name)
+			concurrency := cfg.Load.Concurrency
+			if scenarios[i].Alone {
+				concurrency = 1
+			}
 			if err := profile(ctx, profiler, name, func(ctx context.Context) {
-				Drive(ctx, drives[i].client, Load{Concurrency: cfg.Load.Concurrency, Duration: profileWarmup + profileTime + time.Second}, drives[i].next, drives[i].check)
+				Drive(ctx, drives[i].client, Load{Concurrency: concurrency, Duration: profileWarmup + profileTime + time.Second}, drives[i].next, drives[i].check)
 			}); err != nil {
 				return m, err
 			}
@@ -319,6 +333,33 @@ func snapshotMemory(dir string, n int, addr string, srv *Server) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("status-%d.txt", n)), status, 0o644)
+}
+
+// afterAWrite makes each request of then after a write made by writer
+// with write, which must succeed (check) before the request is made.
+func afterAWrite(writer *http.Client, write Request, check Check, then Request) Request {
+	return func(w, i int) (*http.Request, error) {
+		req, err := write(w, i)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := writer.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("the write before: %s", resp.Status)
+		}
+		if err := check(w, resp, body); err != nil {
+			return nil, fmt.Errorf("the write before: %w", err)
+		}
+		return then(w, i)
+	}
 }
 
 // profile writes to file a CPU profile of the server whose profiler

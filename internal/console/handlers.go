@@ -13,6 +13,7 @@ import (
 
 	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/database"
 	"shuangshi/internal/locale"
 	"shuangshi/internal/projects"
 	"shuangshi/internal/web"
@@ -33,12 +34,13 @@ type Handler struct {
 // NewHandler returns the console's handlers. A project not updated for
 // staleDays is flagged stale; dates are reckoned in loc.
 //
-// version reads the version of the record (database.DB.DataVersion): the
-// console is made again only when it moves, or the day changes.
-func NewHandler(store *projects.Store, users *auth.Store, version func(context.Context) (int64, error),
+// versions reads the versions of the record (database.DB.Versions): the
+// console is brought up to date only when they move, or made again when
+// the day changes.
+func NewHandler(store *projects.Store, users *auth.Store, versions func(context.Context) (database.Versions, error),
 	rule projects.StatusRule, staleDays int, now func() time.Time, loc *time.Location) *Handler {
 	return &Handler{
-		snapshots: snapshots{version: version},
+		snapshots: snapshots{versions: versions},
 		projects:  store, users: users, rule: rule, staleDays: staleDays, now: now, location: loc,
 	}
 }
@@ -127,7 +129,7 @@ func (h *Handler) showOverdue(c echo.Context) error {
 	var kept map[projects.Status][]*Row
 	kept, page.Stale = snap.grouped(column, descending, filter)
 	page.Overdue, page.AtRisk, page.Behind = len(kept[projects.StatusOverdue]), len(kept[projects.StatusAtRisk]), len(kept[StatusBehind])
-	page.Filing = filingSummary(snap.filing, snap.reportDay)
+	page.Filing = filingSummary(snap.filing, snap.settings.ReportDay)
 	for status, g := range groups {
 		rows := kept[status]
 		var from, to int

@@ -74,12 +74,17 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[
 		rows = append(rows, Row{
 			Target: t, Status: status, Days: days,
 			Engineers: engineers[t.ProjectID], LastUpdate: last,
-			Stale: now.Sub(last) > time.Duration(staleDays)*24*time.Hour,
+			Stale: isStale(last, now, staleDays),
 			Cases: cases[t.ID], Pace: pace,
 		})
 	}
 	SortRows(rows, "", false)
 	return rows
+}
+
+// isStale reports whether a project last updated at last is stale at now.
+func isStale(last, now time.Time, staleDays int) bool {
+	return now.Sub(last) > time.Duration(staleDays)*24*time.Hour
 }
 
 // Filter keeps the rows of one year, list, category, responsible unit or
@@ -175,16 +180,28 @@ func compareRows(a, b *Row, column string, descending bool) int {
 	default:
 		switch a.Status {
 		case projects.StatusOverdue:
-			return cmp.Compare(b.Days, a.Days) // longest overdue first
+			c = cmp.Compare(b.Days, a.Days) // longest overdue first
 		case StatusBehind:
-			return cmp.Or(cmp.Compare(lag(*b), lag(*a)), a.Target.Deadline.Compare(b.Target.Deadline)) // furthest behind first
+			c = cmp.Compare(lag(*b), lag(*a)) // furthest behind first
+		default:
+			c = cmp.Compare(a.Days, b.Days) // nearest deadline first
 		}
-		return cmp.Compare(a.Days, b.Days) // nearest deadline first
+		return cmp.Or(c, tieBreak(a, b))
 	}
 	if descending {
 		c = -c
 	}
-	return cmp.Or(c, a.Target.Deadline.Compare(b.Target.Deadline))
+	return cmp.Or(c, tieBreak(a, b))
+}
+
+// tieBreak orders rows that a column does not: by deadline, then as the
+// lists number them, then by id, so that every order is one order however
+// the rows came (the console brings some up to date rather than making
+// them all again).
+func tieBreak(a, b *Row) int {
+	return cmp.Or(a.Target.Deadline.Compare(b.Target.Deadline), cmp.Compare(a.Target.Year, b.Target.Year),
+		cmp.Compare(a.Target.Position, b.Target.Position), strings.Compare(string(a.Target.List), string(b.Target.List)),
+		cmp.Compare(a.Target.ID, b.Target.ID))
 }
 
 func group(r Row) int {

@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"sync"
 
+	"shuangshi/internal/auth"
 	"shuangshi/internal/civil"
+	"shuangshi/internal/database"
 	"shuangshi/internal/projects"
 	"shuangshi/views"
 )
@@ -16,12 +18,16 @@ import (
 // order, each made once. A city's record has thousands of open targets; a
 // request then only filters and pages them.
 type snapshot struct {
-	version int64
-	today   civil.Date
+	versions database.Versions
+	today    civil.Date
 	// filing is where the reports of the month just ended stand, with the
 	// day of this month they are due by.
-	filing    projects.Filing
-	reportDay int
+	filing   projects.Filing
+	settings projects.Settings
+	// engineers and cases are what the rows were made with: the engineers
+	// of each project, and the 督办 of each target.
+	engineersOf map[int64][]auth.User
+	cases       map[int64]projects.CaseCounts
 
 	rows      []Row // the default order
 	units     []string
@@ -41,25 +47,40 @@ type groups struct {
 
 // snapshots keeps the current snapshot.
 type snapshots struct {
-	version func(context.Context) (int64, error)
-	mu      sync.Mutex // held while one is made, so that it is made once
-	current *snapshot
+	versions func(context.Context) (database.Versions, error)
+	mu       sync.Mutex // held while one is made, so that it is made once
+	current  *snapshot
 }
 
-// snapshot returns the console as of now, making it when the record or the
-// day moved on since the last one.
+// maxTouched is how many projects changed since the last snapshot are
+// brought up to date one by one; past it, the snapshot is made again.
+const maxTouched = 2000
+
+// snapshot returns the console as of now. When the record moved on by
+// updates of some projects and their targets alone, the last snapshot's
+// rows of those projects are made again from the record and the others
+// kept (the first console after a save at 100,000 projects took half a
+// second when every row was made again); after any other change, or on a
+// new day, it is made anew.
 func (h *Handler) snapshot(ctx context.Context) (*snapshot, error) {
-	version, err := h.snapshots.version(ctx)
+	versions, err := h.snapshots.versions(ctx)
 	if err != nil {
 		return nil, err
 	}
 	today := h.today()
 	h.snapshots.mu.Lock()
 	defer h.snapshots.mu.Unlock()
-	if s := h.snapshots.current; s != nil && s.version == version && s.today == today {
-		return s, nil
+	last := h.snapshots.current
+	if last != nil && last.versions.Record == versions.Record && last.today == today {
+		return last, nil
 	}
-	s, err := h.makeSnapshot(ctx, version, today)
+	var s *snapshot
+	if last != nil && last.today == today && last.versions.Broad == versions.Broad &&
+		versions.Record > last.versions.Record && versions.Record-last.versions.Record < projects.TouchesKept {
+		s, err = h.bringUpToDate(ctx, last, versions)
+	} else {
+		s, err = h.makeSnapshot(ctx, versions, today)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +88,7 @@ func (h *Handler) snapshot(ctx context.Context) (*snapshot, error) {
 	return s, nil
 }
 
-func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.Date) (*snapshot, error) {
+func (h *Handler) makeSnapshot(ctx context.Context, versions database.Versions, today civil.Date) (*snapshot, error) {
 	targets, err := h.projects.OpenTargets(ctx)
 	if err != nil {
 		return nil, err
@@ -96,10 +117,77 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 	// page's, and at 100,000 projects the list held megabytes.
 	filing.Missing = nil
 	s := &snapshot{
-		version: version, today: today, filing: filing, reportDay: settings.ReportDay,
-		rows:   Rows(targets, engineers, projects.CountCases(cases, today), h.rule, today, h.now(), h.staleDays, paces),
-		sorted: map[string][]*Row{}, unfiltered: map[string]groups{}, contents: map[string]string{},
+		versions: versions, today: today, filing: filing, settings: settings,
+		engineersOf: engineers, cases: projects.CountCases(cases, today),
 	}
+	s.rows = Rows(targets, s.engineersOf, s.cases, h.rule, today, h.now(), h.staleDays, paces)
+	s.complete()
+	return s, nil
+}
+
+// bringUpToDate returns last brought to versions, which differ from its
+// own by updates of projects and their targets alone: the rows of the
+// projects touched are made again, the others kept. Everything else a
+// snapshot is made of is as it was.
+func (h *Handler) bringUpToDate(ctx context.Context, last *snapshot, versions database.Versions) (*snapshot, error) {
+	touched, err := h.projects.TouchedSince(ctx, last.versions.Record)
+	if err != nil {
+		return nil, err
+	}
+	if len(touched) > maxTouched {
+		return h.makeSnapshot(ctx, versions, last.today)
+	}
+	targets, err := h.projects.OpenTargetsOf(ctx, touched)
+	if err != nil {
+		return nil, err
+	}
+	paces, err := h.projects.Paces(ctx, targets, last.settings, last.today)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now()
+	fresh := Rows(targets, last.engineersOf, last.cases, h.rule, last.today, now, h.staleDays, paces)
+	s := &snapshot{
+		versions: versions, today: last.today, filing: last.filing, settings: last.settings,
+		engineersOf: last.engineersOf, cases: last.cases,
+	}
+	s.rows = mergeRows(last.rows, fresh, touched)
+	for i := range s.rows {
+		s.rows[i].Stale = isStale(s.rows[i].LastUpdate, now, h.staleDays)
+	}
+	s.complete()
+	return s, nil
+}
+
+// mergeRows returns the rows of kept whose projects are not among
+// touched, and fresh, in the default order that both are in.
+func mergeRows(kept, fresh []Row, touched []int64) []Row {
+	gone := make(map[int64]bool, len(touched))
+	for _, id := range touched {
+		gone[id] = true
+	}
+	rows := make([]Row, 0, len(kept)+len(fresh))
+	i, j := 0, 0
+	for i < len(kept) || j < len(fresh) {
+		if i < len(kept) && gone[kept[i].Target.ProjectID] {
+			i++
+			continue
+		}
+		if j == len(fresh) || (i < len(kept) && compareRows(&kept[i], &fresh[j], "", false) <= 0) {
+			rows = append(rows, kept[i])
+			i++
+		} else {
+			rows = append(rows, fresh[j])
+			j++
+		}
+	}
+	return rows
+}
+
+// complete makes what a snapshot keeps beside its rows: the filter's
+// choices, and room for the orders and contents asked for.
+func (s *snapshot) complete() {
+	s.sorted, s.unfiltered, s.contents = map[string][]*Row{}, map[string]groups{}, map[string]string{}
 	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
 	for _, r := range s.rows {
 		if u := r.Target.Project.Unit; u != "" && !seenUnit[u] {
@@ -114,7 +202,6 @@ func (h *Handler) makeSnapshot(ctx context.Context, version int64, today civil.D
 		}
 	}
 	slices.Sort(s.units)
-	return s, nil
 }
 
 // grouped returns the rows that filter keeps, by group, in the order of a

@@ -330,6 +330,10 @@ type Versions struct {
 	// Sessions is the version of who may be signed in (migration 00025):
 	// it moves when a session ends or an account changes.
 	Sessions int64
+	// Broad moves with every change the console reads that is not an
+	// update of one project or its targets (migration 00026); those are
+	// in console_touches instead.
+	Broad int64
 }
 
 // Versions returns the versions as of now: the answer is never older than
@@ -364,7 +368,7 @@ func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 		ctx = context.WithoutCancel(ctx)
 	}
 	var v Versions
-	err = stmt.QueryRowContext(ctx).Scan(&v.Record, &v.Sessions)
+	err = stmt.QueryRowContext(ctx).Scan(&v.Record, &v.Sessions, &v.Broad)
 	return v, err
 }
 
@@ -378,7 +382,7 @@ func (db *DB) versionStatement(ctx context.Context) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	stmt, err := sqlDB.PrepareContext(ctx, "SELECT version, sessions FROM data_version WHERE id = 1")
+	stmt, err := sqlDB.PrepareContext(ctx, "SELECT version, sessions, broad FROM data_version WHERE id = 1")
 	if err != nil {
 		return nil, fmt.Errorf("prepare the versions: %w", err)
 	}

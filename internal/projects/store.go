@@ -1,6 +1,7 @@
 package projects
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,44 @@ func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
 		Order("targets.deadline, targets.year, targets.position").Find(&targets).Error
 	return targets, err
 }
+
+// OpenTargetsOf returns OpenTargets of the projects with the given ids
+// alone, in the same order.
+func (s *Store) OpenTargetsOf(ctx context.Context, projectIDs []int64) ([]Target, error) {
+	var targets []Target
+	for chunk := range slices.Chunk(projectIDs, maxBoundIDs) {
+		var some []Target
+		err := s.read.WithContext(ctx).Joins("Project").
+			Where("targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL AND targets.project_id IN ?", chunk).
+			Find(&some).Error
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, some...)
+	}
+	slices.SortFunc(targets, func(a, b Target) int {
+		return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.Year, b.Year), cmp.Compare(a.Position, b.Position))
+	})
+	return targets, nil
+}
+
+// maxBoundIDs is how many ids a statement binds at most, well within
+// what SQLite and PostgreSQL take.
+const maxBoundIDs = 1000
+
+// TouchedSince returns the projects that an update of their own or of
+// their targets touched at or after version of the record (migration
+// 00026), as far back as console_touches keeps: TouchesKept versions.
+func (s *Store) TouchedSince(ctx context.Context, version int64) ([]int64, error) {
+	var ids []int64
+	err := s.read.WithContext(ctx).Table("console_touches").Distinct("project_id").
+		Where("version >= ?", version).Pluck("project_id", &ids).Error
+	return ids, err
+}
+
+// TouchesKept is how many versions of the record console_touches keeps
+// (see migration 00026).
+const TouchesKept = 10_000
 
 // AllTargets returns every target of every year, each with its project,
 // earliest deadline first.

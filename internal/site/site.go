@@ -356,7 +356,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	record.Register(r)
 	sitePhotos.Register(r)
 	documentPages.Register(r)
-	console.NewHandler(store, users, db.DataVersion, rule, cfg.StaleDays, now, district).Register(r)
+	console.NewHandler(store, users, db.Versions, rule, cfg.StaleDays, now, district).Register(r)
 	dashboard.NewHandler(store, rule, now, district).Register(r)
 	search.NewHandler(search.NewStore(db, cfg.Review), store, rule, now, district).Register(r)
 	accountPages := accounts.NewHandler(users, hasher, tally, store, district)
