@@ -141,16 +141,22 @@ func SortRows(rows []Row, column string, descending bool) {
 	slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(&a, &b, column, descending) })
 }
 
-// SortedRows returns pointers to the rows in the order SortRows would put
-// them in, leaving the rows as they are: an order kept beside the rows
-// costs a pointer a row, not a copy of each.
-func SortedRows(rows []Row, column string, descending bool) []*Row {
-	sorted := make([]*Row, len(rows))
-	for i := range rows {
-		sorted[i] = &rows[i]
-	}
+// SortedRows returns the rows in the order SortRows would put them in,
+// leaving the slice given as it is: an order kept beside the rows costs a
+// pointer a row, not a copy of each.
+func SortedRows(rows []*Row, column string, descending bool) []*Row {
+	sorted := slices.Clone(rows)
 	slices.SortStableFunc(sorted, func(a, b *Row) int { return compareRows(a, b, column, descending) })
 	return sorted
+}
+
+// Pointers returns pointers to each of rows, in their order.
+func Pointers(rows []Row) []*Row {
+	out := make([]*Row, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out
 }
 
 func compareRows(a, b *Row, column string, descending bool) int {

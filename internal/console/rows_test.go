@@ -130,7 +130,7 @@ func TestSorting(t *testing.T) {
 			// The order kept beside the rows, which leaves them as they are.
 			before := ids(rows)
 			var kept []int64
-			for _, r := range SortedRows(rows, tc.column, tc.descending) {
+			for _, r := range SortedRows(Pointers(rows), tc.column, tc.descending) {
 				kept = append(kept, r.Target.ID)
 			}
 			if !equal(ids(rows), before) {

@@ -29,7 +29,9 @@ type snapshot struct {
 	engineersOf map[int64][]auth.User
 	cases       map[int64]projects.CaseCounts
 
-	rows      []Row // the default order
+	// rows are in the default order. A row is never changed once made: a
+	// snapshot brought up to date shares the rows it kept with the last.
+	rows      []*Row
 	units     []string
 	engineers []views.Option
 
@@ -120,7 +122,7 @@ func (h *Handler) makeSnapshot(ctx context.Context, versions database.Versions, 
 		versions: versions, today: today, filing: filing, settings: settings,
 		engineersOf: engineers, cases: projects.CountCases(cases, today),
 	}
-	s.rows = Rows(targets, s.engineersOf, s.cases, h.rule, today, h.now(), h.staleDays, paces)
+	s.rows = Pointers(Rows(targets, s.engineersOf, s.cases, h.rule, today, h.now(), h.staleDays, paces))
 	s.complete()
 	return s, nil
 }
@@ -151,9 +153,13 @@ func (h *Handler) bringUpToDate(ctx context.Context, last *snapshot, versions da
 		versions: versions, today: last.today, filing: last.filing, settings: last.settings,
 		engineersOf: last.engineersOf, cases: last.cases,
 	}
-	s.rows = mergeRows(last.rows, fresh, touched)
-	for i := range s.rows {
-		s.rows[i].Stale = isStale(s.rows[i].LastUpdate, now, h.staleDays)
+	s.rows = mergeRows(last.rows, Pointers(fresh), touched)
+	for i, r := range s.rows {
+		if stale := isStale(r.LastUpdate, now, h.staleDays); stale != r.Stale {
+			changed := *r
+			changed.Stale = stale
+			s.rows[i] = &changed
+		}
 	}
 	s.complete()
 	return s, nil
@@ -161,19 +167,19 @@ func (h *Handler) bringUpToDate(ctx context.Context, last *snapshot, versions da
 
 // mergeRows returns the rows of kept whose projects are not among
 // touched, and fresh, in the default order that both are in.
-func mergeRows(kept, fresh []Row, touched []int64) []Row {
+func mergeRows(kept, fresh []*Row, touched []int64) []*Row {
 	gone := make(map[int64]bool, len(touched))
 	for _, id := range touched {
 		gone[id] = true
 	}
-	rows := make([]Row, 0, len(kept)+len(fresh))
+	rows := make([]*Row, 0, len(kept)+len(fresh))
 	i, j := 0, 0
 	for i < len(kept) || j < len(fresh) {
 		if i < len(kept) && gone[kept[i].Target.ProjectID] {
 			i++
 			continue
 		}
-		if j == len(fresh) || (i < len(kept) && compareRows(&kept[i], &fresh[j], "", false) <= 0) {
+		if j == len(fresh) || (i < len(kept) && compareRows(kept[i], fresh[j], "", false) <= 0) {
 			rows = append(rows, kept[i])
 			i++
 		} else {
@@ -238,6 +244,9 @@ func (s *snapshot) grouped(column string, descending bool, filter Filter) (map[p
 // sortedBy returns the rows in the order of a column, sorting them the
 // first time that order is asked for.
 func (s *snapshot) sortedBy(column string, descending bool) []*Row {
+	if column == "" && !descending {
+		return s.rows
+	}
 	key := column + " " + strconv.FormatBool(descending)
 	s.mu.Lock()
 	defer s.mu.Unlock()
