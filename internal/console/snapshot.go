@@ -1,9 +1,12 @@
 package console
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"shuangshi/internal/auth"
@@ -31,9 +34,14 @@ type snapshot struct {
 
 	// rows are in the default order. A row is never changed once made: a
 	// snapshot brought up to date shares the rows it kept with the last.
-	rows      []*Row
-	units     []string
-	engineers []views.Option
+	rows []*Row
+	// The filter's choices: the units and the engineers of the rows, and
+	// how many rows each has, which a snapshot brought up to date counts
+	// on from the last.
+	units          []string
+	engineers      []views.Option
+	rowsOfUnit     map[string]int
+	rowsOfEngineer map[views.Option]int
 
 	mu         sync.Mutex
 	contents   map[string]string // the rendered content, by language and query
@@ -123,6 +131,8 @@ func (h *Handler) makeSnapshot(ctx context.Context, versions database.Versions, 
 		engineersOf: engineers, cases: projects.CountCases(cases, today),
 	}
 	s.rows = Pointers(Rows(targets, s.engineersOf, s.cases, h.rule, today, h.now(), h.staleDays, paces))
+	s.rowsOfUnit, s.rowsOfEngineer = map[string]int{}, map[views.Option]int{}
+	s.count(s.rows, 1)
 	s.complete()
 	return s, nil
 }
@@ -153,7 +163,11 @@ func (h *Handler) bringUpToDate(ctx context.Context, last *snapshot, versions da
 		versions: versions, today: last.today, filing: last.filing, settings: last.settings,
 		engineersOf: last.engineersOf, cases: last.cases,
 	}
-	s.rows = mergeRows(last.rows, Pointers(fresh), touched)
+	var gone []*Row
+	s.rows, gone = mergeRows(last.rows, Pointers(fresh), touched)
+	s.rowsOfUnit, s.rowsOfEngineer = maps.Clone(last.rowsOfUnit), maps.Clone(last.rowsOfEngineer)
+	s.count(gone, -1)
+	s.count(Pointers(fresh), 1)
 	for i, r := range s.rows {
 		if stale := isStale(r.LastUpdate, now, h.staleDays); stale != r.Stale {
 			changed := *r
@@ -166,16 +180,18 @@ func (h *Handler) bringUpToDate(ctx context.Context, last *snapshot, versions da
 }
 
 // mergeRows returns the rows of kept whose projects are not among
-// touched, and fresh, in the default order that both are in.
-func mergeRows(kept, fresh []*Row, touched []int64) []*Row {
-	gone := make(map[int64]bool, len(touched))
+// touched, and fresh, in the default order that both are in; and the rows
+// of kept it left out.
+func mergeRows(kept, fresh []*Row, touched []int64) (rows, gone []*Row) {
+	touchedIDs := make(map[int64]bool, len(touched))
 	for _, id := range touched {
-		gone[id] = true
+		touchedIDs[id] = true
 	}
-	rows := make([]*Row, 0, len(kept)+len(fresh))
+	rows = make([]*Row, 0, len(kept)+len(fresh))
 	i, j := 0, 0
 	for i < len(kept) || j < len(fresh) {
-		if i < len(kept) && gone[kept[i].Target.ProjectID] {
+		if i < len(kept) && touchedIDs[kept[i].Target.ProjectID] {
+			gone = append(gone, kept[i])
 			i++
 			continue
 		}
@@ -187,27 +203,40 @@ func mergeRows(kept, fresh []*Row, touched []int64) []*Row {
 			j++
 		}
 	}
-	return rows
+	return rows, gone
+}
+
+// count adds by rows to the rows each unit and engineer has.
+func (s *snapshot) count(rows []*Row, by int) {
+	for _, r := range rows {
+		if u := r.Target.Project.Unit; u != "" {
+			s.rowsOfUnit[u] += by
+		}
+		for _, e := range r.Engineers {
+			s.rowsOfEngineer[views.Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name()}] += by
+		}
+	}
 }
 
 // complete makes what a snapshot keeps beside its rows: the filter's
-// choices, and room for the orders and contents asked for.
+// choices, from the rows counted, and room for the orders and contents
+// asked for.
 func (s *snapshot) complete() {
 	s.sorted, s.unfiltered, s.contents = map[string][]*Row{}, map[string]groups{}, map[string]string{}
-	seenUnit, seenEngineer := map[string]bool{}, map[int64]bool{}
-	for _, r := range s.rows {
-		if u := r.Target.Project.Unit; u != "" && !seenUnit[u] {
-			seenUnit[u] = true
+	for u, n := range s.rowsOfUnit {
+		if n > 0 {
 			s.units = append(s.units, u)
-		}
-		for _, e := range r.Engineers {
-			if !seenEngineer[e.ID] {
-				seenEngineer[e.ID] = true
-				s.engineers = append(s.engineers, views.Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Name()})
-			}
 		}
 	}
 	slices.Sort(s.units)
+	for e, n := range s.rowsOfEngineer {
+		if n > 0 {
+			s.engineers = append(s.engineers, e)
+		}
+	}
+	slices.SortFunc(s.engineers, func(a, b views.Option) int {
+		return cmp.Or(strings.Compare(a.Label, b.Label), strings.Compare(a.Value, b.Value))
+	})
 }
 
 // grouped returns the rows that filter keeps, by group, in the order of a

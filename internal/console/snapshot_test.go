@@ -73,6 +73,10 @@ func consoleAsShown(t *testing.T, supervisor *sitetest.Browser, orders []string)
 		page := supervisor.Get(order)
 		sitetest.WantStatus(t, order, page, http.StatusOK)
 		var b strings.Builder
+		// The filter's choices, which are counted on too.
+		page.Doc.Find(`select[name="unit"] option, select[name="engineer"] option`).Each(func(_ int, o *goquery.Selection) {
+			b.WriteString(o.AttrOr("value", "") + "=" + sitetest.Text(o) + "\n")
+		})
 		page.Doc.Find(`[data-testid^="group-"]`).Each(func(_ int, g *goquery.Selection) {
 			b.WriteString(g.AttrOr("data-testid", "") + " " + sitetest.Text(g.Find(".list__count").First()) + "\n")
 			g.Find(`[data-testid="console-row"]`).Each(func(_ int, r *goquery.Selection) {

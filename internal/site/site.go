@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 
 	"shuangshi/data"
@@ -298,7 +299,8 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	queryCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Shared, today, queryCacheBytes)
 	// The staff's pages too, for each session that asks again.
 	staffCache := web.NewPageCache(db.DataVersion, db.DataChanged, auth.Personal, today, staffCacheBytes)
-	var commits func() (int64, int64) // group commit is SQLite's writer's
+	staffCache.Compression = gzip.BestSpeed // made for one reader, again after every change
+	var commits func() (int64, int64)       // group commit is SQLite's writer's
 	if !database.IsPostgres(cfg.Source) {
 		commits = db.GroupCommits
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/sync/singleflight"
 
@@ -28,6 +29,10 @@ type PageCache struct {
 	// days left), so part of its key.
 	today    func() string
 	maxBytes int
+	// Compression is the gzip level the pages are kept at: the smallest
+	// unless set otherwise, for pages served to many; pages made for one
+	// reader are made often and served to few, and are better made fast.
+	Compression int
 
 	making singleflight.Group // the pages being made, by version and key
 
@@ -52,7 +57,8 @@ func Everyone(echo.Context) (string, bool) { return "", true }
 // today gives the date the pages are made for.
 func NewPageCache(version func(context.Context) (int64, error), changed func(context.Context) (time.Time, error),
 	audience Audience, today func() string, maxBytes int) *PageCache {
-	return &PageCache{version: version, changed: changed, audience: audience, today: today, maxBytes: maxBytes, pages: map[string]*Prepared{}}
+	return &PageCache{version: version, changed: changed, audience: audience, today: today, maxBytes: maxBytes,
+		Compression: gzip.BestCompression, pages: map[string]*Prepared{}}
 }
 
 // Middleware answers a GET from the cache when its audience has the page,
@@ -132,7 +138,7 @@ func (pc *PageCache) make(c echo.Context, next echo.HandlerFunc, version int64, 
 		return nil, err
 	}
 	h := real.Header()
-	page := Prepare(h.Get(echo.HeaderContentType), bytes.Clone(rec.body.Bytes()), changed, h.Get(echo.HeaderCacheControl))
+	page := PrepareAt(pc.Compression, h.Get(echo.HeaderContentType), bytes.Clone(rec.body.Bytes()), changed, h.Get(echo.HeaderCacheControl))
 	page.ContentDisposition = h.Get(echo.HeaderContentDisposition)
 	pc.put(version, key, page)
 	res.Committed = false

@@ -32,8 +32,14 @@ type Prepared struct {
 // headers of a compressed answer would cost more than they save.
 const minCompressed = 1024
 
-// Prepare makes a Prepared of body.
+// Prepare makes a Prepared of body, compressed to the smallest: once per
+// body, for many readers.
 func Prepare(contentType string, body []byte, lastModified time.Time, cacheControl string) *Prepared {
+	return PrepareAt(gzip.BestCompression, contentType, body, lastModified, cacheControl)
+}
+
+// PrepareAt makes a Prepared of body, compressed at level (gzip's).
+func PrepareAt(level int, contentType string, body []byte, lastModified time.Time, cacheControl string) *Prepared {
 	sum := sha256.Sum256(body)
 	p := &Prepared{
 		ContentType: contentType, Body: body, CacheControl: cacheControl,
@@ -42,7 +48,7 @@ func Prepare(contentType string, body []byte, lastModified time.Time, cacheContr
 	}
 	if len(body) >= minCompressed && compressible(contentType) {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // once per body: take the smallest
+		zw, _ := gzip.NewWriterLevel(&buf, level)
 		zw.Write(body)
 		zw.Close()
 		if buf.Len() < len(body) {
