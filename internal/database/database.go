@@ -337,21 +337,52 @@ type Versions struct {
 }
 
 // Versions returns the versions as of now: the answer is never older than
-// the call. They are read for every request that is answered from memory.
+// the call, or, in a context of ReadVersionsOnce, than the first call in
+// it. They are read for every request that is answered from memory.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
-	return db.versions.get(ctx)
+	held, ok := ctx.Value(heldVersionsKey{}).(*heldVersions)
+	if !ok {
+		return db.versions.get(ctx)
+	}
+	held.mu.Lock()
+	defer held.mu.Unlock()
+	if held.read {
+		return held.versions, nil
+	}
+	v, err := db.versions.get(ctx)
+	if err == nil {
+		held.versions, held.read = v, true
+	}
+	return v, err
+}
+
+// ReadVersionsOnce returns a context in which Versions reads the versions
+// once and then answers with what it read: for a request that reads and
+// writes nothing it then reads, which is served as of when it came (the
+// sessions, the kept pages and the console each asked on their own before,
+// and each waited for a read of its own).
+func ReadVersionsOnce(ctx context.Context) context.Context {
+	return context.WithValue(ctx, heldVersionsKey{}, &heldVersions{})
+}
+
+type heldVersionsKey struct{}
+
+type heldVersions struct {
+	mu       sync.Mutex
+	read     bool
+	versions Versions
 }
 
 // DataVersion returns the version of the public record (Versions.Record).
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
-	v, err := db.versions.get(ctx)
+	v, err := db.Versions(ctx)
 	return v.Record, err
 }
 
 // SessionsVersion returns the version of who may be signed in
 // (Versions.Sessions).
 func (db *DB) SessionsVersion(ctx context.Context) (int64, error) {
-	v, err := db.versions.get(ctx)
+	v, err := db.Versions(ctx)
 	return v.Sessions, err
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"shuangshi/internal/database"
 	"shuangshi/internal/database/databasetest"
 )
 
@@ -106,9 +107,93 @@ func TestDataVersionMovesWithTheRecord(t *testing.T) {
 	}
 }
 
+// TestTheOtherVersionsMoveWithWhatTheyFollow checks migrations 25 and 26:
+// an ended session and a changed account move the sessions version, a
+// session seen does not; an update of a project or a target is a touch of
+// the project, at or after the version before it, and moves nothing
+// broad; an assignment and a target moved to another year do. In a
+// context of ReadVersionsOnce the versions are read once.
+func TestTheOtherVersionsMoveWithWhatTheyFollow(t *testing.T) {
+	db := databasetest.Open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	w := db.Write.WithContext(ctx)
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if err := w.Exec(sql, args...).Error; err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	read := func() database.Versions {
+		t.Helper()
+		v, err := db.Versions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	exec("INSERT INTO projects (id, name, category, created_at, updated_at) VALUES (1, '甲路新建工程', 'road', ?, ?)", now, now)
+	exec("INSERT INTO targets (id, year, list, position, project_id, listed_name, deadline, created_at, updated_at) VALUES (1, 2026, 'start', 1, 1, '甲路新建工程', '2026-12-31', ?, ?)", now, now)
+	exec("INSERT INTO users (id, username, role, password_hash, created_at, updated_at) VALUES (1, 'li', 'engineer', 'x', ?, ?)", now, now)
+	exec("INSERT INTO sessions (id, user_id, generation, created_at, seen_at) VALUES ('s', 1, 1, ?, ?)", now, now)
+
+	before := read()
+	exec("UPDATE sessions SET seen_at = ? WHERE id = 's'", now.Add(time.Minute))
+	if after := read(); after.Sessions != before.Sessions {
+		t.Errorf("a session seen moved the sessions version from %d to %d", before.Sessions, after.Sessions)
+	}
+	exec("UPDATE users SET session_generation = session_generation + 1 WHERE id = 1")
+	if after := read(); after.Sessions <= before.Sessions {
+		t.Error("a changed account did not move the sessions version")
+	}
+	before = read()
+	exec("DELETE FROM sessions WHERE id = 's'")
+	if after := read(); after.Sessions <= before.Sessions {
+		t.Error("an ended session did not move the sessions version")
+	}
+
+	before = read()
+	exec("UPDATE targets SET progress = '已开工' WHERE id = 1")
+	exec("UPDATE projects SET delay_reason = '征地' WHERE id = 1")
+	if after := read(); after.Broad != before.Broad || after.Record <= before.Record {
+		t.Errorf("updates of a project and its target: versions %+v, were %+v; want the record's alone to move", after, before)
+	}
+	var touched []int64
+	if err := db.Read.WithContext(ctx).Raw("SELECT project_id FROM console_touches WHERE version >= ?", before.Record).Scan(&touched).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(touched) != 2 || touched[0] != 1 || touched[1] != 1 {
+		t.Errorf("touches since %d: %v, want project 1 twice", before.Record, touched)
+	}
+	before = read()
+	exec("UPDATE targets SET year = 2027 WHERE id = 1")
+	if after := read(); after.Broad <= before.Broad {
+		t.Error("a target moved to another year did not move the broad version")
+	}
+	before = read()
+	exec("INSERT INTO assignments (user_id, project_id, created_at) VALUES (1, 1, ?)", now)
+	if after := read(); after.Broad <= before.Broad {
+		t.Error("an assignment did not move the broad version")
+	}
+
+	once := database.ReadVersionsOnce(ctx)
+	first, err := db.Versions(once)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec("UPDATE projects SET delay_reason = '拆迁' WHERE id = 1")
+	if again, _ := db.Versions(once); again != first {
+		t.Errorf("read once, then %+v, then %+v", first, again)
+	}
+	if now := read(); now.Record <= first.Record {
+		t.Errorf("outside the context the versions stayed at %+v", now)
+	}
+}
+
 func TestDataVersionOnPostgres(t *testing.T) {
 	databasetest.OnPostgres(t, map[string]func(*testing.T){
-		"DataVersionMovesWithTheRecord": TestDataVersionMovesWithTheRecord,
+		"TheOtherVersionsMoveWithWhatTheyFollow": TestTheOtherVersionsMoveWithWhatTheyFollow,
+		"DataVersionMovesWithTheRecord":          TestDataVersionMovesWithTheRecord,
 		"MemoReadsOncePerVersion":       TestMemoReadsOncePerVersion,
 	})
 }

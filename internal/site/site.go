@@ -102,6 +102,19 @@ type Config struct {
 	Now func() time.Time
 }
 
+// versionsOncePerRead has a request that only reads (GET, and HEAD, which
+// is routed as GET) read the versions of the data once: its session, its
+// kept page and the console are all as of when it came. A request that
+// writes reads them again after its write.
+func versionsOncePerRead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodGet {
+			c.SetRequest(c.Request().WithContext(database.ReadVersionsOnce(c.Request().Context())))
+		}
+		return next(c)
+	}
+}
+
 // SessionKeyFile is where the session keys of a SQLite database are kept:
 // beside it.
 func SessionKeyFile(source string) string {
@@ -311,7 +324,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 		Logger:  log, Catalog: catalog, Static: static.All(), Ping: db.Ping,
 		TrustedProxies: cfg.TrustedProxies,
 		HTTPSOnly:      cfg.SecureCookies,
-		PageMiddleware: []echo.MiddlewareFunc{sessions.Middleware, auth.RequireCSRF},
+		PageMiddleware: []echo.MiddlewareFunc{versionsOncePerRead, sessions.Middleware, auth.RequireCSRF},
 		Ceiling:        cfg.Ceiling,
 		PageCache:      pageCache, QueryCache: queryCache, StaffCache: staffCache,
 		Header: header,
