@@ -194,7 +194,7 @@ func TestDataVersionOnPostgres(t *testing.T) {
 	databasetest.OnPostgres(t, map[string]func(*testing.T){
 		"TheOtherVersionsMoveWithWhatTheyFollow": TestTheOtherVersionsMoveWithWhatTheyFollow,
 		"DataVersionMovesWithTheRecord":          TestDataVersionMovesWithTheRecord,
-		"MemoReadsOncePerVersion":       TestMemoReadsOncePerVersion,
+		"MemoReadsOncePerVersion":                TestMemoReadsOncePerVersion,
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -26,6 +27,52 @@ type Prepared struct {
 	ETag         string    // strong, quoted
 	LastModified time.Time // zero for none
 	CacheControl string
+
+	// The header's values, made at the first Serve (the fields above are
+	// set by then) rather than at every one: a kept page is served
+	// thousands of times a second.
+	once   sync.Once
+	header preparedHeader
+}
+
+// preparedHeader are a Prepared's header values, each as the header holds
+// it, for the plain body and the compressed one.
+type preparedHeader struct {
+	contentType, contentDisposition, lastModified, cacheControl []string
+	etag, gzipETag, plainLength, gzipLength                     []string
+}
+
+// Header keys as net/http writes them, so that setting them needs no
+// canonicalizing.
+const (
+	headerETag         = "Etag"
+	headerContentLen   = "Content-Length"
+	headerContentEnc   = "Content-Encoding"
+	headerLastModified = "Last-Modified"
+)
+
+var (
+	gzipEncoding = []string{"gzip"}
+	noCompress   = []string{"1"}
+)
+
+func (p *Prepared) headerValues() *preparedHeader {
+	p.once.Do(func() {
+		h := &p.header
+		one := func(v string) []string {
+			if v == "" {
+				return nil
+			}
+			return []string{v}
+		}
+		h.contentType, h.contentDisposition, h.cacheControl = one(p.ContentType), one(p.ContentDisposition), one(p.CacheControl)
+		if !p.LastModified.IsZero() {
+			h.lastModified = one(p.LastModified.Format(http.TimeFormat))
+		}
+		h.etag, h.gzipETag = one(p.ETag), one(gzipETag(p.ETag))
+		h.plainLength, h.gzipLength = one(strconv.Itoa(len(p.Body))), one(strconv.Itoa(len(p.Gzipped)))
+	})
+	return &p.header
 }
 
 // minCompressed is the size under which a body is sent as it is: the
@@ -72,41 +119,42 @@ func (p *Prepared) Size() int { return len(p.Body) + len(p.Gzipped) }
 
 // Serve sends p, or 304 Not Modified when the request already has it.
 func (p *Prepared) Serve(c echo.Context) error {
+	values := p.headerValues()
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, p.ContentType)
+	h[echo.HeaderContentType] = values.contentType
 	// The plain and the compressed body are two representations, so each
 	// has its own strong validator (RFC 9110 §8.8.3).
 	gzipped := p.Gzipped != nil && acceptsGzip(c.Request())
-	etag := p.ETag
+	etag := values.etag
 	if gzipped {
-		etag = gzipETag(p.ETag)
+		etag = values.gzipETag
 	} else {
 		// Sent as decided here: the compressing middleware would send
 		// another representation under this one's validator.
-		h.Set(gzhttp.HeaderNoCompression, "1")
+		h[gzhttp.HeaderNoCompression] = noCompress
 	}
-	h.Set("ETag", etag)
-	if !p.LastModified.IsZero() {
-		h.Set(echo.HeaderLastModified, p.LastModified.Format(http.TimeFormat))
+	h[headerETag] = etag
+	if values.lastModified != nil {
+		h[headerLastModified] = values.lastModified
 	}
-	if p.CacheControl != "" {
-		h.Set(echo.HeaderCacheControl, p.CacheControl)
+	if values.cacheControl != nil {
+		h[echo.HeaderCacheControl] = values.cacheControl
 	}
-	if p.ContentDisposition != "" {
-		h.Set(echo.HeaderContentDisposition, p.ContentDisposition)
+	if values.contentDisposition != nil {
+		h[echo.HeaderContentDisposition] = values.contentDisposition
 	}
 	AddVary(h, echo.HeaderAcceptEncoding)
-	if notModified(c.Request(), etag, p.LastModified) {
+	if notModified(c.Request(), etag[0], p.LastModified) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := p.Body
+	body, length := p.Body, values.plainLength
 	if gzipped {
 		// The compressing middleware leaves an answer that has an
 		// encoding as it is.
-		h.Set(echo.HeaderContentEncoding, "gzip")
-		body = p.Gzipped
+		h[headerContentEnc] = gzipEncoding
+		body, length = p.Gzipped, values.gzipLength
 	}
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	h[headerContentLen] = length
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := c.Response().Write(body)
 	return err

@@ -142,8 +142,10 @@ func (r *Router) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		h := c.Response().Header()
 		switch c.Request().Method {
 		case http.MethodGet: // HEAD too: it is routed as GET
-			h.Set(echo.HeaderAccessControlAllowOrigin, "*")
-			h.Set(echo.HeaderAccessControlExposeHeaders, "ETag, Content-Disposition")
+			// Set as the header holds them, with values made once: this
+			// is every request for the open data.
+			h[echo.HeaderAccessControlAllowOrigin] = anyOrigin
+			h[echo.HeaderAccessControlExposeHeaders] = openDataExposed
 		case http.MethodOptions:
 			h.Set(echo.HeaderAllow, openDataAllow)
 			if c.Request().Header.Get(echo.HeaderAccessControlRequestMethod) != "" {
@@ -157,6 +159,12 @@ func (r *Router) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// The values of the cross-origin headers of every open-data answer.
+var (
+	anyOrigin       = []string{"*"}
+	openDataExposed = []string{"ETag, Content-Disposition"}
+)
 
 // openDataAllow is what an open-data address may be asked with.
 const openDataAllow = "GET, HEAD, OPTIONS"
