@@ -63,6 +63,7 @@ type Sessions struct {
 	cookies *sessions.CookieStore
 	users   *Store
 	known   *sessionCache
+	decoded *decodedCookies
 	cfg     SessionConfig
 }
 
@@ -75,7 +76,7 @@ func NewSessions(users *Store, cfg SessionConfig) *Sessions {
 	cookies.Options.MaxAge = int(cfg.IdleTimeout.Seconds())
 	cookies.Options.HttpOnly = true
 	cookies.Options.SameSite = http.SameSiteLaxMode
-	return &Sessions{cookies: cookies, users: users, known: newSessionCache(cfg.SessionsVersion), cfg: cfg}
+	return &Sessions{cookies: cookies, users: users, known: newSessionCache(cfg.SessionsVersion), decoded: newDecodedCookies(cfg.Now), cfg: cfg}
 }
 
 // requestState is the session of one request.
@@ -148,7 +149,7 @@ func (s *Sessions) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		r := c.Request()
 		// A cookie that does not decode (a rotated-out key, tampering) is
 		// simply no session.
-		session, _ := s.cookies.Get(r, cookieName)
+		session := s.decoded.session(r, s.cookies, cookieName)
 		st := &requestState{session: session}
 		if err := s.authenticate(r.Context(), st); err != nil {
 			return err
