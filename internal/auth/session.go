@@ -136,7 +136,7 @@ func Personal(c echo.Context) (string, bool) {
 			return "", false // flashes or a stash
 		}
 	}
-	return "session " + hashSessionID(st.id) + " " + token, true
+	return st.id + " " + token, true
 }
 
 // Middleware reads the session cookie, checks that its session still exists

@@ -1,7 +1,6 @@
 package projects
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,34 +45,32 @@ func NewStore(db *database.DB, now func() time.Time) *Store {
 // earliest deadline first.
 func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
 	var targets []Target
-	// One query with its projects joined: a city's open targets are more
-	// than SQLite takes as the parameters of a preload's IN list.
-	// The outcomes are written out, not bound: SQLite uses the partial
-	// index targets_open only for a condition it can see implies its own.
-	err := s.read.WithContext(ctx).Joins("Project").
-		Where("targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL").
-		Order("targets.deadline, targets.year, targets.position").Find(&targets).Error
+	err := s.openTargets(ctx).Order("targets.deadline, targets.year, targets.position").Find(&targets).Error
 	return targets, err
 }
 
 // OpenTargetsOf returns OpenTargets of the projects with the given ids
-// alone, in the same order.
+// alone, in no particular order.
 func (s *Store) OpenTargetsOf(ctx context.Context, projectIDs []int64) ([]Target, error) {
 	var targets []Target
 	for chunk := range slices.Chunk(projectIDs, maxBoundIDs) {
 		var some []Target
-		err := s.read.WithContext(ctx).Joins("Project").
-			Where("targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL AND targets.project_id IN ?", chunk).
-			Find(&some).Error
-		if err != nil {
+		if err := s.openTargets(ctx).Where("targets.project_id IN ?", chunk).Find(&some).Error; err != nil {
 			return nil, err
 		}
 		targets = append(targets, some...)
 	}
-	slices.SortFunc(targets, func(a, b Target) int {
-		return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.Year, b.Year), cmp.Compare(a.Position, b.Position))
-	})
 	return targets, nil
+}
+
+// openTargets is the query of the open targets with their projects. One
+// query with its projects joined: a city's open targets are more than
+// SQLite takes as the parameters of a preload's IN list. The outcomes are
+// written out, not bound: SQLite uses the partial index targets_open only
+// for a condition it can see implies its own.
+func (s *Store) openTargets(ctx context.Context) *gorm.DB {
+	return s.read.WithContext(ctx).Joins("Project").
+		Where("targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL")
 }
 
 // maxBoundIDs is how many ids a statement binds at most, well within

@@ -29,7 +29,7 @@ func openDataSite(t *testing.T) *httptest.Server {
 	cache := NewPageCache(
 		func(context.Context) (int64, error) { return 1, nil },
 		func(context.Context) (time.Time, error) { return time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC), nil },
-		Everyone,
+		everyone,
 		func() string { return "2026-11-26" }, 1<<20)
 	csrf := func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {

@@ -48,9 +48,6 @@ type PageCache struct {
 // or a message waits to be shown.
 type Audience func(echo.Context) (readers string, ok bool)
 
-// Everyone is the audience of a page that every reader gets alike.
-func Everyone(echo.Context) (string, bool) { return "", true }
-
 // NewPageCache returns a cache of at most maxBytes of pages. version reads
 // the data version and changed when it last moved; audience tells the
 // requests that may be answered from the cache and who shares their page;

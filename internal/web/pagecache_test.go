@@ -269,3 +269,6 @@ func TestPageCacheMakesAMissingPageOnce(t *testing.T) {
 
 // slowRequests is how many requests ask for /slow at once.
 const slowRequests = 20
+
+// everyone is the audience of a page that every reader gets alike.
+func everyone(echo.Context) (string, bool) { return "", true }

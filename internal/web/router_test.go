@@ -26,7 +26,7 @@ func TestRoutesDeclareWhatTheFrameDoesWithThem(t *testing.T) {
 			func(context.Context) (time.Time, error) { return time.Time{}, nil }, audience,
 			func() string { return "2026-12-02" }, 1<<20)
 	}
-	pages, queries := newCache(Everyone), newCache(Everyone)
+	pages, queries := newCache(everyone), newCache(everyone)
 	staff := newCache(func(c echo.Context) (string, bool) {
 		reader := c.Request().Header.Get("X-Reader")
 		return reader, reader != ""
