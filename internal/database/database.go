@@ -93,8 +93,9 @@ func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
 			}),
 			// Timestamps are recorded in UTC; pages convert for display.
 			NowFunc: func() time.Time { return time.Now().UTC() },
-			// A statement is prepared once per connection and kept:
-			// preparing was a tenth of a page's time. The cache is
+			// On PostgreSQL a statement is prepared once per connection
+			// and kept: preparing was a tenth of a page's time (SQLite's
+			// driver keeps its own, see dsn). The cache is
 			// bounded, because an IN list of each length is a statement
 			// of its own.
 			PrepareStmt:        prepared,
@@ -144,7 +145,11 @@ func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool)
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 
-	read, err := gorm.Open(sqlite.Open(dsn(path, true)), gormConfig(true))
+	// The readers' statements are kept prepared by the driver, not by GORM:
+	// GORM binds a statement it prepared in a transaction to that
+	// transaction, and every later transaction prepared it again (a
+	// project's page and every update read in one).
+	read, err := gorm.Open(sqlite.Open(dsn(path, true)), gormConfig(false))
 	if err != nil {
 		writeSQL.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
@@ -270,9 +275,10 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "FULL")
-	// The driver keeps each connection's statements prepared: GORM's own
-	// cache cannot serve the writer, whose statements run in a shared
-	// transaction (see groups).
+	// The driver keeps each connection's statements prepared, in and out
+	// of transactions: GORM's own cache cannot serve the writer, whose
+	// statements run in a shared transaction (see groups), nor a reader's
+	// transactions.
 	q.Set("_stmt_cache_size", "128")
 	if readOnly {
 		q.Set("mode", "ro")
