@@ -107,10 +107,14 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 	// One read transaction: one snapshot, and under writes one start
 	// from a cold page cache rather than one per statement.
 	err := s.read.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
-			Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
-			First(&p, id).Error
-		if err != nil {
+		var err error
+		if p, err = readProject(tx, id); err != nil {
+			return err
+		}
+		if p.Targets, err = readTargets(tx, id); err != nil {
+			return err
+		}
+		if p.Plans, err = readPlans(tx, id); err != nil {
 			return err
 		}
 		states, err := listStates(tx)

@@ -388,19 +388,6 @@ func (s *Store) YearSummaries(ctx context.Context) (map[int]YearSummary, error) 
 	return out, nil
 }
 
-// listStates returns the state of every year's list.
-func listStates(db *gorm.DB) (map[int]ListState, error) {
-	var lists []YearList
-	if err := db.Select("year", "state").Find(&lists).Error; err != nil {
-		return nil, err
-	}
-	states := make(map[int]ListState, len(lists))
-	for _, l := range lists {
-		states[l.Year] = l.State
-	}
-	return states, nil
-}
-
 // yearsIn returns the years whose lists are in one of the states.
 func yearsIn(db *gorm.DB, states ...ListState) ([]int, error) {
 	var years []int

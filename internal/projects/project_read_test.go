@@ -1,0 +1,112 @@
+package projects
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+)
+
+// TestAProjectReadByHandIsTheProjectGORMReads: Store.Project scans its
+// columns by hand (project_read.go); whatever a project holds, it must
+// read what GORM reads from the models, and every column of the tables.
+func TestAProjectReadByHandIsTheProjectGORMReads(t *testing.T) {
+	ctx := context.Background()
+	s := seededStore(t)
+	db := s.write.WithContext(ctx)
+
+	// The seed leaves some columns empty everywhere: fill them on a few
+	// projects, so that every column is read with a value and without.
+	var ids []int64
+	if err := db.Model(&Project{}).Order("id").Pluck("id", &ids).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) < 4 {
+		t.Fatalf("the seed has %d projects", len(ids))
+	}
+	filled, removed := ids[1], ids[2]
+	for _, statement := range []struct {
+		sql  string
+		args []any
+	}{
+		{"UPDATE projects SET archived_at = ?, reported_at = ?, approved = ?, approved_version = 3, review_state = 'pending', " +
+			"total_investment = 123456789, percent_complete = 40, delay_reason = '征收', internal_note = '内部', name_en = 'Road', location = '军工路以东', " +
+			"original_planned_start = '2022-01-05', original_planned_completion = '2023-06-30' WHERE id = ?",
+			[]any{s.now().UTC(), s.now().UTC(), `{"progress":"x"}`, filled}},
+		{"INSERT INTO investment_plans (project_id, year, planned, original_planned) VALUES (?, 2022, 5000000, 4000000), (?, 2023, 7000000, NULL)",
+			[]any{filled, filled}},
+		{"UPDATE targets SET outcome_by_hand = ?, removed_reason = '' WHERE project_id = ?", []any{true, filled}},
+		{"UPDATE targets SET removed_at = ?, removed_reason = '移出' WHERE project_id = ?", []any{s.now().UTC(), removed}},
+	} {
+		if err := db.Exec(statement.sql, statement.args...).Error; err != nil {
+			t.Fatalf("%s: %v", statement.sql, err)
+		}
+	}
+	var carried Target
+	if err := db.Where("project_id = ?", ids[3]).Order("year").Take(&carried).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("UPDATE targets SET carried_to_id = ? WHERE id = ?", carried.ID, carried.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+
+	for _, id := range ids {
+		got, err := s.Project(ctx, id)
+		if err != nil {
+			t.Fatalf("Project(%d): %v", id, err)
+		}
+		want := readByGORM(t, s.read.WithContext(ctx), id)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("project %d read by hand:\n%+v\nread by GORM:\n%+v", id, got, want)
+		}
+	}
+	if p, _ := s.Project(ctx, removed); len(p.Targets) != 0 {
+		t.Errorf("a target taken off its list is read: %+v", p.Targets)
+	}
+	if p, _ := s.Project(ctx, filled); p.TotalInvestment == nil || len(p.Plans) != 2 || p.ArchivedAt == nil || p.ApprovedJSON == "" {
+		t.Errorf("the filled project is read without its values: %+v", p)
+	}
+
+	// Every column of the tables is read: a column added by a migration
+	// must be added to the reading too.
+	for _, table := range []struct {
+		model   any
+		columns string
+	}{{&Project{}, projectColumns}, {&Target{}, targetColumns}} {
+		types, err := s.read.Migrator().ColumnTypes(table.model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inTable []string
+		for _, c := range types {
+			inTable = append(inTable, c.Name())
+		}
+		read := strings.Split(table.columns, ", ")
+		slices.Sort(inTable)
+		slices.Sort(read)
+		if !slices.Equal(inTable, read) {
+			t.Errorf("%T: the table has the columns %v, the reading reads %v", table.model, inTable, read)
+		}
+	}
+}
+
+// readByGORM is Store.Project as GORM reads it.
+func readByGORM(t *testing.T, db *gorm.DB, id int64) Project {
+	t.Helper()
+	var p Project
+	err := db.Preload("Targets", func(db *gorm.DB) *gorm.DB { return db.Order("year, position") }).
+		Preload("Plans", func(db *gorm.DB) *gorm.DB { return db.Order("year") }).
+		First(&p, id).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := listStates(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	markListStates([]Project{p}, states)
+	return p
+}
