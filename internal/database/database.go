@@ -53,6 +53,9 @@ type DB struct {
 	versionOnce sync.Mutex
 	version     *sql.Stmt
 	versions    *sharedRead
+	// wal, on SQLite, tells when nothing was committed since the versions
+	// were last read (see walIndex); nil on PostgreSQL.
+	wal *walIndex
 
 	// checkpoints is SQLite's connection for checkpoints, made in the
 	// background until stop is closed; nil on PostgreSQL.
@@ -182,6 +185,7 @@ func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool)
 	checkpoints.SetMaxOpenConns(1)
 	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, path: path, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
 	db.versions = newSharedRead(db.readVersions)
+	db.wal = watchWALIndex(path)
 	go db.checkpointEvery(checkpointInterval)
 	return db, nil
 }
@@ -348,16 +352,37 @@ type Versions struct {
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	held, ok := ctx.Value(heldVersionsKey{}).(*heldVersions)
 	if !ok {
-		return db.versions.get(ctx)
+		return db.currentVersions(ctx)
 	}
 	held.mu.Lock()
 	defer held.mu.Unlock()
 	if held.read {
 		return held.versions, nil
 	}
-	v, err := db.versions.get(ctx)
+	v, err := db.currentVersions(ctx)
 	if err == nil {
 		held.versions, held.read = v, true
+	}
+	return v, err
+}
+
+// currentVersions returns the versions as of now: as last read, when
+// SQLite's WAL-index shows no commit since; otherwise read, shared with
+// the callers who ask at the same moment.
+func (db *DB) currentVersions(ctx context.Context) (Versions, error) {
+	if db.wal == nil {
+		return db.versions.get(ctx)
+	}
+	header, whole := db.wal.readHeader()
+	if whole {
+		if v, ok := db.wal.unchanged(header); ok {
+			return v, nil
+		}
+	}
+	// The read begins after the header was read (see sharedRead.get).
+	v, err := db.versions.get(ctx)
+	if err == nil && whole {
+		db.wal.remember(header, v)
 	}
 	return v, err
 }
@@ -488,6 +513,9 @@ func (db *DB) Close() error {
 	}
 	if db.version != nil {
 		errs = append(errs, db.version.Close())
+	}
+	if db.wal != nil {
+		errs = append(errs, db.wal.Close())
 	}
 	closed := map[*sql.DB]bool{} // on PostgreSQL both sides share one pool
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
