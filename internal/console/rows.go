@@ -100,7 +100,7 @@ type Filter struct {
 }
 
 // Keep reports whether a row passes the filter.
-func (f Filter) Keep(r Row) bool {
+func (f Filter) Keep(r *Row) bool {
 	switch {
 	case f.Year != 0 && r.Target.Year != f.Year,
 		f.List != "" && r.Target.List != f.List,
@@ -121,7 +121,7 @@ func (f Filter) Keep(r Row) bool {
 func (f Filter) Apply(rows []Row) []Row {
 	var kept []Row
 	for _, r := range rows {
-		if f.Keep(r) {
+		if f.Keep(&r) {
 			kept = append(kept, r)
 		}
 	}
