@@ -5,6 +5,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,21 +189,26 @@ func mergeRows(kept, fresh []*Row, touched []int64) (rows, gone []*Row) {
 		touchedIDs[id] = true
 	}
 	rows = make([]*Row, 0, len(kept)+len(fresh))
-	i, j := 0, 0
-	for i < len(kept) || j < len(fresh) {
-		if i < len(kept) && touchedIDs[kept[i].Target.ProjectID] {
-			gone = append(gone, kept[i])
-			i++
-			continue
-		}
-		if j == len(fresh) || (i < len(kept) && compareRows(kept[i], fresh[j], "", false) <= 0) {
-			rows = append(rows, kept[i])
-			i++
-		} else {
-			rows = append(rows, fresh[j])
-			j++
+	keep := func(run []*Row) {
+		for _, r := range run {
+			if touchedIDs[r.Target.ProjectID] {
+				gone = append(gone, r)
+			} else {
+				rows = append(rows, r)
+			}
 		}
 	}
+	// A save brings a few fresh rows into thousands: each fresh row's
+	// place is found by halving, not by comparing it with every kept row
+	// before it. A kept row equal to a fresh one goes first.
+	i := 0
+	for _, f := range fresh {
+		before := sort.Search(len(kept)-i, func(k int) bool { return compareRows(kept[i+k], f, "", false) > 0 })
+		keep(kept[i : i+before])
+		i += before
+		rows = append(rows, f)
+	}
+	keep(kept[i:])
 	return rows, gone
 }
 
