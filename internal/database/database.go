@@ -58,8 +58,12 @@ type DB struct {
 	wal *walIndex
 
 	// checkpoints is SQLite's connection for checkpoints, made in the
-	// background until stop is closed; nil on PostgreSQL.
+	// background until stop is closed; nil on PostgreSQL. It is held from
+	// Open to Close (checkpointer), which also keeps the WAL-index that
+	// wal reads the same file: SQLite deletes it when the last connection
+	// to the database closes.
 	checkpoints   *sql.DB
+	checkpointer  *sql.Conn
 	stop, stopped chan struct{}
 	stopOnce      sync.Once
 }
@@ -183,7 +187,14 @@ func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool)
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	checkpoints.SetMaxOpenConns(1)
-	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, path: path, checkpoints: checkpoints, stop: make(chan struct{}), stopped: make(chan struct{})}
+	checkpointer, err := checkpoints.Conn(ctx)
+	if err != nil {
+		writeSQL.Close()
+		readSQL.Close()
+		checkpoints.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := &DB{Write: write, Read: read, dialect: goose.DialectSQLite3, path: path, checkpoints: checkpoints, checkpointer: checkpointer, stop: make(chan struct{}), stopped: make(chan struct{})}
 	db.versions = newSharedRead(db.readVersions)
 	db.wal = watchWALIndex(path)
 	go db.checkpointEvery(checkpointInterval)
@@ -206,7 +217,7 @@ func (db *DB) checkpointEvery(interval time.Duration) {
 		case <-tick.C:
 			// A checkpoint that fails (a busy file) is tried again at the
 			// next tick; the WAL keeps every commit meanwhile.
-			db.checkpoints.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			db.checkpointer.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
 		}
 	}
 }
@@ -508,14 +519,12 @@ func (db *DB) Close() error {
 		db.stopOnce.Do(func() { // Close may be called again
 			close(db.stop)
 			<-db.stopped
+			errs = append(errs, db.checkpointer.Close())
 		})
 		errs = append(errs, db.checkpoints.Close())
 	}
 	if db.version != nil {
 		errs = append(errs, db.version.Close())
-	}
-	if db.wal != nil {
-		errs = append(errs, db.wal.Close())
 	}
 	closed := map[*sql.DB]bool{} // on PostgreSQL both sides share one pool
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
@@ -525,6 +534,12 @@ func (db *DB) Close() error {
 			err = sqlDB.Close()
 		}
 		errs = append(errs, err)
+	}
+	if db.wal != nil {
+		// Last: closing any descriptor of a file releases every POSIX
+		// lock this process holds on it, SQLite's own on the -shm among
+		// them, so it waits until SQLite's connections are closed.
+		errs = append(errs, db.wal.Close())
 	}
 	return errors.Join(errs...)
 }

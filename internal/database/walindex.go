@@ -19,7 +19,9 @@ import (
 // before the first on every change, so that a reader who finds them equal
 // (and isInit, byte 12, set) has read a whole header. A header read while
 // it changes, or not read at all, is no answer: the versions are then
-// read as before.
+// read as before. The file stays the same while the database is open:
+// SQLite deletes it only when the last connection to the database
+// closes, and the checkpoints' connection is held open until Close.
 type walIndex struct {
 	file *os.File
 
@@ -69,4 +71,8 @@ func (w *walIndex) remember(header [walIndexHeaderSize]byte, versions Versions) 
 	w.header, w.versions, w.known = header, versions, true
 }
 
+// Close closes the WAL-index. It must come after SQLite's connections to
+// the database are closed: closing a descriptor of a file releases all
+// the POSIX locks the process holds on it, SQLite's included (see
+// DB.Close).
 func (w *walIndex) Close() error { return w.file.Close() }
