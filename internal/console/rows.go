@@ -117,17 +117,6 @@ func (f Filter) Keep(r *Row) bool {
 	return true
 }
 
-// Apply returns the rows the filter keeps.
-func (f Filter) Apply(rows []Row) []Row {
-	var kept []Row
-	for _, r := range rows {
-		if f.Keep(&r) {
-			kept = append(kept, r)
-		}
-	}
-	return kept
-}
-
 // SortColumns are the columns the lists can be sorted by.
 func SortColumns() []string {
 	return []string{"project", "list", "deadline", "days", "unit", "engineers", "updated", "reason", "pace"}
@@ -236,31 +225,4 @@ func names(users []auth.User) string {
 		b.WriteByte(',')
 	}
 	return b.String()
-}
-
-// Counts are the sizes of the groups, shown at the top of the lists.
-type Counts struct {
-	Overdue int
-	AtRisk  int
-	Behind  int
-	Stale   int
-}
-
-// Count counts the rows by group, and those whose project is stale.
-func Count(rows []Row) Counts {
-	var c Counts
-	for _, r := range rows {
-		switch r.Status {
-		case projects.StatusOverdue:
-			c.Overdue++
-		case projects.StatusAtRisk:
-			c.AtRisk++
-		default:
-			c.Behind++
-		}
-		if r.Stale {
-			c.Stale++
-		}
-	}
-	return c
 }
