@@ -2,6 +2,7 @@ package database
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"sync"
 )
@@ -75,4 +76,9 @@ func (w *walIndex) remember(header [walIndexHeaderSize]byte, versions Versions) 
 // the database are closed: closing a descriptor of a file releases all
 // the POSIX locks the process holds on it, SQLite's included (see
 // DB.Close).
-func (w *walIndex) Close() error { return w.file.Close() }
+func (w *walIndex) Close() error {
+	if err := w.file.Close(); !errors.Is(err, os.ErrClosed) { // DB.Close may be called again
+		return err
+	}
+	return nil
+}
