@@ -72,6 +72,14 @@ type Scenario struct {
 	Alone bool
 }
 
+// concurrency is how many clients drive the scenario under load.
+func (s Scenario) concurrency(load Load) int {
+	if s.Alone {
+		return 1
+	}
+	return load.Concurrency
+}
+
 // The scenarios, in the order they are driven and reported, with the
 // budgets of issue 19.
 var scenarios = []Scenario{
@@ -271,9 +279,7 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	for _, i := range writers { // warmed up and measured in one go
 		fmt.Fprintf(cfg.Out, "  %s\n", scenarios[i].Name)
 		load := cfg.Load
-		if scenarios[i].Alone {
-			load.Concurrency = 1
-		}
+		load.Concurrency = scenarios[i].concurrency(cfg.Load)
 		spells[i] = []Result{Drive(ctx, drives[i].client, load, drives[i].next, drives[i].check)}
 	}
 	for i := range drives {
@@ -296,12 +302,8 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		for i := range drives {
 			name := filepath.Join(cfg.Profiles, fmt.Sprintf("cpu-%d-%d.pprof", n, i))
 			fmt.Fprintf(cfg.Out, "  profiling: %s, to %s\n", scenarios[i].Name, name)
-			concurrency := cfg.Load.Concurrency
-			if scenarios[i].Alone {
-				concurrency = 1
-			}
 			if err := profile(ctx, profiler, name, func(ctx context.Context) {
-				Drive(ctx, drives[i].client, Load{Concurrency: concurrency, Duration: profileWarmup + profileTime + time.Second}, drives[i].next, drives[i].check)
+				Drive(ctx, drives[i].client, Load{Concurrency: scenarios[i].concurrency(cfg.Load), Duration: profileWarmup + profileTime + time.Second}, drives[i].next, drives[i].check)
 			}); err != nil {
 				return m, err
 			}
