@@ -9,7 +9,7 @@ import (
 
 // A project is read by every progress update, before the save, and by
 // every page of it. GORM's reading, matching columns to fields by
-// reflection for each row, cost more than twice SQLite's own work (580
+// reflection for each row, cost more than twice SQLite's own work (661
 // allocations for a project with one target), so the project, its targets,
 // its plans and the lists' states are read here column by column.
 // TestAProjectReadByHandIsTheProjectGORMReads holds these columns to the
