@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -80,30 +81,46 @@ func (h *Handler) showDashboard(c echo.Context) error {
 		row.Category = string(cf.Category)
 		page.Categories = append(page.Categories, row)
 	}
-	// The same figures for this year and the years before it, side by side.
-	for _, y := range years {
-		if y > year {
+	// The same figures for this year and the years before it, side by
+	// side. This year's are made; the others are read one at a time, and
+	// only their figures kept: in a large city each year is thousands of
+	// targets.
+	thisYear := figureRow(whole)
+	thisYear.Year = year
+	for _, other := range years {
+		switch {
+		case other > year:
+			continue
+		case other == year:
+			page.Years = append(page.Years, thisYear)
+			page.MoneyYears = append(page.MoneyYears, page.MoneyTotal)
 			continue
 		}
-		yearTargets := targets
-		money := page.MoneyTotal
-		if y != year {
-			other, err := h.projects.Year(ctx, y, projects.AudienceOf(ctx))
-			if err != nil {
-				return err
-			}
-			yearTargets = other.Targets
-			if _, money, err = h.yearMoney(ctx, other, settings, today); err != nil {
-				return err
-			}
+		row, money, err := h.yearRow(ctx, other, settings, today)
+		if err != nil {
+			return err
 		}
-		f, _ := YearFigures(yearTargets, h.rule, today)
-		row := figureRow(f)
-		row.Year = y
 		page.Years = append(page.Years, row)
 		page.MoneyYears = append(page.MoneyYears, money)
 	}
 	return web.Render(c, http.StatusOK, views.Dashboard(page))
+}
+
+// yearRow reads year and returns its figures and its money, for the
+// dashboard's years side by side.
+func (h *Handler) yearRow(ctx context.Context, year int, settings projects.Settings, today civil.Date) (views.FigureRow, views.MoneyRow, error) {
+	y, err := h.projects.Year(ctx, year, projects.AudienceOf(ctx))
+	if err != nil {
+		return views.FigureRow{}, views.MoneyRow{}, err
+	}
+	_, money, err := h.yearMoney(ctx, y, settings, today)
+	if err != nil {
+		return views.FigureRow{}, views.MoneyRow{}, err
+	}
+	f, _ := YearFigures(y.Targets, h.rule, today)
+	row := figureRow(f)
+	row.Year = year
+	return row, money, nil
 }
 
 func (h *Handler) showTimeline(c echo.Context) error {

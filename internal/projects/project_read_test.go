@@ -10,9 +10,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// TestAProjectReadByHandIsTheProjectGORMReads: Store.Project scans its
-// columns by hand (project_read.go); whatever a project holds, it must
-// read what GORM reads from the models, and every column of the tables.
+// TestAProjectReadByHandIsTheProjectGORMReads: Store.Project, a year's
+// list, the open targets and a year's plans and reports are scanned column
+// by column (project_read.go); whatever they hold, they must read what
+// GORM reads from the models, and every column of the tables.
 func TestAProjectReadByHandIsTheProjectGORMReads(t *testing.T) {
 	ctx := context.Background()
 	s := seededStore(t)
@@ -70,12 +71,106 @@ func TestAProjectReadByHandIsTheProjectGORMReads(t *testing.T) {
 		t.Errorf("the filled project is read without its values: %+v", p)
 	}
 
+	// A year's list and the open targets, each target with its project,
+	// are read by hand as well (readListed).
+	read := s.read.WithContext(ctx)
+	for _, year := range []int{2022, 2023} {
+		got, err := readListed(read, "targets.year = ?", "targets.position", year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []Target
+		if err := read.Joins("Project").Where("targets.year = ?", year).Order("targets.position").Find(&want).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("the targets of %d read by hand:\n%+v\nread by GORM:\n%+v", year, got, want)
+		}
+	}
+	open, err := s.OpenTargets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantOpen []Target
+	err = read.Joins("Project").Where(openTarget).Order("targets.deadline, targets.year, targets.position").Find(&wantOpen).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) == 0 || !reflect.DeepEqual(open, wantOpen) {
+		t.Errorf("the open targets read by hand:\n%+v\nread by GORM:\n%+v", open, wantOpen)
+	}
+
+	// A year's plans and monthly reports: the newest filing of each month,
+	// of a filer's account and of one since removed.
+	var user int64
+	err = db.Raw("INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES ('gong', 'engineer', 'x', ?, ?) RETURNING id",
+		s.now().UTC(), s.now().UTC()).Scan(&user).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, filing := range []struct {
+		project      int64
+		month        int
+		completed    int64
+		approved     bool
+		user         *int64
+		progress, by string
+	}{
+		{filled, 1, 1000000, true, &user, "开挖", "龚工"},
+		{filled, 1, 1200000, false, nil, "开挖完成", ""}, // supersedes the one before, not yet approved
+		{filled, 2, 2500000, true, nil, "", "已注销"},
+		{ids[0], 3, 100, true, &user, "进场", "龚工"},
+	} {
+		err := db.Exec("INSERT INTO monthly_reports (project_id, year, month, completed, progress, approved, user_id, user_name, filed_at) VALUES (?, 2023, ?, ?, ?, ?, ?, ?, ?)",
+			filing.project, filing.month, filing.completed, filing.progress, filing.approved, filing.user, filing.by, s.now().UTC()).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, publicOnly := range []bool{false, true} {
+		got, err := s.ReportsOfYear(ctx, 2023, publicOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newest := read.Model(&MonthlyReport{}).Select("MAX(id)").Where("year = 2023 AND month <= 12").Group("project_id, month")
+		if publicOnly {
+			newest = newest.Where("approved")
+		}
+		var reports []MonthlyReport
+		if err := read.Where("id IN (?)", newest).Order("project_id, month").Find(&reports).Error; err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64][]MonthlyReport{}
+		for _, r := range reports {
+			want[r.ProjectID] = append(want[r.ProjectID], r)
+		}
+		if len(got[filled]) != 2 || !reflect.DeepEqual(got, want) {
+			t.Errorf("the reports of 2023 (public only: %v) read by hand:\n%+v\nread by GORM:\n%+v", publicOnly, got, want)
+		}
+	}
+	plans, err := s.PlansOfYear(ctx, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantPlans []InvestmentPlan
+	if err := read.Where("year = 2022").Find(&wantPlans).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != len(wantPlans) || len(plans) == 0 {
+		t.Errorf("the plans of 2022: %+v, GORM reads %+v", plans, wantPlans)
+	}
+	for _, plan := range wantPlans {
+		if !reflect.DeepEqual(plans[plan.ProjectID], plan) {
+			t.Errorf("the plan of project %d in 2022 read by hand: %+v, by GORM: %+v", plan.ProjectID, plans[plan.ProjectID], plan)
+		}
+	}
+
 	// Every column of the tables is read: a column added by a migration
 	// must be added to the reading too.
 	for _, table := range []struct {
 		model   any
 		columns string
-	}{{&Project{}, projectColumns}, {&Target{}, targetColumns}} {
+	}{{&Project{}, projectColumns}, {&Target{}, targetColumns}, {&MonthlyReport{}, reportColumns}} {
 		types, err := s.read.Migrator().ColumnTypes(table.model)
 		if err != nil {
 			t.Fatal(err)

@@ -136,6 +136,10 @@ func (a Approved) apply(t Target, waiting bool) Target {
 // publicTarget returns target t, with its project, as the public reads
 // them under review (see Project.Public).
 func publicTarget(t Target) (Target, error) {
+	if t.Project.ApprovedJSON == "" { // as Public reads it, without the copies
+		t.Project.Targets = nil
+		return t, nil
+	}
 	p := t.Project
 	p.Targets = []Target{t}
 	public, err := p.Public()

@@ -44,9 +44,7 @@ func NewStore(db *database.DB, now func() time.Time) *Store {
 // achieved) and not carried into a later list, each with its project,
 // earliest deadline first.
 func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
-	var targets []Target
-	err := s.openTargets(ctx).Order("targets.deadline, targets.year, targets.position").Find(&targets).Error
-	return targets, err
+	return readListed(s.read.WithContext(ctx), openTarget, "targets.deadline, targets.year, targets.position")
 }
 
 // OpenTargetsOf returns OpenTargets of the projects with the given ids
@@ -54,8 +52,8 @@ func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
 func (s *Store) OpenTargetsOf(ctx context.Context, projectIDs []int64) ([]Target, error) {
 	var targets []Target
 	for chunk := range slices.Chunk(projectIDs, maxBoundIDs) {
-		var some []Target
-		if err := s.openTargets(ctx).Where("targets.project_id IN ?", chunk).Find(&some).Error; err != nil {
+		some, err := readListed(s.read.WithContext(ctx), openTarget+" AND targets.project_id IN ?", "", chunk)
+		if err != nil {
 			return nil, err
 		}
 		targets = append(targets, some...)
@@ -63,15 +61,12 @@ func (s *Store) OpenTargetsOf(ctx context.Context, projectIDs []int64) ([]Target
 	return targets, nil
 }
 
-// openTargets is the query of the open targets with their projects. One
-// query with its projects joined: a city's open targets are more than
-// SQLite takes as the parameters of a preload's IN list. The outcomes are
-// written out, not bound: SQLite uses the partial index targets_open only
-// for a condition it can see implies its own.
-func (s *Store) openTargets(ctx context.Context) *gorm.DB {
-	return s.read.WithContext(ctx).Joins("Project").
-		Where("targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL")
-}
+// openTarget is the condition of an open target, read with its project in
+// one query: a city's open targets are more than SQLite takes as the
+// parameters of a preload's IN list. The outcomes are written out, not
+// bound: SQLite uses the partial index targets_open only for a condition
+// it can see implies its own.
+const openTarget = "targets.outcome IN ('pending', 'partial') AND targets.carried_to_id IS NULL"
 
 // maxBoundIDs is how many ids a statement binds at most, well within
 // what SQLite and PostgreSQL take.
@@ -114,7 +109,7 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 		if p.Targets, err = readTargets(tx, id); err != nil {
 			return err
 		}
-		if p.Plans, err = readPlans(tx, id); err != nil {
+		if p.Plans, err = readPlans(tx, "project_id = ?", id); err != nil {
 			return err
 		}
 		states, err := listStates(tx)

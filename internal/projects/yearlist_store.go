@@ -79,8 +79,7 @@ func (s *Store) Year(ctx context.Context, year int, audience Audience) (Year, er
 	if !audience.Shows(y) {
 		return Year{}, missing
 	}
-	var targets []Target
-	err = db.Joins("Project").Where("targets.year = ?", year).Order("targets.position").Find(&targets).Error
+	targets, err := readListed(db, "targets.year = ?", "targets.position", year)
 	if err != nil {
 		return Year{}, fmt.Errorf("targets of %d: %w", year, err)
 	}
@@ -91,11 +90,12 @@ func (s *Store) Year(ctx context.Context, year int, audience Audience) (Year, er
 		return Year{}, err
 	}
 	if audience == ThePublic {
-		if targets, err = s.reviewed(targets); err != nil {
+		if err := s.reviewed(targets); err != nil {
 			return Year{}, err
 		}
 	}
-	out := Year{YearList: y, Targets: Number(targets, y.State)}
+	number(targets, y.State)
+	out := Year{YearList: y, Targets: targets}
 	if out.AsOf, err = yearAsOf(db, y); err != nil {
 		return Year{}, err
 	}
@@ -406,9 +406,7 @@ func ids(targets []Target) []int64 {
 
 // listed returns the targets of a year still listed, in position order.
 func listed(tx *gorm.DB, year int) ([]Target, error) {
-	var targets []Target
-	err := tx.Joins("Project").Where("targets.year = ?", year).Order("targets.position").Find(&targets).Error
-	return targets, err
+	return readListed(tx, "targets.year = ?", "targets.position", year)
 }
 
 // AdoptYears gives every year that has targets and no life cycle yet its
