@@ -150,10 +150,7 @@ func readNewPassword(ctx context.Context, stdin io.Reader, stdout io.Writer, use
 	if err := auth.CheckPassword(password, username); err != nil {
 		return "", fmt.Errorf("password: %w (%d to %d characters, not the username)", err, auth.MinPasswordLength, auth.MaxPasswordLength)
 	}
-	hasher, err := auth.NewHasher()
-	if err != nil {
-		return "", err
-	}
+	hasher := auth.NewHasher()
 	return hasher.Hash(ctx, password)
 }
 

@@ -6,15 +6,28 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alexedwards/argon2id"
 )
 
-func newTestHasher(t *testing.T, limits HasherLimits) *Hasher {
-	t.Helper()
-	h, err := NewHasherWith(limits)
+// TestTheUnknownAccountHashCostsWhatAPasswordDoes: a sign-in naming no
+// account is checked against unknownAccount, which must cost what a
+// stored password's check costs (the same parameters), and never match.
+func TestTheUnknownAccountHashCostsWhatAPasswordDoes(t *testing.T) {
+	params, salt, key, err := argon2id.DecodeHash(unknownAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h
+	want := passwordParams
+	if *params != want || len(salt) != int(want.SaltLength) || len(key) != int(want.KeyLength) {
+		t.Errorf("the unknown account's hash has %+v (salt %d, key %d bytes), passwords %+v", *params, len(salt), len(key), want)
+	}
+	h := NewHasherWith(DefaultHasherLimits())
+	for _, password := range []string{"", "a-good-password-1", "password"} {
+		if ok, err := h.Verify(t.Context(), password, "", Ordinary); ok || err != nil {
+			t.Errorf("an unknown account with %q: signed in %v, %v", password, ok, err)
+		}
+	}
 }
 
 // holdSlot takes a hashing slot until the test releases it, as a hash in
@@ -42,7 +55,7 @@ func waitQueued(t *testing.T, h *Hasher, p Priority, n int) {
 }
 
 func TestHasherRefusesBeyondItsQueueAtOnce(t *testing.T) {
-	h := newTestHasher(t, HasherLimits{Slots: 1, MaxQueue: 1, MaxWait: time.Hour})
+	h := NewHasherWith(HasherLimits{Slots: 1, MaxQueue: 1, MaxWait: time.Hour})
 	holdSlot(t, h)
 	waited := make(chan error, 1)
 	go func() {
@@ -73,7 +86,7 @@ func TestHasherRefusesBeyondItsQueueAtOnce(t *testing.T) {
 }
 
 func TestHasherWaitIsBounded(t *testing.T) {
-	h := newTestHasher(t, HasherLimits{Slots: 1, MaxQueue: 8, MaxWait: 20 * time.Millisecond})
+	h := NewHasherWith(HasherLimits{Slots: 1, MaxQueue: 8, MaxWait: 20 * time.Millisecond})
 	holdSlot(t, h)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -101,7 +114,7 @@ func TestHasherWaitIsBounded(t *testing.T) {
 }
 
 func TestHasherServesPreferredRequestsFirst(t *testing.T) {
-	h := newTestHasher(t, HasherLimits{Slots: 1, MaxQueue: 4, MaxWait: time.Hour})
+	h := NewHasherWith(HasherLimits{Slots: 1, MaxQueue: 4, MaxWait: time.Hour})
 	holdSlot(t, h)
 	var mu sync.Mutex
 	var order []Priority

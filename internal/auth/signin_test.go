@@ -16,10 +16,7 @@ func newTestAuthenticator(t *testing.T) (*Authenticator, *Store, *clocktest.Cloc
 	s, clock, _ := newTestStore(t)
 	// These tests are about the throttle: a queue that never turns a guess
 	// away as busy, however loaded the machine running them.
-	hasher, err := NewHasherWith(HasherLimits{Slots: 2, MaxQueue: 64, MaxWait: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hasher := NewHasherWith(HasherLimits{Slots: 2, MaxQueue: 64, MaxWait: time.Minute})
 	hash, err := hasher.Hash(context.Background(), "the-right-password")
 	if err != nil {
 		t.Fatal(err)

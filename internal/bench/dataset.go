@@ -224,10 +224,7 @@ func addPhotos(ctx context.Context, db *database.DB, clock func() time.Time, set
 // addStaff creates the benchmark's accounts and assigns the engineer the
 // projects the writers update.
 func addStaff(ctx context.Context, db *database.DB, clock func() time.Time, set *Dataset) error {
-	hasher, err := auth.NewHasher()
-	if err != nil {
-		return err
-	}
+	hasher := auth.NewHasher()
 	hash, err := hasher.Hash(ctx, Password)
 	if err != nil {
 		return err

@@ -280,10 +280,7 @@ func wire(ctx context.Context, db *database.DB, cfg Config) (*Site, error) {
 	}
 	hashing := auth.DefaultHasherLimits()
 	hashing.Reserve = cfg.ReserveForHashes
-	hasher, err := auth.NewHasherWith(hashing)
-	if err != nil {
-		return nil, err
-	}
+	hasher := auth.NewHasherWith(hashing)
 	users := auth.NewStore(db, now)
 	if err := warnOfUnreachableUsernames(ctx, users, log); err != nil {
 		return nil, err

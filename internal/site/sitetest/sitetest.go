@@ -156,10 +156,7 @@ func NewEditing(t *testing.T, change ...func(*site.Config)) *Site {
 // account's password through the store.
 func Hash(t *testing.T, password string) string {
 	t.Helper()
-	hasher, err := auth.NewHasher()
-	if err != nil {
-		t.Fatal(err)
-	}
+	hasher := auth.NewHasher()
 	hash, err := hasher.Hash(context.Background(), password)
 	if err != nil {
 		t.Fatal(err)
