@@ -10,8 +10,8 @@ import (
 )
 
 // TestTheMemoryLimitMakesRoomForTheHashes: the limit is the site's own
-// between sign-ins, and makes room for an argon2id buffer for each hash
-// under way while they run; under GOMEMLIMIT it is left alone.
+// between sign-ins and while one hash runs, and makes room for an argon2id
+// buffer for each further hash at once; under GOMEMLIMIT it is left alone.
 func TestTheMemoryLimitMakesRoomForTheHashes(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
 	oldGC := debug.SetGCPercent(-1)
@@ -31,9 +31,18 @@ func TestTheMemoryLimitMakesRoomForTheHashes(t *testing.T) {
 	if _, err := hasher.Hash(t.Context(), "a-good-password-1"); err != nil {
 		t.Fatal(err)
 	}
-	want := []int64{memoryLimit + auth.HashMemory, memoryLimit}
+	want := []int64{memoryLimit, memoryLimit}
 	if !slices.Equal(seen, want) {
 		t.Errorf("memory limits during a hash and after: %v MiB, want %v", mib(seen), mib(want))
+	}
+	seen = nil
+	for _, hashing := range []int64{auth.HashMemory, 2 * auth.HashMemory, auth.HashMemory, 0} {
+		reserve(hashing)
+		seen = append(seen, limit())
+	}
+	want = []int64{memoryLimit, memoryLimit + auth.HashMemory, memoryLimit, memoryLimit}
+	if !slices.Equal(seen, want) {
+		t.Errorf("memory limits as one hash, two, one and none run: %v MiB, want %v", mib(seen), mib(want))
 	}
 
 	debug.SetMemoryLimit(old)
