@@ -310,10 +310,8 @@ func (s *Store) Paces(ctx context.Context, targets []Target, settings Settings, 
 		Month     *int // the filing's; nil without one
 		Completed *money.Amount
 	}
-	byID := make(map[int64]Target, len(targets))
 	ids := make([]int64, 0, len(targets))
 	for _, t := range targets {
-		byID[t.ID] = t
 		ids = append(ids, t.ID)
 	}
 	db := s.read.WithContext(ctx)
@@ -336,7 +334,7 @@ func (s *Store) Paces(ctx context.Context, targets []Target, settings Settings, 
 				filed = []MonthlyReport{{Year: r.Year, Month: *r.Month, Completed: *r.Completed}}
 			}
 			planned := r.Planned
-			if paced, ok := settings.Pace.PaceAsOf(&planned, filed, byID[r.TargetID].Year, today, settings.ReportDay); ok {
+			if paced, ok := settings.Pace.PaceAsOf(&planned, filed, r.Year, today, settings.ReportDay); ok {
 				out[r.TargetID] = paced
 			}
 		}

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,10 +104,11 @@ func readTargets(tx *gorm.DB, id int64) ([]Target, error) {
 
 // readListed reads the targets on their lists that where selects (SQL
 // that names the table targets, with args), each with its project, in the
-// order that orderBy gives. A year's list and the open targets are read
-// this way: thousands of rows in a large city, which GORM's reading made
-// the biggest allocations of the pages built from them.
-func readListed(tx *gorm.DB, where, orderBy string, args ...any) ([]Target, error) {
+// order that orderBy gives, at most limit of them (0: all). A year's list
+// and the open targets are read this way: thousands of rows in a large
+// city, which GORM's reading made the biggest allocations of the pages
+// built from them.
+func readListed(tx *gorm.DB, where, orderBy string, limit int, args ...any) ([]Target, error) {
 	query := "SELECT " + qualified("targets", targetColumns) + ", " + qualified("p", projectColumns) +
 		" FROM targets JOIN projects p ON p.id = targets.project_id" +
 		" WHERE targets.removed_at IS NULL AND (" + where + ")"
@@ -119,6 +121,10 @@ func readListed(tx *gorm.DB, where, orderBy string, args ...any) ([]Target, erro
 	var count int
 	if err := tx.Raw("SELECT count(*) FROM targets WHERE targets.removed_at IS NULL AND ("+where+")", args...).Row().Scan(&count); err != nil {
 		return nil, err
+	}
+	if limit > 0 {
+		query += " LIMIT " + strconv.Itoa(limit)
+		count = min(count, limit)
 	}
 	rows, err := tx.Raw(query, args...).Rows()
 	if err != nil {

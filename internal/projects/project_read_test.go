@@ -75,7 +75,7 @@ func TestAProjectReadByHandIsTheProjectGORMReads(t *testing.T) {
 	// are read by hand as well (readListed).
 	read := s.read.WithContext(ctx)
 	for _, year := range []int{2022, 2023} {
-		got, err := readListed(read, "targets.year = ?", "targets.position", year)
+		got, err := readListed(read, "targets.year = ?", "targets.position", 0, year)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,4 +204,52 @@ func readByGORM(t *testing.T, db *gorm.DB, id int64) Project {
 	}
 	markListStates([]Project{p}, states)
 	return p
+}
+
+// TestTheOpenTargetsReadAPartAtATimeAreTheOpenTargets: the console reads
+// the open targets a part at a time (OpenTargetsAfter); the parts must
+// hold every open target once, each as OpenTargets reads it.
+func TestTheOpenTargetsReadAPartAtATimeAreTheOpenTargets(t *testing.T) {
+	ctx := context.Background()
+	s := seededStore(t)
+	all, err := s.OpenTargets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const part = 3
+	if len(all) <= 2*part {
+		t.Fatalf("the seed has %d open targets: too few to read in parts", len(all))
+	}
+	byID := map[int64]Target{}
+	for _, target := range all {
+		byID[target.ID] = target
+	}
+	parts := 0
+	for after := int64(0); ; {
+		some, err := s.OpenTargetsAfter(ctx, after, part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(some) == 0 {
+			break
+		}
+		if len(some) > part {
+			t.Fatalf("a part of %d targets, asked for %d", len(some), part)
+		}
+		for _, target := range some {
+			want, ok := byID[target.ID]
+			if !ok {
+				t.Fatalf("target %d read twice, or not open", target.ID)
+			}
+			if !reflect.DeepEqual(target, want) {
+				t.Errorf("target %d read in a part:\n%+v\nby OpenTargets:\n%+v", target.ID, target, want)
+			}
+			delete(byID, target.ID)
+		}
+		after = some[len(some)-1].ID
+		parts++
+	}
+	if len(byID) != 0 || parts < 3 {
+		t.Errorf("%d parts left %d open targets unread", parts, len(byID))
+	}
 }

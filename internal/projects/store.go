@@ -44,7 +44,14 @@ func NewStore(db *database.DB, now func() time.Time) *Store {
 // achieved) and not carried into a later list, each with its project,
 // earliest deadline first.
 func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
-	return readListed(s.read.WithContext(ctx), openTarget, "targets.deadline, targets.year, targets.position")
+	return readListed(s.read.WithContext(ctx), openTarget, "targets.deadline, targets.year, targets.position", 0)
+}
+
+// OpenTargetsAfter returns OpenTargets with an id greater than after, at
+// most limit of them, by id: the open targets a part at a time, for what
+// keeps only a little of each.
+func (s *Store) OpenTargetsAfter(ctx context.Context, after int64, limit int) ([]Target, error) {
+	return readListed(s.read.WithContext(ctx), openTarget+" AND targets.id > ?", "targets.id", limit, after)
 }
 
 // OpenTargetsOf returns OpenTargets of the projects with the given ids
@@ -52,7 +59,7 @@ func (s *Store) OpenTargets(ctx context.Context) ([]Target, error) {
 func (s *Store) OpenTargetsOf(ctx context.Context, projectIDs []int64) ([]Target, error) {
 	var targets []Target
 	for chunk := range slices.Chunk(projectIDs, maxBoundIDs) {
-		some, err := readListed(s.read.WithContext(ctx), openTarget+" AND targets.project_id IN ?", "", chunk)
+		some, err := readListed(s.read.WithContext(ctx), openTarget+" AND targets.project_id IN ?", "", 0, chunk)
 		if err != nil {
 			return nil, err
 		}

@@ -79,7 +79,7 @@ func (s *Store) Year(ctx context.Context, year int, audience Audience) (Year, er
 	if !audience.Shows(y) {
 		return Year{}, missing
 	}
-	targets, err := readListed(db, "targets.year = ?", "targets.position", year)
+	targets, err := readListed(db, "targets.year = ?", "targets.position", 0, year)
 	if err != nil {
 		return Year{}, fmt.Errorf("targets of %d: %w", year, err)
 	}
@@ -406,7 +406,7 @@ func ids(targets []Target) []int64 {
 
 // listed returns the targets of a year still listed, in position order.
 func listed(tx *gorm.DB, year int) ([]Target, error) {
-	return readListed(tx, "targets.year = ?", "targets.position", year)
+	return readListed(tx, "targets.year = ?", "targets.position", 0, year)
 }
 
 // AdoptYears gives every year that has targets and no life cycle yet its
