@@ -258,12 +258,9 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 	warmup := Load{Concurrency: cfg.Load.Concurrency, Warmup: cfg.Load.Warmup}
 	for _, i := range pages {
 		Drive(ctx, drives[i].client, warmup, drives[i].next, drives[i].check)
-		// The peak so far, to tell which page's making raised it.
-		peak, err := srv.PeakRSS()
-		if err != nil {
+		if err := reportPeak(cfg.Out, srv, "warmed up: "+scenarios[i].Name); err != nil {
 			return m, err
 		}
-		fmt.Fprintf(cfg.Out, "  warmed up: %s (peak RSS so far %d MB)\n", scenarios[i].Name, peak>>20)
 	}
 	rounds := max(1, int(cfg.Load.Duration/spell))
 	spellLoad := Load{Concurrency: cfg.Load.Concurrency, Duration: cfg.Load.Duration / time.Duration(rounds)}
@@ -276,11 +273,16 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 			spells[i] = append(spells[i], Drive(ctx, drives[i].client, spellLoad, drives[i].next, drives[i].check))
 		}
 	}
+	if err := reportPeak(cfg.Out, srv, "the pages"); err != nil {
+		return m, err
+	}
 	for _, i := range writers { // warmed up and measured in one go
-		fmt.Fprintf(cfg.Out, "  %s\n", scenarios[i].Name)
 		load := cfg.Load
 		load.Concurrency = scenarios[i].concurrency(cfg.Load)
 		spells[i] = []Result{Drive(ctx, drives[i].client, load, drives[i].next, drives[i].check)}
+		if err := reportPeak(cfg.Out, srv, scenarios[i].Name); err != nil {
+			return m, err
+		}
 	}
 	for i := range drives {
 		r := Combine(spells[i]...)
@@ -315,6 +317,17 @@ func runSize(ctx context.Context, cfg Config, bin string, n int) (Measured, erro
 		}
 	}
 	return m, nil
+}
+
+// reportPeak tells the server's peak memory so far after what was done,
+// to tell which part of the run raised it.
+func reportPeak(out io.Writer, srv *Server, done string) error {
+	peak, err := srv.PeakRSS()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  %s (peak RSS so far %d MB)\n", done, peak>>20)
+	return nil
 }
 
 // snapshotMemory writes heap-<n>.pprof, the server's heap profile, and
