@@ -119,6 +119,7 @@ func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
 // openSQLite opens (creating if needed) the SQLite database at path, with
 // its directory, and configures every connection through the DSN.
 func openSQLite(ctx context.Context, path string, gormConfig func(prepared bool) *gorm.Config) (*DB, error) {
+	limitMallocArenas(os.Getenv)
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
