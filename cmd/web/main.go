@@ -76,13 +76,18 @@ const (
 
 // tuneMemory sets the collector's pace and the memory limit, unless GOGC
 // and GOMEMLIMIT say otherwise. It returns what keeps the limit making
-// room for the password hashes under way (nil under GOMEMLIMIT): each
-// holds an argon2id buffer of 19 MiB while it runs. The limit holds one
-// hash with the site's live memory; for each further hash at once it makes
-// room, as without it the hashes alone would hold the heap at the limit
-// and the collector would run after every few of them. Had it made room
-// for the first too, the garbage of the pages could fill the limit beside
-// the hash, and every sign-in raised the server's peak by 19 MiB.
+// room for the password hashes under way (nil under GOMEMLIMIT), told
+// what they hold whenever that changes: each holds an argon2id buffer of
+// 19 MiB while it runs.
+//
+// The first hash's buffer comes on top of whatever the heap holds, the
+// pages' garbage included, and raised the server's peak by up to 19 MiB
+// at a sign-in. So before it the heap is collected and what it no longer
+// uses given back (a sign-in is rare, and the collection takes a few
+// milliseconds against the hash's tens), and the limit holds that hash
+// with the site's live memory. For each further hash at once the limit
+// makes room: without it the hashes alone would hold the heap at the
+// limit, and the collector would run after every few of them.
 func tuneMemory(getenv func(string) string) (reserveForHashes func(bytes int64)) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
@@ -91,7 +96,14 @@ func tuneMemory(getenv func(string) string) (reserveForHashes func(bytes int64))
 		return nil
 	}
 	debug.SetMemoryLimit(memoryLimit)
-	return func(hashing int64) { debug.SetMemoryLimit(memoryLimit + max(0, hashing-auth.HashMemory)) }
+	var under int64 // what the hashes under way held when last told
+	return func(hashing int64) {
+		if under == 0 && hashing > 0 {
+			debug.FreeOSMemory()
+		}
+		under = hashing
+		debug.SetMemoryLimit(memoryLimit + max(0, hashing-auth.HashMemory))
+	}
 }
 
 // startError is a failure to start: a bad flag, a database that cannot be

@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"testing"
 	"time"
@@ -11,7 +12,8 @@ import (
 
 // TestTheMemoryLimitMakesRoomForTheHashes: the limit is the site's own
 // between sign-ins and while one hash runs, and makes room for an argon2id
-// buffer for each further hash at once; under GOMEMLIMIT it is left alone.
+// buffer for each further hash at once; the heap is collected before the
+// first; under GOMEMLIMIT it is left alone.
 func TestTheMemoryLimitMakesRoomForTheHashes(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
 	oldGC := debug.SetGCPercent(-1)
@@ -35,14 +37,26 @@ func TestTheMemoryLimitMakesRoomForTheHashes(t *testing.T) {
 	if !slices.Equal(seen, want) {
 		t.Errorf("memory limits during a hash and after: %v MiB, want %v", mib(seen), mib(want))
 	}
+	// The heap is collected before the first hash at once only.
+	forced := func() uint64 {
+		sample := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
 	seen = nil
-	for _, hashing := range []int64{auth.HashMemory, 2 * auth.HashMemory, auth.HashMemory, 0} {
+	var collected []uint64
+	for _, hashing := range []int64{auth.HashMemory, 2 * auth.HashMemory, auth.HashMemory, 0, auth.HashMemory, 0} {
+		before := forced()
 		reserve(hashing)
 		seen = append(seen, limit())
+		collected = append(collected, forced()-before)
 	}
-	want = []int64{memoryLimit, memoryLimit + auth.HashMemory, memoryLimit, memoryLimit}
+	want = []int64{memoryLimit, memoryLimit + auth.HashMemory, memoryLimit, memoryLimit, memoryLimit, memoryLimit}
 	if !slices.Equal(seen, want) {
-		t.Errorf("memory limits as one hash, two, one and none run: %v MiB, want %v", mib(seen), mib(want))
+		t.Errorf("memory limits as one hash, two, one, none, one and none run: %v MiB, want %v", mib(seen), mib(want))
+	}
+	if want := []uint64{1, 0, 0, 0, 1, 0}; !slices.Equal(collected, want) {
+		t.Errorf("collections forced as one hash, two, one, none, one and none run: %v, want %v", collected, want)
 	}
 
 	debug.SetMemoryLimit(old)
