@@ -77,6 +77,15 @@ func rowTarget(t *projects.Target) RowTarget {
 // project. A project not updated for staleDays is flagged stale.
 func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[int64]projects.CaseCounts,
 	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int, paces map[int64]projects.Paced) []Row {
+	rows := unsortedRows(targets, engineers, cases, rule, today, now, staleDays, paces)
+	SortRows(rows, "", false)
+	return rows
+}
+
+// unsortedRows is Rows in the order of targets, for rows made a part at a
+// time and sorted once at the end.
+func unsortedRows(targets []projects.Target, engineers map[int64][]auth.User, cases map[int64]projects.CaseCounts,
+	rule projects.StatusRule, today civil.Date, now time.Time, staleDays int, paces map[int64]projects.Paced) []Row {
 	// Most open targets are overdue or at risk: grown by appending, the
 	// copying was a sixth of the console's making.
 	rows := make([]Row, 0, len(targets))
@@ -108,7 +117,6 @@ func Rows(targets []projects.Target, engineers map[int64][]auth.User, cases map[
 			Cases: cases[t.ID], Pace: pace,
 		})
 	}
-	SortRows(rows, "", false)
 	return rows
 }
 

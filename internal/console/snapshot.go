@@ -145,7 +145,7 @@ func (h *Handler) makeSnapshot(ctx context.Context, versions database.Versions, 
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, Rows(targets, s.engineersOf, s.cases, h.rule, today, now, h.staleDays, paces)...)
+		rows = append(rows, unsortedRows(targets, s.engineersOf, s.cases, h.rule, today, now, h.staleDays, paces)...)
 		after = targets[len(targets)-1].ID
 	}
 	SortRows(rows, "", false)

@@ -79,7 +79,7 @@ func (s *Store) Year(ctx context.Context, year int, audience Audience) (Year, er
 	if !audience.Shows(y) {
 		return Year{}, missing
 	}
-	targets, err := readListed(db, "targets.year = ?", "targets.position", 0, year)
+	targets, err := listed(db, year)
 	if err != nil {
 		return Year{}, fmt.Errorf("targets of %d: %w", year, err)
 	}
