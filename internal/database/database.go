@@ -87,17 +87,18 @@ func init() {
 // migrate; call Migrate.
 func Open(ctx context.Context, source string, log *slog.Logger) (*DB, error) {
 	// Each handle gets its own configuration: GORM keeps its state in it.
+	statements := logger.Config{
+		SlowThreshold:             200 * time.Millisecond,
+		LogLevel:                  logger.Warn,
+		IgnoreRecordNotFoundError: true,
+		// A slow or failed statement is logged with its placeholders,
+		// not its values: those are usernames, addresses and whatever a
+		// spreadsheet held.
+		ParameterizedQueries: true,
+	}
 	cfg := func(prepared bool) *gorm.Config {
 		return &gorm.Config{
-			Logger: logger.NewSlogLogger(log, logger.Config{
-				SlowThreshold:             200 * time.Millisecond,
-				LogLevel:                  logger.Warn,
-				IgnoreRecordNotFoundError: true,
-				// A slow or failed statement is logged with its
-				// placeholders, not its values: those are usernames,
-				// addresses and whatever a spreadsheet held.
-				ParameterizedQueries: true,
-			}),
+			Logger: newStatementLog(logger.NewSlogLogger(log, statements), statements),
 			// Timestamps are recorded in UTC; pages convert for display.
 			NowFunc: func() time.Time { return time.Now().UTC() },
 			// On PostgreSQL a statement is prepared once per connection

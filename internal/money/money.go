@@ -54,7 +54,14 @@ func Read(s string) (Amount, error) { return parse(s, 4) }
 
 func parse(s string, decimals int) (Amount, error) {
 	s = strings.TrimSpace(normalize(s))
-	s = strings.NewReplacer(",", "", " ", "").Replace(s)
+	// Thousands separators and spaces are dropped (strings.Map returns s
+	// itself when there are none).
+	s = strings.Map(func(r rune) rune {
+		if r == ',' || r == ' ' {
+			return -1
+		}
+		return r
+	}, s)
 	if s == "" {
 		return 0, ErrInvalid
 	}
