@@ -3,8 +3,9 @@ package projects
 import (
 	"context"
 	"errors"
-	"maps"
+	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -27,33 +28,23 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 	}
 	now := s.now()
 	changes := edit.Changes
-	var review map[string]any
+	var review *heldForReview
+	if s.ReviewBeforePublication {
+		// edit.Before is the project at version, which the update of
+		// the project requires it still is.
+		var err error
+		if changes, review, err = holdForReview(edit.Before, changes); err != nil {
+			return Project{}, err
+		}
+	}
+	// The statements are made before the transaction: on SQLite it runs in
+	// the writer's turn (see database.groups), which every other writer
+	// waits for.
+	project := projectUpdate(p, version, now, review)
+	targets := targetUpdates(p, edit.Changes, now)
+	history := historyInsert(changes, now, by)
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if s.ReviewBeforePublication {
-			// edit.Before is the project at version, which the update
-			// below requires it still is.
-			var err error
-			if changes, review, err = holdForReview(edit.Before, changes); err != nil {
-				return err
-			}
-		}
-		columns := map[string]any{
-			"planned_start":               p.PlannedStart,
-			"planned_completion":          p.PlannedCompletion,
-			"actual_start":                p.ActualStart,
-			"actual_completion":           p.ActualCompletion,
-			"original_planned_start":      p.OriginalPlannedStart,
-			"original_planned_completion": p.OriginalPlannedCompletion,
-			"percent_complete":            p.PercentComplete,
-			"delay_reason":                p.DelayReason,
-			"internal_note":               p.InternalNote,
-			"total_investment":            p.TotalInvestment,
-			"version":                     gorm.Expr("version + 1"),
-			"updated_at":                  now,
-			"reported_at":                 now,
-		}
-		maps.Copy(columns, review)
-		res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Updates(columns)
+		res := tx.Exec(project.sql, project.values...)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -63,24 +54,15 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		if err := savePlans(tx, edit.Before, p); err != nil {
 			return err
 		}
-		changedTargets := map[int64]bool{}
-		for _, c := range edit.Changes {
-			if c.TargetID != nil {
-				changedTargets[*c.TargetID] = true
-			}
-		}
-		for _, t := range p.Targets {
-			if !changedTargets[t.ID] {
-				continue
-			}
-			err := tx.Model(&Target{}).Where("id = ? AND project_id = ?", t.ID, p.ID).Updates(map[string]any{
-				"progress": t.Progress, "outcome": t.Outcome, "outcome_by_hand": t.OutcomeByHand, "updated_at": now,
-			}).Error
-			if err != nil {
+		for _, target := range targets {
+			if err := tx.Exec(target.sql, target.values...).Error; err != nil {
 				return err
 			}
 		}
-		return record(tx, slices.Clone(changes), now, by)
+		if err := tx.Exec(history.sql, history.values...).Error; err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return Project{}, err
@@ -89,6 +71,9 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 	p.Version, p.UpdatedAt, p.ReportedAt = version+1, now, now
 	if review != nil {
 		p.ReviewState = AwaitingReview
+		if review.approved != "" {
+			p.ApprovedJSON = review.approved
+		}
 	}
 	p.Targets = slices.Clone(p.Targets)
 	for i, t := range p.Targets {
@@ -99,6 +84,48 @@ func (s *Store) SaveEdit(ctx context.Context, edit Edit, version int64, by auth.
 		}
 	}
 	return p, nil
+}
+
+// projectUpdate is the statement that saves the edited fields of p, made
+// from version, as changed at now; held for review, it marks p as
+// awaiting review too. It changes no row when p is no longer at version.
+func projectUpdate(p Project, version int64, now time.Time, review *heldForReview) statement {
+	sql := "UPDATE projects SET planned_start = ?, planned_completion = ?, actual_start = ?, actual_completion = ?, " +
+		"original_planned_start = ?, original_planned_completion = ?, percent_complete = ?, delay_reason = ?, " +
+		"internal_note = ?, total_investment = ?, version = version + 1, updated_at = ?, reported_at = ?"
+	values := []any{p.PlannedStart, p.PlannedCompletion, p.ActualStart, p.ActualCompletion,
+		p.OriginalPlannedStart, p.OriginalPlannedCompletion, p.PercentComplete, p.DelayReason,
+		p.InternalNote, p.TotalInvestment, now, now}
+	if review != nil {
+		sql += ", review_state = ?"
+		values = append(values, AwaitingReview)
+		if review.approved != "" {
+			sql += ", approved = ?"
+			values = append(values, review.approved)
+		}
+	}
+	return statement{sql: sql + " WHERE id = ? AND version = ?", values: append(values, p.ID, version)}
+}
+
+// targetUpdates are the statements that save the targets of p that changes
+// change, as changed at now.
+func targetUpdates(p Project, changes []Change, now time.Time) []statement {
+	changed := map[int64]bool{}
+	for _, c := range changes {
+		if c.TargetID != nil {
+			changed[*c.TargetID] = true
+		}
+	}
+	var updates []statement
+	for _, t := range p.Targets {
+		if changed[t.ID] {
+			updates = append(updates, statement{
+				sql:    "UPDATE targets SET progress = ?, outcome = ?, outcome_by_hand = ?, updated_at = ? WHERE id = ? AND project_id = ?",
+				values: []any{t.Progress, t.Outcome, t.OutcomeByHand, now, t.ID, p.ID},
+			})
+		}
+	}
+	return updates
 }
 
 // Changes returns a project's history, newest first: every change, or only

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -30,17 +31,42 @@ func record(tx *gorm.DB, changes []Change, at time.Time, by auth.Actor) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	for i := range changes {
-		changes[i].At, changes[i].UserName = at, by.Name
-		if by.UserID != 0 {
-			id := by.UserID
-			changes[i].UserID = &id
-		}
-	}
-	if err := tx.Create(&changes).Error; err != nil {
+	history := historyInsert(changes, at, by)
+	if err := tx.Exec(history.sql, history.values...).Error; err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
 	return nil
+}
+
+// A statement is SQL with its values, made before the transaction that
+// runs it: see SaveEdit.
+type statement struct {
+	sql    string
+	values []any
+}
+
+// historyColumns are the columns of a change, as historyInsert writes them.
+const historyColumns = "project_id, target_id, at, user_id, user_name, field, old_value, new_value, reason, public"
+
+// historyInsert is the statement that appends changes to the history,
+// stamped with who made them and when: one INSERT of every row.
+func historyInsert(changes []Change, at time.Time, by auth.Actor) statement {
+	var userID *int64
+	if by.UserID != 0 {
+		id := by.UserID
+		userID = &id
+	}
+	var sql strings.Builder
+	sql.WriteString("INSERT INTO changes (" + historyColumns + ") VALUES ")
+	values := make([]any, 0, 10*len(changes))
+	for i, c := range changes {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		values = append(values, c.ProjectID, c.TargetID, at, userID, by.Name, c.Field, c.OldValue, c.NewValue, c.Reason, c.Public)
+	}
+	return statement{sql: sql.String(), values: values}
 }
 
 // Record writes changes to a project's history in tx, for a feature

@@ -36,12 +36,20 @@ func (s *Store) reviewed(targets []Target) error {
 	return nil
 }
 
+// heldForReview is what a save held for review writes beside the
+// project's fields: its review state, and, on the first change held, the
+// public fields as last approved.
+type heldForReview struct {
+	approved string // JSON of Approved; empty when the column already holds it
+}
+
 // holdForReview makes a save of changes, from the project as stored
 // (before), wait for review: its changes to public fields go into the
 // history for staff only, to be published by the approval, and the public
 // keeps reading the version last approved. It returns the changes to
-// record and the columns to write with the save.
-func holdForReview(before Project, changes []Change) ([]Change, map[string]any, error) {
+// record, and what to write with the save (nil when no public field
+// changed: nothing to review).
+func holdForReview(before Project, changes []Change) ([]Change, *heldForReview, error) {
 	held := slices.Clone(changes)
 	public := false
 	for i := range held {
@@ -52,7 +60,7 @@ func holdForReview(before Project, changes []Change) ([]Change, map[string]any, 
 	if !public {
 		return changes, nil, nil // internal fields only: nothing to review
 	}
-	columns := map[string]any{"review_state": AwaitingReview}
+	review := &heldForReview{}
 	if before.ApprovedJSON == "" {
 		// The first change under review: what the public has read until
 		// now is the version it keeps reading.
@@ -60,9 +68,9 @@ func holdForReview(before Project, changes []Change) ([]Change, map[string]any, 
 		if err != nil {
 			return nil, nil, err
 		}
-		columns["approved"] = string(approved)
+		review.approved = string(approved)
 	}
-	return held, columns, nil
+	return held, review, nil
 }
 
 // ReviewItem is a project waiting for review: its public fields as the
