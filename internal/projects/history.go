@@ -108,22 +108,35 @@ func projectUpdate(p Project, version int64, now time.Time, review *heldForRevie
 }
 
 // targetUpdates are the statements that save the targets of p that changes
-// change, as changed at now.
+// change, as changed at now. Each sets only the columns that changed: an
+// outcome written again would be taken out of and put back into the index
+// of open targets, a page more for every save to write and commit.
 func targetUpdates(p Project, changes []Change, now time.Time) []statement {
-	changed := map[int64]bool{}
+	progress, outcome := map[int64]bool{}, map[int64]bool{}
 	for _, c := range changes {
-		if c.TargetID != nil {
-			changed[*c.TargetID] = true
+		switch {
+		case c.TargetID == nil:
+		case c.Field == FieldProgress:
+			progress[*c.TargetID] = true
+		case c.Field == FieldOutcome: // the history's outcome says whether by hand
+			outcome[*c.TargetID] = true
 		}
 	}
 	var updates []statement
 	for _, t := range p.Targets {
-		if changed[t.ID] {
-			updates = append(updates, statement{
-				sql:    "UPDATE targets SET progress = ?, outcome = ?, outcome_by_hand = ?, updated_at = ? WHERE id = ? AND project_id = ?",
-				values: []any{t.Progress, t.Outcome, t.OutcomeByHand, now, t.ID, p.ID},
-			})
+		if !progress[t.ID] && !outcome[t.ID] {
+			continue
 		}
+		sql, values := "UPDATE targets SET updated_at = ?", []any{now}
+		if progress[t.ID] {
+			sql += ", progress = ?"
+			values = append(values, t.Progress)
+		}
+		if outcome[t.ID] {
+			sql += ", outcome = ?, outcome_by_hand = ?"
+			values = append(values, t.Outcome, t.OutcomeByHand)
+		}
+		updates = append(updates, statement{sql: sql + " WHERE id = ? AND project_id = ?", values: append(values, t.ID, p.ID)})
 	}
 	return updates
 }
