@@ -30,8 +30,8 @@ func NewHandler(store *projects.Store, rule projects.StatusRule, now func() time
 
 // Register adds the routes: public pages, kept for every reader.
 func (h *Handler) Register(r *web.Router) {
-	r.KeptPage("/years/:year/dashboard", h.showDashboard)
-	r.KeptPage("/years/:year/timeline", h.showTimeline)
+	r.KeptPage("/years/:year/dashboard", h.showDashboard, r.ReadsAWholeYear)
+	r.KeptPage("/years/:year/timeline", h.showTimeline, r.ReadsAWholeYear)
 }
 
 func (h *Handler) today() civil.Date { return civil.DateOf(h.now().In(h.location)) }

@@ -46,7 +46,7 @@ func NewHandler(store *projects.Store, publicURL string, now func() time.Time, l
 
 // Register adds the public routes of the open data.
 func (h *Handler) Register(r *web.Router) {
-	r.OpenData(r.KeptPage("/api/v1/oc4ids/years/:year", h.showYearPackage))
+	r.OpenData(r.KeptPage("/api/v1/oc4ids/years/:year", h.showYearPackage, r.ReadsAWholeYear))
 	r.OpenData(r.KeptPage("/api/v1/oc4ids/projects/:id", h.showProjectPackage))
 }
 

@@ -58,11 +58,11 @@ func NewHandler(store *Store, users *auth.Store, rule StatusRule, now func() tim
 // data, then the staff's list of their projects, the edit pages and the
 // administrators' pages of projects.
 func (h *Handler) Register(r *web.Router) {
-	r.KeptPage("/", h.showNewestYear)
-	r.KeptPage("/years/:year", h.showYear)
-	r.OpenData(r.KeptPage("/years/:year/table.csv", h.downloadYearCSV))
+	r.KeptPage("/", h.showNewestYear, r.ReadsAWholeYear)
+	r.KeptPage("/years/:year", h.showYear, r.ReadsAWholeYear)
+	r.OpenData(r.KeptPage("/years/:year/table.csv", h.downloadYearCSV, r.ReadsAWholeYear))
 	r.KeptPage("/projects/:id", h.showProject)
-	r.OpenData(r.KeptPage("/api/v1/years/:year", h.showYearJSON))
+	r.OpenData(r.KeptPage("/api/v1/years/:year", h.showYearJSON, r.ReadsAWholeYear))
 	r.OpenData(r.KeptPage("/api/v1/projects/:id", h.showProjectJSON))
 	h.registerMyProjects(r)
 	h.registerComments(r)

@@ -33,9 +33,9 @@ func NewHandler(store *projects.Store, now func() time.Time, loc *time.Location)
 // Register adds the routes. The table is public, as the report is, and
 // kept for every reader without a session as the year's page is.
 func (h *Handler) Register(r *web.Router) {
-	r.KeptPage("/years/:year/report", h.showReport)
-	r.OpenData(r.GET("/years/:year/report.xlsx", h.downloadWorkbook))
-	r.OpenData(r.GET("/years/:year/report.csv", h.downloadCSV))
+	r.KeptPage("/years/:year/report", h.showReport, r.ReadsAWholeYear)
+	r.OpenData(r.GET("/years/:year/report.xlsx", h.downloadWorkbook, r.ReadsAWholeYear))
+	r.OpenData(r.GET("/years/:year/report.csv", h.downloadCSV, r.ReadsAWholeYear))
 }
 
 // table returns the year-end table of the year named by :year, as its

@@ -32,6 +32,36 @@ type Router struct {
 	// uploads are the routes that take a file, with the body each may send.
 	uploads map[string]echo.MiddlewareFunc
 	header  *Header
+	// wholeYears are the turns of the answers made from a whole year (see
+	// ReadsAWholeYear).
+	wholeYears chan struct{}
+}
+
+// wholeYearAnswers is how many answers made from a whole year are made at
+// once. Each holds the year's targets, projects and monthly reports while
+// it is made: at 100,000 projects 13 MB for the year page, 40 for the
+// dashboard, and a workbook's cells besides. The public's pages are kept
+// once made, but the downloads are not, and staff get theirs made every
+// time: 32 requests at once for the workbook held 1.1 GB, 32 signed-in
+// requests for the dashboard 440 MB. The work is the processor's, so more
+// at once would not end sooner.
+const wholeYearAnswers = 2
+
+// ReadsAWholeYear is the middleware of a route whose answer is made from a
+// whole year (its list, its table, its figures, its downloads): it makes
+// the answer in one of wholeYearAnswers turns, the others waiting for
+// theirs, or until their client goes. A kept page served from its cache
+// takes no turn.
+func (r *Router) ReadsAWholeYear(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		select {
+		case r.wholeYears <- struct{}{}:
+			defer func() { <-r.wholeYears }()
+			return next(c)
+		case <-c.Request().Context().Done():
+			return c.Request().Context().Err()
+		}
+	}
 }
 
 // KeptPage registers a public page that is made once per change of the

@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -145,4 +147,78 @@ func labels(links []views.Link) string {
 		s = append(s, l.Label)
 	}
 	return strings.Join(s, " ")
+}
+
+// TestAnswersMadeFromAWholeYearTakeTurns: however many ask at once, at
+// most wholeYearAnswers of them are made at the same time, and every one
+// is answered.
+func TestAnswersMadeFromAWholeYearTakeTurns(t *testing.T) {
+	var mu sync.Mutex
+	making, most, made := 0, 0, 0
+	release := make(chan struct{})
+	srv, _ := newTestServerWith(t, Config{Ping: okPing}, func(r *Router) {
+		r.GET("/year", func(c echo.Context) error {
+			mu.Lock()
+			making++
+			made++
+			most = max(most, making)
+			mu.Unlock()
+			<-release
+			mu.Lock()
+			making--
+			mu.Unlock()
+			return c.String(http.StatusOK, "the year")
+		}, r.ReadsAWholeYear)
+	})
+	const asking = 3 * wholeYearAnswers
+	statuses := make(chan int, asking)
+	for range asking {
+		go func() {
+			resp, err := http.Get(srv.URL + "/year")
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		mu.Lock()
+		full := making == wholeYearAnswers
+		mu.Unlock()
+		if full {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d answers being made, want %d", making, wholeYearAnswers)
+		}
+	}
+	time.Sleep(20 * time.Millisecond) // room for more to start, were they let
+	close(release)
+	for range asking {
+		if status := <-statuses; status != http.StatusOK {
+			t.Errorf("an answer that waited for its turn: %d, want 200", status)
+		}
+	}
+	if most != wholeYearAnswers || made != asking {
+		t.Errorf("%d answers made, at most %d at once; want %d, at most %d", made, most, asking, wholeYearAnswers)
+	}
+}
+
+// TestARequestWhoseClientLeftWaitsNoLonger: while every turn is taken, a
+// request whose client has gone is let go without being made.
+func TestARequestWhoseClientLeftWaitsNoLonger(t *testing.T) {
+	r := &Router{Echo: echo.New(), wholeYears: make(chan struct{}, wholeYearAnswers)}
+	for range wholeYearAnswers {
+		r.wholeYears <- struct{}{}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/years/2023/report.xlsx", nil)
+	made := false
+	err := r.ReadsAWholeYear(func(echo.Context) error { made = true; return nil })(r.NewContext(req, httptest.NewRecorder()))
+	if made || !errors.Is(err, context.Canceled) {
+		t.Errorf("made: %v, error %v; want not made, context.Canceled", made, err)
+	}
 }

@@ -85,7 +85,7 @@ func NewServer(cfg Config) *Router {
 	if cfg.Header == nil {
 		cfg.Header = &Header{}
 	}
-	router := &Router{Echo: e, kept: map[string]*PageCache{}, pages: cfg.PageCache, queries: cfg.QueryCache, staff: cfg.StaffCache, openData: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header}
+	router := &Router{Echo: e, kept: map[string]*PageCache{}, pages: cfg.PageCache, queries: cfg.QueryCache, staff: cfg.StaffCache, openData: map[string]bool{}, uploads: map[string]echo.MiddlewareFunc{}, header: cfg.Header, wholeYears: make(chan struct{}, wholeYearAnswers)}
 	e.HideBanner = true
 	e.HidePort = true
 	// Take the client address from the connection; headers such as
