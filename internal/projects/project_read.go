@@ -179,6 +179,33 @@ func readPlans(tx *gorm.DB, where string, args ...any) ([]InvestmentPlan, error)
 // reportColumns are the columns of monthly_reports that readReports scans.
 const reportColumns = "id, project_id, year, month, completed, progress, lower_reason, late, approved, user_id, user_name, filed_at"
 
+// A reportReader reads the monthly reports that match where, into a slice
+// of capacity: readReports, or readReportFigures.
+type reportReader func(tx *gorm.DB, capacity int, where string, args ...any) ([]MonthlyReport, error)
+
+// readReportFigures reads the figures of the monthly reports that match
+// where: each one's project, year, month and completed investment, the
+// rest left zero.
+func readReportFigures(tx *gorm.DB, capacity int, where string, args ...any) ([]MonthlyReport, error) {
+	rows, err := tx.Raw("SELECT project_id, year, month, completed FROM monthly_reports WHERE "+where, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var reports []MonthlyReport
+	if capacity > 0 {
+		reports = make([]MonthlyReport, 0, capacity)
+	}
+	for rows.Next() {
+		reports = append(reports, MonthlyReport{})
+		r := &reports[len(reports)-1]
+		if err := rows.Scan(&r.ProjectID, &r.Year, &r.Month, &r.Completed); err != nil {
+			return nil, err
+		}
+	}
+	return reports, rows.Err()
+}
+
 // readReports reads the monthly reports that where selects (SQL, with
 // args, and what follows it such as ORDER BY), into a slice made for
 // capacity of them: a year's newest filings are tens of thousands in a

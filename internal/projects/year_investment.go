@@ -55,7 +55,7 @@ func (s *Store) InvestmentOfYear(ctx context.Context, y Year, audience Audience,
 		return nil, err
 	}
 	publicOnly := audience == ThePublic && s.ReviewBeforePublication
-	reports, err := s.ReportsOfYear(ctx, y.Year, publicOnly)
+	reports, err := s.ReportFiguresOfYear(ctx, y.Year, publicOnly)
 	if err != nil {
 		return nil, err
 	}
