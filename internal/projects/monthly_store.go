@@ -40,7 +40,7 @@ func (s *Store) SaveSettings(ctx context.Context, settings Settings) error {
 // filing of each month, oldest month first; publicOnly keeps the filings
 // the public reads (approved).
 func (s *Store) YearReports(ctx context.Context, projectID int64, year int, publicOnly bool) ([]MonthlyReport, error) {
-	return s.newestReports(s.read.WithContext(ctx), readReports, []int64{projectID}, year, 12, publicOnly)
+	return s.newestReports(s.read.WithContext(ctx), wholeReports, []int64{projectID}, year, 12, publicOnly)
 }
 
 // ProjectReports returns every month's report of a project, the newest
@@ -88,7 +88,7 @@ func (s *Store) PublicReportsOf(ctx context.Context, projectIDs []int64) (map[in
 
 // newestReports reads the newest filing of each month up to throughMonth
 // of year for the projects (nil for all), oldest month first.
-func (s *Store) newestReports(db *gorm.DB, read reportReader, projectIDs []int64, year, throughMonth int, publicOnly bool) ([]MonthlyReport, error) {
+func (s *Store) newestReports(db *gorm.DB, reading reportReading, projectIDs []int64, year, throughMonth int, publicOnly bool) ([]MonthlyReport, error) {
 	filings := "FROM monthly_reports WHERE year = ? AND month <= ?"
 	args := []any{year, throughMonth}
 	if projectIDs != nil {
@@ -106,7 +106,7 @@ func (s *Store) newestReports(db *gorm.DB, read reportReader, projectIDs []int64
 		return nil, fmt.Errorf("monthly reports of %d: %w", year, err)
 	}
 	newest := "id IN (SELECT MAX(id) " + filings + " GROUP BY project_id, month) ORDER BY project_id, month"
-	reports, err := read(db, filed, newest, args...)
+	reports, err := readReports(db, reading, filed, newest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("monthly reports of %d: %w", year, err)
 	}
@@ -120,7 +120,7 @@ func (s *Store) newestReports(db *gorm.DB, read reportReader, projectIDs []int64
 // large city's year has tens of thousands of reports, whose texts,
 // authors and times were most of what reading them held and cost.
 func (s *Store) ReportFiguresOfYear(ctx context.Context, year int, publicOnly bool) (map[int64][]MonthlyReport, error) {
-	reports, err := s.newestReports(s.read.WithContext(ctx), readReportFigures, nil, year, 12, publicOnly)
+	reports, err := s.newestReports(s.read.WithContext(ctx), reportFigures, nil, year, 12, publicOnly)
 	if err != nil {
 		return nil, err
 	}

@@ -176,42 +176,43 @@ func readPlans(tx *gorm.DB, where string, args ...any) ([]InvestmentPlan, error)
 	return plans, rows.Err()
 }
 
-// reportColumns are the columns of monthly_reports that readReports scans.
+// reportColumns are the columns of monthly_reports that wholeReports scans.
 const reportColumns = "id, project_id, year, month, completed, progress, lower_reason, late, approved, user_id, user_name, filed_at"
 
-// A reportReader reads the monthly reports that match where, into a slice
-// of capacity: readReports, or readReportFigures.
-type reportReader func(tx *gorm.DB, capacity int, where string, args ...any) ([]MonthlyReport, error)
+// A reportReading is what readReports reads of each monthly report.
+type reportReading int
 
-// readReportFigures reads the figures of the monthly reports that match
-// where: each one's project, year, month and completed investment, the
-// rest left zero.
-func readReportFigures(tx *gorm.DB, capacity int, where string, args ...any) ([]MonthlyReport, error) {
-	rows, err := tx.Raw("SELECT project_id, year, month, completed FROM monthly_reports WHERE "+where, args...).Rows()
-	if err != nil {
-		return nil, err
+const (
+	// wholeReports reads every column of a report (reportColumns).
+	wholeReports reportReading = iota
+	// reportFigures reads a report's figures: its project, year, month and
+	// completed investment, the rest left zero.
+	reportFigures
+)
+
+// columns are the columns reading reads.
+func (reading reportReading) columns() string {
+	if reading == reportFigures {
+		return "project_id, year, month, completed"
 	}
-	defer rows.Close()
-	var reports []MonthlyReport
-	if capacity > 0 {
-		reports = make([]MonthlyReport, 0, capacity)
-	}
-	for rows.Next() {
-		reports = append(reports, MonthlyReport{})
-		r := &reports[len(reports)-1]
-		if err := rows.Scan(&r.ProjectID, &r.Year, &r.Month, &r.Completed); err != nil {
-			return nil, err
-		}
-	}
-	return reports, rows.Err()
+	return reportColumns
 }
 
-// readReports reads the monthly reports that where selects (SQL, with
-// args, and what follows it such as ORDER BY), into a slice made for
-// capacity of them: a year's newest filings are tens of thousands in a
-// large city.
-func readReports(tx *gorm.DB, capacity int, where string, args ...any) ([]MonthlyReport, error) {
-	rows, err := tx.Raw("SELECT "+reportColumns+" FROM monthly_reports WHERE "+where, args...).Rows()
+// fields are the fields of r that reading's columns are scanned into.
+func (reading reportReading) fields(r *MonthlyReport) []any {
+	if reading == reportFigures {
+		return []any{&r.ProjectID, &r.Year, &r.Month, &r.Completed}
+	}
+	return []any{&r.ID, &r.ProjectID, &r.Year, &r.Month, &r.Completed, &r.Progress, &r.LowerReason, &r.Late, &r.Approved,
+		&r.UserID, &r.UserName, &r.FiledAt}
+}
+
+// readReports reads what reading reads of the monthly reports that where
+// selects (SQL, with args, and what follows it such as ORDER BY), into a
+// slice made for capacity of them: a year's newest filings are tens of
+// thousands in a large city.
+func readReports(tx *gorm.DB, reading reportReading, capacity int, where string, args ...any) ([]MonthlyReport, error) {
+	rows, err := tx.Raw("SELECT "+reading.columns()+" FROM monthly_reports WHERE "+where, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -222,10 +223,7 @@ func readReports(tx *gorm.DB, capacity int, where string, args ...any) ([]Monthl
 	}
 	for rows.Next() {
 		reports = append(reports, MonthlyReport{})
-		r := &reports[len(reports)-1]
-		err := rows.Scan(&r.ID, &r.ProjectID, &r.Year, &r.Month, &r.Completed, &r.Progress, &r.LowerReason, &r.Late, &r.Approved,
-			&r.UserID, &r.UserName, &r.FiledAt)
-		if err != nil {
+		if err := rows.Scan(reading.fields(&reports[len(reports)-1])...); err != nil {
 			return nil, err
 		}
 	}
